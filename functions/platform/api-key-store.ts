@@ -1,0 +1,40 @@
+import type { Role } from '../../lib/manifest.js';
+import type { IssuedKey } from '../shared/api-keys.js';
+import type { ApiKeyItem } from '../shared/db/entities.js';
+import { db } from '../shared/db/service.js';
+import { outboxEvent } from '../shared/outbox.js';
+
+export class ApiKeyStoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ApiKeyStoreError';
+  }
+}
+
+/** Stores a new key's hash and its `ApiKeyCreated` event in one transaction. */
+export const createApiKey = async (
+  issued: IssuedKey,
+  grant: { role: Role; tenantId: string | null; createdBy: string },
+  correlationId: string,
+): Promise<ApiKeyItem> => {
+  const createdAt = new Date().toISOString();
+  const item: ApiKeyItem = {
+    keyHash: issued.keyHash,
+    keyId: issued.keyId,
+    role: grant.role,
+    ...(grant.tenantId ? { tenantId: grant.tenantId } : {}),
+    keyPreview: issued.keyPreview,
+    createdBy: grant.createdBy,
+    createdAt,
+  };
+  const event = outboxEvent(
+    'ApiKeyCreated',
+    { keyId: issued.keyId, role: grant.role, tenantId: grant.tenantId, createdBy: grant.createdBy, createdAt },
+    { correlationId },
+  );
+  const result = await db()
+    .transaction.write(({ apiKey, outbox }) => [apiKey.create(item).commit(), outbox.create(event).commit()])
+    .go();
+  if (result.canceled) throw new ApiKeyStoreError(`could not store key ${issued.keyId}`);
+  return item;
+};

@@ -1,0 +1,22 @@
+import { db } from '../shared/db/service.js';
+import { httpHandler } from '../shared/http.js';
+import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
+
+const scope = 'audit-events';
+
+/** GET /v1/admin/audit-events: the audit trail, newest first. */
+export const handler = httpHandler({ query: listQuery }, async ({ query }) => {
+  const position = await readCursor(scope, query.cursor);
+  const { data, cursor } = await db()
+    .entities.auditEvent.query.byTime({})
+    .go({ order: 'desc', limit: query.limit, cursor: position });
+  const events = data.map((e) => ({
+    eventId: e.eventId,
+    source: e.source,
+    detailType: e.detailType,
+    occurredAt: e.occurredAt,
+    correlationId: e.correlationId,
+    data: e.data,
+  }));
+  return { status: 200, body: await pageOf(scope, events, cursor) };
+});

@@ -1,0 +1,13 @@
+/**
+ * DynamoDB clients, created once per runtime. The endpoint comes from the SDK's own
+ * configuration (AWS_ENDPOINT_URL_DYNAMODB points it at DynamoDB Local), so the same
+ * code runs on AWS and locally.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { tracer } from '../observability.js';
+
+export const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 }));
+export const documentClient = DynamoDBDocumentClient.from(dynamodb, {
+  marshallOptions: { removeUndefinedValues: true },
+});

@@ -1,0 +1,160 @@
+/**
+ * The HTTP adapter every API handler is built with: Middy with Powertools logging,
+ * tracing and metrics, then auth (from the manifest route), body limits, JSON parsing
+ * and zod validation, so the handler body sees typed, validated input only. All error
+ * mapping happens here, once: ProblemError -> problem+json; anything else -> a generic 500.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { findRoute } from '../../lib/manifest.js';
+import type { Principal } from './api-keys.js';
+import { authenticate } from './auth.js';
+import { ConfigError, ProblemError } from './errors.js';
+import { logger, metrics, tracer } from './observability.js';
+import { negotiateLanguage, problemBody, problemResponse, type Language } from './problem.js';
+import { validate } from './validation.js';
+
+export const bodyLimitBytes = 256 * 1024;
+
+export interface HttpRequest<B, Q, P> {
+  readonly body: B;
+  readonly query: Q;
+  readonly path: P;
+  readonly principal: Principal | null;
+  /** Lower-case header names, as API Gateway HTTP APIs deliver them. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body exactly as received (webhook signatures are computed over it). */
+  readonly rawBody: string;
+  readonly correlationId: string;
+  readonly requestId: string;
+}
+
+export interface HttpResult {
+  readonly status: number;
+  /** JSON-serialised, unless `headers['content-type']` is set and the body is a string. */
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  readonly body?: B;
+  readonly query?: Q;
+  readonly path?: P;
+  /** Keep the body as text (webhooks): no JSON parsing or body validation here. */
+  readonly rawBody?: boolean;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+const correlationPattern = /^[A-Za-z0-9._:-]{1,128}$/;
+
+const correlationOf = (event: APIGatewayProxyEventV2): string => {
+  const given = event.headers['x-correlation-id'];
+  return given && correlationPattern.test(given) ? given : event.requestContext.requestId;
+};
+
+const decodeBody = (event: APIGatewayProxyEventV2): string => {
+  if (event.body === undefined || event.body === null) return '';
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.length > bodyLimitBytes) throw new ProblemError('payload_too_large', { params: { limit: bodyLimitBytes } });
+  return bytes.toString('utf8');
+};
+
+const parseJson = (text: string): unknown => {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new ProblemError('malformed_json', { cause });
+  }
+};
+
+const respond = (result: HttpResult, headers: Record<string, string>): APIGatewayProxyStructuredResultV2 => {
+  const given = result.headers ?? {};
+  const raw = typeof result.body === 'string' && given['content-type'] !== undefined;
+  return {
+    statusCode: result.status,
+    headers: {
+      ...(result.body === undefined || raw ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+      'cache-control': 'no-store',
+      ...headers,
+      ...given,
+    },
+    ...(result.body === undefined ? {} : { body: raw ? String(result.body) : JSON.stringify(result.body) }),
+  };
+};
+
+const toProblem = (error: unknown, lang: Language, instance: string, headers: Record<string, string>) => {
+  if (error instanceof ProblemError) {
+    const log = error.status >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
+    log('request refused', { code: error.code, status: error.status, error: error.status >= 500 ? error : undefined });
+    return problemResponse(
+      problemBody(error.code, error.status, lang, { params: error.params, errors: error.errors, instance }),
+      lang,
+      headers,
+    );
+  }
+  logger.error('unhandled error', { error: error instanceof Error ? error : String(error) });
+  return problemResponse(problemBody('internal_error', 500, lang, { instance }), lang, headers);
+};
+
+export const httpHandler = <
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(
+  spec: HttpSpec<NonNullable<B>, NonNullable<Q>, NonNullable<P>> & { body?: B; query?: Q; path?: P },
+  fn: (request: HttpRequest<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>,
+) =>
+  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics))
+    .handler(async (event) => {
+      const lang = negotiateLanguage(event.headers['accept-language']);
+      const requestId = event.requestContext.requestId;
+      const correlationId = correlationOf(event);
+      const headers = { 'x-request-id': requestId, 'x-correlation-id': correlationId };
+      logger.appendKeys({ requestId, correlationId, route: event.routeKey });
+      try {
+        const route = findRoute(event.routeKey);
+        if (!route) throw new ConfigError(`route ${event.routeKey} is not in the manifest`);
+        const principal = await authenticate(route, event.headers.authorization);
+        if (principal) logger.appendKeys({ keyId: principal.keyId, role: principal.role, tenantId: principal.tenantId ?? undefined });
+        const rawBody = decodeBody(event);
+        const body = spec.body && !spec.rawBody ? validate(spec.body, parseJson(rawBody)) : undefined;
+        const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}) : undefined;
+        const path = spec.path ? validate(spec.path, event.pathParameters ?? {}) : undefined;
+        const result = await fn({
+          body: body as Out<B>,
+          query: query as Out<Q>,
+          path: path as Out<P>,
+          principal,
+          headers: event.headers,
+          rawBody,
+          correlationId,
+          requestId,
+        });
+        return counted(respond(result, headers));
+      } catch (error) {
+        return counted(toProblem(error, lang, event.rawPath, headers));
+      }
+    });
+
+/** Every answer counts in Api2xx / Api4xx / Api5xx (the dashboard's error rates). */
+const counted = (response: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => {
+  const status = response.statusCode ?? 200;
+  metrics.addMetric(status >= 500 ? 'Api5xx' : status >= 400 ? 'Api4xx' : 'Api2xx', MetricUnit.Count, 1);
+  return response;
+};
+
+/** The caller's principal on a keyed route (the adapter has already authenticated it). */
+export const requirePrincipal = (request: { principal: Principal | null }): Principal => {
+  if (!request.principal) throw new ConfigError('route is public but the handler needs a principal');
+  return request.principal;
+};

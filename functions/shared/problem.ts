@@ -1,0 +1,141 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { FieldError, ProblemCode } from './errors.js';
+
+export type Language = 'en' | 'zh-CN';
+
+interface Text {
+  readonly title: string;
+  readonly detail: string;
+}
+
+/** Titles and details per code, English and Simplified Chinese. `{name}` is replaced from the error's params. */
+const messages: Record<ProblemCode, Record<Language, Text>> = {
+  unauthenticated: {
+    en: { title: 'Unauthenticated', detail: 'Send a valid API key as "Authorization: Bearer <key>".' },
+    'zh-CN': { title: '未认证', detail: '请以 "Authorization: Bearer <密钥>" 提供有效的 API 密钥。' },
+  },
+  forbidden: {
+    en: { title: 'Forbidden', detail: 'This API key may not use this operation.' },
+    'zh-CN': { title: '禁止访问', detail: '该 API 密钥无权执行此操作。' },
+  },
+  validation_failed: {
+    en: { title: 'Validation failed', detail: 'The request has invalid fields; see errors.' },
+    'zh-CN': { title: '校验失败', detail: '请求中有无效字段，详见 errors。' },
+  },
+  malformed_json: {
+    en: { title: 'Malformed JSON', detail: 'The request body is not valid JSON.' },
+    'zh-CN': { title: 'JSON 格式错误', detail: '请求体不是有效的 JSON。' },
+  },
+  payload_too_large: {
+    en: { title: 'Payload too large', detail: 'The request body is larger than {limit} bytes.' },
+    'zh-CN': { title: '请求体过大', detail: '请求体超过 {limit} 字节。' },
+  },
+  not_found: {
+    en: { title: 'Not found', detail: 'The resource does not exist or is not visible to you.' },
+    'zh-CN': { title: '未找到', detail: '资源不存在或您无权查看。' },
+  },
+  method_not_allowed: {
+    en: { title: 'Method not allowed', detail: 'This path does not accept {method}.' },
+    'zh-CN': { title: '方法不被允许', detail: '该路径不接受 {method} 请求。' },
+  },
+  idempotency_key_required: {
+    en: { title: 'Idempotency-Key required', detail: 'Send an Idempotency-Key header (1 to 255 characters).' },
+    'zh-CN': { title: '缺少幂等键', detail: '请提供 Idempotency-Key 请求头（1 至 255 个字符）。' },
+  },
+  idempotency_key_reused: {
+    en: { title: 'Idempotency-Key reused', detail: 'This Idempotency-Key was used with a different request body.' },
+    'zh-CN': { title: '幂等键被重复使用', detail: '该 Idempotency-Key 已用于不同的请求体。' },
+  },
+  idempotency_in_progress: {
+    en: { title: 'Request in progress', detail: 'A request with this Idempotency-Key is still being processed; retry shortly.' },
+    'zh-CN': { title: '请求处理中', detail: '使用该 Idempotency-Key 的请求仍在处理中，请稍后重试。' },
+  },
+  market_not_enabled: {
+    en: { title: 'Market not enabled', detail: 'The merchant is not enrolled in market {market}.' },
+    'zh-CN': { title: '市场未开通', detail: '商家未开通 {market} 市场。' },
+  },
+  unknown_sku: {
+    en: { title: 'Unknown SKU', detail: 'SKU {sku} is not in your catalogue.' },
+    'zh-CN': { title: '未知 SKU', detail: '商品目录中没有 SKU {sku}。' },
+  },
+  restricted_item: {
+    en: { title: 'Restricted item', detail: 'SKU {sku} (HS {hsCode}) may not be shipped to {market}.' },
+    'zh-CN': { title: '限制寄递物品', detail: 'SKU {sku}（HS {hsCode}）不能寄往 {market}。' },
+  },
+  invalid_state: {
+    en: { title: 'Invalid state', detail: 'This is not allowed while the resource is {state}.' },
+    'zh-CN': { title: '状态不允许', detail: '资源当前状态为 {state}，不允许此操作。' },
+  },
+  invalid_signature: {
+    en: { title: 'Invalid signature', detail: 'The webhook signature is missing, wrong or outside the allowed time window.' },
+    'zh-CN': { title: '签名无效', detail: 'Webhook 签名缺失、错误或超出允许的时间范围。' },
+  },
+  internal_error: {
+    en: { title: 'Internal error', detail: 'Something went wrong on our side. Retry later; quote the request ID if it persists.' },
+    'zh-CN': { title: '内部错误', detail: '服务端出现问题，请稍后重试；如持续出现，请提供请求 ID。' },
+  },
+  service_unavailable: {
+    en: { title: 'Service unavailable', detail: 'The service cannot reach its data store yet.' },
+    'zh-CN': { title: '服务不可用', detail: '服务暂时无法访问数据存储。' },
+  },
+};
+
+/** `zh-CN` (or any `zh` tag ranked above English) selects Simplified Chinese; English otherwise. */
+export const negotiateLanguage = (acceptLanguage: string | undefined): Language => {
+  if (!acceptLanguage) return 'en';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...attrs] = part.trim().split(';');
+      const q = attrs.map((a) => a.trim()).find((a) => a.startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter((e) => e.tag !== '' && Number.isFinite(e.q) && e.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag === 'zh' || tag.startsWith('zh-')) return tag === 'zh-tw' || tag === 'zh-hk' || tag === 'zh-hant' ? 'en' : 'zh-CN';
+    if (tag === 'en' || tag.startsWith('en-') || tag === '*') return 'en';
+  }
+  return 'en';
+};
+
+const fill = (template: string, params: Readonly<Record<string, string | number>>): string =>
+  template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+
+export interface ProblemBody {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: ProblemCode;
+  readonly detail: string;
+  readonly instance?: string;
+  readonly errors?: readonly FieldError[];
+}
+
+export const problemBody = (
+  code: ProblemCode,
+  status: number,
+  lang: Language,
+  extra: { params?: Readonly<Record<string, string | number>>; errors?: readonly FieldError[] | undefined; instance?: string } = {},
+): ProblemBody => {
+  const text = messages[code][lang];
+  return {
+    type: `/problems/${code}`,
+    title: text.title,
+    status,
+    code,
+    detail: fill(text.detail, extra.params ?? {}),
+    ...(extra.instance ? { instance: extra.instance } : {}),
+    ...(extra.errors ? { errors: extra.errors } : {}),
+  };
+};
+
+export const problemResponse = (
+  body: ProblemBody,
+  lang: Language,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: body.status,
+  headers: { 'content-type': 'application/problem+json; charset=utf-8', 'content-language': lang, ...headers },
+  body: JSON.stringify(body),
+});

@@ -1,0 +1,22 @@
+import { secretEnv, type SecretName } from '../../lib/manifest.js';
+import { ConfigError } from './errors.js';
+
+const cacheSeconds = 300;
+
+/**
+ * A secret's value. Locally the value is in the environment variable the manifest names;
+ * on AWS `<NAME>_SECRET_ARN` names a Secrets Manager secret, read through Powertools
+ * parameters (cached for five minutes, so rotation is picked up without a deploy).
+ */
+export const readSecret = async (name: SecretName): Promise<string> => {
+  const envName = secretEnv[name];
+  const direct = process.env[envName];
+  if (direct) return direct;
+  const arn = process.env[`${envName}_SECRET_ARN`];
+  if (!arn) throw new ConfigError(`neither ${envName} nor ${envName}_SECRET_ARN is set`);
+  // Imported lazily: functions that run with plain values never load the Secrets Manager client.
+  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+  const value = await getSecret(arn, { maxAge: cacheSeconds });
+  if (typeof value !== 'string' || value === '') throw new ConfigError(`secret for ${envName} is empty or binary`);
+  return value;
+};

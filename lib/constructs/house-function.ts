@@ -1,0 +1,140 @@
+/**
+ * The house Lambda function: every default for a handler in one place
+ * (runtime, architecture, tracing, log group, esbuild settings, environment)
+ * and typed, least-privilege binders that grant access and set the matching
+ * environment variable together, so a permission never exists without the
+ * variable the code reads (and the other way round).
+ */
+import * as path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+
+/** The repository root: the manifest's `entry` paths are relative to it. */
+export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
+
+export const METRICS_NAMESPACE = 'xborder';
+
+/**
+ * Table actions per access level, on the table and its indexes. Narrower than
+ * grantReadData/grantReadWriteData: no Scan (every access path is a key
+ * lookup or Query, DESIGN "Data"), no stream reads (stream consumers get those
+ * from their event source). TransactWriteItems/TransactGetItems need no
+ * action of their own: IAM checks the Put/Update/Delete/ConditionCheck/Get inside.
+ */
+const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'],
+  write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+} as const;
+
+export interface HouseFunctionProps {
+  /** Handler module relative to the project root (the manifest's `entry`); it exports `handler`. */
+  readonly entry: string;
+  readonly stage: string;
+  /** POWERTOOLS_SERVICE_NAME: the `service` key on every log line and metric. */
+  readonly serviceName: string;
+  readonly description?: string;
+  /** @default 1024 (on Lambda, CPU scales with memory: more memory, faster cold starts) */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** @default RemovalPolicy.DESTROY (logs are not system-of-record data) */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export class HouseFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: HouseFunctionProps) {
+    // An explicit log group (instead of the implicit /aws/lambda/<name> one) so
+    // retention and removal are ours, not "never expire, never deleted".
+    // It is a sibling of the function (nothing can be a child before super());
+    // `this.logGroup` returns it.
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
+    });
+
+    super(scope, id, {
+      entry: path.join(projectRoot, props.entry),
+      handler: 'handler',
+      projectRoot,
+      depsLockFilePath: path.join(projectRoot, 'package-lock.json'),
+      description: props.description,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      tracing: Tracing.ACTIVE,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(10),
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        STAGE: props.stage,
+        ...props.environment,
+      },
+      bundling: {
+        // Docker is not required: the esbuild in devDependencies bundles locally.
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        // Stack traces need the mappings, not a copy of every source file:
+        // a smaller .map is less to read at cold start (NODE_OPTIONS below).
+        sourcesContent: false,
+        // Prefer the ESM build of dependencies: better tree-shaking, smaller bundles.
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies bundled into an ESM file may still call `require`
+        // (for Node built-ins); ESM has none, so define one.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Nothing is external, not even @aws-sdk/*: the SDK the runtime ships
+        // changes under us without notice, while a bundled one is the version
+        // the tests ran against (package-lock.json). Bundled, it is also
+        // tree-shaken ESM, which loads faster than the runtime's full CJS copy.
+        externalModules: [],
+      },
+    });
+  }
+
+  /** Read (or read and write) item access to the table and its indexes; sets TABLE_NAME. */
+  bindTable(table: ITable, access: 'read' | 'write'): this {
+    const actions = access === 'read' ? TABLE_ACTIONS.read : [...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write];
+    table.grant(this, ...actions);
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    return this;
+  }
+
+  /**
+   * `events:PutEvents` on this bus only, and only for the given sources (the
+   * `events:source` condition), so a function cannot impersonate another
+   * bounded context. Sets EVENT_BUS_NAME.
+   */
+  bindBusPublisher(bus: IEventBus, sources: readonly string[]): this {
+    if (sources.length === 0) throw new Error(`${this.node.path}: bindBusPublisher needs at least one source`);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+        conditions: { StringEquals: { 'events:source': [...sources] } },
+      }),
+    );
+    this.addEnvironment('EVENT_BUS_NAME', bus.eventBusName);
+    return this;
+  }
+
+  /** Read access to one secret; its ARN goes in `<envName>_SECRET_ARN` (functions/shared/secrets.ts reads it). */
+  bindSecret(envName: string, secret: ISecret): this {
+    secret.grantRead(this);
+    this.addEnvironment(`${envName}_SECRET_ARN`, secret.secretArn);
+    return this;
+  }
+}

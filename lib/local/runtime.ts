@@ -1,0 +1,170 @@
+/**
+ * The local runtime: the manifest's handlers behind a local HTTP API, a local event bus
+ * applying the manifest's rules, and a stream poller feeding the manifest's stream
+ * consumers, on a table in DynamoDB Local. Everything is derived from the manifest.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { manifest as defaultManifest, secretEnv, type Manifest, type SecretName } from '../manifest.js';
+import { ensureTable } from './create-table.js';
+import { DeadLetterStore } from './dead-letters.js';
+import { LocalEventBus } from './event-bus.js';
+import { createHttpServer, type LocalRoutes } from './http-server.js';
+import { loadHandlers, type Invoke } from './invoke.js';
+import { StreamPoller, streamsClientFor } from './stream-poller.js';
+
+export interface RuntimeOptions {
+  readonly dynamoEndpoint: string;
+  readonly tableName: string;
+  readonly secrets: Readonly<Record<SecretName, string>>;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly manifest?: Manifest;
+  /** Directory for dead letters and stream checkpoints; omit to keep them in memory. */
+  readonly stateDir?: string;
+  readonly busName?: string;
+  readonly retryBaseMs?: number;
+  readonly pollIntervalMs?: number;
+  readonly logLevel?: string;
+}
+
+export interface Runtime {
+  readonly url: string;
+  readonly bus: LocalEventBus;
+  readonly deadLetters: DeadLetterStore;
+  readonly invoke: Invoke;
+  runSchedule(name: string): Promise<unknown>;
+  /** Waits until the stream and the bus are both quiet (all consequences of earlier writes delivered). */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** The environment the handlers read, as on Lambda; the SDK endpoints point at the local services. */
+const handlerEnvironment = (options: RuntimeOptions, busUrl: string, busName: string): Record<string, string> => ({
+  STAGE: 'local',
+  TABLE_NAME: options.tableName,
+  EVENT_BUS_NAME: busName,
+  AWS_REGION: 'local',
+  AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+  AWS_ENDPOINT_URL_DYNAMODB: options.dynamoEndpoint,
+  AWS_ENDPOINT_URL_EVENTBRIDGE: busUrl,
+  POWERTOOLS_SERVICE_NAME: 'xborder',
+  POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'INFO',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+  ...Object.fromEntries(Object.entries(secretEnv).map(([name, env]) => [env, options.secrets[name as SecretName]])),
+});
+
+const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
+
+const isOperator = (req: IncomingMessage, adminKey: string): boolean => {
+  const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+  return match?.[1] !== undefined && timingSafeEqual(sha256(match[1]), sha256(adminKey));
+};
+
+const json = (res: ServerResponse, status: number, body: unknown): void => {
+  res.writeHead(status, { 'content-type': status >= 400 ? 'application/problem+json; charset=utf-8' : 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+};
+
+export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
+  const manifest = options.manifest ?? defaultManifest;
+  const busName = options.busName ?? 'xborder-local';
+  const deadLetters = new DeadLetterStore(options.stateDir ? join(options.stateDir, 'dead-letters.jsonl') : undefined);
+
+  let invokeTarget: Invoke = () => Promise.reject(new Error('handlers not loaded'));
+  const bus = new LocalEventBus({
+    busName,
+    manifest,
+    invoke: (name, event) => invokeTarget(name, event),
+    deadLetters,
+    ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+  });
+  const busUrl = await bus.listen();
+  Object.assign(process.env, handlerEnvironment(options, busUrl, busName));
+
+  const dynamodb = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: 'local', credentials: localCredentials });
+  await ensureTable(dynamodb, options.tableName);
+  const invoke = await loadHandlers(manifest);
+  invokeTarget = invoke;
+
+  const poller = new StreamPoller({
+    dynamodb,
+    streams: streamsClientFor(options.dynamoEndpoint),
+    tableName: options.tableName,
+    manifest,
+    invoke,
+    deadLetters,
+    ...(options.stateDir ? { checkpointFile: join(options.stateDir, `stream-checkpoints-${options.tableName}.json`) } : {}),
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+  });
+  await poller.start();
+
+  const runSchedule = async (name: string): Promise<unknown> => {
+    const schedule = manifest.schedules.find((s) => s.name === name);
+    if (!schedule) throw new Error(`no schedule ${name}`);
+    // EventBridge Scheduler invokes a Lambda target with the schedule's input as the event.
+    return invoke(schedule.function, schedule.input ?? {});
+  };
+
+  const localRoutes: LocalRoutes = async (req, res, url) => {
+    if (!url.pathname.startsWith('/local/')) return false;
+    if (!isOperator(req, options.secrets.adminApiKey)) {
+      json(res, 401, { type: '/problems/unauthenticated', title: 'Unauthenticated', status: 401, code: 'unauthenticated', detail: 'Local operator routes need the admin key.' });
+      return true;
+    }
+    const schedule = /^\/local\/schedules\/([\w-]+)$/.exec(url.pathname)?.[1];
+    if (req.method === 'GET' && url.pathname === '/local/dead-letters') json(res, 200, { data: deadLetters.list() });
+    else if (req.method === 'GET' && url.pathname === '/local/events') json(res, 200, { data: bus.recent() });
+    else if (req.method === 'GET' && url.pathname === '/local/schedules') json(res, 200, { data: manifest.schedules });
+    else if (req.method === 'POST' && schedule) {
+      if (!manifest.schedules.some((s) => s.name === schedule)) {
+        json(res, 404, { type: '/problems/not_found', title: 'Not found', status: 404, code: 'not_found', detail: `No schedule ${schedule}.` });
+      } else {
+        try {
+          json(res, 200, { schedule, result: (await runSchedule(schedule)) ?? null });
+        } catch (error) {
+          json(res, 500, { type: '/problems/internal_error', title: 'Schedule failed', status: 500, code: 'internal_error', detail: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    } else json(res, 404, { type: '/problems/not_found', title: 'Not found', status: 404, code: 'not_found', detail: `No local route ${req.method} ${url.pathname}.` });
+    return true;
+  };
+
+  const server: Server = createHttpServer(manifest, invoke, localRoutes);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('HTTP server did not bind');
+
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    bus,
+    deadLetters,
+    invoke,
+    runSchedule,
+    settle: async () => {
+      for (let round = 0; round < 50; round += 1) {
+        await poller.drained();
+        await bus.idle();
+        await poller.drained();
+        if (!bus.busy) return;
+      }
+    },
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await poller.stop();
+      await bus.close();
+      dynamodb.destroy();
+    },
+  };
+};

@@ -1,0 +1,324 @@
+/**
+ * The synthesized stacks match the manifest and the table definition, and
+ * follow the house rules (runtime, tracing, DLQs, least privilege). Every
+ * expectation is derived from lib/manifest.ts or lib/table.ts, so adding a
+ * route, rule or stream without wiring it correctly fails here.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { stackName } from '../../lib/app.js';
+import { stages } from '../../lib/config/stages.js';
+import { manifest, routeKey, secretEnv, secretsOf, type Manifest } from '../../lib/manifest.js';
+import { keyAttributes, tableDefinition } from '../../lib/table.js';
+import { API_URL_OUTPUT, functionLogicalId, functionLogicalIds, synthStage } from './synth.js';
+
+// Synthesized once per file (bundling skipped): Prepare.
+const dev = synthStage(stages.dev);
+const functionNames = Object.keys(manifest.functions);
+
+// Template assertions under `expect*` names (the lint rule jest/expect-expect knows them).
+const expectResourceProperties = (template: Template, type: string, props: unknown): void =>
+  template.hasResourceProperties(type, props);
+const expectResource = (template: Template, type: string, resource: unknown): void =>
+  template.hasResource(type, resource);
+
+/** `{ "Fn::GetAtt": [id, "Arn"] }` */
+const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The one resource of `type` matching `props`: its logical id and Properties. */
+const single = (template: Template, type: string, props: Record<string, unknown>) => {
+  const found = Object.entries(template.findResources(type, { Properties: props }));
+  expect(found).toHaveLength(1);
+  const [logicalId, resource] = found[0]!;
+  return { logicalId, properties: isRecord(resource) && isRecord(resource.Properties) ? resource.Properties : {} };
+};
+
+/** Every IAM policy statement anywhere in a template (role, policy and resource policies). */
+const statementsIn = (node: unknown): Record<string, unknown>[] => {
+  if (Array.isArray(node)) return node.flatMap(statementsIn);
+  if (!isRecord(node)) return [];
+  const own = Array.isArray(node.Statement) ? node.Statement.filter(isRecord) : [];
+  return [...own, ...Object.entries(node).flatMap(([key, value]) => (key === 'Statement' ? [] : statementsIn(value)))];
+};
+
+const actionsOf = (statement: Record<string, unknown>): string[] => {
+  const action = statement.Action;
+  return (Array.isArray(action) ? action : [action]).filter((a): a is string => typeof a === 'string');
+};
+
+/** Statements of the IAM policies attached to a manifest function's role. */
+const roleStatements = (template: Template, fnName: string): Record<string, unknown>[] => {
+  const fnId = functionLogicalId(template, fnName);
+  const fn = template.findResources('AWS::Lambda::Function')[fnId];
+  const role: unknown = isRecord(fn) && isRecord(fn.Properties) ? fn.Properties.Role : undefined;
+  const roleId = isRecord(role) && Array.isArray(role['Fn::GetAtt']) ? role['Fn::GetAtt'][0] : undefined;
+  expect(typeof roleId).toBe('string');
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
+  });
+  return statementsIn(policies);
+};
+
+describe('stateful stack', () => {
+  it('builds the table from tableDefinition', () => {
+    expectResourceProperties(dev.stateful, 'AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
+        { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayEquals(keyAttributes().map((name) => ({ AttributeName: name, AttributeType: 'S' }))),
+      GlobalSecondaryIndexes: Match.arrayEquals(
+        tableDefinition.globalSecondaryIndexes.map((index) => ({
+          IndexName: index.indexName,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      ),
+      TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
+      StreamSpecification: { StreamViewType: tableDefinition.streamViewType },
+    });
+  });
+
+  it('takes removal policy and point-in-time recovery from the stage', () => {
+    const prod = synthStage(stages.prod);
+    expectResource(prod.stateful, 'AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+    });
+    expectResource(dev.stateful, 'AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      Properties: Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false } }),
+    });
+  });
+
+  it('creates the stage event bus', () => {
+    expectResourceProperties(dev.stateful, 'AWS::Events::EventBus', { Name: `xborder-${stages.dev.name}` });
+  });
+
+  it.each(Object.entries(secretEnv))('generates the %s secret (%s)', (_name, envName) => {
+    expectResourceProperties(dev.stateful, 'AWS::SecretsManager::Secret', {
+      Description: Match.stringLikeRegexp(envName),
+      GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+    });
+  });
+});
+
+describe('stateless stack: functions', () => {
+  it('has a function for every manifest function and nothing else', () => {
+    expect([...functionLogicalIds(dev.stateless).keys()].sort()).toEqual([...functionNames].sort());
+  });
+
+  it.each(functionNames)('%s runs on Node.js 24, arm64, traced, with a retained log group', (name) => {
+    const fnId = functionLogicalId(dev.stateless, name);
+    const fn = dev.stateless.findResources('AWS::Lambda::Function')[fnId];
+    expect(fn).toMatchObject({
+      Properties: {
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+        Environment: {
+          Variables: { STAGE: stages.dev.name, POWERTOOLS_SERVICE_NAME: name, NODE_OPTIONS: '--enable-source-maps' },
+        },
+      },
+    });
+    const logGroupRef: unknown = isRecord(fn) && isRecord(fn.Properties) && isRecord(fn.Properties.LoggingConfig)
+      ? fn.Properties.LoggingConfig.LogGroup
+      : undefined;
+    expect(logGroupRef).toEqual({ Ref: expect.any(String) });
+    const logGroupId = isRecord(logGroupRef) ? String(logGroupRef.Ref) : '';
+    expect(dev.stateless.findResources('AWS::Logs::LogGroup')[logGroupId]).toMatchObject({
+      Properties: { RetentionInDays: expect.any(Number) },
+    });
+  });
+
+  it.each(functionNames)('%s gets exactly the environment its manifest entry implies', (name) => {
+    const spec: Manifest['functions'][string] | undefined = manifest.functions[name as keyof typeof manifest.functions];
+    const fn = dev.stateless.findResources('AWS::Lambda::Function')[functionLogicalId(dev.stateless, name)];
+    const variables: unknown = isRecord(fn) && isRecord(fn.Properties) && isRecord(fn.Properties.Environment)
+      ? fn.Properties.Environment.Variables
+      : undefined;
+    const keys = isRecord(variables) ? Object.keys(variables) : [];
+    expect(keys.includes('TABLE_NAME')).toBe(spec?.table !== 'none');
+    expect(keys.includes('EVENT_BUS_NAME')).toBe(spec?.publishes !== undefined);
+    const secretVars = keys.filter((key) => key.endsWith('_SECRET_ARN')).sort();
+    expect(secretVars).toEqual(secretsOf(name).map((secret) => `${secretEnv[secret]}_SECRET_ARN`).sort());
+  });
+});
+
+describe('stateless stack: HTTP API', () => {
+  it.each(manifest.routes.map((route) => [routeKey(route), route.function] as const))(
+    '%s reaches %s',
+    (key, fnName) => {
+      const route = single(dev.stateless, 'AWS::ApiGatewayV2::Route', { RouteKey: key });
+      // No API Gateway authorizer: the function checks the route's `auth`.
+      expect(route.properties.AuthorizationType).toBe('NONE');
+      const target = route.properties.Target;
+      expect(target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: expect.any(String) }]] });
+      const integrationId = JSON.stringify(target).match(/"Ref":"([^"]+)"/)?.[1] ?? '';
+      expect(dev.stateless.findResources('AWS::ApiGatewayV2::Integration')[integrationId]).toMatchObject({
+        Properties: { IntegrationType: 'AWS_PROXY', IntegrationUri: arnOf(functionLogicalId(dev.stateless, fnName)) },
+      });
+    },
+  );
+
+  it('has no route the manifest does not list', () => {
+    const keys = Object.values(dev.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) =>
+      isRecord(r) && isRecord(r.Properties) ? r.Properties.RouteKey : undefined,
+    );
+    expect(keys.sort()).toEqual(manifest.routes.map(routeKey).sort());
+  });
+
+  it('throttles the $default stage with the stage config, without CORS', () => {
+    expectResourceProperties(dev.stateless, 'AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: stages.dev.apiThrottle.rateLimit,
+        ThrottlingBurstLimit: stages.dev.apiThrottle.burstLimit,
+      },
+    });
+    expectResourceProperties(dev.stateless, 'AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+
+  it('outputs the API URL', () => {
+    const api = single(dev.stateless, 'AWS::ApiGatewayV2::Api', {});
+    expect(dev.stateless.findOutputs(API_URL_OUTPUT)[API_URL_OUTPUT]).toMatchObject({
+      Value: { 'Fn::Join': ['', expect.arrayContaining(['https://', { Ref: api.logicalId }])] },
+    });
+  });
+});
+
+describe('stateless stack: asynchronous wiring', () => {
+  it.each(manifest.rules.map((rule) => [rule.name, rule] as const))('rule %s', (_name, rule) => {
+    const { properties } = single(dev.stateless, 'AWS::Events::Rule', {
+      EventPattern: { source: [...rule.source], 'detail-type': [...rule.detailTypes] },
+    });
+    expect(properties.EventBusName).toBeDefined();
+    expect(properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: arnOf(functionLogicalId(dev.stateless, rule.target)),
+        RetryPolicy: { MaximumRetryAttempts: rule.retryAttempts, MaximumEventAgeInSeconds: rule.maxEventAgeSeconds },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+      }),
+    ]);
+  });
+
+  it.each(manifest.streams.map((stream) => [stream.name, stream] as const))('stream consumer %s', (_name, stream) => {
+    const { properties } = single(dev.stateless, 'AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionLogicalId(dev.stateless, stream.function) },
+    });
+    expect(properties).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: stream.batchSize,
+      MaximumBatchingWindowInSeconds: stream.maxBatchingWindowSeconds,
+      MaximumRetryAttempts: stream.retryAttempts,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+    });
+    const filters: unknown = isRecord(properties.FilterCriteria) ? properties.FilterCriteria.Filters : undefined;
+    const patterns = Array.isArray(filters)
+      ? filters.map((f: unknown) => (isRecord(f) && typeof f.Pattern === 'string' ? (JSON.parse(f.Pattern) as unknown) : undefined))
+      : [];
+    expect(patterns).toEqual([
+      {
+        eventName: [...stream.filter.eventNames],
+        dynamodb: { NewImage: { [tableDefinition.entityAttribute]: { S: [...stream.filter.entities] } } },
+      },
+    ]);
+  });
+
+  it('gives every dead-letter queue encryption, TLS only and 14 days', () => {
+    const queues = dev.stateless.findResources('AWS::SQS::Queue');
+    const expected = manifest.rules.length + manifest.streams.length + manifest.schedules.length;
+    expect(Object.keys(queues)).toHaveLength(expected);
+    for (const id of Object.keys(queues)) {
+      expect(queues[id]).toMatchObject({ Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 } });
+      expectResourceProperties(dev.stateless, 'AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('builds an EventBridge Scheduler schedule with retries and a DLQ', () => {
+    // The project has no schedule yet: wire one onto an existing function.
+    const schedule = {
+      name: 'Nightly',
+      description: 'test schedule',
+      expression: 'cron(0 2 * * ? *)',
+      timezone: 'Asia/Shanghai',
+      function: functionNames[0] ?? 'health',
+      input: { reason: 'nightly' },
+    };
+    const withSchedule = synthStage(stages.dev, { ...manifest, schedules: [schedule] });
+    expectResourceProperties(withSchedule.stateless, 'AWS::Scheduler::Schedule', {
+      ScheduleExpression: schedule.expression,
+      ScheduleExpressionTimezone: schedule.timezone,
+      Target: Match.objectLike({
+        Arn: arnOf(functionLogicalId(withSchedule.stateless, schedule.function)),
+        Input: JSON.stringify(schedule.input),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: Match.anyValue() }),
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
+      }),
+    });
+  });
+});
+
+describe('least privilege', () => {
+  const publishers = Object.entries(manifest.functions).filter(([, spec]) => 'publishes' in spec);
+
+  it.each(publishers.map(([name, spec]) => [name, 'publishes' in spec ? spec.publishes : []] as const))(
+    '%s may put events on the bus only, for its own sources',
+    (name, sources) => {
+      const puts = roleStatements(dev.stateless, name).filter((s) => actionsOf(s).includes('events:PutEvents'));
+      expect(puts).toEqual([
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::ImportValue': expect.stringMatching(/Bus/) },
+          Condition: { StringEquals: { 'events:source': [...sources] } },
+        },
+      ]);
+    },
+  );
+
+  it('lets no other function put events', () => {
+    const others = functionNames.filter((name) => !publishers.some(([p]) => p === name));
+    for (const name of others) {
+      expect(roleStatements(dev.stateless, name).flatMap(actionsOf)).not.toContain('events:PutEvents');
+    }
+  });
+
+  it('never grants Scan on the table', () => {
+    expect(statementsIn(dev.stateless.toJSON()).flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+  });
+
+  it('allows no wildcard action in either stack', () => {
+    // Deny statements may use `sqs:*` (enforceSSL denies every action without TLS).
+    const allowed = [dev.stateful, dev.stateless]
+      .flatMap((template) => statementsIn(template.toJSON()))
+      .filter((statement) => statement.Effect === 'Allow');
+    expect(allowed.length).toBeGreaterThan(0); // the walker does find the statements
+    const wildcards = allowed.flatMap(actionsOf).filter((action) => action === '*' || action.endsWith(':*'));
+    expect(wildcards).toEqual([]);
+  });
+});
+
+describe('app', () => {
+  it('names the stacks Xborder-<stage>-Stateful / -Stateless', () => {
+    expect(dev.stacks.stateful.stackName).toBe(stackName(stages.dev.name, 'Stateful'));
+    expect(dev.stacks.stateless.stackName).toBe(`Xborder-${stages.dev.name}-Stateless`);
+  });
+});

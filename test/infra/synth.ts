@@ -1,0 +1,62 @@
+/**
+ * Synthesizes one stage for CDK assertions, with bundling skipped (the
+ * `aws:cdk:bundling-stacks` context set to none) so tests never run esbuild,
+ * and with the feature flags of cdk.json so tests see what `cdk synth` does.
+ *
+ * Also: template lookups by manifest name, for any test that compares the
+ * manifest with the synthesized template.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildStage, type StageStacks } from '../../lib/app.js';
+import { stages, type StageConfig } from '../../lib/config/stages.js';
+import { projectRoot } from '../../lib/constructs/house-function.js';
+import type { Manifest } from '../../lib/manifest.js';
+import { FUNCTION_TAG } from '../../lib/stacks/stateless-stack.js';
+
+export interface SynthesizedStage {
+  readonly stacks: StageStacks;
+  readonly stateful: Template;
+  readonly stateless: Template;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The `context` of cdk.json (feature flags). */
+const cdkJsonContext = (): Record<string, unknown> => {
+  const json: unknown = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8'));
+  return isRecord(json) && isRecord(json.context) ? json.context : {};
+};
+
+export const synthStage = (stage: StageConfig = stages.dev, manifest?: Manifest): SynthesizedStage => {
+  const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
+  const stacks = buildStage(app, stage, manifest);
+  return {
+    stacks,
+    stateful: Template.fromStack(stacks.stateful),
+    stateless: Template.fromStack(stacks.stateless),
+  };
+};
+
+/** Manifest function name -> logical id of its AWS::Lambda::Function (found by the `xborder:function` tag). */
+export const functionLogicalIds = (template: Template): Map<string, string> => {
+  const ids = new Map<string, string>();
+  for (const [logicalId, resource] of Object.entries(template.findResources('AWS::Lambda::Function'))) {
+    const tags: unknown = isRecord(resource) && isRecord(resource.Properties) ? resource.Properties.Tags : undefined;
+    const tag = Array.isArray(tags) ? tags.find((t: unknown) => isRecord(t) && t.Key === FUNCTION_TAG) : undefined;
+    if (isRecord(tag) && typeof tag.Value === 'string') ids.set(tag.Value, logicalId);
+  }
+  return ids;
+};
+
+export const functionLogicalId = (template: Template, name: string): string => {
+  const id = functionLogicalIds(template).get(name);
+  if (id === undefined) throw new Error(`No AWS::Lambda::Function tagged ${FUNCTION_TAG}=${name}`);
+  return id;
+};
+
+/** The logical id of the output holding the API base URL (CfnOutput `ApiUrl`). */
+export const API_URL_OUTPUT = 'ApiUrl';

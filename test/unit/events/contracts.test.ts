@@ -1,0 +1,50 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { eventCatalogue, eventSources, type DetailType } from '../../../events/catalogue.js';
+import { jsonSchemaFiles, serialize } from '../../../events/json-schemas.js';
+import { outboxEvent } from '../../../functions/shared/outbox.js';
+
+const eventsDir = fileURLToPath(new URL('../../../events/', import.meta.url));
+
+describe('event contracts', () => {
+  it('checked-in JSON Schemas are exactly what the zod contracts generate (run npm run events:schemas)', () => {
+    const generated = jsonSchemaFiles();
+    expect(readdirSync(join(eventsDir, 'json-schema')).sort()).toEqual(generated.map((g) => g.file).sort());
+    for (const { file, schema } of generated) {
+      expect(readFileSync(join(eventsDir, 'json-schema', file), 'utf8')).toBe(serialize(schema));
+    }
+  });
+
+  it('every example event validates against its contract', () => {
+    const examples = readdirSync(join(eventsDir, 'examples'));
+    expect(examples.length).toBeGreaterThan(0);
+    for (const file of examples) {
+      const example = JSON.parse(readFileSync(join(eventsDir, 'examples', file), 'utf8')) as { source: string; 'detail-type': DetailType; detail: unknown };
+      const entry = eventCatalogue[example['detail-type']];
+      expect(entry.source).toBe(example.source);
+      expect(() => entry.schema.parse(example.detail)).not.toThrow();
+    }
+  });
+
+  it('detail-types are past-tense PascalCase and sources are known', () => {
+    for (const [detailType, entry] of Object.entries(eventCatalogue)) {
+      expect(detailType).toMatch(/^[A-Z][A-Za-z]+(ed|Changed|Stalled)$/);
+      expect(Object.values(eventSources)).toContain(entry.source);
+    }
+  });
+
+  it('outbox events carry metadata and refuse data that breaks the contract', () => {
+    const item = outboxEvent(
+      'ApiKeyCreated',
+      { keyId: 'key_1', role: 'finance', tenantId: null, createdBy: 'admin', createdAt: '2026-11-01T00:00:00.000Z' },
+      { correlationId: 'corr-1', now: new Date('2026-11-02T03:04:05.000Z') },
+    );
+    expect(item).toMatchObject({ source: 'xborder.platform', detailType: 'ApiKeyCreated', correlationId: 'corr-1', occurredAt: '2026-11-02T03:04:05.000Z' });
+    expect(item.ttl).toBe(Date.parse('2026-11-09T03:04:05.000Z') / 1000);
+    expect(JSON.parse(item.detail)).toMatchObject({ metadata: { eventId: item.eventId, version: 1, correlationId: 'corr-1' } });
+    expect(() =>
+      outboxEvent('ApiKeyCreated', { keyId: 'nope', role: 'finance', tenantId: null, createdBy: 'admin', createdAt: 'yesterday' }, { correlationId: 'c' }),
+    ).toThrow();
+  });
+});
