@@ -32,6 +32,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
     files: ['lib/local/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'events/generate-*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -15,9 +15,8 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { projectRoot } from '../paths.js';
 
-/** The repository root: the manifest's `entry` paths are relative to it. */
-export const projectRoot = path.resolve(import.meta.dirname, '..', '..');
 
 export const METRICS_NAMESPACE = 'xborder';
 

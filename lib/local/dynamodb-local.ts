@@ -14,6 +14,8 @@ export interface DynamoDbLocal {
   readonly endpoint: string;
   readonly pid: number;
   stop(): Promise<void>;
+  /** Synchronous last resort (forced exit): SIGKILL to the whole process group. */
+  killNow(): void;
 }
 
 export interface DynamoDbLocalOptions {
@@ -83,5 +85,6 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
       await exited;
       clearTimeout(timer);
     },
+    killNow: () => killGroup(pid, 'SIGKILL'),
   };
 };

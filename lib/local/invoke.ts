@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import type { Manifest } from '../manifest.js';
-import { projectRoot } from './paths.js';
+import { projectRoot } from '../paths.js';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 export type Invoke = (functionName: string, event: unknown) => Promise<unknown>;

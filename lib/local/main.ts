@@ -40,7 +40,7 @@ const banner = (runtime: Runtime, dynamo: string, dynamoPid: number | undefined,
     `  Admin key    ${secrets.values.adminApiKey}`,
     `               (${adminSource})`,
     `  DynamoDB     ${dynamo} (table ${tableName}${dynamoPid ? `, DynamoDB Local pid ${dynamoPid}` : ''})`,
-    `  Operator     GET ${runtime.url}/local/dead-letters · GET /local/events · POST /local/schedules/{name}`,
+    `  Operator     ${runtime.url}/local/: GET dead-letters · GET events · GET schedules · POST schedules/{name}  (npm run local -- help)`,
     '',
     '  Configuration',
     ...rows.map(([name, value, meaning]) => `    ${name.padEnd(width)}  ${value.padEnd(valueWidth)}  ${meaning}`),
@@ -56,15 +56,18 @@ const banner = (runtime: Runtime, dynamo: string, dynamoPid: number | undefined,
 const main = async (): Promise<void> => {
   const secrets = loadLocalSecrets(dataDir ? join(dataDir, 'local-secrets.json') : undefined);
   let dynamo: DynamoDbLocal | undefined;
-  const endpoint = env.DYNAMODB_ENDPOINT ?? (dynamo = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {})).endpoint;
+  const endpoint = env.DYNAMODB_ENDPOINT || (dynamo = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {})).endpoint;
   let runtime: Runtime | undefined;
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const shutdown = async (signal: string): Promise<void> => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // Ctrl-C reaches npm, tsx and this process at once: a repeat within 2 s is the same keypress.
+      if (Date.now() - stoppingSince < 2_000) return;
       console.error(`\n${signal} again: exiting now`);
+      dynamo?.killNow();
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`\n${signal}: stopping…`);
     await runtime?.stop();
     await dynamo?.stop();

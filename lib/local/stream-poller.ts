@@ -10,6 +10,7 @@ import {
   DynamoDBStreamsClient,
   ExpiredIteratorException,
   GetRecordsCommand,
+  TrimmedDataAccessException,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -150,7 +151,9 @@ export class StreamPoller {
     try {
       response = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: 1000 }));
     } catch (error) {
-      if (!(error instanceof ExpiredIteratorException)) throw error;
+      // An iterator can expire (15 min) or, on DynamoDB Local under load, point before the oldest
+      // record it keeps: like the event source mapping, start again from the last checkpoint.
+      if (!(error instanceof ExpiredIteratorException) && !(error instanceof TrimmedDataAccessException)) throw error;
       state.iterator = await this.iteratorFor(streamArn, shardId);
       return 0;
     }

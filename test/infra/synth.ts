@@ -12,7 +12,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildStage, type StageStacks } from '../../lib/app.js';
 import { stages, type StageConfig } from '../../lib/config/stages.js';
-import { projectRoot } from '../../lib/constructs/house-function.js';
+import { projectRoot } from '../../lib/paths.js';
 import type { Manifest } from '../../lib/manifest.js';
 import { FUNCTION_TAG } from '../../lib/stacks/stateless-stack.js';
 

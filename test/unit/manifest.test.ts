@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventCatalogue } from '../../events/catalogue.js';
 import { manifest, routeKey, secretsOf } from '../../lib/manifest.js';
-import { projectRoot } from '../../lib/local/paths.js';
+import { projectRoot } from '../../lib/paths.js';
 
 const functionNames = Object.keys(manifest.functions);
 
@@ -23,6 +23,12 @@ describe('wiring manifest', () => {
       expect(functionNames).toContain(route.function);
       expect(route.path).toMatch(/^\/[A-Za-z0-9/{}_+-]*$/);
       if (route.auth !== 'public') expect(route.auth.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('functions behind keyed routes can read the table (API keys are looked up there)', () => {
+    for (const route of manifest.routes) {
+      if (route.auth !== 'public') expect(manifest.functions[route.function].table).not.toBe('none');
     }
   });
 

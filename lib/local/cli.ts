@@ -1,0 +1,50 @@
+/**
+ * `npm run local -- <command>`: the local runtime's operator tools, over its HTTP API.
+ *   dead-letters            what the local bus and stream poller gave up on
+ *   events                  recent events on the local bus
+ *   schedules               the manifest's schedules
+ *   run-schedule <name>     run a schedule now (monthly jobs can be tried at once)
+ * API_URL (default http://127.0.0.1:$PORT or :3000) and ADMIN_API_KEY (default: the key
+ * `npm start` keeps in $DATA_DIR/local-secrets.json).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const usage = 'usage: npm run local -- dead-letters | events | schedules | run-schedule <name>';
+
+const adminKey = (): string => {
+  if (process.env.ADMIN_API_KEY) return process.env.ADMIN_API_KEY;
+  const file = join(resolve(process.env.DATA_DIR ?? '.data'), 'local-secrets.json');
+  if (existsSync(file)) {
+    const key = (JSON.parse(readFileSync(file, 'utf8')) as { adminApiKey?: string }).adminApiKey;
+    if (key) return key;
+  }
+  throw new Error(`set ADMIN_API_KEY (no key found in ${file})`);
+};
+
+const main = async (): Promise<number> => {
+  const [command, arg] = process.argv.slice(2);
+  const base = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
+  const routes: Record<string, { method: string; path: string } | undefined> = {
+    'dead-letters': { method: 'GET', path: '/local/dead-letters' },
+    events: { method: 'GET', path: '/local/events' },
+    schedules: { method: 'GET', path: '/local/schedules' },
+    'run-schedule': arg ? { method: 'POST', path: `/local/schedules/${encodeURIComponent(arg)}` } : undefined,
+  };
+  const route = command ? routes[command] : undefined;
+  if (!route) {
+    console.error(usage);
+    return 2;
+  }
+  const response = await fetch(`${base}${route.path}`, { method: route.method, headers: { authorization: `Bearer ${adminKey()}` } });
+  console.log(JSON.stringify(await response.json(), null, 2));
+  return response.ok ? 0 : 1;
+};
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { projectRoot } from '../../lib/paths.js';
+import { freePort } from '../../lib/local/net.js';
+
+/** `npm start` as a user runs it, in its own process group (as a terminal's foreground job). */
+export interface LocalProcess {
+  readonly child: ChildProcess;
+  readonly url: string;
+  readonly adminKey: string;
+  readonly dynamoPid: number | undefined;
+  output(): string;
+  /** Sends the signal to the whole group (Ctrl-C) or to npm alone; resolves once every process of the group is gone. */
+  stop(signal: NodeJS.Signals, target: 'group' | 'npm'): Promise<void>;
+}
+
+/** True while any process is left in the process group. */
+const groupAlive = (pgid: number): boolean => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const startLocal = async (env: Record<string, string>, timeoutMs = 90_000): Promise<LocalProcess> => {
+  const port = await freePort();
+  const child = spawn('npm', ['start'], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'WARN' },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const deadline = Date.now() + timeoutMs;
+  while (!/Ctrl-C stops everything/.test(output)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      throw new Error(`npm start did not come up:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const url = /API\s+(http:\/\/\S+)/.exec(output)?.[1];
+  const adminKey = /Admin key\s+(xbk_\S+)/.exec(output)?.[1];
+  if (!url || !adminKey) throw new Error(`banner not understood:\n${output}`);
+  const pid = /DynamoDB Local pid (\d+)/.exec(output)?.[1];
+  return {
+    child,
+    url,
+    adminKey,
+    dynamoPid: pid ? Number(pid) : undefined,
+    output: () => output,
+    stop: async (signal, target) => {
+      const pgid = child.pid;
+      if (pgid === undefined) return;
+      process.kill(target === 'group' ? -pgid : pgid, signal);
+      for (let waited = 0; groupAlive(pgid); waited += 100) {
+        if (waited > 20_000) {
+          process.kill(-pgid, 'SIGKILL');
+          throw new Error(`processes left behind after ${signal}:\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+};
