@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every event's `detail` is `{ metadata, data }`; `metadata.version` is the contract version of `data`. */
 export const eventMetadata = <V extends number>(version: V) =>

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventCatalogue, type DetailType } from './catalogue.js';
 
 /** File name and JSON Schema (draft 2020-12) of each catalogue entry. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventDetail } from '../envelope.js';
 
 export const apiKeyRole = z.enum(['admin', 'merchant', 'finance']);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueApiKey } from '../shared/api-keys.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { createApiKey } from './api-key-store.js';

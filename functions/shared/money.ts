@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Currencies in use; all have two decimal minor units (fen, cents, avos). */
 export const currencies = ['CNY', 'USD', 'HKD', 'MOP'] as const;

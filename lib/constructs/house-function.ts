@@ -15,6 +15,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { bundling } from '../bundling.js';
 import { projectRoot } from '../paths.js';
 
 
@@ -84,17 +85,12 @@ export class HouseFunction extends NodejsFunction {
         // Docker is not required: the esbuild in devDependencies bundles locally.
         forceDockerBundling: false,
         format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings, not a copy of every source file:
-        // a smaller .map is less to read at cold start (NODE_OPTIONS below).
-        sourcesContent: false,
-        // Prefer the ESM build of dependencies: better tree-shaking, smaller bundles.
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies bundled into an ESM file may still call `require`
-        // (for Node built-ins); ESM has none, so define one.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        target: bundling.target,
+        minify: bundling.minify,
+        sourceMap: bundling.sourcemap,
+        sourcesContent: bundling.sourcesContent,
+        mainFields: [...bundling.mainFields],
+        banner: bundling.banner,
         // Nothing is external, not even @aws-sdk/*: the SDK the runtime ships
         // changes under us without notice, while a bundled one is the version
         // the tests ran against (package-lock.json). Bundled, it is also

@@ -1,12 +1,11 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { issueApiKey } from '../../functions/shared/api-keys.js';
 import { DeadLetterStore } from '../../lib/local/dead-letters.js';
 import { LocalEventBus } from '../../lib/local/event-bus.js';
-import { startRuntime, type Runtime } from '../../lib/local/runtime.js';
+import type { Runtime } from '../../lib/local/runtime.js';
 import { manifest, routeKey, type Manifest } from '../../lib/manifest.js';
 import { functionLogicalId, synthStage } from '../infra/synth.js';
 import { request } from '../support/http.js';
-import { dynamoEndpoint, uniqueTableName } from '../support/tables.js';
+import { startTestRuntime } from '../support/runtime.js';
 
 // CDK and the local runtime are both generated from the manifest: this builds both from
 // one manifest (the real one plus a fixture schedule) and checks each entry in each.
@@ -20,20 +19,11 @@ const testManifest: Manifest = {
 };
 
 const { stateless } = synthStage(undefined, testManifest);
-const adminKey = issueApiKey().apiKey;
 let runtime: Runtime;
+let adminKey: string;
 
 beforeAll(async () => {
-  runtime = await startRuntime({
-    dynamoEndpoint: dynamoEndpoint(),
-    tableName: uniqueTableName('agreement'),
-    port: 0,
-    secrets: { adminApiKey: adminKey, cursorKey: 'k' },
-    manifest: testManifest,
-    retryBaseMs: 1,
-    pollIntervalMs: 20,
-    logLevel: 'SILENT',
-  });
+  ({ runtime, adminKey } = await startTestRuntime('agreement', { manifest: testManifest, retryBaseMs: 1 }));
 });
 
 afterAll(async () => {

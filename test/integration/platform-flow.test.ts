@@ -1,15 +1,15 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { issueApiKey } from '../../functions/shared/api-keys.js';
-import { startRuntime, type Runtime } from '../../lib/local/runtime.js';
+import type { Runtime } from '../../lib/local/runtime.js';
 import { request } from '../support/http.js';
-import { dynamoEndpoint, localClient, uniqueTableName } from '../support/tables.js';
+import { startTestRuntime } from '../support/runtime.js';
+import { localClient } from '../support/tables.js';
 
 // The foundation's whole chain on DynamoDB Local: HTTP -> handler -> TransactWriteItems
 // (key + outbox) -> table stream -> relay (real SDK PutEvents) -> local bus -> rule ->
 // audit consumer -> audit trail, including the failure paths.
 let runtime: Runtime;
-const tableName = uniqueTableName('platform');
-const adminKey = issueApiKey().apiKey;
+let tableName: string;
+let adminKey: string;
 
 type AuditEvent = { eventId: string; detailType: string; data: { keyId: string; role: string; createdBy: string } };
 
@@ -26,15 +26,7 @@ const createFinanceKey = async (): Promise<{ apiKey: string; keyId: string }> =>
 };
 
 beforeAll(async () => {
-  runtime = await startRuntime({
-    dynamoEndpoint: dynamoEndpoint(),
-    tableName,
-    port: 0,
-    secrets: { adminApiKey: adminKey, cursorKey: 'integration-cursor-key' },
-    retryBaseMs: 2,
-    pollIntervalMs: 20,
-    logLevel: 'SILENT',
-  });
+  ({ runtime, adminKey, tableName } = await startTestRuntime('platform'));
 });
 
 afterAll(async () => {

@@ -1,0 +1,99 @@
+/**
+ * Cold start: import time of each function's production bundle against a bare
+ * handler bundle that imports the same AWS SDK clients (DESIGN budget: within 25 ms).
+ * Bundles are built with lib/bundling.ts, the settings CDK deploys with.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { bundling } from '../lib/bundling.js';
+import { manifest } from '../lib/manifest.js';
+import { projectRoot } from '../lib/paths.js';
+
+const sdkClients: Record<string, string> = {
+  '@aws-sdk/client-dynamodb': "import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; new DynamoDBClient({});",
+  '@aws-sdk/lib-dynamodb': "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb'; import { DynamoDBClient as D2 } from '@aws-sdk/client-dynamodb'; DynamoDBDocumentClient.from(new D2({}));",
+  '@aws-sdk/client-eventbridge': "import { EventBridgeClient } from '@aws-sdk/client-eventbridge'; new EventBridgeClient({});",
+  '@aws-sdk/client-secrets-manager': "import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager'; new SecretsManagerClient({});",
+};
+
+const bundle = async (entry: string, outdir: string): Promise<{ file: string; bytes: number; metafile: Metafile }> => {
+  mkdirSync(outdir, { recursive: true });
+  const file = join(outdir, 'index.mjs');
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    outfile: file,
+    format: bundling.format,
+    target: bundling.target,
+    platform: bundling.platform,
+    minify: bundling.minify,
+    sourcemap: bundling.sourcemap,
+    sourcesContent: bundling.sourcesContent,
+    mainFields: [...bundling.mainFields],
+    banner: { js: bundling.banner },
+    metafile: true,
+    logLevel: 'silent',
+    // Baseline sources live in a temp dir: resolve packages from the project.
+    nodePaths: [join(projectRoot, 'node_modules')],
+  });
+  const bytes = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.bytes ?? 0;
+  return { file, bytes, metafile: result.metafile };
+};
+
+/** The SDK packages a bundle really contains (from esbuild's metafile). */
+const sdkPackagesIn = (metafile: Metafile): string[] =>
+  Object.keys(sdkClients).filter((pkg) => Object.keys(metafile.inputs).some((input) => input.includes(`node_modules/${pkg}/`)));
+
+const importMs = (file: string): number => {
+  const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
+  const out = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+    env: { ...process.env, AWS_REGION: 'ap-southeast-1', POWERTOOLS_SERVICE_NAME: 'bench', POWERTOOLS_METRICS_NAMESPACE: 'bench', AWS_LAMBDA_FUNCTION_NAME: 'bench' },
+  });
+  return Number(out.toString());
+};
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+export interface ColdStartRow {
+  readonly fn: string;
+  readonly kb: number;
+  readonly importMs: number;
+  readonly baselineMs: number;
+  readonly deltaMs: number;
+  readonly ratio: number;
+}
+
+export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
+  const dir = mkdtempSync(join(tmpdir(), 'xborder-bench-'));
+  const rows: ColdStartRow[] = [];
+  for (const [name, spec] of Object.entries(manifest.functions)) {
+    const real = await bundle(join(projectRoot, spec.entry), join(dir, name));
+    const baselineSource = join(dir, `${name}-baseline.ts`);
+    const imports = sdkPackagesIn(real.metafile).map((pkg) => sdkClients[pkg]).join('\n');
+    writeFileSync(baselineSource, `${imports}\nexport const handler = async () => ({ statusCode: 200 });\n`);
+    const baseline = await bundle(baselineSource, join(dir, `${name}-baseline`));
+    const realTimes: number[] = [];
+    const baseTimes: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      realTimes.push(importMs(real.file));
+      baseTimes.push(importMs(baseline.file));
+    }
+    const importTime = median(realTimes);
+    const baselineTime = median(baseTimes);
+    rows.push({
+      fn: name,
+      kb: Math.round(real.bytes / 1024),
+      importMs: importTime,
+      baselineMs: baselineTime,
+      deltaMs: importTime - baselineTime,
+      ratio: importTime / baselineTime,
+    });
+  }
+  return rows;
+};

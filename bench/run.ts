@@ -1,0 +1,32 @@
+/**
+ * `npm run bench`: measures DESIGN's performance budgets and reports numbers and
+ * ratios. It reports over-budget rows; it never fails a build (timings depend on
+ * the machine: compare runs on the same one).
+ */
+import { coldStart } from './cold-start.js';
+import { handlerOverhead } from './handler-overhead.js';
+
+const runs = Number(process.env.BENCH_RUNS ?? 9);
+const iterations = Number(process.env.BENCH_ITERATIONS ?? 2000);
+const f = (n: number): string => n.toFixed(1);
+
+const main = async (): Promise<void> => {
+  console.log(`Cold start: median import time of ${runs} fresh processes per bundle (budget: within 25 ms of a bare handler with the same SDK clients)\n`);
+  console.log('function            bundle KB  import ms  bare ms  delta ms  ratio  budget');
+  for (const r of await coldStart(runs)) {
+    console.log(
+      `${r.fn.padEnd(20)}${String(r.kb).padStart(9)}  ${f(r.importMs).padStart(9)}  ${f(r.baselineMs).padStart(7)}  ${f(r.deltaMs).padStart(8)}  ${r.ratio.toFixed(2).padStart(5)}  ${r.deltaMs <= 25 ? 'ok' : 'OVER'}`,
+    );
+  }
+  console.log(`\nHandler overhead: ${iterations} requests each, DynamoDB mocked (budget: p50 <= 2 ms, p99 <= 10 ms)\n`);
+  console.log('route                          p50 ms  p99 ms  DynamoDB calls/request  budget');
+  for (const r of await handlerOverhead(iterations)) {
+    const ok = r.p50Ms <= 2 && r.p99Ms <= 10;
+    console.log(`${r.route.padEnd(30)} ${r.p50Ms.toFixed(3).padStart(6)}  ${r.p99Ms.toFixed(3).padStart(6)}  ${String(r.dynamoCallsPerRequest).padStart(22)}  ${ok ? 'ok' : 'OVER'}`);
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
