@@ -18,6 +18,8 @@ export type TableAccess = 'none' | 'read' | 'write';
 export const secretEnv = {
   adminApiKey: 'ADMIN_API_KEY',
   cursorKey: 'CURSOR_KEY',
+  stripeSecretKey: 'STRIPE_SECRET_KEY',
+  stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
 } as const;
 export type SecretName = keyof typeof secretEnv;
 

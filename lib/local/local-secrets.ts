@@ -15,9 +15,16 @@ export interface LocalSecrets {
 const generators: Record<SecretName, () => string> = {
   adminApiKey: () => issueApiKey().apiKey,
   cursorKey: () => randomBytes(32).toString('base64url'),
+  // Used only with the offline Stripe stand-in; STRIPE_SECRET_KEY selects real Stripe test mode.
+  stripeSecretKey: () => `sk_test_standin_${randomBytes(12).toString('hex')}`,
+  stripeWebhookSecret: () => `whsec_${randomBytes(24).toString('base64')}`,
 };
 
-const fromEnvironment: Partial<Record<SecretName, string>> = { adminApiKey: 'ADMIN_API_KEY' };
+const fromEnvironment: Partial<Record<SecretName, string>> = {
+  adminApiKey: 'ADMIN_API_KEY',
+  stripeSecretKey: 'STRIPE_SECRET_KEY',
+  stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
+};
 
 /**
  * Local secrets: taken from the environment where API.md allows it, otherwise generated

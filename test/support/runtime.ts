@@ -13,7 +13,7 @@ export const startTestRuntime = async (
     dynamoEndpoint: dynamoEndpoint(),
     tableName,
     port: 0,
-    secrets: { adminApiKey: adminKey, cursorKey: `${prefix}-cursor-key` },
+    secrets: { adminApiKey: adminKey, cursorKey: `${prefix}-cursor-key`, stripeSecretKey: 'sk_test_standin', stripeWebhookSecret: 'whsec_dGVzdC13ZWJob29rLXNlY3JldA==' },
     retryBaseMs: 2,
     pollIntervalMs: 20,
     logLevel: 'SILENT',
