@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { MerchantEnrolledV1, OrderCancelledV1, OrderPaidV1, OrderPaymentFailedV1, OrderPlacedV1, OrderRefundedV1 } from './schemas/orders.js';
 import { ApiKeyCreatedV1 } from './schemas/platform.js';
 
 /** Event sources, one per bounded context. */
@@ -28,6 +29,42 @@ export const eventCatalogue = {
     version: 1,
     schema: ApiKeyCreatedV1,
     description: 'An operator issued an API key (audit trail).',
+  },
+  MerchantEnrolled: {
+    source: eventSources.platform,
+    version: 1,
+    schema: MerchantEnrolledV1,
+    description: 'An operator enrolled a merchant in the export pilot.',
+  },
+  OrderPlaced: {
+    source: eventSources.orders,
+    version: 1,
+    schema: OrderPlacedV1,
+    description: 'A merchant placed an order; its PaymentIntent awaits payment.',
+  },
+  OrderPaid: {
+    source: eventSources.payments,
+    version: 1,
+    schema: OrderPaidV1,
+    description: 'Stripe confirmed payment of the order total.',
+  },
+  OrderPaymentFailed: {
+    source: eventSources.payments,
+    version: 1,
+    schema: OrderPaymentFailedV1,
+    description: 'A payment attempt for the order failed; the order still awaits payment.',
+  },
+  OrderCancelled: {
+    source: eventSources.orders,
+    version: 1,
+    schema: OrderCancelledV1,
+    description: 'The order was cancelled (refunded in full if it had been paid).',
+  },
+  OrderRefunded: {
+    source: eventSources.payments,
+    version: 1,
+    schema: OrderRefundedV1,
+    description: 'Money was returned to the buyer, in part or in full.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -7,7 +7,7 @@
 import { eventSources, type DetailType, type EventSource } from '../events/catalogue.js';
 
 export type Role = 'admin' | 'merchant' | 'finance';
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 export type TableAccess = 'none' | 'read' | 'write';
 
 /**
@@ -38,19 +38,26 @@ export interface FunctionSpec {
 
 export interface RouteSpec<F extends string = string> {
   readonly method: HttpMethod;
-  /** API Gateway HTTP API path template: `/v1/orders/{id}`. */
+  /** API Gateway HTTP API path template: `/v1/orders/{id}`; `$default` catches what no other route serves. */
   readonly path: string;
   /** `public` needs no key; otherwise the roles whose keys may call it. */
   readonly auth: 'public' | readonly Role[];
   readonly function: F;
 }
 
+/**
+ * EventBridge and Scheduler invoke their Lambda targets asynchronously: when the function
+ * itself fails, Lambda retries it this many times and then sends the event to the
+ * function's on-failure destination (an SQS queue on AWS, the dead-letter record locally).
+ */
+export const consumerRetryAttempts = 2;
+
 export interface RuleSpec<F extends string = string> {
   readonly name: string;
   readonly source: readonly EventSource[];
   readonly detailTypes: readonly DetailType[];
   readonly target: F;
-  /** Delivery attempts after the first, before the event goes to the rule's dead-letter queue. */
+  /** EventBridge's retries of a failed delivery (throttled, unreachable target) before the rule's dead-letter queue. */
   readonly retryAttempts: number;
   readonly maxEventAgeSeconds: number;
 }
@@ -75,7 +82,15 @@ export interface ScheduleSpec<F extends string = string> {
   readonly input?: Readonly<Record<string, unknown>>;
 }
 
+/** API Gateway's catch-all route key. */
+export const defaultRoutePath = '$default';
+
 const functions = {
+  notFound: {
+    entry: 'functions/platform/not-found.ts',
+    description: 'The $default route: problem+json 404 for every unknown path or method',
+    table: 'none',
+  },
   health: {
     entry: 'functions/platform/health.ts',
     description: 'GET /health: answers once the table is reachable',
@@ -97,6 +112,62 @@ const functions = {
     description: 'Records platform events in the audit trail',
     table: 'write',
   },
+  enrolMerchant: {
+    entry: 'functions/platform/enrol-merchant.ts',
+    description: 'Operator enrols a pilot merchant and issues its API key',
+    table: 'write',
+  },
+  putProduct: {
+    entry: 'functions/orders/put-product.ts',
+    description: 'Merchant creates or replaces a catalogue entry',
+    table: 'write',
+  },
+  getProduct: {
+    entry: 'functions/orders/get-product.ts',
+    description: 'Merchant reads a catalogue entry',
+    table: 'read',
+  },
+  listProducts: {
+    entry: 'functions/orders/list-products.ts',
+    description: "Merchant lists its catalogue",
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  createOrder: {
+    entry: 'functions/orders/create-order.ts',
+    description: 'Merchant places a cross-border order (landed cost, Stripe PaymentIntent)',
+    table: 'write',
+    secrets: ['stripeSecretKey'],
+  },
+  getOrder: {
+    entry: 'functions/orders/get-order.ts',
+    description: 'Merchant reads one of its orders',
+    table: 'read',
+  },
+  listOrders: {
+    entry: 'functions/orders/list-orders.ts',
+    description: 'Merchant lists its orders, newest first',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  cancelOrder: {
+    entry: 'functions/orders/cancel-order.ts',
+    description: 'Merchant cancels an unpaid or paid order (paid: refunded in full)',
+    table: 'write',
+    secrets: ['stripeSecretKey'],
+  },
+  createRefund: {
+    entry: 'functions/orders/create-refund.ts',
+    description: 'Merchant refunds part or all of a paid order',
+    table: 'write',
+    secrets: ['stripeSecretKey'],
+  },
+  stripeWebhook: {
+    entry: 'functions/payments/stripe-webhook.ts',
+    description: 'Stripe webhook: payments, failures and refunds (signature verified)',
+    table: 'write',
+    secrets: ['stripeWebhookSecret', 'stripeSecretKey'],
+  },
   outboxRelay: {
     entry: 'functions/platform/outbox-relay.ts',
     description: 'Relays outbox items from the table stream to the event bus',
@@ -112,13 +183,24 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/health', auth: 'public', function: 'health' },
   { method: 'POST', path: '/v1/admin/api-keys', auth: ['admin'], function: 'createApiKey' },
   { method: 'GET', path: '/v1/admin/audit-events', auth: ['admin'], function: 'listAuditEvents' },
+  { method: 'POST', path: '/v1/admin/merchants', auth: ['admin'], function: 'enrolMerchant' },
+  { method: 'PUT', path: '/v1/products/{sku}', auth: ['merchant'], function: 'putProduct' },
+  { method: 'GET', path: '/v1/products/{sku}', auth: ['merchant'], function: 'getProduct' },
+  { method: 'GET', path: '/v1/products', auth: ['merchant'], function: 'listProducts' },
+  { method: 'POST', path: '/v1/orders', auth: ['merchant'], function: 'createOrder' },
+  { method: 'GET', path: '/v1/orders/{id}', auth: ['merchant'], function: 'getOrder' },
+  { method: 'GET', path: '/v1/orders', auth: ['merchant'], function: 'listOrders' },
+  { method: 'POST', path: '/v1/orders/{id}/cancel', auth: ['merchant'], function: 'cancelOrder' },
+  { method: 'POST', path: '/v1/orders/{id}/refunds', auth: ['merchant'], function: 'createRefund' },
+  { method: 'POST', path: '/v1/webhooks/stripe', auth: 'public', function: 'stripeWebhook' },
+  { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
 ];
 
 const rules: readonly RuleSpec<FunctionName>[] = [
   {
     name: 'AuditPlatformEvents',
     source: [eventSources.platform],
-    detailTypes: ['ApiKeyCreated'],
+    detailTypes: ['ApiKeyCreated', 'MerchantEnrolled'],
     target: 'recordAudit',
     retryAttempts: 8,
     maxEventAgeSeconds: 3600,
@@ -148,8 +230,9 @@ export interface Manifest {
 
 export const manifest = { functions, routes, rules, streams, schedules } as const satisfies Manifest;
 
-/** `METHOD /path` as API Gateway names it in `event.routeKey`. */
-export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+/** `METHOD /path` as API Gateway names it in `event.routeKey` (the catch-all is just `$default`). */
+export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
+  route.path === defaultRoutePath ? defaultRoutePath : `${route.method} ${route.path}`;
 
 export const findRoute = (key: string, m: Manifest = manifest): RouteSpec | undefined =>
   m.routes.find((r) => routeKey(r) === key);

@@ -1,6 +1,6 @@
 import type { Role } from '../../lib/manifest.js';
 import type { IssuedKey } from '../shared/api-keys.js';
-import type { ApiKeyItem } from '../shared/db/entities.js';
+import type { ApiKeyItem, OutboxItem } from '../shared/db/entities.js';
 import { db } from '../shared/db/service.js';
 import { outboxEvent } from '../shared/outbox.js';
 
@@ -11,13 +11,20 @@ export class ApiKeyStoreError extends Error {
   }
 }
 
-/** Stores a new key's hash and its `ApiKeyCreated` event in one transaction. */
-export const createApiKey = async (
+export interface KeyGrant {
+  readonly role: Role;
+  readonly tenantId: string | null;
+  readonly createdBy: string;
+}
+
+/** The stored form of a new key (its hash, never the key) and its `ApiKeyCreated` event. */
+export const apiKeyRecord = (
   issued: IssuedKey,
-  grant: { role: Role; tenantId: string | null; createdBy: string },
+  grant: KeyGrant,
   correlationId: string,
-): Promise<ApiKeyItem> => {
-  const createdAt = new Date().toISOString();
+  now = new Date(),
+): { item: ApiKeyItem; event: OutboxItem } => {
+  const createdAt = now.toISOString();
   const item: ApiKeyItem = {
     keyHash: issued.keyHash,
     keyId: issued.keyId,
@@ -30,8 +37,14 @@ export const createApiKey = async (
   const event = outboxEvent(
     'ApiKeyCreated',
     { keyId: issued.keyId, role: grant.role, tenantId: grant.tenantId, createdBy: grant.createdBy, createdAt },
-    { correlationId },
+    { correlationId, now },
   );
+  return { item, event };
+};
+
+/** Stores a new key's hash and its `ApiKeyCreated` event in one transaction. */
+export const createApiKey = async (issued: IssuedKey, grant: KeyGrant, correlationId: string): Promise<ApiKeyItem> => {
+  const { item, event } = apiKeyRecord(issued, grant, correlationId);
   const result = await db()
     .transaction.write(({ apiKey, outbox }) => [apiKey.create(item).commit(), outbox.create(event).commit()])
     .go();

@@ -9,7 +9,6 @@ export const problemStatus = {
   malformed_json: 400,
   payload_too_large: 413,
   not_found: 404,
-  method_not_allowed: 405,
   idempotency_key_required: 400,
   idempotency_key_reused: 422,
   idempotency_in_progress: 409,
@@ -18,6 +17,7 @@ export const problemStatus = {
   restricted_item: 422,
   invalid_state: 409,
   invalid_signature: 401,
+  already_exists: 409,
   internal_error: 500,
   service_unavailable: 503,
 } as const;

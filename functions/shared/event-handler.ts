@@ -28,9 +28,6 @@ export class UnexpectedEventError extends Error {
 
 const isOneOf = <T extends string>(value: string, options: readonly T[]): value is T => (options as readonly string[]).includes(value);
 
-export const parseDetail = <T extends DetailType>(detailType: T, detail: unknown): EventDetailOf<T> =>
-  eventCatalogue[detailType].schema.parse(detail) as EventDetailOf<T>;
-
 export const eventHandler = <T extends DetailType>(
   accepts: readonly T[],
   fn: (event: DeliveredEvent<T>) => Promise<void>,
@@ -41,9 +38,22 @@ export const eventHandler = <T extends DetailType>(
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const detailType = event['detail-type'];
-      if (!isOneOf(detailType, accepts)) throw new UnexpectedEventError(`unexpected detail-type ${detailType}`);
-      const detail = parseDetail(detailType, event.detail);
+      if (!isOneOf(detailType, accepts)) {
+        metrics.addMetric('EventsRejected', MetricUnit.Count, 1);
+        throw new UnexpectedEventError(`unexpected detail-type ${detailType}`);
+      }
+      const parsed = eventCatalogue[detailType].schema.safeParse(event.detail);
+      if (!parsed.success) {
+        metrics.addMetric('EventsRejected', MetricUnit.Count, 1);
+        throw new UnexpectedEventError(`${detailType} breaks its contract: ${parsed.error.message}`);
+      }
+      const detail = parsed.data as EventDetailOf<T>;
       logger.appendKeys({ correlationId: detail.metadata.correlationId, eventId: detail.metadata.eventId, detailType });
-      await fn({ detailType, source: event.source, detail });
-      metrics.addMetric('EventsConsumed', MetricUnit.Count, 1);
+      try {
+        await fn({ detailType, source: event.source, detail });
+        metrics.addMetric('EventsConsumed', MetricUnit.Count, 1);
+      } catch (error) {
+        metrics.addMetric('EventsFailed', MetricUnit.Count, 1);
+        throw error;
+      }
     });

@@ -30,6 +30,8 @@ export interface HttpRequest<B, Q, P> {
   readonly headers: Readonly<Record<string, string | undefined>>;
   /** The body exactly as received (webhook signatures are computed over it). */
   readonly rawBody: string;
+  /** The `Idempotency-Key` header, when the spec requires one. */
+  readonly idempotencyKey: string;
   readonly correlationId: string;
   readonly requestId: string;
 }
@@ -47,6 +49,8 @@ export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.
   readonly path?: P;
   /** Keep the body as text (webhooks): no JSON parsing or body validation here. */
   readonly rawBody?: boolean;
+  /** Require an `Idempotency-Key` header (1..255 characters), checked before the body. */
+  readonly idempotencyKey?: boolean;
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -65,7 +69,15 @@ const decodeBody = (event: APIGatewayProxyEventV2): string => {
   return bytes.toString('utf8');
 };
 
-const parseJson = (text: string): unknown => {
+const requireIdempotencyKey = (value: string | undefined): string => {
+  if (value === undefined || value === '') throw new ProblemError('idempotency_key_required');
+  if (value.length > 255) {
+    throw new ProblemError('validation_failed', { errors: [{ path: 'Idempotency-Key', message: 'at most 255 characters' }] });
+  }
+  return value;
+};
+
+export const parseJson = (text: string): unknown => {
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
@@ -126,6 +138,7 @@ export const httpHandler = <
         if (!route) throw new ConfigError(`route ${event.routeKey} is not in the manifest`);
         const principal = await authenticate(route, event.headers.authorization);
         if (principal) logger.appendKeys({ keyId: principal.keyId, role: principal.role, tenantId: principal.tenantId ?? undefined });
+        const idempotencyKey = spec.idempotencyKey ? requireIdempotencyKey(event.headers['idempotency-key']) : '';
         const rawBody = decodeBody(event);
         const body = spec.body && !spec.rawBody ? validate(spec.body, parseJson(rawBody)) : undefined;
         const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}) : undefined;
@@ -137,6 +150,7 @@ export const httpHandler = <
           principal,
           headers: event.headers,
           rawBody,
+          idempotencyKey,
           correlationId,
           requestId,
         });
@@ -151,6 +165,13 @@ const counted = (response: APIGatewayProxyStructuredResultV2): APIGatewayProxySt
   const status = response.statusCode ?? 200;
   metrics.addMetric(status >= 500 ? 'Api5xx' : status >= 400 ? 'Api4xx' : 'Api2xx', MetricUnit.Count, 1);
   return response;
+};
+
+/** The merchant every query of a merchant route is scoped by. */
+export const requireTenant = (request: { principal: Principal | null }): string => {
+  const tenant = requirePrincipal(request).tenantId;
+  if (!tenant) throw new ConfigError('merchant route called with a key that has no tenant');
+  return tenant;
 };
 
 /** The caller's principal on a keyed route (the adapter has already authenticated it). */

@@ -34,10 +34,6 @@ const messages: Record<ProblemCode, Record<Language, Text>> = {
     en: { title: 'Not found', detail: 'The resource does not exist or is not visible to you.' },
     'zh-CN': { title: '未找到', detail: '资源不存在或您无权查看。' },
   },
-  method_not_allowed: {
-    en: { title: 'Method not allowed', detail: 'This path does not accept {method}.' },
-    'zh-CN': { title: '方法不被允许', detail: '该路径不接受 {method} 请求。' },
-  },
   idempotency_key_required: {
     en: { title: 'Idempotency-Key required', detail: 'Send an Idempotency-Key header (1 to 255 characters).' },
     'zh-CN': { title: '缺少幂等键', detail: '请提供 Idempotency-Key 请求头（1 至 255 个字符）。' },
@@ -69,6 +65,10 @@ const messages: Record<ProblemCode, Record<Language, Text>> = {
   invalid_signature: {
     en: { title: 'Invalid signature', detail: 'The webhook signature is missing, wrong or outside the allowed time window.' },
     'zh-CN': { title: '签名无效', detail: 'Webhook 签名缺失、错误或超出允许的时间范围。' },
+  },
+  already_exists: {
+    en: { title: 'Already exists', detail: '{what} already exists.' },
+    'zh-CN': { title: '已存在', detail: '{what} 已存在。' },
   },
   internal_error: {
     en: { title: 'Internal error', detail: 'Something went wrong on our side. Retry later; quote the request ID if it persists.' },

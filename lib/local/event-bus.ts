@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Manifest, RuleSpec } from '../manifest.js';
+import { consumerRetryAttempts, type Manifest, type RuleSpec } from '../manifest.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { Invoke } from './invoke.js';
 import { errorText, localBackoffMs, sleep } from './retry.js';
@@ -142,7 +142,8 @@ export class LocalEventBus {
   private async deliver(rule: RuleSpec, event: BusEvent): Promise<void> {
     const base = this.options.retryBaseMs ?? 100;
     let lastError: unknown;
-    for (let attempt = 0; attempt <= rule.retryAttempts; attempt += 1) {
+    // Like Lambda's asynchronous invocation: the first attempt and `consumerRetryAttempts` retries.
+    for (let attempt = 0; attempt <= consumerRetryAttempts; attempt += 1) {
       if (attempt > 0) await sleep(localBackoffMs(attempt - 1, base));
       try {
         await this.options.invoke(rule.target, event);
@@ -155,7 +156,7 @@ export class LocalEventBus {
       kind: 'rule',
       name: rule.name,
       target: rule.target,
-      attempts: rule.retryAttempts + 1,
+      attempts: consumerRetryAttempts + 1,
       error: errorText(lastError),
       failedAt: new Date().toISOString(),
       payload: event,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { routeKey, type Manifest, type RouteSpec } from '../manifest.js';
+import { defaultRoutePath, routeKey, type Manifest, type RouteSpec } from '../manifest.js';
 import type { Invoke } from './invoke.js';
 
 /** API Gateway's own limit; the handlers enforce the API's 256 KB limit themselves. */
@@ -38,23 +38,25 @@ const compile = (route: RouteSpec): CompiledRoute => {
   return { route, pattern: new RegExp(`^${source || '/'}$`), params, staticSegments: segments.filter((s) => !s.startsWith('{')).length };
 };
 
-/** Matches like API Gateway: the most specific route (most literal segments) wins. */
+/**
+ * Matches like API Gateway: the most specific route (most literal segments) wins, a
+ * method that no route of the path serves falls through to `$default` (if any).
+ */
 export const createRouter = (manifest: Manifest) => {
-  const compiled = manifest.routes.map(compile).sort((a, b) => b.staticSegments - a.staticSegments);
-  return (method: string, path: string): { match?: MatchedRoute; allowed: string[] } => {
-    const allowed: string[] = [];
+  const fallback = manifest.routes.find((r) => r.path === defaultRoutePath);
+  const compiled = manifest.routes
+    .filter((r) => r.path !== defaultRoutePath)
+    .map(compile)
+    .sort((a, b) => b.staticSegments - a.staticSegments);
+  return (method: string, path: string): MatchedRoute | undefined => {
     for (const c of compiled) {
       const m = c.pattern.exec(path);
-      if (!m) continue;
-      if (c.route.method !== method) {
-        allowed.push(c.route.method);
-        continue;
-      }
+      if (!m || (c.route.method !== method && c.route.method !== 'ANY')) continue;
       const pathParameters: Record<string, string> = {};
       c.params.forEach((name, i) => (pathParameters[name] = decodeURIComponent(m[i + 1] ?? '')));
-      return { match: { route: c.route, pathParameters }, allowed };
+      return { route: c.route, pathParameters };
     }
-    return { allowed };
+    return fallback ? { route: fallback, pathParameters: {} } : undefined;
   };
 };
 
@@ -122,8 +124,8 @@ const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
   return Buffer.concat(chunks);
 };
 
-const sendProblem = (res: ServerResponse, status: number, code: string, title: string, detail: string, extra: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': 'application/problem+json; charset=utf-8', ...extra });
+const sendProblem = (res: ServerResponse, status: number, code: string, title: string, detail: string) => {
+  res.writeHead(status, { 'content-type': 'application/problem+json; charset=utf-8' });
   res.end(JSON.stringify({ type: `/problems/${code}`, title, status, code, detail }));
 };
 
@@ -139,13 +141,8 @@ export const createHttpServer = (manifest: Manifest, invoke: Invoke, localRoutes
         const body = await readBody(req);
         if (!body) return sendProblem(res, 413, 'payload_too_large', 'Payload too large', 'The request body is too large.');
         if (await localRoutes(req, res, url, body)) return;
-        const { match, allowed } = route(req.method ?? 'GET', url.pathname);
-        if (!match) {
-          if (allowed.length) {
-            return sendProblem(res, 405, 'method_not_allowed', 'Method not allowed', `This path accepts ${allowed.join(', ')}.`, { allow: allowed.join(', ') });
-          }
-          return sendProblem(res, 404, 'not_found', 'Not found', `No route for ${req.method} ${url.pathname}.`);
-        }
+        const match = route(req.method ?? 'GET', url.pathname);
+        if (!match) return sendProblem(res, 404, 'not_found', 'Not found', `No route for ${req.method} ${url.pathname}.`);
         const event = toApiGatewayEvent(req, url, body, match);
         const result = (await invoke(match.route.function, event)) as APIGatewayProxyStructuredResultV2;
         const headers: Record<string, string | string[]> = { 'apigw-requestid': event.requestContext.requestId };

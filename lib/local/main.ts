@@ -3,8 +3,10 @@
  * DynamoDB Local (Java 17+) + the manifest's handlers behind a local HTTP API, a local
  * event bus and a stream poller. Configuration: see the table printed at start (API.md).
  */
+import { writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { startStripeStandIn, type StripeStandIn } from './stripe-standin.js';
 import { loadLocalSecrets } from './local-secrets.js';
 import { startRuntime, type Runtime } from './runtime.js';
 
@@ -15,7 +17,13 @@ const dataDir = dataSetting === 'memory' ? undefined : resolve(dataSetting);
 const tableName = env.TABLE_NAME ?? 'xborder-local';
 const returnWindowDays = env.RETURN_WINDOW_DAYS ?? '7';
 
-const banner = (runtime: Runtime, dynamo: string, dynamoPid: number | undefined, secrets: ReturnType<typeof loadLocalSecrets>): string => {
+const banner = (
+  runtime: Runtime,
+  dynamo: string,
+  dynamoPid: number | undefined,
+  secrets: ReturnType<typeof loadLocalSecrets>,
+  standIn: StripeStandIn | undefined,
+): string => {
   const adminSource = secrets.fromEnv.has('adminApiKey')
     ? 'from ADMIN_API_KEY'
     : secrets.file
@@ -25,8 +33,12 @@ const banner = (runtime: Runtime, dynamo: string, dynamoPid: number | undefined,
     ['PORT', String(port), 'HTTP port, bound to 127.0.0.1'],
     ['DATA_DIR', dataSetting, dataDir ? `DynamoDB Local files in ${join(dataDir, 'dynamodb')}` : 'in memory'],
     ['ADMIN_API_KEY', secrets.fromEnv.has('adminApiKey') ? '(set)' : '(generated)', 'the operator key'],
-    ['STRIPE_SECRET_KEY', env.STRIPE_SECRET_KEY ? '(set)' : '(unset)', 'real Stripe test mode when set; offline stand-in otherwise'],
-    ['STRIPE_WEBHOOK_SECRET', env.STRIPE_WEBHOOK_SECRET ? '(set)' : '(unset)', 'secret /v1/webhooks/stripe verifies against'],
+    ['STRIPE_SECRET_KEY', standIn ? '(unset)' : '(set)', standIn ? `offline Stripe stand-in at ${standIn.url}` : 'real Stripe (test mode)'],
+    [
+      'STRIPE_WEBHOOK_SECRET',
+      secrets.fromEnv.has('stripeWebhookSecret') ? '(set)' : '(generated)',
+      secrets.fromEnv.has('stripeWebhookSecret') ? 'secret /v1/webhooks/stripe verifies against' : secrets.values.stripeWebhookSecret,
+    ],
     ['RETURN_WINDOW_DAYS', returnWindowDays, 'days after delivery before a commission becomes payable'],
   ];
   const width = Math.max(...rows.map((r) => r[0].length));
@@ -47,6 +59,7 @@ const banner = (runtime: Runtime, dynamo: string, dynamoPid: number | undefined,
     '',
     '  Try:',
     `    curl -s -X POST ${runtime.url}/v1/admin/api-keys -H "Authorization: Bearer $ADMIN_KEY" -H 'content-type: application/json' -d '{"role":"finance"}'`,
+    '    npm run stripe:pay -- <orderId>      (pays an order through Stripe and its signed webhook)',
     '',
     '  Ctrl-C stops everything (DynamoDB Local included).',
     '',
@@ -57,6 +70,9 @@ const main = async (): Promise<void> => {
   const secrets = loadLocalSecrets(dataDir ? join(dataDir, 'local-secrets.json') : undefined);
   let dynamo: DynamoDbLocal | undefined;
   const endpoint = env.DYNAMODB_ENDPOINT || (dynamo = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {})).endpoint;
+  // Real Stripe (test mode) only when the key comes from the environment; otherwise the offline stand-in.
+  const standIn = secrets.fromEnv.has('stripeSecretKey') ? undefined : await startStripeStandIn();
+  if (standIn && dataDir) writeFileSync(join(dataDir, 'stripe-standin.json'), `${JSON.stringify({ url: standIn.url })}\n`);
   let runtime: Runtime | undefined;
   let stoppingSince: number | undefined;
   const shutdown = async (signal: string): Promise<void> => {
@@ -69,8 +85,12 @@ const main = async (): Promise<void> => {
     }
     stoppingSince = Date.now();
     console.log(`\n${signal}: stopping…`);
-    await runtime?.stop();
-    await dynamo?.stop();
+    try {
+      await runtime?.stop();
+      await standIn?.stop();
+    } finally {
+      await dynamo?.stop();
+    }
     console.log('stopped.');
     process.exit(0);
   };
@@ -83,12 +103,14 @@ const main = async (): Promise<void> => {
       secrets: secrets.values,
       port,
       ...(dataDir ? { stateDir: dataDir } : {}),
+      ...(standIn ? { stripeApiBase: standIn.url } : {}),
     });
   } catch (error) {
+    await standIn?.stop();
     await dynamo?.stop();
     throw error;
   }
-  console.log(banner(runtime, endpoint, dynamo?.pid, secrets));
+  console.log(banner(runtime, endpoint, dynamo?.pid, secrets, standIn));
 };
 
 main().catch((error: unknown) => {

@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   readonly retryBaseMs?: number;
   readonly pollIntervalMs?: number;
   readonly logLevel?: string;
+  /** Where the Stripe SDK sends requests (the offline stand-in); omit for real Stripe. */
+  readonly stripeApiBase?: string;
 }
 
 export interface Runtime {
@@ -57,6 +59,7 @@ const handlerEnvironment = (options: RuntimeOptions, busUrl: string, busName: st
   POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.LOG_LEVEL ?? 'INFO',
   POWERTOOLS_METRICS_DISABLED: 'true',
   POWERTOOLS_TRACE_ENABLED: 'false',
+  ...(options.stripeApiBase ? { STRIPE_API_BASE: options.stripeApiBase } : {}),
   ...Object.fromEntries(Object.entries(secretEnv).map(([name, env]) => [env, options.secrets[name as SecretName]])),
 });
 

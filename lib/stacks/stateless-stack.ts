@@ -5,11 +5,12 @@
  * that reach them. No route, rule or function is named here by hand.
  */
 import { CfnOutput, Duration, Stack, Tags, TimeZone, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
@@ -19,6 +20,8 @@ import type { Construct } from 'constructs';
 import type { ApiThrottle } from '../config/stages.js';
 import { HouseFunction } from '../constructs/house-function.js';
 import {
+  consumerRetryAttempts,
+  defaultRoutePath,
   manifest as defaultManifest,
   secretEnv,
   secretsOf,
@@ -45,6 +48,13 @@ export interface StatelessStackProps extends StackProps {
 /** Scheduler delivery policy; the manifest's schedules do not vary it (yet). */
 const SCHEDULE_RETRY_ATTEMPTS = 3;
 const SCHEDULE_MAX_EVENT_AGE = Duration.hours(1);
+
+/**
+ * How long Lambda keeps retrying an asynchronous invocation (rule or schedule
+ * target) before it gives up and sends the event to the on-failure queue. Six
+ * hours is Lambda's maximum (and its default).
+ */
+const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 
 /** `createApiKey` -> `CreateApiKey`: construct ids read like class names. */
 const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
@@ -78,6 +88,7 @@ export class StatelessStack extends Stack {
     this.manifest.rules.forEach((rule) => this.busRule(rule));
     this.manifest.streams.forEach((stream) => this.streamConsumer(stream));
     this.manifest.schedules.forEach((schedule) => this.schedule(schedule));
+    this.asyncTargets().forEach((name) => this.asyncFailureRouting(name));
 
     new CfnOutput(this, 'ApiUrl', { value: url, description: 'Base URL of the HTTP API (ends with /)' });
   }
@@ -109,8 +120,10 @@ export class StatelessStack extends Stack {
   /**
    * The HTTP API: one route per manifest route, no API Gateway authorizer (the
    * function authenticates from its route's `auth`), no CORS (server-to-server
-   * API). The `$default` stage is created by hand because HttpApi's own default
-   * stage takes no throttling settings.
+   * API). The manifest's `$default` route becomes the API's `$default` route
+   * (route key `$default`, whatever its method: it catches every path and method
+   * no other route serves). The `$default` stage is created by hand because
+   * HttpApi's own default stage takes no throttling settings.
    */
   private httpApi(throttle: ApiThrottle): { api: HttpApi; url: string } {
     const api = new HttpApi(this, 'HttpApi', { apiName: `xborder-${this.stage}`, createDefaultStage: false });
@@ -124,7 +137,12 @@ export class StatelessStack extends Stack {
         integration = new HttpLambdaIntegration(`${pascal(route.function)}Integration`, this.fn(route.function));
         integrations.set(route.function, integration);
       }
-      api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      if (route.path === defaultRoutePath) {
+        // addRoutes only takes `/paths`; this is what HttpApi's `defaultIntegration` builds.
+        new HttpRoute(api, 'DefaultRoute', { httpApi: api, routeKey: HttpRouteKey.DEFAULT, integration });
+      } else {
+        api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      }
     }
     return { api, url: stage.url };
   }
@@ -183,10 +201,34 @@ export class StatelessStack extends Stack {
     });
   }
 
+  /** Every function that EventBridge rules or Scheduler schedules invoke (asynchronously), once each. */
+  private asyncTargets(): string[] {
+    return [
+      ...new Set([...this.manifest.rules.map((rule) => rule.target), ...this.manifest.schedules.map((s) => s.function)]),
+    ];
+  }
+
   /**
-   * One dead-letter queue per rule, stream or schedule, so an operator sees
-   * at once which delivery failed. SSE-SQS rather than KMS: EventBridge cannot
-   * send to a queue encrypted with the AWS-managed SQS key.
+   * A rule's or schedule's own retry policy and dead-letter queue only cover
+   * delivery (throttling, an unreachable target): the invocation is
+   * asynchronous, so once delivered, a failure of the function itself is
+   * retried by Lambda and then dropped unless the function has an on-failure
+   * destination. Here: `consumerRetryAttempts` retries, then one queue per
+   * function (an operator sees at once whose events failed).
+   */
+  private asyncFailureRouting(name: string): void {
+    this.fn(name).configureAsyncInvoke({
+      retryAttempts: consumerRetryAttempts,
+      maxEventAge: ASYNC_MAX_EVENT_AGE,
+      onFailure: new SqsDestination(this.deadLetterQueue(`${pascal(name)}AsyncFailure`)),
+    });
+  }
+
+  /**
+   * One dead-letter queue per rule, stream or schedule, and one on-failure
+   * queue per asynchronously invoked function, so an operator sees at once
+   * which delivery or invocation failed. SSE-SQS rather than KMS: EventBridge
+   * cannot send to a queue encrypted with the AWS-managed SQS key.
    */
   private deadLetterQueue(owner: string): Queue {
     return new Queue(this, `${owner}Dlq`, {

@@ -4,16 +4,31 @@
  * expectation is derived from lib/manifest.ts or lib/table.ts, so adding a
  * route, rule or stream without wiring it correctly fails here.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { eventSources } from '../../events/catalogue.js';
 import { stackName } from '../../lib/app.js';
 import { stages } from '../../lib/config/stages.js';
-import { manifest, routeKey, secretEnv, secretsOf, type Manifest } from '../../lib/manifest.js';
+import {
+  consumerRetryAttempts,
+  defaultRoutePath,
+  manifest,
+  routeKey,
+  secretEnv,
+  secretsOf,
+  type Manifest,
+} from '../../lib/manifest.js';
 import { keyAttributes, tableDefinition } from '../../lib/table.js';
 import { API_URL_OUTPUT, functionLogicalId, functionLogicalIds, synthStage } from './synth.js';
 
 // Synthesized once per file (bundling skipped): Prepare.
 const dev = synthStage(stages.dev);
 const functionNames = Object.keys(manifest.functions);
+
+/** Functions that EventBridge rules or Scheduler schedules invoke asynchronously, once each. */
+const asyncTargetsOf = (m: Manifest): string[] => [
+  ...new Set([...m.rules.map((rule) => rule.target), ...m.schedules.map((schedule) => schedule.function)]),
+];
 
 // Template assertions under `expect*` names (the lint rule jest/expect-expect knows them).
 const expectResourceProperties = (template: Template, type: string, props: unknown): void =>
@@ -48,6 +63,10 @@ const actionsOf = (statement: Record<string, unknown>): string[] => {
   return (Array.isArray(action) ? action : [action]).filter((a): a is string => typeof a === 'string');
 };
 
+/** Every Resource of a statement (one or a list). */
+const resourcesOf = (statement: Record<string, unknown>): unknown[] =>
+  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+
 /** Statements of the IAM policies attached to a manifest function's role. */
 const roleStatements = (template: Template, fnName: string): Record<string, unknown>[] => {
   const fnId = functionLogicalId(template, fnName);
@@ -59,6 +78,34 @@ const roleStatements = (template: Template, fnName: string): Record<string, unkn
     Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
   });
   return statementsIn(policies);
+};
+
+/**
+ * The function's one EventInvokeConfig retries `consumerRetryAttempts` times, then
+ * sends the event to an SSE, TLS-only SQS queue its role may send to. Returns that queue's logical id.
+ */
+const expectAsyncFailureQueue = (template: Template, fnName: string): string => {
+  const { properties } = single(template, 'AWS::Lambda::EventInvokeConfig', {
+    FunctionName: { Ref: functionLogicalId(template, fnName) },
+  });
+  expect(properties).toMatchObject({
+    Qualifier: '$LATEST',
+    MaximumRetryAttempts: consumerRetryAttempts,
+    MaximumEventAgeInSeconds: 6 * 3600,
+    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } } },
+  });
+  const destination = JSON.stringify(properties.DestinationConfig).match(/"Fn::GetAtt":\["([^"]+)","Arn"\]/)?.[1] ?? '';
+  expect(template.findResources('AWS::SQS::Queue')[destination]).toMatchObject({
+    Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 },
+  });
+  const sends = roleStatements(template, fnName).filter(
+    (s) =>
+      s.Effect === 'Allow' &&
+      actionsOf(s).includes('sqs:SendMessage') &&
+      resourcesOf(s).some((r) => isDeepStrictEqual(r, arnOf(destination))),
+  );
+  expect(sends).not.toHaveLength(0);
+  return destination;
 };
 
 describe('stateful stack', () => {
@@ -157,6 +204,8 @@ describe('stateless stack: HTTP API', () => {
     '%s reaches %s',
     (key, fnName) => {
       const route = single(dev.stateless, 'AWS::ApiGatewayV2::Route', { RouteKey: key });
+      // `METHOD /path`, or just `$default` for the catch-all.
+      expect(route.properties.RouteKey).toBe(key);
       // No API Gateway authorizer: the function checks the route's `auth`.
       expect(route.properties.AuthorizationType).toBe('NONE');
       const target = route.properties.Target;
@@ -173,6 +222,20 @@ describe('stateless stack: HTTP API', () => {
       isRecord(r) && isRecord(r.Properties) ? r.Properties.RouteKey : undefined,
     );
     expect(keys.sort()).toEqual(manifest.routes.map(routeKey).sort());
+  });
+
+  it('makes the manifest catch-all the API $default route, and ANY on a path an ANY route', () => {
+    const m: Manifest = {
+      ...manifest,
+      routes: [
+        { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'health' },
+        { method: 'ANY', path: '/v1/anything/{id}', auth: ['admin'], function: 'health' },
+      ],
+    };
+    const keys = Object.values(synthStage(stages.dev, m).stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) =>
+      isRecord(r) && isRecord(r.Properties) ? r.Properties.RouteKey : undefined,
+    );
+    expect(keys.sort()).toEqual(['$default', 'ANY /v1/anything/{id}']);
   });
 
   it('throttles the $default stage with the stage config, without CORS', () => {
@@ -235,9 +298,24 @@ describe('stateless stack: asynchronous wiring', () => {
     ]);
   });
 
-  it('gives every dead-letter queue encryption, TLS only and 14 days', () => {
+  it.each(asyncTargetsOf(manifest))(
+    '%s (a rule or schedule target) retries consumerRetryAttempts times, then sends to its own failure queue',
+    (fnName) => {
+      expectAsyncFailureQueue(dev.stateless, fnName);
+    },
+  );
+
+  it('gives each asynchronously invoked function its own failure queue, and no other function any', () => {
+    const targets = asyncTargetsOf(manifest);
+    const queues = targets.map((fnName) => expectAsyncFailureQueue(dev.stateless, fnName));
+    expect(new Set(queues).size).toBe(targets.length);
+    expect(Object.keys(dev.stateless.findResources('AWS::Lambda::EventInvokeConfig'))).toHaveLength(targets.length);
+  });
+
+  it('gives every dead-letter and failure queue encryption, TLS only and 14 days', () => {
     const queues = dev.stateless.findResources('AWS::SQS::Queue');
-    const expected = manifest.rules.length + manifest.streams.length + manifest.schedules.length;
+    const expected =
+      manifest.rules.length + manifest.streams.length + manifest.schedules.length + asyncTargetsOf(manifest).length;
     expect(Object.keys(queues)).toHaveLength(expected);
     for (const id of Object.keys(queues)) {
       expect(queues[id]).toMatchObject({ Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 } });
@@ -273,6 +351,27 @@ describe('stateless stack: asynchronous wiring', () => {
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] } },
       }),
     });
+    expectAsyncFailureQueue(withSchedule.stateless, schedule.function);
+  });
+
+  it('configures a function targeted by both a rule and a schedule once', () => {
+    const fnName = 'health';
+    const shared = synthStage(stages.dev, {
+      ...manifest,
+      rules: [
+        {
+          name: 'Shared',
+          source: [eventSources.platform],
+          detailTypes: ['ApiKeyCreated'],
+          target: fnName,
+          retryAttempts: 1,
+          maxEventAgeSeconds: 60,
+        },
+      ],
+      schedules: [{ name: 'Shared', description: 'test', expression: 'rate(1 hour)', timezone: 'UTC', function: fnName }],
+    });
+    expectAsyncFailureQueue(shared.stateless, fnName);
+    expect(Object.keys(shared.stateless.findResources('AWS::Lambda::EventInvokeConfig'))).toHaveLength(1);
   });
 });
 

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { DeadLetterStore } from '../../lib/local/dead-letters.js';
 import { LocalEventBus } from '../../lib/local/event-bus.js';
 import type { Runtime } from '../../lib/local/runtime.js';
-import { manifest, routeKey, type Manifest } from '../../lib/manifest.js';
+import { defaultRoutePath, manifest, routeKey, type Manifest } from '../../lib/manifest.js';
 import { functionLogicalId, synthStage } from '../infra/synth.js';
 import { request } from '../support/http.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -20,14 +20,15 @@ const testManifest: Manifest = {
 
 const { stateless } = synthStage(undefined, testManifest);
 let runtime: Runtime;
+let stop: () => Promise<void>;
 let adminKey: string;
 
 beforeAll(async () => {
-  ({ runtime, adminKey } = await startTestRuntime('agreement', { manifest: testManifest, retryBaseMs: 1 }));
+  ({ runtime, adminKey, stop } = await startTestRuntime('agreement', { manifest: testManifest, retryBaseMs: 1 }));
 });
 
 afterAll(async () => {
-  await runtime.stop();
+  await stop();
 });
 
 describe('manifest -> CDK and local runtime agree', () => {
@@ -42,10 +43,12 @@ describe('manifest -> CDK and local runtime agree', () => {
       Target: { 'Fn::Join': ['', ['integrations/', { Ref: Match.anyValue() }]] },
     });
 
-    const path = route.path.replace(/\{\w+\+?\}/g, 'x');
-    const reply = await fetch(`${runtime.url}${path}`, { method: route.method, headers: { authorization: `Bearer ${adminKey}` } });
+    const path = route.path === defaultRoutePath ? '/no/such/route' : route.path.replace(/\{\w+\+?\}/g, 'x');
+    const method = route.method === 'ANY' ? 'DELETE' : route.method;
+    const reply = await fetch(`${runtime.url}${path}`, { method, headers: { authorization: `Bearer ${adminKey}` } });
     // Only requests that reached a manifest handler carry API Gateway's request id header.
     expect(reply.headers.get('apigw-requestid')).not.toBeNull();
+    if (route.path === defaultRoutePath) expect(await reply.json()).toMatchObject({ status: 404, code: 'not_found' });
   });
 
   it.each(testManifest.rules.map((r) => [r.name, r] as const))('rule %s exists on the bus and routes locally to its target', async (_, rule) => {

@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { Runtime } from '../../lib/local/runtime.js';
+import { consumerRetryAttempts } from '../../lib/manifest.js';
 import { request } from '../support/http.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { localClient } from '../support/tables.js';
@@ -8,6 +9,7 @@ import { localClient } from '../support/tables.js';
 // (key + outbox) -> table stream -> relay (real SDK PutEvents) -> local bus -> rule ->
 // audit consumer -> audit trail, including the failure paths.
 let runtime: Runtime;
+let stop: () => Promise<void>;
 let tableName: string;
 let adminKey: string;
 
@@ -26,11 +28,11 @@ const createFinanceKey = async (): Promise<{ apiKey: string; keyId: string }> =>
 };
 
 beforeAll(async () => {
-  ({ runtime, adminKey, tableName } = await startTestRuntime('platform'));
+  ({ runtime, adminKey, tableName, stop } = await startTestRuntime('platform'));
 });
 
 afterAll(async () => {
-  await runtime.stop();
+  await stop();
 });
 
 describe('API key -> ApiKeyCreated -> audit trail', () => {
@@ -106,7 +108,7 @@ describe('failures end in the local dead-letter record', () => {
     await runtime.settle();
     const letters = runtime.deadLetters.list().slice(before);
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ kind: 'rule', name: 'AuditPlatformEvents', target: 'recordAudit', attempts: 9 });
+    expect(letters[0]).toMatchObject({ kind: 'rule', name: 'AuditPlatformEvents', target: 'recordAudit', attempts: consumerRetryAttempts + 1 });
 
     const listed = await request(runtime.url, 'GET', '/local/dead-letters', { key: adminKey });
     expect(listed.status).toBe(200);

@@ -1,9 +1,28 @@
 import { Service } from 'electrodb';
 import { documentClient } from '../clients/dynamodb.js';
 import { config } from '../config.js';
+import {
+  idempotencyEntity,
+  merchantEntity,
+  orderEntity,
+  productEntity,
+  stripeEventEntity,
+  usccClaimEntity,
+} from '../../orders/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
 
-const entities = { apiKey: apiKeyEntity, outbox: outboxEntity, auditEvent: auditEventEntity };
+/** Every entity on the table, so one transaction can span them. */
+const entities = {
+  apiKey: apiKeyEntity,
+  outbox: outboxEntity,
+  auditEvent: auditEventEntity,
+  merchant: merchantEntity,
+  usccClaim: usccClaimEntity,
+  product: productEntity,
+  order: orderEntity,
+  idempotency: idempotencyEntity,
+  stripeEvent: stripeEventEntity,
+};
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
 type Db = ReturnType<typeof build>;

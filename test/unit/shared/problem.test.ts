@@ -29,7 +29,7 @@ describe('problemBody', () => {
   });
 
   it('has an English and a Chinese text for every code, with no unfilled placeholders when params are given', () => {
-    const params = { limit: 1, method: 'GET', market: 'US', sku: 'S', hsCode: '930100', state: 'paid' };
+    const params = { limit: 1, method: 'GET', market: 'US', sku: 'S', hsCode: '930100', state: 'paid', what: 'x' };
     for (const code of Object.keys(problemStatus) as ProblemCode[]) {
       for (const lang of ['en', 'zh-CN'] as const) {
         const body = problemBody(code, problemStatus[code], lang, { params });

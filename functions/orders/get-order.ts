@@ -1,0 +1,9 @@
+import { httpHandler, requireTenant } from '../shared/http.js';
+import { orderView } from './order.js';
+import { orderPath, ownOrder } from './order-access.js';
+
+/** GET /v1/orders/{id}: one read. */
+export const handler = httpHandler({ path: orderPath }, async (request) => {
+  const order = await ownOrder(requireTenant(request), request.path.id);
+  return { status: 200, body: orderView(order) };
+});

@@ -1,0 +1,234 @@
+/**
+ * Order persistence on the single table. Every read-modify-write is conditional on the
+ * order's `version` (optimistic locking); events go in the same transaction (outbox).
+ */
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../shared/clients/dynamodb.js';
+import type { OutboxItem } from '../shared/db/entities.js';
+import { isConditionalCheckFailure } from '../shared/db/errors.js';
+import { db } from '../shared/db/service.js';
+import type { IdempotencyItem, MerchantItem, OrderItem, ProductItem } from './entities.js';
+import { orderShards, type OrderState, type OrderStatus, type PlacedOrder, type RefundRecord } from './order.js';
+
+export class OrderStoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'OrderStoreError';
+  }
+}
+
+/** An order as stored: its state plus the keys it lives under. */
+export interface StoredOrder extends OrderState {
+  readonly merchantId: string;
+  readonly shard: number;
+}
+
+export const toOrderState = (item: OrderItem): StoredOrder => ({
+  placed: item.document as PlacedOrder,
+  merchantId: item.merchantId,
+  shard: item.shard,
+  status: item.status,
+  version: item.version,
+  paidAmount: item.paidAmount,
+  refundedAmount: item.refundedAmount,
+  refunds: item.refunds as RefundRecord[],
+  paymentError: item.paymentError as StoredOrder['paymentError'],
+  paidAt: item.paidAt,
+  cancelledAt: item.cancelledAt,
+  updatedAt: item.updatedAt,
+});
+
+export interface OrderContext {
+  readonly merchant: MerchantItem | undefined;
+  readonly idempotency: IdempotencyItem | undefined;
+  readonly products: ReadonlyMap<string, ProductItem>;
+}
+
+const entityOf = (item: Record<string, unknown>): unknown => item.__edb_e__;
+
+/**
+ * Everything placing an order needs to read, in ONE BatchGetItem: the merchant (its
+ * markets), the Idempotency-Key record, and the products. Unprocessed keys (throttling)
+ * are retried.
+ */
+export const loadOrderContext = async (merchantId: string, keyHash: string, skus: readonly string[]): Promise<OrderContext> => {
+  const { entities } = db();
+  const requests = [
+    entities.merchant.get({ merchantId }).params(),
+    entities.idempotency.get({ scope: merchantId, keyHash }).params(),
+    ...skus.map((sku) => entities.product.get({ merchantId, sku }).params()),
+  ];
+  const table = String(requests[0]?.TableName);
+  let keys = requests.map((r) => r.Key as Record<string, unknown>);
+  const found: Array<Record<string, unknown>> = [];
+  for (let attempt = 0; keys.length > 0; attempt += 1) {
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    if (attempt > 5) throw new OrderStoreError('BatchGet kept returning unprocessed keys');
+    const result = await documentClient.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
+    found.push(...(result.Responses?.[table] ?? []));
+    keys = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Array<Record<string, unknown>>;
+  }
+  const pick = <T>(entity: string, parse: (item: Record<string, unknown>) => T | null): T[] =>
+    found.filter((i) => entityOf(i) === entity).flatMap((i) => parse(i) ?? []);
+  const merchant = pick('merchant', (Item) => entities.merchant.parse({ Item }).data)[0];
+  const idempotency = pick('idempotency', (Item) => entities.idempotency.parse({ Item }).data)[0];
+  const products = pick('product', (Item) => entities.product.parse({ Item }).data);
+  return { merchant, idempotency, products: new Map(products.map((p) => [p.sku, p])) };
+};
+
+export type PlaceOutcome = 'placed' | 'key_in_use' | 'order_exists';
+
+/** ONE TransactWriteItems: the order, the idempotency record (request hash + answer) and OrderPlaced. */
+export const placeOrder = async (order: OrderItem, idempotency: IdempotencyItem, event: OutboxItem): Promise<PlaceOutcome> => {
+  const result = await db()
+    .transaction.write(({ order: orders, idempotency: records, outbox }) => [
+      records.create(idempotency).commit(),
+      orders.create(order).commit(),
+      outbox.create(event).commit(),
+    ])
+    .go();
+  if (!result.canceled) return 'placed';
+  const [record, placed] = result.data;
+  if (record?.rejected && record.code === 'ConditionalCheckFailed') return 'key_in_use';
+  if (placed?.rejected && placed.code === 'ConditionalCheckFailed') return 'order_exists';
+  throw new OrderStoreError(`order ${order.orderId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
+};
+
+export const getIdempotencyRecord = async (scope: string, keyHash: string): Promise<IdempotencyItem | undefined> =>
+  (await db().entities.idempotency.get({ scope, keyHash }).go({ consistent: true })).data ?? undefined;
+
+export const getOrder = async (orderId: string): Promise<StoredOrder | undefined> => {
+  const { data } = await db().entities.order.get({ orderId }).go({ consistent: true });
+  return data ? toOrderState(data) : undefined;
+};
+
+export const findOrderByPaymentIntent = async (paymentIntentId: string): Promise<StoredOrder | undefined> => {
+  const { data } = await db().entities.order.query.byPaymentIntent({ paymentIntentId }).go({ limit: 1 });
+  const hit = data[0];
+  // The index is eventually consistent: read the order itself for the current version.
+  return hit ? getOrder(hit.orderId) : undefined;
+};
+
+export interface OrderChange {
+  readonly status?: OrderStatus;
+  readonly paidAmount?: number;
+  readonly refundedAmount?: number;
+  readonly refunds?: readonly RefundRecord[];
+  readonly paymentError?: { code: string; message: string };
+  readonly paidAt?: string;
+  readonly cancelledAt?: string;
+}
+
+export type SaveOutcome = 'saved' | 'conflict' | 'duplicate_event';
+
+/** Only the fields a change sets (ElectroDB refuses `undefined` for required attributes). */
+const definedOnly = (change: OrderChange): OrderChange =>
+  Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as OrderChange;
+
+/**
+ * Applies a change if the order is still at the version it was read at, with its events,
+ * and (for webhooks) the marker of the Stripe event that caused it, all in one transaction.
+ */
+export const saveOrderChange = async (
+  order: StoredOrder,
+  change: OrderChange,
+  events: readonly OutboxItem[],
+  stripeEvent?: { eventId: string; type: string },
+): Promise<SaveOutcome> => {
+  const now = new Date();
+  const result = await db()
+    .transaction.write(({ order: orders, outbox, stripeEvent: markers }) => [
+      orders
+        .patch({ orderId: order.placed.id })
+        .set({
+          ...definedOnly(change),
+          // Every index key composite, so ElectroDB can rebuild the keys that depend on status.
+          status: change.status ?? order.status,
+          merchantId: order.merchantId,
+          shard: order.shard,
+          createdAt: order.placed.createdAt,
+          updatedAt: now.toISOString(),
+          version: order.version + 1,
+        })
+        .where(({ version }, { eq }) => eq(version, order.version))
+        .commit(),
+      ...(stripeEvent
+        ? [
+            markers
+              .create({ ...stripeEvent, receivedAt: now.toISOString(), ttl: Math.floor(now.getTime() / 1000) + 30 * 24 * 3600 })
+              .commit(),
+          ]
+        : []),
+      ...events.map((e) => outbox.create(e).commit()),
+    ])
+    .go();
+  if (!result.canceled) return 'saved';
+  const [orderResult, markerResult] = result.data as ReadonlyArray<{ rejected: boolean; code: string }>;
+  if (stripeEvent && markerResult?.rejected && markerResult.code === 'ConditionalCheckFailed') return 'duplicate_event';
+  if (orderResult?.rejected && orderResult.code === 'ConditionalCheckFailed') return 'conflict';
+  throw new OrderStoreError(`order ${order.placed.id} was not updated: ${result.data.map((d) => d.code).join(', ')}`);
+};
+
+/** Records a Stripe event that changes nothing, so its redelivery is recognised. */
+export const markStripeEvent = async (eventId: string, type: string): Promise<'marked' | 'duplicate_event'> => {
+  const now = new Date();
+  try {
+    await db()
+      .entities.stripeEvent.create({ eventId, type, receivedAt: now.toISOString(), ttl: Math.floor(now.getTime() / 1000) + 30 * 24 * 3600 })
+      .go();
+    return 'marked';
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return 'duplicate_event';
+    throw error;
+  }
+};
+
+export const stripeEventSeen = async (eventId: string): Promise<boolean> =>
+  (await db().entities.stripeEvent.get({ eventId }).go()).data !== null;
+
+/** Per-shard positions of a merchant's order list: a key to continue after, null = from the top, 'done'. */
+export type ShardPositions = Array<Record<string, unknown> | null | 'done'>;
+
+/**
+ * A merchant's orders newest first: queries every shard in parallel (one round trip of
+ * latency), merges by (createdAt, orderId) and returns where each shard stands.
+ */
+export const listOrders = async (
+  merchantId: string,
+  options: { status?: OrderStatus | undefined; limit: number; positions: ShardPositions | null },
+): Promise<{ orders: StoredOrder[]; positions: ShardPositions | null }> => {
+  const { entities } = db();
+  const positions: ShardPositions = options.positions ?? Array.from({ length: orderShards }, () => null);
+  const indexFields = options.status ? (['gsi2pk', 'gsi2sk'] as const) : (['gsi1pk', 'gsi1sk'] as const);
+  const pages = await Promise.all(
+    positions.map(async (position, shard) => {
+      if (position === 'done') return { shard, items: [] as Array<Record<string, unknown>>, exhausted: true };
+      const params = (
+        options.status
+          ? entities.order.query.byMerchantStatus({ merchantId, status: options.status, shard })
+          : entities.order.query.byMerchant({ merchantId, shard })
+      ).params({ order: 'desc' }) as QueryCommandInput;
+      const result = await documentClient.send(
+        new QueryCommand({ ...params, Limit: options.limit, ...(position ? { ExclusiveStartKey: position } : {}) }),
+      );
+      return { shard, items: result.Items ?? [], exhausted: !result.LastEvaluatedKey };
+    }),
+  );
+  const sortKey = (item: Record<string, unknown>): string => String(item[indexFields[1]]);
+  const merged = pages
+    .flatMap((page) => page.items.map((item) => ({ shard: page.shard, item })))
+    .sort((a, b) => (sortKey(a.item) < sortKey(b.item) ? 1 : sortKey(a.item) > sortKey(b.item) ? -1 : 0))
+    .slice(0, options.limit);
+  const next: ShardPositions = pages.map((page) => {
+    const taken = merged.filter((m) => m.shard === page.shard);
+    const last = taken.at(-1)?.item;
+    if (page.exhausted && taken.length === page.items.length) return 'done';
+    if (!last) return positions[page.shard] ?? null;
+    return { pk: last.pk, sk: last.sk, [indexFields[0]]: last[indexFields[0]], [indexFields[1]]: last[indexFields[1]] };
+  });
+  const orders = merged.flatMap(({ item }) => {
+    const parsed = entities.order.parse({ Item: item }).data;
+    return parsed ? [toOrderState(parsed)] : [];
+  });
+  return { orders, positions: next.every((p) => p === 'done') ? null : next };
+};

@@ -1,0 +1,161 @@
+/**
+ * Orders: request and answer shapes, and the rules of the order lifecycle. Pure.
+ * pending_payment -> paid -> shipped -> delivered; cancelled; refunded (fully).
+ */
+import * as z from 'zod';
+import { derivedToken } from '../shared/idempotency.js';
+import { moneySchema, type Currency, type Money } from '../shared/money.js';
+
+import { markets, type Market } from './pricing-config.js';
+
+export { markets, marketCurrency, type Market } from './pricing-config.js';
+export const orderStatuses = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'] as const;
+export type OrderStatus = (typeof orderStatuses)[number];
+
+export const skuSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'SKU: 1-64 letters, digits, dot, underscore or hyphen');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const createOrderBody = z.strictObject({
+  currency: z.enum(['USD', 'HKD', 'MOP']),
+  buyer: z.strictObject({
+    name: text(200),
+    email: z.email(),
+    phone: z.string().regex(/^\+?[0-9 ()-]{5,30}$/, 'phone: digits, spaces, +, (), -').optional(),
+    address: z.strictObject({
+      line1: text(200),
+      line2: text(200).optional(),
+      city: text(100),
+      region: text(100).optional(),
+      postalCode: text(20).optional(),
+      country: z.enum(markets),
+    }),
+  }),
+  items: z
+    .array(z.strictObject({ sku: skuSchema, quantity: z.number().int().min(1).max(999) }))
+    .min(1)
+    .max(50)
+    .refine((items) => new Set(items.map((i) => i.sku)).size === items.length, 'each SKU at most once'),
+  attribution: z.strictObject({ creatorId: text(64), postId: text(128).optional() }).optional(),
+});
+export type CreateOrderBody = z.output<typeof createOrderBody>;
+
+export const idempotencyKeyHeader = z.string().min(1).max(255);
+
+export const refundBody = z.strictObject({
+  amount: moneySchema().extend({ amount: z.number().int().positive() }).optional(),
+  reason: text(500),
+});
+
+export interface OrderLine {
+  readonly sku: string;
+  readonly title: { readonly en: string; readonly zh?: string };
+  readonly quantity: number;
+  readonly unitPrice: Money;
+  readonly hsCode: string;
+  readonly originCountry: string;
+  readonly weightGrams: number;
+}
+
+/** What an order is when placed. Stored as is and never changed afterwards. */
+export interface PlacedOrder {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly market: Market;
+  readonly currency: Currency;
+  readonly buyer: CreateOrderBody['buyer'];
+  readonly items: readonly OrderLine[];
+  readonly totals: { readonly merchandise: Money; readonly shipping: Money; readonly duties: Money; readonly total: Money };
+  readonly settlement: { readonly merchandise: Money; readonly shipping: Money; readonly fxRate: string };
+  readonly customs: {
+    readonly exportMode: '9610';
+    readonly chargeableWeightGrams: number;
+    readonly items: ReadonlyArray<{ sku: string; hsCode: string; originCountry: string; quantity: number; declaredValue: Money; dutyRateBps: number }>;
+  };
+  readonly payment: { readonly provider: 'stripe'; readonly paymentIntentId: string; readonly clientSecret: string };
+  readonly attribution?: { readonly creatorId: string; readonly postId?: string };
+  readonly createdAt: string;
+}
+
+export interface RefundRecord {
+  readonly id: string;
+  readonly amount: Money;
+  readonly reason: string;
+  readonly source: 'api' | 'cancel' | 'stripe';
+  readonly stripeRefundId: string | null;
+  readonly createdAt: string;
+}
+
+/** The order's current state: the placed order plus what happened since. */
+export interface OrderState {
+  readonly placed: PlacedOrder;
+  readonly status: OrderStatus;
+  readonly version: number;
+  readonly paidAmount: number;
+  readonly refundedAmount: number;
+  readonly refunds: readonly RefundRecord[];
+  readonly paymentError?: { readonly code: string; readonly message: string } | undefined;
+  readonly paidAt?: string | undefined;
+  readonly cancelledAt?: string | undefined;
+  readonly updatedAt: string;
+}
+
+/** How many index partitions one merchant's order list is spread over (see README: access patterns). */
+export const orderShards = 4;
+
+const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The order ID for (merchant, Idempotency-Key): deterministic, so a retry or a concurrent
+ * duplicate names the same order, and the Stripe PaymentIntent created with the same
+ * idempotency key carries the same metadata.
+ */
+export const orderIdFor = (merchantId: string, idempotencyKey: string): string => {
+  const digest = BigInt(`0x${derivedToken('order', merchantId, idempotencyKey).slice(0, 32)}`);
+  let id = '';
+  for (let n = digest, i = 0; i < 26; i += 1, n >>= 5n) id = (crockford[Number(n & 31n)] ?? '0') + id;
+  return `ord_${id}`;
+};
+
+export const shardOf = (orderId: string): number => {
+  let h = 0;
+  for (const c of orderId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h % orderShards;
+};
+
+export const canCancel = (status: OrderStatus): status is 'pending_payment' | 'paid' => status === 'pending_payment' || status === 'paid';
+
+const refundableStatuses: readonly OrderStatus[] = ['paid', 'shipped', 'delivered'];
+
+/** What may still be refunded, in minor units (0 when the order is not in a refundable state). */
+export const refundableAmount = (order: Pick<OrderState, 'status' | 'paidAmount' | 'refundedAmount'>): number =>
+  refundableStatuses.includes(order.status) ? Math.max(0, order.paidAmount - order.refundedAmount) : 0;
+
+/** The API's view of an order. */
+export const orderView = (order: OrderState) => {
+  const { placed } = order;
+  return {
+    id: placed.id,
+    status: order.status,
+    market: placed.market,
+    currency: placed.currency,
+    buyer: placed.buyer,
+    items: placed.items,
+    totals: placed.totals,
+    settlement: placed.settlement,
+    customs: placed.customs,
+    payment: {
+      ...placed.payment,
+      paid: { amount: order.paidAmount, currency: placed.currency },
+      refunded: { amount: order.refundedAmount, currency: placed.currency },
+      ...(order.paymentError ? { lastError: order.paymentError } : {}),
+    },
+    refunds: order.refunds,
+    ...(placed.attribution ? { attribution: placed.attribution } : {}),
+    createdAt: placed.createdAt,
+    updatedAt: order.updatedAt,
+    ...(order.paidAt ? { paidAt: order.paidAt } : {}),
+    ...(order.cancelledAt ? { cancelledAt: order.cancelledAt } : {}),
+    shipments: [] as Array<{ id: string; partnerCode: string; trackingNumber: string; status: string }>,
+  };
+};
+export type OrderView = ReturnType<typeof orderView>;

@@ -1,0 +1,39 @@
+import * as z from 'zod';
+import { moneySchema, type Money } from '../shared/money.js';
+import type { ProductItem } from './entities.js';
+import { skuSchema } from './order.js';
+
+export const productBody = z.strictObject({
+  title: z.strictObject({ en: z.string().trim().min(1).max(300), zh: z.string().trim().min(1).max(300).optional() }),
+  brand: z.string().trim().min(1).max(100),
+  hsCode: z.string().regex(/^\d{6,10}$/, 'HS code: 6 to 10 digits'),
+  originCountry: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. CN'),
+  price: moneySchema('CNY').extend({ amount: z.number().int().positive() }),
+  weightGrams: z.number().int().min(1).max(100_000),
+});
+
+export const skuPath = z.object({ sku: skuSchema });
+
+export interface ProductView {
+  readonly sku: string;
+  readonly title: { readonly en: string; readonly zh?: string };
+  readonly brand: string;
+  readonly hsCode: string;
+  readonly originCountry: string;
+  readonly price: Money;
+  readonly weightGrams: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export const productView = (p: ProductItem): ProductView => ({
+  sku: p.sku,
+  title: p.title as ProductView['title'],
+  brand: p.brand,
+  hsCode: p.hsCode,
+  originCountry: p.originCountry,
+  price: { amount: p.priceFen, currency: 'CNY' },
+  weightGrams: p.weightGrams,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+});

@@ -1,0 +1,67 @@
+import * as z from 'zod';
+import { issueApiKey } from '../shared/api-keys.js';
+import { db } from '../shared/db/service.js';
+import { ProblemError } from '../shared/errors.js';
+import { httpHandler, requirePrincipal } from '../shared/http.js';
+import { newId } from '../shared/ids.js';
+import { outboxEvent } from '../shared/outbox.js';
+import { markets } from '../orders/order.js';
+import { apiKeyRecord } from './api-key-store.js';
+import { isValidUscc } from './uscc.js';
+
+const body = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  uscc: z
+    .string()
+    .trim()
+    .transform((code) => code.toUpperCase())
+    .refine(isValidUscc, 'not a valid Unified Social Credit Code (18 characters, GB 32100-2015 check character)'),
+  contactEmail: z.email(),
+  markets: z
+    .array(z.enum(markets))
+    .min(1)
+    .refine((list) => new Set(list).size === list.length, 'each market at most once'),
+});
+
+/**
+ * POST /v1/admin/merchants: enrols a pilot merchant and issues its API key (in this
+ * answer only). One transaction: merchant, USCC claim (one merchant per legal entity),
+ * key hash, MerchantEnrolled and ApiKeyCreated.
+ */
+export const handler = httpHandler({ body }, async (request) => {
+  const operator = requirePrincipal(request);
+  const { name, uscc, contactEmail, markets: enrolled } = request.body;
+  const now = new Date();
+  const merchantId = newId('mer');
+  const issued = issueApiKey();
+  const key = apiKeyRecord(issued, { role: 'merchant', tenantId: merchantId, createdBy: operator.keyId }, request.correlationId, now);
+  const merchant = { merchantId, name, uscc, contactEmail, markets: enrolled, status: 'active' as const, createdAt: now.toISOString() };
+  const enrolledEvent = outboxEvent(
+    'MerchantEnrolled',
+    { merchantId, name, markets: enrolled, enrolledAt: merchant.createdAt },
+    { correlationId: request.correlationId, now },
+  );
+  const result = await db()
+    .transaction.write(({ merchant: merchants, usccClaim, apiKey, outbox }) => [
+      usccClaim.create({ uscc, merchantId }).commit(),
+      merchants.create(merchant).commit(),
+      apiKey.create(key.item).commit(),
+      outbox.create(enrolledEvent).commit(),
+      outbox.create(key.event).commit(),
+    ])
+    .go();
+  if (result.canceled) {
+    const claim = result.data[0];
+    if (claim?.rejected && claim.code === 'ConditionalCheckFailed') {
+      throw new ProblemError('already_exists', { params: { what: 'A merchant with this USCC' } });
+    }
+    throw new Error(`merchant ${merchantId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
+  }
+  return {
+    status: 201,
+    body: {
+      merchant: { id: merchantId, name, uscc, contactEmail, markets: enrolled, status: merchant.status, createdAt: merchant.createdAt },
+      apiKey: issued.apiKey,
+    },
+  };
+});
