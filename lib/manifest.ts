@@ -52,6 +52,9 @@ export interface RouteSpec<F extends string = string> {
  */
 export const consumerRetryAttempts = 2;
 
+/** A function's timeout unless its spec says otherwise (Lambda on AWS; enforced locally too). */
+export const defaultTimeoutSeconds = 10;
+
 export interface RuleSpec<F extends string = string> {
   readonly name: string;
   readonly source: readonly EventSource[];
