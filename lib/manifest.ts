@@ -171,6 +171,21 @@ const functions = {
     table: 'write',
     secrets: ['stripeWebhookSecret', 'stripeSecretKey'],
   },
+  openApi: {
+    entry: 'functions/platform/openapi.ts',
+    description: 'GET /openapi.json: the OpenAPI 3.1 document, generated from the zod schemas and these routes',
+    table: 'none',
+  },
+  apiDocs: {
+    entry: 'functions/platform/api-docs.ts',
+    description: 'GET /docs: the API reference page (Swagger UI, served from this API under a self-only CSP)',
+    table: 'none',
+  },
+  apiDocsAssets: {
+    entry: 'functions/platform/api-docs-assets.ts',
+    description: "GET /docs/{asset}: the reference page's script and stylesheet (swagger-ui-dist, bundled as text)",
+    table: 'none',
+  },
   outboxRelay: {
     entry: 'functions/platform/outbox-relay.ts',
     description: 'Relays outbox items from the table stream to the event bus',
@@ -196,6 +211,9 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'POST', path: '/v1/orders/{id}/cancel', auth: ['merchant'], function: 'cancelOrder' },
   { method: 'POST', path: '/v1/orders/{id}/refunds', auth: ['merchant'], function: 'createRefund' },
   { method: 'POST', path: '/v1/webhooks/stripe', auth: 'public', function: 'stripeWebhook' },
+  { method: 'GET', path: '/openapi.json', auth: 'public', function: 'openApi' },
+  { method: 'GET', path: '/docs', auth: 'public', function: 'apiDocs' },
+  { method: 'GET', path: '/docs/{asset}', auth: 'public', function: 'apiDocsAssets' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
 ];
 

@@ -5,6 +5,7 @@ import { orderStatuses, orderView } from './order.js';
 import { listOrders, type ShardPositions } from './order-store.js';
 
 const query = listQuery.extend({ status: z.enum(orderStatuses).optional() });
+export { query as listOrdersQuery };
 
 /** GET /v1/orders?status=&limit=&cursor=: newest first across the merchant's index shards. */
 export const handler = httpHandler({ query }, async (request) => {

@@ -4,6 +4,7 @@ import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { createApiKey } from './api-key-store.js';
 
 const body = z.object({ role: z.literal('finance') });
+export { body as createApiKeyBody };
 
 /** POST /v1/admin/api-keys: the operator issues a finance key. The key is in this answer only. */
 export const handler = httpHandler({ body }, async (request) => {

@@ -22,6 +22,7 @@ const body = z.strictObject({
     .min(1)
     .refine((list) => new Set(list).size === list.length, 'each market at most once'),
 });
+export { body as enrolMerchantBody };
 
 /**
  * POST /v1/admin/merchants: enrols a pilot merchant and issues its API key (in this

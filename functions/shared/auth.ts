@@ -14,7 +14,8 @@ const cacheMs = 60_000;
 const cacheLimit = 1_000;
 const cache = new Map<string, { principal: Principal; expires: number }>();
 
-const bearer = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
+/** The auth scheme is case-insensitive (RFC 7235 §2.1): `bearer <key>` works too; the key is a token68. */
+const bearer = /^bearer +([A-Za-z0-9_\-.~+/]+=*)$/i;
 
 const sameHash = (a: string, b: string): boolean => {
   const x = Buffer.from(a, 'hex');

@@ -6,8 +6,29 @@ import { newId } from './ids.js';
 const outboxTtlSeconds = 7 * 24 * 3600;
 
 /**
- * Builds the outbox item for an event, validated against its contract. Handlers write
- * it in the same transaction as the state change; they never call PutEvents.
+ * The largest `detail` (UTF-8 bytes) an outbox event may carry. EventBridge refuses a PutEvents
+ * entry of 256 KB or more (Time, Source, DetailType and Detail counted together), so an event
+ * near that size could never be relayed: it would sit in the stream's retries and then its
+ * dead-letter queue. Refusing it here, with headroom, fails the original write instead.
+ */
+export const outboxDetailLimitBytes = 200 * 1024;
+
+/** An event too large to ever be put on the bus; thrown before anything is written. */
+export class OutboxEventTooLargeError extends Error {
+  constructor(
+    readonly detailType: string,
+    readonly bytes: number,
+    readonly limitBytes: number = outboxDetailLimitBytes,
+  ) {
+    super(`${detailType} detail is ${bytes} bytes; an outbox event may carry at most ${limitBytes}`);
+    this.name = 'OutboxEventTooLargeError';
+  }
+}
+
+/**
+ * Builds the outbox item for an event, validated against its contract and size-checked
+ * (OutboxEventTooLargeError). Handlers write it in the same transaction as the state
+ * change; they never call PutEvents.
  */
 export const outboxEvent = <T extends DetailType>(
   detailType: T,
@@ -21,11 +42,14 @@ export const outboxEvent = <T extends DetailType>(
     metadata: { eventId, version: entry.version, occurredAt: now.toISOString(), correlationId: context.correlationId },
     data,
   });
+  const json = JSON.stringify(detail);
+  const bytes = Buffer.byteLength(json, 'utf8');
+  if (bytes > outboxDetailLimitBytes) throw new OutboxEventTooLargeError(detailType, bytes);
   return {
     eventId,
     source: entry.source,
     detailType,
-    detail: JSON.stringify(detail),
+    detail: json,
     occurredAt: now.toISOString(),
     correlationId: context.correlationId,
     ttl: Math.floor(now.getTime() / 1000) + outboxTtlSeconds,

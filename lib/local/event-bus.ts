@@ -3,6 +3,11 @@
  * AWS JSON 1.1) for the real SDK client in the outbox relay to talk to it, applies the
  * manifest's rules, delivers to targets asynchronously with retries, and dead-letters
  * what still fails, like a rule target's retry policy and DLQ on AWS.
+ *
+ * It holds requests to EventBridge's rules, so what AWS would refuse fails here too: more
+ * than ten entries, or 256 KB of entries, refuse the whole call (ValidationException); an
+ * entry with an invalid Time or a Detail that is not a JSON object gets its per-entry error.
+ * No request, however malformed, can take the process down.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,13 +28,51 @@ export interface BusEvent {
   readonly detail: unknown;
 }
 
-interface PutEntry {
+/** One PutEvents entry as it arrives on the wire (AWS JSON 1.1: `Time` is epoch seconds); nothing is trusted. */
+export interface PutEntry {
   Source?: string;
   DetailType?: string;
   Detail?: string;
   EventBusName?: string;
   Time?: number | string;
+  Resources?: string[];
 }
+
+export type PutResult = { EventId: string } | { ErrorCode: string; ErrorMessage: string };
+
+/** EventBridge's PutEvents limits: entries per call, and the total entry size, which must be less than 256 KB. */
+export const putEventsLimits = { maxEntries: 10, totalEntryBytesBelow: 256 * 1024 } as const;
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const utf8Bytes = (value: unknown): number => (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0);
+
+/**
+ * An entry's size as EventBridge counts it (docs: "Calculating PutEvents event entry size"):
+ * Time, when given, is 14 bytes; Source, DetailType, Detail and each Resources entry their UTF-8
+ * bytes. Deliberately written here again rather than imported from the relay: the bus is the
+ * stand-in for AWS the relay is tested against, so it keeps its own reading of the rules.
+ */
+export const entrySize = (entry: unknown): number => {
+  if (!isRecord(entry)) return 0;
+  const resources = Array.isArray(entry.Resources) ? (entry.Resources as unknown[]) : [];
+  return (
+    (entry.Time === undefined || entry.Time === null ? 0 : 14) +
+    utf8Bytes(entry.Source) +
+    utf8Bytes(entry.DetailType) +
+    utf8Bytes(entry.Detail) +
+    resources.reduce<number>((sum, r) => sum + utf8Bytes(r), 0)
+  );
+};
+
+const invalid = (message: string): PutResult => ({ ErrorCode: 'InvalidArgument', ErrorMessage: message });
+
+/** `Time` as the SDK sends it (epoch seconds) or an ISO string (hand-written requests); undefined when absent. */
+const eventTime = (raw: unknown): Date | undefined | 'invalid' => {
+  if (raw === undefined || raw === null) return undefined;
+  const time = typeof raw === 'number' ? new Date(raw * 1000) : typeof raw === 'string' && raw !== '' ? new Date(raw) : undefined;
+  return time && Number.isFinite(time.getTime()) ? time : 'invalid';
+};
 
 export interface LocalBusOptions {
   readonly busName: string;
@@ -63,7 +106,13 @@ export class LocalEventBus {
   async listen(): Promise<string> {
     const server = createServer((req, res) => void this.serve(req, res));
     this.server = server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     const address = server.address();
     if (!address || typeof address === 'string') throw new Error('bus did not bind');
     return `http://127.0.0.1:${address.port}`;
@@ -71,7 +120,10 @@ export class LocalEventBus {
 
   async close(): Promise<void> {
     const server = this.server;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server = undefined;
+    if (server?.listening) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
     await this.idle();
   }
 
@@ -95,34 +147,48 @@ export class LocalEventBus {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Accepts one event (what PutEvents does per entry); delivery happens in the background. */
-  put(entry: PutEntry): { EventId: string } | { ErrorCode: string; ErrorMessage: string } {
+  /**
+   * Accepts one event (what PutEvents does per entry); delivery happens in the background.
+   * Any input is answered with a result entry, never an exception: invalid entries get
+   * EventBridge's per-entry error codes.
+   */
+  put(entry: unknown): PutResult {
     if (this.failNext > 0) {
       this.failNext -= 1;
       return { ErrorCode: 'InternalFailure', ErrorMessage: 'injected failure' };
     }
-    if (!entry.Source || !entry.DetailType || !entry.Detail) {
-      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Source, DetailType and Detail are required' };
+    if (!isRecord(entry)) return invalid('Entry is not an object.');
+    const { Source: source, DetailType: detailType, Detail: rawDetail, EventBusName: busName, Resources: resources } = entry;
+    if (typeof source !== 'string' || source === '') return invalid('Parameter Source is not valid. Reason: Source is a required argument.');
+    if (typeof detailType !== 'string' || detailType === '') {
+      return invalid('Parameter DetailType is not valid. Reason: DetailType is a required argument.');
     }
-    if (entry.EventBusName && entry.EventBusName !== this.options.busName) {
-      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `no event bus ${entry.EventBusName}` };
+    if (typeof rawDetail !== 'string' || rawDetail === '') return invalid('Parameter Detail is not valid. Reason: Detail is a required argument.');
+    if (busName !== undefined && busName !== null && busName !== this.options.busName) {
+      return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${String(busName)} does not exist.` };
     }
+    if (resources !== undefined && resources !== null && !(Array.isArray(resources) && resources.every((r) => typeof r === 'string'))) {
+      return invalid('Parameter Resources is not valid. Reason: Resources must be a list of strings.');
+    }
+    const time = eventTime(entry.Time);
+    if (time === 'invalid') return invalid('Parameter Time is not valid.');
     let detail: unknown;
     try {
-      detail = JSON.parse(entry.Detail);
+      detail = JSON.parse(rawDetail);
     } catch {
-      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is not valid JSON' };
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
-    const time = typeof entry.Time === 'number' ? new Date(entry.Time * 1000) : entry.Time ? new Date(entry.Time) : new Date();
+    // EventBridge wants a JSON object: `[]`, `"text"` or `42` are refused as well.
+    if (!isRecord(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed. Detail must be a JSON object.' };
     const event: BusEvent = {
       version: '0',
       id: randomUUID(),
-      'detail-type': entry.DetailType,
-      source: entry.Source,
+      'detail-type': detailType,
+      source,
       account: '000000000000',
-      time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      time: (time ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       region: 'local',
-      resources: [],
+      resources: Array.isArray(resources) ? (resources as string[]) : [],
       detail,
     };
     this.events.push(event);
@@ -163,25 +229,48 @@ export class LocalEventBus {
     });
   }
 
+  /** Answers one HTTP request; never rejects (a bad request must not take the process down). */
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = req.headers['x-amz-target'];
-    const body = await readBody(req);
     const reply = (status: number, payload: unknown) => {
+      if (res.headersSent || res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
       res.end(JSON.stringify(payload));
     };
-    if (req.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
-      reply(400, { __type: 'UnknownOperationException', message: `local bus supports PutEvents only, not ${String(target)}` });
-      return;
-    }
-    let entries: PutEntry[];
     try {
-      entries = (JSON.parse(body) as { Entries?: PutEntry[] }).Entries ?? [];
-    } catch {
-      reply(400, { __type: 'SerializationException', message: 'body is not JSON' });
-      return;
+      const target = req.headers['x-amz-target'];
+      const body = await readBody(req);
+      if (req.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
+        reply(400, { __type: 'UnknownOperationException', message: `local bus supports PutEvents only, not ${String(target)}` });
+        return;
+      }
+      let request: unknown;
+      try {
+        request = JSON.parse(body);
+      } catch {
+        reply(400, { __type: 'SerializationException', message: 'body is not JSON' });
+        return;
+      }
+      const entries: unknown = isRecord(request) ? request.Entries : undefined;
+      if (!Array.isArray(entries)) {
+        reply(400, { __type: 'ValidationException', message: "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null" });
+        return;
+      }
+      // Whole-call limits: AWS refuses the request, no entry is accepted.
+      if (entries.length < 1 || entries.length > putEventsLimits.maxEntries) {
+        const bound = entries.length < 1 ? 'greater than or equal to 1' : `less than or equal to ${putEventsLimits.maxEntries}`;
+        reply(400, { __type: 'ValidationException', message: `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length ${bound}` });
+        return;
+      }
+      if ((entries as unknown[]).reduce<number>((sum, e) => sum + entrySize(e), 0) >= putEventsLimits.totalEntryBytesBelow) {
+        reply(400, { __type: 'ValidationException', message: 'Total size of the entries in the request is over the limit.' });
+        return;
+      }
+      const results = (entries as unknown[]).map((entry) => this.put(entry));
+      reply(200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results });
+    } catch (error) {
+      console.error(`[bus] request failed: ${errorText(error)}`);
+      if (!res.headersSent && !res.destroyed) reply(500, { __type: 'InternalException', message: 'local bus failed to handle the request' });
+      else res.destroy();
     }
-    const results = entries.map((entry) => this.put(entry));
-    reply(200, { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results });
   }
 }

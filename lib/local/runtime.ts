@@ -66,7 +66,7 @@ const handlerEnvironment = (options: RuntimeOptions, busUrl: string, busName: st
 const sha256 = (text: string): Buffer => createHash('sha256').update(text).digest();
 
 const isOperator = (req: IncomingMessage, adminKey: string): boolean => {
-  const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
+  const match = /^bearer +(\S+)$/i.exec((req.headers.authorization ?? '').trim());
   return match?.[1] !== undefined && timingSafeEqual(sha256(match[1]), sha256(adminKey));
 };
 
@@ -75,7 +75,30 @@ const json = (res: ServerResponse, status: number, body: unknown): void => {
   res.end(JSON.stringify(body));
 };
 
+/** What has started so far, stopped in reverse order; used when start-up fails part way. */
+const stopAll = async (started: Array<() => Promise<void> | void>): Promise<void> => {
+  for (const stop of started.splice(0).reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      console.error('[runtime] cleanup after a failed start:', error);
+    }
+  }
+};
+
 export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> => {
+  const started: Array<() => Promise<void> | void> = [];
+  try {
+    return await startParts(options, started);
+  } catch (error) {
+    // Leave nothing behind: a bus server, poller or client left running would keep the
+    // process alive (or keep polling) after the caller has been told the start failed.
+    await stopAll(started);
+    throw error;
+  }
+};
+
+const startParts = async (options: RuntimeOptions, started: Array<() => Promise<void> | void>): Promise<Runtime> => {
   const manifest = options.manifest ?? defaultManifest;
   const busName = options.busName ?? 'xborder-local';
   const deadLetters = new DeadLetterStore(options.stateDir ? join(options.stateDir, 'dead-letters.jsonl') : undefined);
@@ -88,17 +111,21 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     deadLetters,
     ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
   });
+  started.push(() => bus.close());
   const busUrl = await bus.listen();
   Object.assign(process.env, handlerEnvironment(options, busUrl, busName));
 
   const dynamodb = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: 'local', credentials: localCredentials });
+  started.push(() => dynamodb.destroy());
   await ensureTable(dynamodb, options.tableName);
   const invoke = await loadHandlers(manifest);
   invokeTarget = invoke;
 
+  const streams = streamsClientFor(options.dynamoEndpoint);
+  started.push(() => streams.destroy());
   const poller = new StreamPoller({
     dynamodb,
-    streams: streamsClientFor(options.dynamoEndpoint),
+    streams,
     tableName: options.tableName,
     manifest,
     invoke,
@@ -107,6 +134,7 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
   });
+  started.push(() => poller.stop());
   await poller.start();
 
   const runSchedule = async (name: string): Promise<unknown> => {
@@ -141,9 +169,18 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
   };
 
   const server: Server = createHttpServer(manifest, invoke, localRoutes);
+  const closeServer = async (): Promise<void> => {
+    if (!server.listening) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  started.push(closeServer);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, '127.0.0.1', () => resolve());
+    server.listen(options.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('HTTP server did not bind');
@@ -163,10 +200,12 @@ export const startRuntime = async (options: RuntimeOptions): Promise<Runtime> =>
       }
     },
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // HTTP server first, then the poller (its last batch completes), the bus (its deliveries
+      // complete), and the clients.
+      await closeServer();
       await poller.stop();
       await bus.close();
+      streams.destroy();
       dynamodb.destroy();
     },
   };

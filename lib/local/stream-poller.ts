@@ -1,8 +1,17 @@
 /**
  * Polls the table's stream on DynamoDB Local and feeds the manifest's stream
  * consumers the same event Lambda's event source mapping would: filtered by the
- * manifest filter, in order, retrying from the first reported batch item failure,
- * and dead-lettering what still fails after the mapping's retry attempts.
+ * same filter pattern CDK deploys, in order (a child shard waits for its parent),
+ * retrying from the first reported batch item failure, and dead-lettering what
+ * still fails after the mapping's retry attempts.
+ *
+ * Checkpoints: a shard's position moves only after every consumer returned for the
+ * records read (delivered, or dead-lettered after its retries), and is written to the
+ * checkpoint file (persistent data) so a restart resumes after it rather than replaying.
+ * What the relay consumer hands on is then the local bus's: it has accepted the events
+ * (as PutEvents does) and delivers them from memory. A graceful stop waits for those
+ * deliveries; a force-quit (SIGKILL, a second Ctrl-C) between the bus accepting an event
+ * and delivering it loses that delivery locally, where on AWS EventBridge holds it durably.
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -15,7 +24,7 @@ import {
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Manifest, StreamSpec } from '../manifest.js';
 import { tableDefinition } from '../table.js';
 import type { DeadLetterStore } from './dead-letters.js';
@@ -36,6 +45,7 @@ export interface StreamPollerOptions {
 }
 
 interface ShardState {
+  /** Undefined until fetched (or re-fetched after an error or expiry). */
   iterator: string | undefined;
   done: boolean;
 }
@@ -57,15 +67,29 @@ const toLambdaRecord = (record: StreamRecord, streamArn: string): DynamoDBRecord
     },
   }) as DynamoDBRecord;
 
-const passes = (spec: StreamSpec, record: DynamoDBRecord): boolean => {
-  const entity = record.dynamodb?.NewImage?.[tableDefinition.entityAttribute]?.S ?? record.dynamodb?.OldImage?.[tableDefinition.entityAttribute]?.S;
-  return (
-    record.eventName !== undefined &&
-    spec.filter.eventNames.includes(record.eventName) &&
-    entity !== undefined &&
-    spec.filter.entities.includes(entity)
-  );
-};
+/** A Lambda event filter pattern restricted to what the manifest needs: exact string values at each leaf. */
+export interface FilterPattern {
+  readonly [field: string]: FilterPattern | readonly string[];
+}
+
+/**
+ * A stream consumer's filter pattern, exactly as the CDK stack deploys it (lib/stacks/stateless-stack.ts,
+ * FilterCriteria): the record's eventName, and the entity attribute of its NewImage only (never OldImage).
+ */
+export const streamFilterPattern = (spec: StreamSpec): FilterPattern => ({
+  eventName: [...spec.filter.eventNames],
+  dynamodb: { NewImage: { [tableDefinition.entityAttribute]: { S: [...spec.filter.entities] } } },
+});
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isValueList = (rule: FilterPattern | readonly string[]): rule is readonly string[] => Array.isArray(rule);
+
+/** Lambda's filter semantics for such patterns: every field present, and equal to one of the listed values. */
+export const matchesFilterPattern = (pattern: FilterPattern, value: unknown): boolean =>
+  Object.entries(pattern).every(([field, rule]) => {
+    const actual = isRecord(value) ? value[field] : undefined;
+    return isValueList(rule) ? typeof actual === 'string' && rule.includes(actual) : matchesFilterPattern(rule, actual);
+  });
 
 export class StreamPoller {
   private readonly shards = new Map<string, ShardState>();
@@ -74,8 +98,10 @@ export class StreamPoller {
   private loop: Promise<void> | undefined;
   private cycleWaiters: Array<{ after: number; wake: () => void }> = [];
   private cycles = 0;
+  private readonly filters: ReadonlyArray<{ spec: StreamSpec; pattern: FilterPattern }>;
 
   constructor(private readonly options: StreamPollerOptions) {
+    this.filters = options.manifest.streams.map((spec) => ({ spec, pattern: streamFilterPattern(spec) }));
     const file = options.checkpointFile;
     if (file && existsSync(file)) this.checkpoints = JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
   }
@@ -93,8 +119,9 @@ export class StreamPoller {
     await this.loop;
   }
 
-  /** Resolves after a full polling cycle, begun after this call, found no new records. */
+  /** Resolves after a full polling cycle, begun after this call, found no new records; at once when stopped. */
   drained(): Promise<void> {
+    if (!this.running) return Promise.resolve();
     const after = this.cycles;
     return new Promise((resolve) => this.cycleWaiters.push({ after, wake: resolve }));
   }
@@ -104,9 +131,21 @@ export class StreamPoller {
       let found = 0;
       try {
         await this.discoverShards(streamArn);
-        for (const [shardId, state] of this.shards) if (!state.done) found += await this.pollShard(streamArn, shardId, state);
       } catch (error) {
-        if (this.running) console.error(`[stream] polling failed: ${errorText(error)}`);
+        // Shards already known are still read.
+        if (this.running) console.error(`[stream] DescribeStream failed: ${errorText(error)}`);
+      }
+      for (const [shardId, state] of this.shards) {
+        if (!this.running) break;
+        if (state.done) continue;
+        try {
+          found += await this.pollShard(streamArn, shardId, state);
+        } catch (error) {
+          // One shard's trouble does not stop the others; this one is retried next cycle
+          // from its last checkpoint (a fresh iterator).
+          state.iterator = undefined;
+          if (this.running) console.error(`[stream] shard ${shardId} failed: ${errorText(error)}`);
+        }
       }
       this.cycles += 1;
       if (found === 0) {
@@ -119,14 +158,26 @@ export class StreamPoller {
     for (const w of this.cycleWaiters.splice(0)) w.wake();
   }
 
+  /**
+   * Adds the stream's new shards (every DescribeStream page). A shard whose parent is listed, or
+   * still being read, waits until that parent is finished: records of one item stay in order
+   * across a shard split. A parent no longer listed (trimmed) does not hold its child back.
+   */
   private async discoverShards(streamArn: string): Promise<void> {
-    const { StreamDescription } = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const shardId = shard.ShardId;
-      if (!shardId || this.shards.has(shardId)) continue;
-      const parent = shard.ParentShardId ? this.shards.get(shard.ParentShardId) : undefined;
-      if (parent && !parent.done) continue; // children wait for their parent, to keep order
-      this.shards.set(shardId, { iterator: await this.iteratorFor(streamArn, shardId), done: false });
+    const listed: Array<{ shardId: string; parentId: string | undefined }> = [];
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const { StreamDescription } = await this.options.streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ...(exclusiveStartShardId ? { ExclusiveStartShardId: exclusiveStartShardId } : {}) }),
+      );
+      for (const shard of StreamDescription?.Shards ?? []) if (shard.ShardId) listed.push({ shardId: shard.ShardId, parentId: shard.ParentShardId });
+      exclusiveStartShardId = StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+    const listedIds = new Set(listed.map((s) => s.shardId));
+    for (const { shardId, parentId } of listed) {
+      if (this.shards.has(shardId)) continue;
+      if (parentId && (listedIds.has(parentId) || this.shards.has(parentId)) && !this.shards.get(parentId)?.done) continue;
+      this.shards.set(shardId, { iterator: undefined, done: false });
     }
   }
 
@@ -144,8 +195,11 @@ export class StreamPoller {
 
   private async pollShard(streamArn: string, shardId: string, state: ShardState): Promise<number> {
     if (!state.iterator) {
-      state.done = true;
-      return 0;
+      state.iterator = await this.iteratorFor(streamArn, shardId);
+      if (!state.iterator) {
+        state.done = true; // a closed shard read to its end
+        return 0;
+      }
     }
     let response;
     try {
@@ -154,11 +208,12 @@ export class StreamPoller {
       // An iterator can expire (15 min) or, on DynamoDB Local under load, point before the oldest
       // record it keeps: like the event source mapping, start again from the last checkpoint.
       if (!(error instanceof ExpiredIteratorException) && !(error instanceof TrimmedDataAccessException)) throw error;
-      state.iterator = await this.iteratorFor(streamArn, shardId);
+      state.iterator = undefined;
       return 0;
     }
     const records = (response.Records ?? []).map((r) => toLambdaRecord(r, streamArn));
-    for (const spec of this.options.manifest.streams) await this.feed(spec, records.filter((r) => passes(spec, r)));
+    // Every consumer returns (delivered, or dead-lettered after its retries) before the checkpoint moves.
+    for (const { spec, pattern } of this.filters) await this.feed(spec, records.filter((r) => matchesFilterPattern(pattern, r)));
     const last = records.at(-1)?.dynamodb?.SequenceNumber;
     if (last) this.checkpoint(shardId, last);
     state.iterator = response.NextShardIterator;
@@ -203,7 +258,11 @@ export class StreamPoller {
 
   private checkpoint(shardId: string, sequenceNumber: string): void {
     this.checkpoints[shardId] = sequenceNumber;
-    if (this.options.checkpointFile) writeFileSync(this.options.checkpointFile, JSON.stringify(this.checkpoints));
+    const file = this.options.checkpointFile;
+    if (!file) return;
+    // Written whole, then renamed: a crash mid-write leaves the previous checkpoints, never half a file.
+    writeFileSync(`${file}.tmp`, JSON.stringify(this.checkpoints));
+    renameSync(`${file}.tmp`, file);
   }
 }
 

@@ -22,6 +22,7 @@ import { HouseFunction } from '../constructs/house-function.js';
 import {
   consumerRetryAttempts,
   defaultRoutePath,
+  defaultTimeoutSeconds,
   manifest as defaultManifest,
   secretEnv,
   secretsOf,
@@ -101,7 +102,7 @@ export class StatelessStack extends Stack {
       serviceName: name,
       description: spec.description,
       memorySize: spec.memoryMb,
-      timeout: spec.timeoutSeconds === undefined ? undefined : Duration.seconds(spec.timeoutSeconds),
+      timeout: Duration.seconds(spec.timeoutSeconds ?? defaultTimeoutSeconds),
       logRetention,
     });
     Tags.of(fn).add(FUNCTION_TAG, name);

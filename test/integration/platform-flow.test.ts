@@ -1,6 +1,10 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue as LambdaAttributeValue, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
+import { outboxEvent } from '../../functions/shared/outbox.js';
 import type { Runtime } from '../../lib/local/runtime.js';
 import { consumerRetryAttempts } from '../../lib/manifest.js';
+import { tableDefinition } from '../../lib/table.js';
 import { request } from '../support/http.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { localClient } from '../support/tables.js';
@@ -68,6 +72,41 @@ describe('API key -> ApiKeyCreated -> audit trail', () => {
     const onBus = runtime.bus.recent().filter((e) => JSON.stringify(e.detail).includes(keyId));
     expect(onBus).toHaveLength(1);
     expect((await auditTrail()).filter((e) => e.data.keyId === keyId)).toHaveLength(1);
+  });
+
+  it('delivers each event of a multi-entry PutEvents call once when EventBridge refuses one of its entries', async () => {
+    // One relay invocation with five outbox records (real outbox items, as the table stream
+    // carries them): one PutEvents call of five entries, the first refused. Only that entry
+    // may be resent; resending the call would put the other four on the bus twice.
+    await runtime.settle();
+    const keyIds = Array.from({ length: 5 }, (_, i) => `key_multi${i}${Date.now()}`);
+    const items = keyIds.map((keyId) =>
+      outboxEvent('ApiKeyCreated', { keyId, role: 'finance', tenantId: null, createdBy: 'admin', createdAt: new Date().toISOString() }, { correlationId: `multi-${keyId}` }),
+    );
+    const records: DynamoDBRecord[] = items.map((item, i) => ({
+      eventID: `multi-${i}`,
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        SequenceNumber: `9${String(i).padStart(20, '0')}`,
+        NewImage: marshall({ pk: `OUTBOX#${item.eventId}`, sk: 'OUTBOX', [tableDefinition.entityAttribute]: 'outbox', __edb_v__: '1', ...item }) as Record<
+          string,
+          LambdaAttributeValue
+        >,
+      },
+    }));
+    runtime.bus.failNextEntries(1);
+    const response = (await runtime.invoke('outboxRelay', { Records: records })) as DynamoDBBatchResponse;
+    expect(response.batchItemFailures).toEqual([]);
+    await runtime.settle();
+
+    const onBus = runtime.bus.recent().filter((e) => items.some((item) => JSON.stringify(e.detail).includes(item.eventId)));
+    const eventIds = onBus.map((e) => (e.detail as { metadata: { eventId: string } }).metadata.eventId);
+    // Each exactly once; the refused first entry arrived last, resent on its own.
+    expect([...eventIds].sort()).toEqual(items.map((item) => item.eventId).sort());
+    expect(eventIds.at(-1)).toBe(items[0]?.eventId);
+    const trail = await auditTrail(adminKey, '?limit=100');
+    for (const keyId of keyIds) expect(trail.filter((e) => e.data.keyId === keyId)).toHaveLength(1);
   });
 
   it('records a redelivered event once', async () => {

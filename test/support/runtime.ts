@@ -14,17 +14,23 @@ export const startTestRuntime = async (
   const adminKey = issueApiKey().apiKey;
   const tableName = uniqueTableName(prefix);
   const stripe = await startStripeStandIn();
-  const runtime = await startRuntime({
-    dynamoEndpoint: dynamoEndpoint(),
-    tableName,
-    port: 0,
-    secrets: { adminApiKey: adminKey, cursorKey: `${prefix}-cursor-key`, stripeSecretKey: testStripeKey, stripeWebhookSecret: testWebhookSecret },
-    retryBaseMs: 2,
-    pollIntervalMs: 20,
-    logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',
-    stripeApiBase: stripe.url,
-    ...overrides,
-  });
+  let runtime: Runtime;
+  try {
+    runtime = await startRuntime({
+      dynamoEndpoint: dynamoEndpoint(),
+      tableName,
+      port: 0,
+      secrets: { adminApiKey: adminKey, cursorKey: `${prefix}-cursor-key`, stripeSecretKey: testStripeKey, stripeWebhookSecret: testWebhookSecret },
+      retryBaseMs: 2,
+      pollIntervalMs: 20,
+      logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',
+      stripeApiBase: stripe.url,
+      ...overrides,
+    });
+  } catch (error) {
+    await stripe.stop();
+    throw error;
+  }
   return {
     runtime,
     adminKey,

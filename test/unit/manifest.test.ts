@@ -21,7 +21,7 @@ describe('wiring manifest', () => {
     expect(new Set(keys).size).toBe(keys.length);
     for (const route of manifest.routes) {
       expect(functionNames).toContain(route.function);
-      expect(route.path).toMatch(/^(\/[A-Za-z0-9/{}_+-]*|\$default)$/);
+      expect(route.path).toMatch(/^(\/[A-Za-z0-9/{}_.+-]*|\$default)$/);
       if (route.auth !== 'public') expect(route.auth.length).toBeGreaterThan(0);
     }
   });

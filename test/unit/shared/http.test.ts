@@ -50,6 +50,12 @@ describe('HTTP adapter: auth', () => {
     expect(response.json).toMatchObject({ code: 'unauthenticated', status: 401 });
   });
 
+  it.each([['bearer'], ['BEARER'], ['bEaReR']])('accepts the auth scheme in any case (RFC 7235): "%s <key>"', async (scheme) => {
+    ddb.on(TransactWriteCommand).resolves({});
+    const response = await call(apiEvent(route, { headers: { authorization: `${scheme} ${adminKey}` }, body: '{"role":"finance"}' }));
+    expect(response.statusCode).toBe(201);
+  });
+
   it('401 for a well-formed key nobody issued (looked up by its hash)', async () => {
     ddb.on(GetCommand).resolves({});
     const unknown = issueApiKey().apiKey;

@@ -1,0 +1,260 @@
+/**
+ * The API documentation of every manifest route, by route key (`METHOD /path`).
+ * document.ts walks `manifest.routes` and throws when a route has no entry here (or an
+ * entry names no manifest route), so a route cannot ship undocumented.
+ *
+ * Requests use the handlers' own zod schemas (imported, never restated); answers use
+ * responses.ts. Problem codes every route of a kind can answer (auth, body and parameter
+ * validation, 500) are added by document.ts: `problems` lists the route's own.
+ */
+import * as z from 'zod';
+import { listOrdersQuery } from '../../orders/list-orders.js';
+import { orderPath } from '../../orders/order-access.js';
+import { createOrderBody, idempotencyKeyHeader, refundBody } from '../../orders/order.js';
+import { productBody, skuPath } from '../../orders/product.js';
+import { createApiKeyBody } from '../../platform/create-api-key.js';
+import { docsAssetPath, docsCsp } from '../../platform/docs-page.js';
+import { enrolMerchantBody } from '../../platform/enrol-merchant.js';
+import type { ProblemCode } from '../errors.js';
+import { listQuery } from '../pagination.js';
+import {
+  apiKeyAnswer,
+  auditEventPage,
+  health,
+  merchantEnrolled,
+  openApiSchema,
+  order,
+  orderPage,
+  productAnswer,
+  productPage,
+  refundAnswer,
+  stripeEvent,
+  stripeReceived,
+  text,
+} from './responses.js';
+
+export const tags = {
+  Health: 'Liveness and readiness.',
+  Operator: 'Platform operators (role `admin`): merchants, API keys, audit trail.',
+  Catalogue: "A merchant's products (role `merchant`).",
+  Orders: 'Cross-border orders with landed cost, paid through Stripe (role `merchant`).',
+  Webhooks: 'Calls from payment providers, verified by signature (no API key).',
+  Documentation: 'This document and its reference page.',
+} as const;
+export type Tag = keyof typeof tags;
+
+export interface SuccessDoc {
+  readonly description: string;
+  /** The body; none when omitted. */
+  readonly schema?: z.ZodType;
+  /** @default ['application/json'] */
+  readonly contentTypes?: readonly string[];
+  readonly headers?: z.ZodObject;
+}
+
+/** A code at its usual status (errors.ts `problemStatus`), or at the status this route answers it with. */
+export type ProblemRef = ProblemCode | { readonly code: ProblemCode; readonly status: number };
+
+export interface OperationDoc {
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: Tag;
+  readonly request?: {
+    readonly body?: z.ZodType;
+    readonly bodyDescription?: string;
+    /** The adapter keeps the body as text (webhooks): no JSON parsing or body validation problems. */
+    readonly rawBody?: boolean;
+    readonly query?: z.ZodObject;
+    readonly path?: z.ZodObject;
+    readonly headers?: z.ZodObject;
+  };
+  readonly responses: Readonly<Record<number, SuccessDoc>>;
+  readonly problems?: readonly ProblemRef[];
+}
+
+const idempotencyKey = idempotencyKeyHeader.meta({
+  description: 'Makes retries safe: the same key with the same body answers as the first request did.',
+  example: '6f1c2a4e-6a53-4a0e-9d4b-6f1b1f3c2d10',
+});
+const replayed = z.object({
+  'Idempotent-Replayed': z
+    .literal('true')
+    .optional()
+    .meta({ description: 'Present when this is the stored answer to an earlier request with the same Idempotency-Key.' }),
+});
+
+export const operations: Readonly<Record<string, OperationDoc>> = {
+  'GET /health': {
+    operationId: 'getHealth',
+    tag: 'Health',
+    summary: 'Readiness',
+    description: '`200` once the API can serve requests (its table answers a read), `503 service_unavailable` until then.',
+    responses: { 200: { description: 'The API can serve requests.', schema: health } },
+    problems: ['service_unavailable'],
+  },
+  'POST /v1/admin/api-keys': {
+    operationId: 'createApiKey',
+    tag: 'Operator',
+    summary: 'Issue a finance API key',
+    description: 'The key is in this answer only; the API stores its hash.',
+    request: { body: createApiKeyBody },
+    responses: { 201: { description: 'The key was issued.', schema: apiKeyAnswer } },
+  },
+  'GET /v1/admin/audit-events': {
+    operationId: 'listAuditEvents',
+    tag: 'Operator',
+    summary: 'Read the audit trail',
+    description: 'Platform events (API keys created, merchants enrolled), newest first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of audit events.', schema: auditEventPage } },
+  },
+  'POST /v1/admin/merchants': {
+    operationId: 'enrolMerchant',
+    tag: 'Operator',
+    summary: 'Enrol a pilot merchant',
+    description:
+      "Creates the merchant and its API key (in this answer only). `uscc` is the 18-character Unified Social Credit Code, checksum validated; one merchant per code.",
+    request: { body: enrolMerchantBody },
+    responses: { 201: { description: 'The merchant and its API key.', schema: merchantEnrolled } },
+    problems: ['already_exists'],
+  },
+  'PUT /v1/products/{sku}': {
+    operationId: 'putProduct',
+    tag: 'Catalogue',
+    summary: 'Create or replace a product',
+    request: { path: skuPath, body: productBody },
+    responses: {
+      200: { description: 'The product was replaced.', schema: productAnswer },
+      201: { description: 'The product was created.', schema: productAnswer },
+    },
+  },
+  'GET /v1/products/{sku}': {
+    operationId: 'getProduct',
+    tag: 'Catalogue',
+    summary: 'Read a product',
+    request: { path: skuPath },
+    responses: { 200: { description: 'The product.', schema: productAnswer } },
+    problems: ['not_found'],
+  },
+  'GET /v1/products': {
+    operationId: 'listProducts',
+    tag: 'Catalogue',
+    summary: 'List products',
+    description: "The merchant's catalogue by SKU.",
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of products.', schema: productPage } },
+  },
+  'POST /v1/orders': {
+    operationId: 'createOrder',
+    tag: 'Orders',
+    summary: 'Place an order',
+    description:
+      'Prices the order (merchandise, shipping, duties in the buyer currency) and creates its Stripe PaymentIntent: ' +
+      'the buyer pays `totals.total` with `payment.clientSecret`. Replaying the same `Idempotency-Key` with the same ' +
+      'body returns the first answer (same status, same order) and creates nothing.',
+    request: { headers: z.object({ 'Idempotency-Key': idempotencyKey }), body: createOrderBody },
+    responses: {
+      201: {
+        description: 'The order, `pending_payment`.',
+        schema: order,
+        headers: replayed.extend({
+          Location: z
+            .string()
+            .optional()
+            .meta({ description: 'The order URL (first answer; a replay carries Idempotent-Replayed instead).', example: '/v1/orders/ord_01JD3Q4T7V8X9Y0Z1A2B3C4D5E' }),
+        }),
+      },
+    },
+    problems: ['idempotency_key_required', 'idempotency_key_reused', 'idempotency_in_progress', 'market_not_enabled', 'unknown_sku', 'restricted_item'],
+  },
+  'GET /v1/orders/{id}': {
+    operationId: 'getOrder',
+    tag: 'Orders',
+    summary: 'Read an order',
+    description: "Another merchant's order is `404`, like one that does not exist.",
+    request: { path: orderPath },
+    responses: { 200: { description: 'The order, with its shipments.', schema: order } },
+    problems: ['not_found'],
+  },
+  'GET /v1/orders': {
+    operationId: 'listOrders',
+    tag: 'Orders',
+    summary: 'List orders',
+    description: 'Newest first, optionally by status.',
+    request: { query: listOrdersQuery },
+    responses: { 200: { description: 'One page of orders.', schema: orderPage } },
+  },
+  'POST /v1/orders/{id}/cancel': {
+    operationId: 'cancelOrder',
+    tag: 'Orders',
+    summary: 'Cancel an order',
+    description: 'From `pending_payment` (the PaymentIntent is cancelled) or `paid` (refunded in full); `409 invalid_state` otherwise.',
+    request: { path: orderPath },
+    responses: { 200: { description: 'The order, `cancelled`.', schema: order } },
+    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+  },
+  'POST /v1/orders/{id}/refunds': {
+    operationId: 'createRefund',
+    tag: 'Orders',
+    summary: 'Refund an order',
+    description:
+      'Refunds `amount` (in the order currency), or without it the rest of what was paid; never more than was paid. ' +
+      'With an `Idempotency-Key`, a retry names the same refund here and at Stripe.',
+    request: { path: orderPath, headers: z.object({ 'Idempotency-Key': idempotencyKey.optional() }), body: refundBody },
+    responses: { 201: { description: 'The refund.', schema: refundAnswer, headers: replayed } },
+    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+  },
+  'POST /v1/webhooks/stripe': {
+    operationId: 'stripeWebhook',
+    tag: 'Webhooks',
+    summary: 'Stripe events',
+    description:
+      'Verified with the `Stripe-Signature` header over the raw body (300 s tolerance). Handles `payment_intent.succeeded`, ' +
+      '`payment_intent.payment_failed` and `charge.refunded`; a repeated `evt_` id has no further effect. A `404` asks ' +
+      'Stripe to retry an event whose order is still being written.',
+    request: {
+      headers: z.object({
+        'Stripe-Signature': z.string().meta({ description: 'Stripe\'s signature: `t=<unix time>,v1=<HMAC-SHA256>`.', example: 't=1732093200,v1=5257a869…' }),
+      }),
+      body: stripeEvent,
+      bodyDescription: 'The event exactly as Stripe sends it (the signature covers the raw bytes).',
+      rawBody: true,
+    },
+    responses: { 200: { description: 'Received (processed now, or already before).', schema: stripeReceived } },
+    problems: [{ code: 'invalid_signature', status: 400 }, 'not_found', 'idempotency_in_progress'],
+  },
+  'GET /openapi.json': {
+    operationId: 'getOpenApiDocument',
+    tag: 'Documentation',
+    summary: 'This OpenAPI document',
+    description: 'Generated from the zod schemas the handlers validate with, and from the routes they are deployed on.',
+    responses: { 200: { description: 'OpenAPI 3.1.', schema: openApiSchema } },
+  },
+  'GET /docs': {
+    operationId: 'getApiDocs',
+    tag: 'Documentation',
+    summary: 'API reference page',
+    description: 'Renders /openapi.json with Swagger UI, served from this API (no CDN).',
+    responses: {
+      200: {
+        description: 'The page.',
+        schema: text,
+        contentTypes: ['text/html'],
+        headers: z.object({ 'Content-Security-Policy': z.string().meta({ example: docsCsp }) }),
+      },
+    },
+  },
+  'GET /docs/{asset}': {
+    operationId: 'getApiDocsAsset',
+    tag: 'Documentation',
+    summary: 'A file of the reference page',
+    description: 'Swagger UI (npm package swagger-ui-dist) and the page script. Gzip when accepted; `ETag` for revalidation.',
+    request: { path: docsAssetPath },
+    responses: {
+      200: { description: 'The file.', schema: text, contentTypes: ['text/javascript', 'text/css'] },
+      304: { description: 'Not modified (`If-None-Match`).' },
+    },
+    problems: ['not_found'],
+  },
+};

@@ -1,0 +1,208 @@
+/**
+ * Zod schemas of what the handlers answer, for the OpenAPI document only (requests are
+ * validated by the handlers' own schemas, which the document imports; nothing here is
+ * used to validate a request). Each schema mirrors a view function or a handler's
+ * literal answer; test/unit/platform/openapi.test.ts parses real answers with them.
+ *
+ * `.meta({ id })` names a schema as a component (`#/components/schemas/<id>`):
+ * zod-to-openapi reads zod 4's own metadata, so zod's prototype is not patched.
+ * `.meta()` returns a copy: the imported request schemas are left as they are.
+ */
+import * as z from 'zod';
+import { createOrderBody, markets, orderStatuses, skuSchema } from '../../orders/order.js';
+import { productBody } from '../../orders/product.js';
+import { problemStatus, type ProblemCode } from '../errors.js';
+import { moneySchema } from '../money.js';
+
+const timestamp = z.iso.datetime().meta({ description: 'ISO 8601 timestamp, UTC', example: '2026-11-20T08:15:30.000Z' });
+const id = (prefix: string, example: string) =>
+  z.string().meta({ description: `Opaque ID with the \`${prefix}_\` prefix; do not parse it.`, example });
+
+export const money = moneySchema().meta({
+  id: 'Money',
+  description: 'An amount in the minor unit of its currency (fen, cents, avos).',
+  example: { amount: 12345, currency: 'USD' },
+});
+export const moneyCny = moneySchema('CNY').meta({
+  id: 'MoneyCNY',
+  description: 'An amount in fen (CNY minor unit).',
+  example: { amount: 9900, currency: 'CNY' },
+});
+
+const page = <T extends z.ZodType>(item: T, name: string) =>
+  z
+    .object({
+      data: z.array(item),
+      nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next page; `null` on the last page.' }),
+    })
+    .meta({ id: name, description: 'One page of a list, newest or first items first.' });
+
+export const health = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
+
+export const apiKeyAnswer = z
+  .object({
+    apiKey: z.string().meta({ description: 'The key itself: shown in this answer only, stored as a hash.', example: 'xbk_…' }),
+    key: z.object({
+      id: id('key', 'key_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+      role: z.literal('finance'),
+      preview: z.string().meta({ example: 'xbk_…a1B2' }),
+      createdAt: timestamp,
+    }),
+  })
+  .meta({ id: 'ApiKeyIssued' });
+
+export const merchantEnrolled = z
+  .object({
+    merchant: z.object({
+      id: id('mer', 'mer_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+      name: z.string(),
+      uscc: z.string().meta({ description: 'Unified Social Credit Code, upper case.' }),
+      contactEmail: z.email(),
+      markets: z.array(z.enum(markets)),
+      status: z.enum(['active', 'suspended']),
+      createdAt: timestamp,
+    }),
+    apiKey: z.string().meta({ description: "The merchant's API key: shown in this answer only." }),
+  })
+  .meta({ id: 'MerchantEnrolled' });
+
+export const auditEvent = z
+  .object({
+    eventId: z.string(),
+    source: z.string().meta({ example: 'xborder.platform' }),
+    detailType: z.string().meta({ example: 'MerchantEnrolled' }),
+    occurredAt: timestamp,
+    correlationId: z.string(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'AuditEvent' });
+export const auditEventPage = page(auditEvent, 'AuditEventPage');
+
+export const product = z
+  .object({ sku: skuSchema, ...productBody.shape, createdAt: timestamp, updatedAt: timestamp })
+  .meta({ id: 'Product' });
+export const productAnswer = z.object({ product }).meta({ id: 'ProductAnswer' });
+export const productPage = page(product, 'ProductPage');
+
+const orderCurrency = createOrderBody.shape.currency;
+const paymentError = z.object({ code: z.string(), message: z.string() });
+
+export const refundRecord = z
+  .object({
+    id: id('ref', 'ref_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+    amount: money,
+    reason: z.string(),
+    source: z.enum(['api', 'cancel', 'stripe']).meta({ description: 'This API, a cancellation, or the Stripe dashboard.' }),
+    stripeRefundId: z.string().nullable(),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'RefundRecord' });
+
+export const shipment = z
+  .object({
+    id: id('shp', 'shp_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+    partnerCode: z.string(),
+    trackingNumber: z.string(),
+    status: z.string().meta({ description: 'Latest normalized tracking status.' }),
+  })
+  .meta({ id: 'Shipment' });
+
+export const order = z
+  .object({
+    id: id('ord', 'ord_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+    status: z.enum(orderStatuses),
+    market: z.enum(markets),
+    currency: orderCurrency,
+    buyer: createOrderBody.shape.buyer,
+    items: z.array(
+      z.object({
+        sku: skuSchema,
+        title: productBody.shape.title,
+        quantity: z.number().int().min(1),
+        unitPrice: moneyCny,
+        hsCode: z.string(),
+        originCountry: z.string(),
+        weightGrams: z.number().int(),
+      }),
+    ),
+    totals: z
+      .object({ merchandise: money, shipping: money, duties: money, total: money })
+      .meta({ description: 'In the order currency. `total` = merchandise + shipping + duties, exactly what Stripe charges.' }),
+    settlement: z.object({
+      merchandise: moneyCny,
+      shipping: moneyCny,
+      fxRate: z.string().meta({ description: 'CNY per 1 unit of the order currency, decimal string.', example: '7.1500' }),
+    }),
+    customs: z.object({
+      exportMode: z.literal('9610').meta({ description: 'China customs cross-border e-commerce B2C export mode.' }),
+      chargeableWeightGrams: z.number().int(),
+      items: z.array(
+        z.object({
+          sku: skuSchema,
+          hsCode: z.string(),
+          originCountry: z.string(),
+          quantity: z.number().int(),
+          declaredValue: moneyCny,
+          dutyRateBps: z.number().int(),
+        }),
+      ),
+    }),
+    payment: z.object({
+      provider: z.literal('stripe'),
+      paymentIntentId: z.string(),
+      clientSecret: z.string().meta({ description: 'For Stripe.js on the buyer side (confirmCardPayment).' }),
+      paid: money,
+      refunded: money,
+      lastError: paymentError.optional(),
+    }),
+    refunds: z.array(refundRecord),
+    attribution: createOrderBody.shape.attribution,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    paidAt: timestamp.optional(),
+    cancelledAt: timestamp.optional(),
+    shipments: z.array(shipment),
+  })
+  .meta({ id: 'Order' });
+export const orderPage = page(order, 'OrderPage');
+
+export const refundAnswer = z
+  .object({
+    refund: refundRecord.extend({
+      orderId: id('ord', 'ord_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+      status: z.literal('succeeded'),
+    }),
+  })
+  .meta({ id: 'RefundAnswer' });
+
+/** What Stripe posts: an Event object (https://docs.stripe.com/api/events/object), verified, never trusted unsigned. */
+export const stripeEvent = z
+  .object({
+    id: z.string().meta({ example: 'evt_1QAbCdEfGhIjKlMn' }),
+    type: z.string().meta({ example: 'payment_intent.succeeded' }),
+    data: z.object({ object: z.record(z.string(), z.unknown()) }),
+  })
+  .meta({ id: 'StripeEvent', description: 'A Stripe Event; other fields as Stripe sends them.' });
+export const stripeReceived = z.object({ received: z.literal(true) }).meta({ id: 'WebhookReceived' });
+
+export const problemCodes = Object.keys(problemStatus) as ProblemCode[];
+
+export const problem = z
+  .object({
+    type: z.string().meta({ example: '/problems/validation_failed' }),
+    title: z.string().meta({ description: 'Localized (Accept-Language: English, or Simplified Chinese for zh-CN).' }),
+    status: z.number().int(),
+    code: z.enum(problemCodes).meta({ description: 'Stable machine code.' }),
+    detail: z.string().meta({ description: 'Localized.' }),
+    instance: z.string().optional().meta({ description: 'The request path.' }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .meta({ description: 'Every invalid field (`validation_failed`).' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details.' });
+
+export const openApiSchema = z
+  .record(z.string(), z.unknown())
+  .meta({ description: 'This OpenAPI 3.1 document.' });
+export const text = z.string();
