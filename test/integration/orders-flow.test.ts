@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { dynamodb } from '../../functions/shared/clients/dynamodb.js';
 import type { Runtime } from '../../lib/local/runtime.js';
+import type { StripeStandIn } from '../../lib/local/stripe-standin.js';
 import { eventually, request, type Reply } from '../support/http.js';
 import { buyer, catalogue, enrolMerchant, listCatalogue, randomUscc, type EnrolledMerchant } from '../support/merchants.js';
 import { startTestRuntime, testStripeKey, testWebhookSecret } from '../support/runtime.js';
@@ -14,6 +15,7 @@ let adminKey: string;
 let stop: () => Promise<void>;
 let stripe: Stripe;
 let merchant: EnrolledMerchant;
+let standIn: StripeStandIn;
 
 type Order = {
   id: string;
@@ -56,7 +58,6 @@ const orderEvents = (orderId: string, detailType: string) =>
   runtime.bus.recent().filter((e) => e['detail-type'] === detailType && JSON.stringify(e.detail).includes(orderId));
 
 beforeAll(async () => {
-  let standIn;
   ({ runtime, adminKey, stop, stripe: standIn } = await startTestRuntime('orders'));
   stripe = new Stripe(testStripeKey, { host: standIn.host, port: standIn.port, protocol: 'http', maxNetworkRetries: 0 });
   merchant = await enrolMerchant(runtime.url, adminKey, ['US', 'HK']);
@@ -193,6 +194,42 @@ describe('placing orders', () => {
     }
     // The operation, whichever client (document or low-level) carried it.
     expect(calls.map((c) => c.replace(/(Items?)?Command$/, ''))).toEqual(['BatchGet', 'TransactWrite']);
+  });
+});
+
+describe('faults mid-way lose nothing and pay nothing twice', () => {
+  it('reuses the PaymentIntent when a retry follows a crash between Stripe and the write', async () => {
+    const name = 'fail-transact-write-once';
+    let failed = false;
+    dynamodb.middlewareStack.add((next, context) => async (args) => {
+      if (!failed && String(context.commandName).startsWith('TransactWrite')) {
+        failed = true;
+        throw Object.assign(new Error('simulated crash'), { name: 'InternalServerError' });
+      }
+      return next(args);
+    }, { step: 'initialize', name });
+    let first: Reply;
+    try {
+      first = await place(usOrder(), 'crash-retry');
+    } finally {
+      dynamodb.middlewareStack.remove(name);
+    }
+    expect(first.status).toBe(500);
+    const retry = await place(usOrder(), 'crash-retry');
+    expect(retry.status).toBe(201);
+    const intents = await stripe.paymentIntents.search({ query: `metadata['orderId']:'${String(retry.body.id)}'` });
+    expect(intents.data.map((i) => i.id)).toEqual([(retry.body as unknown as Order).payment.paymentIntentId]);
+  });
+
+  it('answers 503 and writes nothing while Stripe is down, then places the order on retry', async () => {
+    standIn.failNext(10);
+    const down = await place(usOrder(), 'stripe-down');
+    expect(down).toMatchObject({ status: 503, body: { code: 'service_unavailable' } });
+    expect(JSON.stringify(down.body)).not.toMatch(/stripe|api_error|req_/i);
+    standIn.failNext(0);
+    const retry = await place(usOrder(), 'stripe-down');
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
   });
 });
 
