@@ -1,5 +1,13 @@
 import type { z } from 'zod';
 import { MerchantEnrolledV1, OrderCancelledV1, OrderPaidV1, OrderPaymentFailedV1, OrderPlacedV1, OrderRefundedV1 } from './schemas/orders.js';
+import {
+  LogisticsPartnerRegisteredV1,
+  OrderDeliveredV1,
+  OrderShippedV1,
+  ShipmentBookedV1,
+  ShipmentStalledV1,
+  ShipmentStatusChangedV1,
+} from './schemas/logistics.js';
 import { ApiKeyCreatedV1 } from './schemas/platform.js';
 
 /** Event sources, one per bounded context. */
@@ -65,6 +73,42 @@ export const eventCatalogue = {
     version: 1,
     schema: OrderRefundedV1,
     description: 'Money was returned to the buyer, in part or in full.',
+  },
+  LogisticsPartnerRegistered: {
+    source: eventSources.platform,
+    version: 1,
+    schema: LogisticsPartnerRegisteredV1,
+    description: 'An operator registered a logistics partner (its secret is never in the event).',
+  },
+  ShipmentBooked: {
+    source: eventSources.logistics,
+    version: 1,
+    schema: ShipmentBookedV1,
+    description: 'A merchant booked a parcel of an order with a logistics partner.',
+  },
+  ShipmentStatusChanged: {
+    source: eventSources.logistics,
+    version: 1,
+    schema: ShipmentStatusChangedV1,
+    description: "A shipment's status changed (partner milestones, ordered by occurredAt).",
+  },
+  ShipmentStalled: {
+    source: eventSources.logistics,
+    version: 1,
+    schema: ShipmentStalledV1,
+    description: 'A non-terminal shipment had no event for 72 hours (once per stall).',
+  },
+  OrderShipped: {
+    source: eventSources.orders,
+    version: 1,
+    schema: OrderShippedV1,
+    description: 'The first parcel of the order was picked up (or got any later milestone).',
+  },
+  OrderDelivered: {
+    source: eventSources.orders,
+    version: 1,
+    schema: OrderDeliveredV1,
+    description: 'Every parcel of the order was delivered.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

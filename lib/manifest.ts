@@ -20,6 +20,8 @@ export const secretEnv = {
   cursorKey: 'CURSOR_KEY',
   stripeSecretKey: 'STRIPE_SECRET_KEY',
   stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
+  /** Seals logistics partners' webhook secrets at rest (AES-256-GCM key material). */
+  partnerSecretsKey: 'PARTNER_SECRETS_KEY',
 } as const;
 export type SecretName = keyof typeof secretEnv;
 
@@ -186,6 +188,50 @@ const functions = {
     description: "GET /docs/{asset}: the reference page's script and stylesheet (swagger-ui-dist, bundled as text)",
     table: 'none',
   },
+  registerPartner: {
+    entry: 'functions/logistics/register-partner.ts',
+    description: 'Operator registers a logistics partner and receives its webhook secret once',
+    table: 'write',
+    secrets: ['partnerSecretsKey'],
+  },
+  rotatePartnerSecret: {
+    entry: 'functions/logistics/rotate-partner-secret.ts',
+    description: "Operator starts a rollover of a partner's webhook secret",
+    table: 'write',
+    secrets: ['partnerSecretsKey'],
+  },
+  retirePartnerSecret: {
+    entry: 'functions/logistics/retire-partner-secret.ts',
+    description: "Operator ends a rollover by retiring a partner's old webhook secret",
+    table: 'write',
+  },
+  bookShipment: {
+    entry: 'functions/logistics/book-shipment.ts',
+    description: 'Merchant books a parcel of a paid order with a logistics partner',
+    table: 'write',
+  },
+  partnerWebhook: {
+    entry: 'functions/logistics/partner-webhook.ts',
+    description: 'Logistics partner webhook: signed batches of tracking events (Standard Webhooks)',
+    table: 'write',
+    secrets: ['partnerSecretsKey'],
+  },
+  getTracking: {
+    entry: 'functions/logistics/get-tracking.ts',
+    description: 'Public tracking page data by tracking number',
+    table: 'read',
+  },
+  projectShipments: {
+    entry: 'functions/orders/project-shipments.ts',
+    description: "Moves orders to shipped and delivered from their parcels' status changes",
+    table: 'write',
+  },
+  detectStalls: {
+    entry: 'functions/logistics/detect-stalls.ts',
+    description: 'Finds shipments with no event for 72 hours and reports each stall once',
+    table: 'write',
+    timeoutSeconds: 300,
+  },
   outboxRelay: {
     entry: 'functions/platform/outbox-relay.ts',
     description: 'Relays outbox items from the table stream to the event bus',
@@ -211,6 +257,12 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'POST', path: '/v1/orders/{id}/cancel', auth: ['merchant'], function: 'cancelOrder' },
   { method: 'POST', path: '/v1/orders/{id}/refunds', auth: ['merchant'], function: 'createRefund' },
   { method: 'POST', path: '/v1/webhooks/stripe', auth: 'public', function: 'stripeWebhook' },
+  { method: 'POST', path: '/v1/admin/logistics-partners', auth: ['admin'], function: 'registerPartner' },
+  { method: 'POST', path: '/v1/admin/logistics-partners/{code}/secrets', auth: ['admin'], function: 'rotatePartnerSecret' },
+  { method: 'DELETE', path: '/v1/admin/logistics-partners/{code}/secrets/{secretId}', auth: ['admin'], function: 'retirePartnerSecret' },
+  { method: 'POST', path: '/v1/orders/{id}/shipments', auth: ['merchant'], function: 'bookShipment' },
+  { method: 'POST', path: '/v1/webhooks/logistics/{partnerCode}', auth: 'public', function: 'partnerWebhook' },
+  { method: 'GET', path: '/v1/tracking/{trackingNumber}', auth: 'public', function: 'getTracking' },
   { method: 'GET', path: '/openapi.json', auth: 'public', function: 'openApi' },
   { method: 'GET', path: '/docs', auth: 'public', function: 'apiDocs' },
   { method: 'GET', path: '/docs/{asset}', auth: 'public', function: 'apiDocsAssets' },
@@ -221,10 +273,18 @@ const rules: readonly RuleSpec<FunctionName>[] = [
   {
     name: 'AuditPlatformEvents',
     source: [eventSources.platform],
-    detailTypes: ['ApiKeyCreated', 'MerchantEnrolled'],
+    detailTypes: ['ApiKeyCreated', 'MerchantEnrolled', 'LogisticsPartnerRegistered'],
     target: 'recordAudit',
     retryAttempts: 8,
     maxEventAgeSeconds: 3600,
+  },
+  {
+    name: 'OrderShipmentProgress',
+    source: [eventSources.logistics],
+    detailTypes: ['ShipmentStatusChanged'],
+    target: 'projectShipments',
+    retryAttempts: 8,
+    maxEventAgeSeconds: 24 * 3600,
   },
 ];
 
@@ -239,7 +299,15 @@ const streams: readonly StreamSpec<FunctionName>[] = [
   },
 ];
 
-const schedules: readonly ScheduleSpec<FunctionName>[] = [];
+const schedules: readonly ScheduleSpec<FunctionName>[] = [
+  {
+    name: 'DetectStalledShipments',
+    description: 'Hourly: non-terminal shipments with no event for 72 hours raise ShipmentStalled',
+    expression: 'rate(1 hour)',
+    timezone: 'UTC',
+    function: 'detectStalls',
+  },
+];
 
 export interface Manifest {
   readonly functions: Readonly<Record<string, FunctionSpec>>;

@@ -91,6 +91,10 @@ export const orderEntity = new Entity({
     paymentError: { type: 'any' },
     paidAt: { type: 'string' },
     cancelledAt: { type: 'string' },
+    /** The order's parcels: `[{ id, partnerCode, trackingNumber, status, statusAt }]`. */
+    shipments: { type: 'any' },
+    shippedAt: { type: 'string' },
+    deliveredAt: { type: 'string' },
     version: { type: 'number', required: true },
   },
   indexes: {

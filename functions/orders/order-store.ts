@@ -8,7 +8,7 @@ import type { OutboxItem } from '../shared/db/entities.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { db } from '../shared/db/service.js';
 import type { IdempotencyItem, MerchantItem, OrderItem, ProductItem } from './entities.js';
-import { orderShards, type OrderState, type OrderStatus, type PlacedOrder, type RefundRecord } from './order.js';
+import { orderShards, type OrderShipment, type OrderState, type OrderStatus, type PlacedOrder, type RefundRecord } from './order.js';
 
 export class OrderStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -35,6 +35,9 @@ export const toOrderState = (item: OrderItem): StoredOrder => ({
   paymentError: item.paymentError as StoredOrder['paymentError'],
   paidAt: item.paidAt,
   cancelledAt: item.cancelledAt,
+  shipments: (item.shipments as OrderShipment[] | undefined) ?? [],
+  shippedAt: item.shippedAt,
+  deliveredAt: item.deliveredAt,
   updatedAt: item.updatedAt,
 });
 
@@ -117,6 +120,9 @@ export interface OrderChange {
   readonly paymentError?: { code: string; message: string };
   readonly paidAt?: string;
   readonly cancelledAt?: string;
+  readonly shipments?: readonly OrderShipment[];
+  readonly shippedAt?: string;
+  readonly deliveredAt?: string;
 }
 
 export type SaveOutcome = 'saved' | 'conflict' | 'duplicate_event';
@@ -124,6 +130,29 @@ export type SaveOutcome = 'saved' | 'conflict' | 'duplicate_event';
 /** Only the fields a change sets (ElectroDB refuses `undefined` for required attributes). */
 const definedOnly = (change: OrderChange): OrderChange =>
   Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as OrderChange;
+
+/** The entities a write transaction's callback receives. */
+export type TransactionEntities = Parameters<Parameters<ReturnType<typeof db>['transaction']['write']>[0]>[0];
+
+/**
+ * The order update as a transaction item: the change, conditional on the version the
+ * order was read at (optimistic locking), with every index composite ElectroDB needs to
+ * rebuild the keys that depend on status.
+ */
+export const orderChangeItem = (entities: TransactionEntities, order: StoredOrder, change: OrderChange, now: Date) =>
+  entities.order
+    .patch({ orderId: order.placed.id })
+    .set({
+      ...definedOnly(change),
+      status: change.status ?? order.status,
+      merchantId: order.merchantId,
+      shard: order.shard,
+      createdAt: order.placed.createdAt,
+      updatedAt: now.toISOString(),
+      version: order.version + 1,
+    })
+    .where(({ version }, { eq }) => eq(version, order.version))
+    .commit();
 
 /**
  * Applies a change if the order is still at the version it was read at, with its events,
@@ -137,29 +166,16 @@ export const saveOrderChange = async (
 ): Promise<SaveOutcome> => {
   const now = new Date();
   const result = await db()
-    .transaction.write(({ order: orders, outbox, stripeEvent: markers }) => [
-      orders
-        .patch({ orderId: order.placed.id })
-        .set({
-          ...definedOnly(change),
-          // Every index key composite, so ElectroDB can rebuild the keys that depend on status.
-          status: change.status ?? order.status,
-          merchantId: order.merchantId,
-          shard: order.shard,
-          createdAt: order.placed.createdAt,
-          updatedAt: now.toISOString(),
-          version: order.version + 1,
-        })
-        .where(({ version }, { eq }) => eq(version, order.version))
-        .commit(),
+    .transaction.write((entities) => [
+      orderChangeItem(entities, order, change, now),
       ...(stripeEvent
         ? [
-            markers
+            entities.stripeEvent
               .create({ ...stripeEvent, receivedAt: now.toISOString(), ttl: Math.floor(now.getTime() / 1000) + 30 * 24 * 3600 })
               .commit(),
           ]
         : []),
-      ...events.map((e) => outbox.create(e).commit()),
+      ...events.map((e) => entities.outbox.create(e).commit()),
     ])
     .go();
   if (!result.canceled) return 'saved';

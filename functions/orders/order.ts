@@ -85,6 +85,16 @@ export interface RefundRecord {
   readonly createdAt: string;
 }
 
+/** A parcel of the order as the order knows it (the shipment itself holds the timeline). */
+export interface OrderShipment {
+  readonly id: string;
+  readonly partnerCode: string;
+  readonly trackingNumber: string;
+  readonly status: string;
+  /** When that status happened (ignores older news arriving late). */
+  readonly statusAt: string;
+}
+
 /** The order's current state: the placed order plus what happened since. */
 export interface OrderState {
   readonly placed: PlacedOrder;
@@ -96,6 +106,9 @@ export interface OrderState {
   readonly paymentError?: { readonly code: string; readonly message: string } | undefined;
   readonly paidAt?: string | undefined;
   readonly cancelledAt?: string | undefined;
+  readonly shipments?: readonly OrderShipment[] | undefined;
+  readonly shippedAt?: string | undefined;
+  readonly deliveredAt?: string | undefined;
   readonly updatedAt: string;
 }
 
@@ -126,6 +139,9 @@ export const canCancel = (status: OrderStatus): status is 'pending_payment' | 'p
 
 const refundableStatuses: readonly OrderStatus[] = ['paid', 'shipped', 'delivered'];
 
+/** Parcels can be booked once the order is paid, and more while it ships. */
+export const canBookShipment = (status: OrderStatus): boolean => status === 'paid' || status === 'shipped';
+
 /** What may still be refunded, in minor units (0 when the order is not in a refundable state). */
 export const refundableAmount = (order: Pick<OrderState, 'status' | 'paidAmount' | 'refundedAmount'>): number =>
   refundableStatuses.includes(order.status) ? Math.max(0, order.paidAmount - order.refundedAmount) : 0;
@@ -155,7 +171,9 @@ export const orderView = (order: OrderState) => {
     updatedAt: order.updatedAt,
     ...(order.paidAt ? { paidAt: order.paidAt } : {}),
     ...(order.cancelledAt ? { cancelledAt: order.cancelledAt } : {}),
-    shipments: [] as Array<{ id: string; partnerCode: string; trackingNumber: string; status: string }>,
+    ...(order.shippedAt ? { shippedAt: order.shippedAt } : {}),
+    ...(order.deliveredAt ? { deliveredAt: order.deliveredAt } : {}),
+    shipments: (order.shipments ?? []).map(({ id, partnerCode, trackingNumber, status }) => ({ id, partnerCode, trackingNumber, status })),
   };
 };
 export type OrderView = ReturnType<typeof orderView>;

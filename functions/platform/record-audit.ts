@@ -4,7 +4,7 @@ import { eventHandler } from '../shared/event-handler.js';
 import { logger } from '../shared/observability.js';
 
 /** Records platform events in the audit trail, once per eventId (redelivery is a no-op). */
-export const handler = eventHandler(['ApiKeyCreated', 'MerchantEnrolled'], async ({ detailType, source, detail }) => {
+export const handler = eventHandler(['ApiKeyCreated', 'MerchantEnrolled', 'LogisticsPartnerRegistered'], async ({ detailType, source, detail }) => {
   try {
     await db()
       .entities.auditEvent.create({

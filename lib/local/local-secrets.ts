@@ -18,6 +18,7 @@ const generators: Record<SecretName, () => string> = {
   // Used only with the offline Stripe stand-in; STRIPE_SECRET_KEY selects real Stripe test mode.
   stripeSecretKey: () => `sk_test_standin_${randomBytes(12).toString('hex')}`,
   stripeWebhookSecret: () => `whsec_${randomBytes(24).toString('base64')}`,
+  partnerSecretsKey: () => randomBytes(32).toString('base64url'),
 };
 
 const fromEnvironment: Partial<Record<SecretName, string>> = {

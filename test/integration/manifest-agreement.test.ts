@@ -92,7 +92,9 @@ describe('manifest -> CDK and local runtime agree', () => {
     });
     const reply = await request(runtime.url, 'POST', `/local/schedules/${name}`, { key: adminKey });
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ schedule: name, result: { received: schedule.input } });
+    expect(reply.body.schedule).toBe(name);
+    // The fixture echoes its input: proof the schedule's input reached its function.
+    if (schedule.function === 'echo') expect(reply.body.result).toEqual({ received: schedule.input });
     const unknown = await request(runtime.url, 'POST', '/local/schedules/NoSuchSchedule', { key: adminKey });
     expect(unknown.status).toBe(404);
   });

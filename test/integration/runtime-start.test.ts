@@ -34,7 +34,7 @@ const start = (overrides: Partial<RuntimeOptions>) =>
     dynamoEndpoint: dynamoEndpoint(),
     tableName: uniqueTableName('startfail'),
     port: 0,
-    secrets: { adminApiKey: issueApiKey().apiKey, cursorKey: 'c', stripeSecretKey: 'sk_test_x', stripeWebhookSecret: 'whsec_x' },
+    secrets: { adminApiKey: issueApiKey().apiKey, cursorKey: 'c', stripeSecretKey: 'sk_test_x', stripeWebhookSecret: 'whsec_x', partnerSecretsKey: 'p' },
     retryBaseMs: 2,
     pollIntervalMs: 20,
     logLevel: 'SILENT',

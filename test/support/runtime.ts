@@ -20,7 +20,7 @@ export const startTestRuntime = async (
       dynamoEndpoint: dynamoEndpoint(),
       tableName,
       port: 0,
-      secrets: { adminApiKey: adminKey, cursorKey: `${prefix}-cursor-key`, stripeSecretKey: testStripeKey, stripeWebhookSecret: testWebhookSecret },
+      secrets: { adminApiKey: adminKey, cursorKey: `${prefix}-cursor-key`, stripeSecretKey: testStripeKey, stripeWebhookSecret: testWebhookSecret, partnerSecretsKey: `${prefix}-partner-secrets-key` },
       retryBaseMs: 2,
       pollIntervalMs: 20,
       logLevel: process.env.TEST_LOG_LEVEL ?? 'SILENT',

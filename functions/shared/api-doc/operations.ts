@@ -15,22 +15,35 @@ import { productBody, skuPath } from '../../orders/product.js';
 import { createApiKeyBody } from '../../platform/create-api-key.js';
 import { docsAssetPath, docsCsp } from '../../platform/docs-page.js';
 import { enrolMerchantBody } from '../../platform/enrol-merchant.js';
+import { bookShipmentBody } from '../../logistics/book-shipment.js';
+import { trackingPath } from '../../logistics/get-tracking.js';
+import { partnerWebhookPath } from '../../logistics/partner-webhook.js';
+import { partnerPath } from '../../logistics/partners.js';
+import { registerPartnerBody } from '../../logistics/register-partner.js';
+import { partnerSecretPath } from '../../logistics/retire-partner-secret.js';
+import { partnerWebhookBody } from '../../logistics/tracking.js';
 import type { ProblemCode } from '../errors.js';
 import { listQuery } from '../pagination.js';
 import {
   apiKeyAnswer,
   auditEventPage,
   health,
+  intakeAnswer,
   merchantEnrolled,
   openApiSchema,
   order,
   orderPage,
+  partnerAnswer,
+  partnerRegistered,
+  partnerSecretIssued,
   productAnswer,
   productPage,
   refundAnswer,
+  shipmentAnswer,
   stripeEvent,
   stripeReceived,
   text,
+  tracking,
 } from './responses.js';
 
 export const tags = {
@@ -38,7 +51,8 @@ export const tags = {
   Operator: 'Platform operators (role `admin`): merchants, API keys, audit trail.',
   Catalogue: "A merchant's products (role `merchant`).",
   Orders: 'Cross-border orders with landed cost, paid through Stripe (role `merchant`).',
-  Webhooks: 'Calls from payment providers, verified by signature (no API key).',
+  Webhooks: 'Calls from payment providers and logistics partners, verified by signature (no API key).',
+  Logistics: 'Parcels: partners, booking, public tracking.',
   Documentation: 'This document and its reference page.',
 } as const;
 export type Tag = keyof typeof tags;
@@ -223,6 +237,71 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     },
     responses: { 200: { description: 'Received (processed now, or already before).', schema: stripeReceived } },
     problems: [{ code: 'invalid_signature', status: 400 }, 'not_found', 'idempotency_in_progress'],
+  },
+  'POST /v1/admin/logistics-partners': {
+    operationId: 'registerLogisticsPartner',
+    tag: 'Operator',
+    summary: 'Register a logistics partner',
+    description: 'Returns the partner and its Standard Webhooks secret, shown this once (stored sealed).',
+    request: { body: registerPartnerBody },
+    responses: { 201: { description: 'The partner and its webhook secret.', schema: partnerRegistered } },
+    problems: ['already_exists'],
+  },
+  'POST /v1/admin/logistics-partners/{code}/secrets': {
+    operationId: 'rotateLogisticsPartnerSecret',
+    tag: 'Operator',
+    summary: "Start a rollover of a partner's webhook secret",
+    description: 'Issues a second secret (shown once); signatures with either verify until the old one is retired.',
+    request: { path: partnerPath },
+    responses: { 201: { description: 'The new secret.', schema: partnerSecretIssued } },
+    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+  },
+  'DELETE /v1/admin/logistics-partners/{code}/secrets/{secretId}': {
+    operationId: 'retireLogisticsPartnerSecret',
+    tag: 'Operator',
+    summary: "Retire a partner's old webhook secret",
+    request: { path: partnerSecretPath },
+    responses: { 200: { description: 'The partner with its remaining secret.', schema: partnerAnswer } },
+    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+  },
+  'POST /v1/orders/{id}/shipments': {
+    operationId: 'bookShipment',
+    tag: 'Logistics',
+    summary: 'Book a parcel of a paid order',
+    description: 'The order must be `paid` or `shipped`; an order may have several parcels. A tracking number is unique per partner among active shipments.',
+    request: { path: orderPath, body: bookShipmentBody },
+    responses: { 201: { description: 'The shipment.', schema: shipmentAnswer } },
+    problems: ['not_found', 'invalid_state', 'already_exists', 'idempotency_in_progress'],
+  },
+  'POST /v1/webhooks/logistics/{partnerCode}': {
+    operationId: 'logisticsPartnerWebhook',
+    tag: 'Webhooks',
+    summary: 'Tracking events from a logistics partner',
+    description:
+      'Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) over the raw body, 300 s tolerance. ' +
+      '1-100 events in any order; an `eventId` already received from the partner counts as a duplicate and changes nothing. ' +
+      'See docs/logistics-partners.md.',
+    request: {
+      path: partnerWebhookPath,
+      headers: z.object({
+        'webhook-id': z.string().meta({ description: 'Unique per delivery; reuse it when retrying.' }),
+        'webhook-timestamp': z.string().meta({ description: 'Unix seconds.' }),
+        'webhook-signature': z.string().meta({ description: 'Space-separated `v1,<base64 HMAC-SHA256>` signatures.' }),
+      }),
+      body: partnerWebhookBody,
+      rawBody: true,
+    },
+    responses: { 202: { description: 'Accepted.', schema: intakeAnswer } },
+    problems: ['invalid_signature', 'validation_failed', 'malformed_json', 'payload_too_large'],
+  },
+  'GET /v1/tracking/{trackingNumber}': {
+    operationId: 'getTracking',
+    tag: 'Logistics',
+    summary: 'Public parcel tracking',
+    description: 'Status, timeline (ordered by occurredAt, duplicates removed) and the current flight. No buyer or merchant data; cacheable for a minute (ETag).',
+    request: { path: trackingPath },
+    responses: { 200: { description: 'The parcel.', schema: tracking }, 304: { description: 'Not modified (`If-None-Match`).' } },
+    problems: ['not_found'],
   },
   'GET /openapi.json': {
     operationId: 'getOpenApiDocument',

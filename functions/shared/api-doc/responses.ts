@@ -206,3 +206,47 @@ export const openApiSchema = z
   .record(z.string(), z.unknown())
   .meta({ description: 'This OpenAPI 3.1 document.' });
 export const text = z.string();
+
+const partner = z
+  .object({
+    code: z.string().meta({ example: 'SFEXPRESS' }),
+    name: z.string(),
+    createdAt: timestamp,
+    secrets: z.array(z.object({ id: z.string(), createdAt: timestamp })).meta({ description: 'Active webhook secrets (ids only): one, or two during a rollover.' }),
+  })
+  .meta({ id: 'LogisticsPartner' });
+const webhookSecret = z.string().meta({ description: 'Standard Webhooks secret (`whsec_` + base64), shown once.', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+export const partnerRegistered = z.object({ partner, webhookSecret }).meta({ id: 'LogisticsPartnerRegistered' });
+export const partnerSecretIssued = z
+  .object({ partner, secret: z.object({ id: z.string(), createdAt: timestamp }), webhookSecret })
+  .meta({ id: 'LogisticsPartnerSecretIssued' });
+export const partnerAnswer = z.object({ partner }).meta({ id: 'LogisticsPartnerAnswer' });
+export const shipmentAnswer = z
+  .object({
+    shipment: z.object({ id: z.string(), orderId: z.string(), partnerCode: z.string(), trackingNumber: z.string(), status: z.string(), bookedAt: timestamp }),
+  })
+  .meta({ id: 'ShipmentAnswer' });
+export const intakeAnswer = z
+  .object({
+    accepted: z.number().int().meta({ description: 'New events applied to booked shipments.' }),
+    duplicates: z.number().int().meta({ description: 'Events already received from this partner (earlier, or earlier in this batch).' }),
+    unknownTrackingNumbers: z.array(z.string()).meta({ description: 'Numbers no booked shipment has; their events are kept for inspection.' }),
+  })
+  .meta({ id: 'TrackingIntakeResult' });
+const flight = z.object({ number: z.string(), origin: z.string(), destination: z.string() });
+export const tracking = z
+  .object({
+    trackingNumber: z.string(),
+    status: z.string(),
+    events: z.array(
+      z.object({
+        status: z.string(),
+        occurredAt: timestamp,
+        location: z.object({ country: z.string(), city: z.string().optional(), iata: z.string().optional() }).optional(),
+        flight: flight.optional(),
+        description: z.string().optional(),
+      }),
+    ),
+    currentFlight: flight.optional(),
+  })
+  .meta({ id: 'Tracking' });

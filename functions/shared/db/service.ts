@@ -9,6 +9,13 @@ import {
   stripeEventEntity,
   usccClaimEntity,
 } from '../../orders/entities.js';
+import {
+  partnerEntity,
+  shipmentEntity,
+  trackingClaimEntity,
+  unknownTrackingEntity,
+  webhookDeliveryEntity,
+} from '../../logistics/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
@@ -22,6 +29,11 @@ const entities = {
   order: orderEntity,
   idempotency: idempotencyEntity,
   stripeEvent: stripeEventEntity,
+  partner: partnerEntity,
+  shipment: shipmentEntity,
+  trackingClaim: trackingClaimEntity,
+  webhookDelivery: webhookDeliveryEntity,
+  unknownTracking: unknownTrackingEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });

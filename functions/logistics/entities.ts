@@ -1,0 +1,135 @@
+/**
+ * Logistics entities on the single table (ElectroDB). Key layout and access patterns
+ * are listed in the README.
+ */
+import { Entity, type EntityItem } from 'electrodb';
+
+const service = 'xborder';
+
+/** A logistics partner; its webhook secrets are stored sealed (AES-256-GCM), never in clear. */
+export const partnerEntity = new Entity({
+  model: { entity: 'partner', version: '1', service },
+  attributes: {
+    code: { type: 'string', required: true },
+    name: { type: 'string', required: true },
+    /** `[{ id, sealed, createdAt, expiresAt? }]`: one, or two during a rollover. */
+    secrets: { type: 'any', required: true },
+    createdAt: { type: 'string', required: true },
+    version: { type: 'number', required: true },
+  },
+  indexes: {
+    byCode: {
+      pk: { field: 'pk', composite: ['code'], template: 'PARTNER#${code}', casing: 'none' },
+      sk: { field: 'sk', composite: [], template: 'PARTNER', casing: 'none' },
+    },
+  },
+});
+export type PartnerItem = EntityItem<typeof partnerEntity>;
+
+/** Buckets of the active-shipments index, so the stall detector's index has no single hot key. */
+export const activeShipmentBuckets = 8;
+
+/**
+ * A parcel. Its timeline (deduplicated, ordered) lives on the item; public tracking finds
+ * it by tracking number (gsi1); non-terminal shipments sit in a sparse index by when they
+ * last had an event (gsi2), which the stall detector queries instead of scanning.
+ */
+export const shipmentEntity = new Entity({
+  model: { entity: 'shipment', version: '1', service },
+  attributes: {
+    shipmentId: { type: 'string', required: true },
+    orderId: { type: 'string', required: true },
+    merchantId: { type: 'string', required: true },
+    partnerCode: { type: 'string', required: true },
+    trackingNumber: { type: 'string', required: true },
+    status: { type: 'string', required: true },
+    timeline: { type: 'any', required: true },
+    currentFlight: { type: 'any' },
+    bookedAt: { type: 'string', required: true },
+    /** When the last event happened, or the booking time before any event. */
+    lastActivityAt: { type: 'string', required: true },
+    terminal: { type: 'boolean', required: true },
+    bucket: { type: 'number', required: true },
+    /** The `lastActivityAt` a stall was reported for (one ShipmentStalled per stall). */
+    stalledAt: { type: 'string' },
+    version: { type: 'number', required: true },
+  },
+  indexes: {
+    byId: {
+      pk: { field: 'pk', composite: ['shipmentId'], template: 'SHIPMENT#${shipmentId}', casing: 'none' },
+      sk: { field: 'sk', composite: [], template: 'SHIPMENT', casing: 'none' },
+    },
+    byTrackingNumber: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: ['trackingNumber'], template: 'TN#${trackingNumber}', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['bookedAt', 'shipmentId'], template: '${bookedAt}#${shipmentId}', casing: 'none' },
+    },
+    active: {
+      index: 'gsi2',
+      condition: (attributes) => attributes.terminal === false,
+      pk: { field: 'gsi2pk', composite: ['bucket'], template: 'ACTIVESHIPMENTS#${bucket}', casing: 'none' },
+      sk: { field: 'gsi2sk', composite: ['lastActivityAt', 'shipmentId'], template: '${lastActivityAt}#${shipmentId}', casing: 'none' },
+    },
+  },
+});
+export type ShipmentItem = EntityItem<typeof shipmentEntity>;
+
+/** Which shipment a partner's tracking number names now (numbers are recycled once a parcel is done). */
+export const trackingClaimEntity = new Entity({
+  model: { entity: 'trackingClaim', version: '1', service },
+  attributes: {
+    partnerCode: { type: 'string', required: true },
+    trackingNumber: { type: 'string', required: true },
+    shipmentId: { type: 'string', required: true },
+    orderId: { type: 'string', required: true },
+    active: { type: 'boolean', required: true },
+  },
+  indexes: {
+    byNumber: {
+      pk: { field: 'pk', composite: ['partnerCode', 'trackingNumber'], template: 'TRACKING#${partnerCode}#${trackingNumber}', casing: 'none' },
+      sk: { field: 'sk', composite: [], template: 'CLAIM', casing: 'none' },
+    },
+  },
+});
+export type TrackingClaimItem = EntityItem<typeof trackingClaimEntity>;
+
+/** An accepted delivery's `webhook-id`, kept for the signature tolerance window with the answer given. */
+export const webhookDeliveryEntity = new Entity({
+  model: { entity: 'webhookDelivery', version: '1', service },
+  attributes: {
+    partnerCode: { type: 'string', required: true },
+    messageId: { type: 'string', required: true },
+    response: { type: 'string', required: true },
+    ttl: { type: 'number', required: true },
+  },
+  indexes: {
+    byMessage: {
+      pk: { field: 'pk', composite: ['partnerCode', 'messageId'], template: 'WEBHOOK#${partnerCode}#${messageId}', casing: 'none' },
+      sk: { field: 'sk', composite: [], template: 'DELIVERY', casing: 'none' },
+    },
+  },
+});
+
+/** Events for tracking numbers no booked shipment has: kept for inspection, listed per partner. */
+export const unknownTrackingEntity = new Entity({
+  model: { entity: 'unknownTracking', version: '1', service },
+  attributes: {
+    partnerCode: { type: 'string', required: true },
+    trackingNumber: { type: 'string', required: true },
+    eventId: { type: 'string', required: true },
+    event: { type: 'any', required: true },
+    receivedAt: { type: 'string', required: true },
+    ttl: { type: 'number', required: true },
+  },
+  indexes: {
+    byEvent: {
+      pk: { field: 'pk', composite: ['partnerCode', 'trackingNumber'], template: 'UNKNOWNTRACKING#${partnerCode}#${trackingNumber}', casing: 'none' },
+      sk: { field: 'sk', composite: ['eventId'], template: 'EVENT#${eventId}', casing: 'none' },
+    },
+    byPartner: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: ['partnerCode'], template: 'UNKNOWN#${partnerCode}', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['receivedAt', 'trackingNumber', 'eventId'], template: '${receivedAt}#${trackingNumber}#${eventId}', casing: 'none' },
+    },
+  },
+});

@@ -1,0 +1,66 @@
+import * as z from 'zod';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { db } from '../shared/db/service.js';
+import { httpHandler } from '../shared/http.js';
+import { logger, metrics } from '../shared/observability.js';
+import { readSecret } from '../shared/secrets.js';
+import { validate } from '../shared/validation.js';
+import type { PartnerItem } from './entities.js';
+import { ingest } from './intake.js';
+import { InvalidSignatureError, openSecret, verifyPartnerDelivery } from './partner-secrets.js';
+import { partnerCode, secretsOf } from './partners.js';
+import { partnerWebhookBody } from './tracking.js';
+
+export const partnerWebhookPath = z.object({ partnerCode });
+
+/**
+ * Partners' opened secrets, cached per runtime (like API keys): a new secret verifies at
+ * once (a failed signature re-reads the partner), a retired one stops within the cache
+ * time (PARTNER_SECRETS_CACHE_SECONDS, default 60).
+ */
+const cacheMs = (): number => Number(process.env.PARTNER_SECRETS_CACHE_SECONDS ?? 60) * 1000;
+const cache = new Map<string, { secrets: string[]; loadedAt: number }>();
+
+const loadSecrets = async (code: string, fresh: boolean): Promise<string[]> => {
+  const hit = cache.get(code);
+  if (!fresh && hit && Date.now() - hit.loadedAt < cacheMs()) return hit.secrets;
+  const { data } = await db().entities.partner.get({ code }).go({ consistent: fresh });
+  if (!data) return [];
+  const key = await readSecret('partnerSecretsKey');
+  const secrets = secretsOf(data as PartnerItem).map((s) => openSecret(s.sealed, key));
+  cache.set(code, { secrets, loadedAt: Date.now() });
+  return secrets;
+};
+
+const verify = async (code: string, rawBody: string, headers: Readonly<Record<string, string | undefined>>): Promise<unknown> => {
+  try {
+    return verifyPartnerDelivery(rawBody, headers, await loadSecrets(code, false));
+  } catch (error) {
+    if (!(error instanceof InvalidSignatureError) || error.reason !== 'no_matching_signature') throw error;
+    return verifyPartnerDelivery(rawBody, headers, await loadSecrets(code, true));
+  }
+};
+
+/**
+ * POST /v1/webhooks/logistics/{partnerCode}: a signed batch (Standard Webhooks) of 1-100
+ * tracking events -> 202 { accepted, duplicates, unknownTrackingNumbers }.
+ */
+export const handler = httpHandler({ path: partnerWebhookPath, rawBody: true }, async (request) => {
+  const code = request.path.partnerCode;
+  let payload: unknown;
+  try {
+    payload = await verify(code, request.rawBody, request.headers);
+  } catch (error) {
+    if (error instanceof InvalidSignatureError) {
+      logger.warn('partner delivery refused', { partnerCode: code, reason: error.reason });
+      metrics.addMetric('PartnerWebhookRejected', MetricUnit.Count, 1);
+    }
+    throw error;
+  }
+  const { events } = validate(partnerWebhookBody, payload);
+  const result = await ingest(code, String(request.headers['webhook-id']), events, request.correlationId);
+  metrics.addMetric('TrackingEventsAccepted', MetricUnit.Count, result.accepted);
+  metrics.addMetric('TrackingEventsDuplicate', MetricUnit.Count, result.duplicates);
+  if (result.unknownTrackingNumbers.length > 0) logger.info('unknown tracking numbers', { partnerCode: code, count: result.unknownTrackingNumbers.length });
+  return { status: 202, body: result };
+});

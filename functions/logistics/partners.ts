@@ -1,0 +1,37 @@
+import * as z from 'zod';
+import { ProblemError } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { readSecret } from '../shared/secrets.js';
+import type { PartnerItem } from './entities.js';
+import { newWebhookSecret, sealSecret } from './partner-secrets.js';
+
+export const partnerCode = z.string().regex(/^[A-Z0-9_]{2,16}$/, 'code: 2-16 characters A-Z, 0-9, _');
+export const partnerPath = z.object({ code: partnerCode });
+
+/** A partner's webhook secret as stored: sealed, with an id to retire it by. */
+export interface StoredSecret {
+  readonly id: string;
+  readonly sealed: string;
+  readonly createdAt: string;
+}
+
+/** At most two secrets are active: the current one and the one being rolled over to. */
+export const maxActiveSecrets = 2;
+
+export const secretsOf = (partner: PartnerItem): StoredSecret[] => partner.secrets as StoredSecret[];
+
+/** A new `whsec_` secret (returned to the operator once) and its sealed record. */
+export const issuePartnerSecret = async (now: Date): Promise<{ secret: string; stored: StoredSecret }> => {
+  const secret = newWebhookSecret();
+  const sealed = sealSecret(secret, await readSecret('partnerSecretsKey'));
+  return { secret, stored: { id: newId('whs'), sealed, createdAt: now.toISOString() } };
+};
+
+export const partnerView = (partner: PartnerItem) => ({
+  code: partner.code,
+  name: partner.name,
+  createdAt: partner.createdAt,
+  secrets: secretsOf(partner).map(({ id, createdAt }) => ({ id, createdAt })),
+});
+
+export const rotationRefused = (): ProblemError => new ProblemError('invalid_state', { params: { state: 'rolling over two secrets already' } });

@@ -1,0 +1,203 @@
+/**
+ * Shipment tracking: the normalized statuses, the partner webhook body (API.md "Logistics
+ * partners") and the projection of a shipment's events onto its status and timeline.
+ *
+ * Pure: no I/O, no clock. Partners retry and deliver batches out of order, so the
+ * projection is a function of the *set* of events: any order and any duplication of the
+ * same events gives the same result (property-tested).
+ */
+import * as z from 'zod';
+
+/** The normalized tracking statuses, in lifecycle order. */
+export const trackingStatuses = [
+  'label_created',
+  'picked_up',
+  'export_cleared',
+  'departed',
+  'arrived',
+  'customs_hold',
+  'import_cleared',
+  'out_for_delivery',
+  'delivery_failed',
+  'delivered',
+  'exception',
+  'returned',
+] as const;
+
+export type TrackingStatus = (typeof trackingStatuses)[number];
+
+/** The first of these in time order fixes a shipment's status for good. */
+export const terminalStatuses = ['delivered', 'returned'] as const satisfies readonly TrackingStatus[];
+
+export type TerminalStatus = (typeof terminalStatuses)[number];
+
+const terminalSet: ReadonlySet<TrackingStatus> = new Set(terminalStatuses);
+
+export const isTerminalStatus = (status: TrackingStatus): status is TerminalStatus => terminalSet.has(status);
+
+/**
+ * True once the parcel is in the carrier's hands: every status from `picked_up` on in the
+ * lifecycle order, i.e. everything but `label_created` (`delivery_failed` and `exception`
+ * included). A shipment's first such event makes its order `shipped`.
+ */
+export const isShippedStatus = (status: TrackingStatus): boolean =>
+  trackingStatuses.indexOf(status) >= trackingStatuses.indexOf('picked_up');
+
+// ---------------------------------------------------------------------------------------
+// Partner webhook body
+
+const iataAirport = z.string().regex(/^[A-Z]{3}$/, 'expected a 3-letter IATA airport code (upper case)');
+
+export const trackingStatus = z.enum(trackingStatuses);
+
+/**
+ * ISO 8601 date-time with `Z` or a UTC offset (`+08:00`); normalised to UTC
+ * (`Date#toISOString()`, millisecond precision). A date-time without an offset is refused:
+ * it does not name an instant.
+ */
+export const occurredAt = z.iso.datetime({ offset: true }).transform((value, ctx) => {
+  const instant = new Date(value);
+  const time = instant.getTime();
+  // The format check admits a few strings no Date can hold (or that leave the 4-digit years once shifted to UTC).
+  if (Number.isNaN(time) || instant.getUTCFullYear() < 1 || instant.getUTCFullYear() > 9999) {
+    ctx.addIssue({ code: 'custom', message: 'not a valid date-time', input: value });
+    return z.NEVER;
+  }
+  return instant.toISOString();
+});
+
+export const location = z.object({
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code (upper case)'),
+  city: z.string().trim().min(1).max(100).optional(),
+  iata: iataAirport.optional(),
+});
+
+export const flight = z.object({
+  /** IATA flight designator: airline code (2 characters, or a 3-letter ICAO code), 1-4 digits, optional suffix letter. */
+  number: z.string().regex(/^[A-Z0-9]{2,3}\d{1,4}[A-Z]?$/, 'expected a flight number such as CA123'),
+  origin: iataAirport,
+  destination: iataAirport,
+});
+
+export const partnerEvent = z.object({
+  eventId: z.string().min(1).max(128),
+  trackingNumber: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[A-Za-z0-9-]+$/, 'expected letters, digits and hyphens'),
+  status: trackingStatus,
+  occurredAt,
+  location: location.optional(),
+  flight: flight.optional(),
+  description: z.string().max(500).optional(),
+});
+
+/** `POST /v1/webhooks/logistics/{partnerCode}` body. Unknown fields are ignored (dropped). */
+export const partnerWebhookBody = z.object({
+  events: z.array(partnerEvent).min(1).max(100),
+});
+
+export type Location = z.output<typeof location>;
+export type Flight = z.output<typeof flight>;
+export type PartnerEvent = z.output<typeof partnerEvent>;
+export type PartnerWebhookBody = z.output<typeof partnerWebhookBody>;
+
+// ---------------------------------------------------------------------------------------
+// Timeline projection
+
+/** One event of a shipment's timeline, as stored. `occurredAt` is UTC in `toISOString()` form. */
+export interface TimelineEvent {
+  readonly eventId: string;
+  readonly status: TrackingStatus;
+  readonly occurredAt: string;
+  readonly location?: Location | undefined;
+  readonly flight?: Flight | undefined;
+  readonly description?: string | undefined;
+}
+
+export interface ShipmentProjection {
+  /** Latest status by `occurredAt`, except that the first terminal event fixes it; null without events. */
+  readonly status: TrackingStatus | null;
+  /** Events sorted by (occurredAt, eventId), one per eventId. */
+  readonly timeline: TimelineEvent[];
+  /** Flight of the latest `departed`/`arrived` event that carries one. */
+  readonly currentFlight: Flight | null;
+  readonly lastEventAt: string | null;
+  readonly terminal: boolean;
+}
+
+/** The timeline part of a partner event (drops `trackingNumber`). */
+export const timelineEventOf = (event: PartnerEvent): TimelineEvent => canonical(event);
+
+/** A fresh copy with a fixed key order and no absent optionals, so equal events compare and serialise equal. */
+const canonical = (event: TimelineEvent): TimelineEvent => {
+  const { location: where, flight: leg, description } = event;
+  return {
+    eventId: event.eventId,
+    status: event.status,
+    occurredAt: event.occurredAt,
+    ...(where
+      ? {
+          location: {
+            country: where.country,
+            ...(where.city !== undefined ? { city: where.city } : {}),
+            ...(where.iata !== undefined ? { iata: where.iata } : {}),
+          },
+        }
+      : {}),
+    ...(leg ? { flight: { number: leg.number, origin: leg.origin, destination: leg.destination } } : {}),
+    ...(description !== undefined ? { description } : {}),
+  };
+};
+
+// Code-unit comparison: locale-independent, and chronological for `toISOString()` strings.
+const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Projects a shipment's events (in any order, duplicates allowed) onto its status.
+ *
+ * - One event per `eventId`: of several with the same id, the one with the smallest
+ *   (occurredAt, canonical JSON), so the choice never depends on input order. (The webhook
+ *   handler drops ids it has already seen before merging; this is the safety net.)
+ * - The timeline is sorted by (occurredAt, eventId).
+ * - Walking it in order, each event's status replaces the current one until a terminal
+ *   status is reached: the first terminal event fixes the status, whatever arrives later.
+ */
+export const projectTimeline = (events: readonly TimelineEvent[]): ShipmentProjection => {
+  const byId = new Map<string, { readonly event: TimelineEvent; readonly json: string }>();
+  for (const raw of events) {
+    const event = canonical(raw);
+    const json = JSON.stringify(event);
+    const kept = byId.get(event.eventId);
+    if (
+      !kept ||
+      compareText(event.occurredAt, kept.event.occurredAt) < 0 ||
+      (event.occurredAt === kept.event.occurredAt && compareText(json, kept.json) < 0)
+    ) {
+      byId.set(event.eventId, { event, json });
+    }
+  }
+  const timeline = [...byId.values()]
+    .map(({ event }) => event)
+    .sort((a, b) => compareText(a.occurredAt, b.occurredAt) || compareText(a.eventId, b.eventId));
+
+  let status: TrackingStatus | null = null;
+  let currentFlight: Flight | null = null;
+  for (const event of timeline) {
+    if (status === null || !isTerminalStatus(status)) status = event.status;
+    if (event.flight && (event.status === 'departed' || event.status === 'arrived')) currentFlight = event.flight;
+  }
+  return {
+    status,
+    timeline,
+    currentFlight,
+    lastEventAt: timeline.at(-1)?.occurredAt ?? null,
+    terminal: status !== null && isTerminalStatus(status),
+  };
+};
+
+/** A stored timeline plus newly received events -> the new projection. */
+export const mergeTimeline = (existing: readonly TimelineEvent[], incoming: readonly TimelineEvent[]): ShipmentProjection =>
+  projectTimeline([...existing, ...incoming]);

@@ -1,0 +1,366 @@
+import fc from 'fast-check';
+import {
+  isShippedStatus,
+  isTerminalStatus,
+  mergeTimeline,
+  partnerWebhookBody,
+  projectTimeline,
+  terminalStatuses,
+  timelineEventOf,
+  trackingStatuses,
+} from '../../../functions/logistics/tracking.js';
+import type { Flight, TimelineEvent, TrackingStatus } from '../../../functions/logistics/tracking.js';
+
+const at = (hour: number, minute = 0): string => new Date(Date.UTC(2025, 8, 1, hour, minute)).toISOString();
+
+const ev = (eventId: string, status: TrackingStatus, occurredAt: string, extra: Partial<TimelineEvent> = {}): TimelineEvent => ({
+  eventId,
+  status,
+  occurredAt,
+  ...extra,
+});
+
+const ca123: Flight = { number: 'CA123', origin: 'PVG', destination: 'LAX' };
+const cx880: Flight = { number: 'CX880', origin: 'HKG', destination: 'LAX' };
+
+describe('statuses', () => {
+  it('lists the lifecycle in order with delivered and returned terminal', () => {
+    expect(trackingStatuses).toEqual([
+      'label_created',
+      'picked_up',
+      'export_cleared',
+      'departed',
+      'arrived',
+      'customs_hold',
+      'import_cleared',
+      'out_for_delivery',
+      'delivery_failed',
+      'delivered',
+      'exception',
+      'returned',
+    ]);
+    expect([...terminalStatuses]).toEqual(['delivered', 'returned']);
+    expect(trackingStatuses.filter(isTerminalStatus)).toEqual(['delivered', 'returned']);
+  });
+
+  it('counts every status but label_created as shipped', () => {
+    expect(trackingStatuses.filter((status) => !isShippedStatus(status))).toEqual(['label_created']);
+    expect(isShippedStatus('picked_up')).toBe(true);
+    expect(isShippedStatus('exception')).toBe(true);
+    expect(isShippedStatus('delivery_failed')).toBe(true);
+  });
+});
+
+describe('projectTimeline (hand cases)', () => {
+  it('projects no events onto an empty shipment', () => {
+    expect(projectTimeline([])).toEqual({ status: null, timeline: [], currentFlight: null, lastEventAt: null, terminal: false });
+  });
+
+  it('orders an out-of-order batch by occurredAt and takes the latest status', () => {
+    const result = projectTimeline([
+      ev('e3', 'departed', at(12), { flight: ca123 }),
+      ev('e1', 'label_created', at(8)),
+      ev('e4', 'arrived', at(23), { flight: ca123, location: { country: 'US', city: 'Los Angeles', iata: 'LAX' } }),
+      ev('e2', 'picked_up', at(9)),
+    ]);
+    expect(result.timeline.map((event) => event.eventId)).toEqual(['e1', 'e2', 'e3', 'e4']);
+    expect(result.status).toBe('arrived');
+    expect(result.lastEventAt).toBe(at(23));
+    expect(result.terminal).toBe(false);
+  });
+
+  it('breaks occurredAt ties by eventId', () => {
+    const result = projectTimeline([ev('b', 'export_cleared', at(10)), ev('a', 'picked_up', at(10))]);
+    expect(result.timeline.map((event) => event.eventId)).toEqual(['a', 'b']);
+    expect(result.status).toBe('export_cleared');
+  });
+
+  it('keeps one event per eventId within a batch', () => {
+    const pickup = ev('e1', 'picked_up', at(9), { location: { country: 'CN', city: 'Shanghai' } });
+    const result = projectTimeline([pickup, { ...pickup }, ev('e2', 'export_cleared', at(11)), pickup]);
+    expect(result.timeline).toEqual([pickup, ev('e2', 'export_cleared', at(11))]);
+  });
+
+  it('keeps one event per eventId across batches', () => {
+    const first = projectTimeline([ev('e1', 'picked_up', at(9)), ev('e2', 'export_cleared', at(11))]);
+    const second = mergeTimeline(first.timeline, [ev('e2', 'export_cleared', at(11)), ev('e3', 'departed', at(12), { flight: ca123 })]);
+    expect(second.timeline.map((event) => event.eventId)).toEqual(['e1', 'e2', 'e3']);
+    expect(second.status).toBe('departed');
+  });
+
+  it('chooses between conflicting copies of an eventId by content, not by arrival order', () => {
+    const early = ev('e1', 'picked_up', at(9));
+    const late = ev('e1', 'picked_up', at(10));
+    expect(projectTimeline([late, early]).timeline).toEqual([early]);
+    expect(projectTimeline([early, late]).timeline).toEqual([early]);
+  });
+
+  it('never moves a delivered shipment back when older events arrive late', () => {
+    const delivered = projectTimeline([ev('e1', 'picked_up', at(9)), ev('e5', 'delivered', at(20))]);
+    expect(delivered.status).toBe('delivered');
+    const late = mergeTimeline(delivered.timeline, [
+      ev('e3', 'departed', at(12), { flight: ca123 }),
+      ev('e4', 'out_for_delivery', at(18)),
+    ]);
+    expect(late.status).toBe('delivered');
+    expect(late.terminal).toBe(true);
+    expect(late.timeline.map((event) => event.eventId)).toEqual(['e1', 'e3', 'e4', 'e5']);
+  });
+
+  it('keeps the first terminal status even when later events follow it', () => {
+    const result = projectTimeline([
+      ev('e1', 'out_for_delivery', at(8)),
+      ev('e2', 'delivered', at(10)),
+      ev('e3', 'exception', at(11), { description: 'scan after delivery' }),
+      ev('e4', 'returned', at(12)),
+    ]);
+    expect(result.status).toBe('delivered');
+    expect(result.terminal).toBe(true);
+    // The later events stay in the timeline; only the status is fixed.
+    expect(result.timeline.map((event) => event.status)).toEqual(['out_for_delivery', 'delivered', 'exception', 'returned']);
+    expect(result.lastEventAt).toBe(at(12));
+  });
+
+  it('follows statuses freely before the terminal event', () => {
+    const result = projectTimeline([
+      ev('e1', 'out_for_delivery', at(8)),
+      ev('e2', 'delivery_failed', at(9)),
+      ev('e3', 'out_for_delivery', at(10)),
+    ]);
+    expect(result.status).toBe('out_for_delivery');
+    expect(result.terminal).toBe(false);
+  });
+
+  it('treats returned as terminal', () => {
+    const result = projectTimeline([
+      ev('e1', 'delivery_failed', at(8)),
+      ev('e2', 'exception', at(9), { description: 'recipient refused' }),
+      ev('e3', 'returned', at(15)),
+      ev('e0', 'out_for_delivery', at(7)),
+    ]);
+    expect(result.status).toBe('returned');
+    expect(result.terminal).toBe(true);
+    const later = mergeTimeline(result.timeline, [ev('e4', 'out_for_delivery', at(16))]);
+    expect(later.status).toBe('returned');
+  });
+
+  it('takes currentFlight from the latest air leg', () => {
+    const result = projectTimeline([
+      ev('e1', 'departed', at(8), { flight: ca123 }),
+      ev('e2', 'arrived', at(10), { flight: ca123 }),
+      ev('e4', 'arrived', at(20), { flight: cx880 }),
+      ev('e3', 'departed', at(14), { flight: cx880 }),
+      ev('e5', 'import_cleared', at(22), { flight: ca123 }), // not an air-leg status: ignored
+      ev('e6', 'departed', at(23)), // a truck leg without a flight: ignored
+    ]);
+    expect(result.currentFlight).toEqual(cx880);
+    expect(projectTimeline([ev('e1', 'picked_up', at(8))]).currentFlight).toBeNull();
+  });
+
+  it('returns fresh objects with a fixed key order', () => {
+    const input = { description: 'd', occurredAt: at(8), status: 'picked_up', eventId: 'e1' } as const;
+    const [event] = projectTimeline([input]).timeline;
+    expect(event).not.toBe(input);
+    expect(Object.keys(event ?? {})).toEqual(['eventId', 'status', 'occurredAt', 'description']);
+  });
+});
+
+describe('partnerWebhookBody', () => {
+  const event = {
+    eventId: 'evt-1',
+    trackingNumber: 'SF1234567890-CN',
+    status: 'departed',
+    occurredAt: '2025-09-01T08:30:00Z',
+    location: { country: 'CN', city: 'Shanghai', iata: 'PVG' },
+    flight: { number: 'CA123', origin: 'PVG', destination: 'LAX' },
+    description: 'Departed Shanghai Pudong',
+  };
+  const paths = (body: unknown): string[] => {
+    const result = partnerWebhookBody.safeParse(body);
+    return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
+  };
+
+  it('accepts a full event and normalises occurredAt to UTC', () => {
+    expect(partnerWebhookBody.parse({ events: [event] })).toEqual({
+      events: [{ ...event, occurredAt: '2025-09-01T08:30:00.000Z' }],
+    });
+  });
+
+  it.each([
+    ['2025-09-01T16:30:00+08:00', '2025-09-01T08:30:00.000Z'],
+    ['2025-09-01T03:30:00-05:00', '2025-09-01T08:30:00.000Z'],
+    ['2025-09-01T00:30:00.250-08:00', '2025-09-01T08:30:00.250Z'],
+    ['2025-01-01T02:00:00+08:00', '2024-12-31T18:00:00.000Z'],
+  ])('normalises the offset timestamp %s to %s', (input, utc) => {
+    expect(partnerWebhookBody.parse({ events: [{ ...event, occurredAt: input }] }).events[0]?.occurredAt).toBe(utc);
+  });
+
+  it('accepts 1 to 100 events and refuses 0 or 101', () => {
+    const batch = (n: number) => ({ events: Array.from({ length: n }, (_, i) => ({ ...event, eventId: `evt-${i}` })) });
+    expect(paths(batch(1))).toEqual([]);
+    expect(paths(batch(100))).toEqual([]);
+    expect(paths(batch(0))).toEqual(['events']);
+    expect(paths(batch(101))).toEqual(['events']);
+  });
+
+  it.each([
+    ['an unknown status', { status: 'lost' }, 'events.0.status'],
+    ['a timestamp without offset', { occurredAt: '2025-09-01T08:30:00' }, 'events.0.occurredAt'],
+    ['a date only', { occurredAt: '2025-09-01' }, 'events.0.occurredAt'],
+    ['a lower-case IATA code', { location: { country: 'CN', iata: 'pvg' } }, 'events.0.location.iata'],
+    ['a 4-letter IATA code', { location: { country: 'CN', iata: 'ZSPD' } }, 'events.0.location.iata'],
+    ['a 2-letter flight origin', { flight: { number: 'CA123', origin: 'PV', destination: 'LAX' } }, 'events.0.flight.origin'],
+    ['a numeric flight destination', { flight: { number: 'CA123', origin: 'PVG', destination: '123' } }, 'events.0.flight.destination'],
+    ['a flight number with a space', { flight: { number: 'CA 123', origin: 'PVG', destination: 'LAX' } }, 'events.0.flight.number'],
+    ['a 3-letter country', { location: { country: 'CHN' } }, 'events.0.location.country'],
+    ['a tracking number with a space', { trackingNumber: 'SF 1' }, 'events.0.trackingNumber'],
+    ['a 65-character tracking number', { trackingNumber: 'A'.repeat(65) }, 'events.0.trackingNumber'],
+    ['an empty eventId', { eventId: '' }, 'events.0.eventId'],
+    ['a 129-character eventId', { eventId: 'e'.repeat(129) }, 'events.0.eventId'],
+    ['a 501-character description', { description: 'x'.repeat(501) }, 'events.0.description'],
+  ])('refuses %s', (_name, change, path) => {
+    expect(paths({ events: [{ ...event, ...change }] })).toEqual([path]);
+  });
+
+  it('accepts the limits', () => {
+    expect(
+      paths({ events: [{ ...event, eventId: 'e'.repeat(128), trackingNumber: 'A'.repeat(64), description: 'x'.repeat(500) }] }),
+    ).toEqual([]);
+  });
+
+  it('needs only eventId, trackingNumber, status and occurredAt, and drops unknown fields', () => {
+    const parsed = partnerWebhookBody.parse({
+      events: [{ eventId: 'e', trackingNumber: 'T1', status: 'picked_up', occurredAt: '2025-09-01T08:30:00Z', carrierCode: 'X' }],
+    });
+    expect(parsed.events).toEqual([{ eventId: 'e', trackingNumber: 'T1', status: 'picked_up', occurredAt: '2025-09-01T08:30:00.000Z' }]);
+    const [first] = parsed.events;
+    expect(first && timelineEventOf(first)).toEqual({ eventId: 'e', status: 'picked_up', occurredAt: '2025-09-01T08:30:00.000Z' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Properties
+
+const base = Date.UTC(2025, 8, 1);
+// A few distinct instants (and a small id pool) so ties and id collisions are common.
+const instantArb = fc.integer({ min: 0, max: 40 }).map((n) => new Date(base + n * 15 * 60_000).toISOString());
+const airportArb = fc.constantFrom('PVG', 'HKG', 'LAX', 'MFM', 'JFK');
+const flightArb = fc.record({ number: fc.constantFrom('CA123', 'CX880', 'MU583'), origin: airportArb, destination: airportArb });
+const locationArb = fc.record(
+  { country: fc.constantFrom('CN', 'US', 'HK', 'MO'), city: fc.constantFrom('Shanghai', 'Los Angeles'), iata: airportArb },
+  { requiredKeys: ['country'] },
+);
+const eventArb: fc.Arbitrary<TimelineEvent> = fc.record(
+  {
+    eventId: fc.constantFrom(...Array.from({ length: 12 }, (_, i) => `evt-${i}`)),
+    status: fc.constantFrom(...trackingStatuses),
+    occurredAt: instantArb,
+    location: locationArb,
+    flight: flightArb,
+    description: fc.constantFrom('', 'scan', 'handed over'),
+  },
+  { requiredKeys: ['eventId', 'status', 'occurredAt'] },
+);
+const eventsArb = fc.array(eventArb, { maxLength: 25 });
+
+/** The same events in another order, some of them several times (copies with their keys in reverse order). */
+const variantOf = (events: readonly TimelineEvent[]): fc.Arbitrary<TimelineEvent[]> =>
+  fc.array(fc.nat(), { maxLength: 10 }).chain((picks) => {
+    const copies = events.length === 0 ? [] : picks.map((i) => events[i % events.length]!);
+    const reversed = copies.map((event) => Object.fromEntries(Object.entries(event).reverse()) as unknown as TimelineEvent);
+    const all = [...events, ...reversed];
+    return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
+  });
+
+const compare = (a: TimelineEvent, b: TimelineEvent): number =>
+  a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : a.eventId < b.eventId ? -1 : a.eventId > b.eventId ? 1 : 0;
+
+describe('projectTimeline (properties)', () => {
+  it('does not depend on order or duplication', () => {
+    fc.assert(
+      fc.property(
+        eventsArb.chain((events) => fc.tuple(fc.constant(events), variantOf(events))),
+        ([events, variant]) => {
+          expect(projectTimeline(variant)).toEqual(projectTimeline(events));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives a sorted timeline with one event per input eventId', () => {
+    fc.assert(
+      fc.property(eventsArb, (events) => {
+        const { timeline, lastEventAt } = projectTimeline(events);
+        const ids = timeline.map((event) => event.eventId);
+        expect(new Set(ids).size).toBe(ids.length);
+        expect(new Set(ids)).toEqual(new Set(events.map((event) => event.eventId)));
+        for (let i = 1; i < timeline.length; i += 1) expect(compare(timeline[i - 1]!, timeline[i]!)).toBeLessThan(0);
+        expect(lastEventAt).toBe(timeline.map((event) => event.occurredAt).sort().at(-1) ?? null);
+        // Of several events with one id, the earliest is kept.
+        for (const kept of timeline) {
+          const copies = events.filter((event) => event.eventId === kept.eventId).map((event) => event.occurredAt);
+          expect(kept.occurredAt).toBe(copies.sort()[0]);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('fixes the status at the first terminal event in time, else takes the latest', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(eventArb, { selector: (event) => event.eventId, maxLength: 12 }), (events) => {
+        const sorted = [...events].sort(compare);
+        const firstTerminal = sorted.find((event) => isTerminalStatus(event.status));
+        const result = projectTimeline(events);
+        expect(result.status).toBe(firstTerminal ? firstTerminal.status : (sorted.at(-1)?.status ?? null));
+        expect(result.terminal).toBe(firstTerminal !== undefined);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('takes currentFlight from the latest departed/arrived event with a flight', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(eventArb, { selector: (event) => event.eventId, maxLength: 12 }), (events) => {
+        const legs = [...events].sort(compare).filter((event) => event.flight && (event.status === 'departed' || event.status === 'arrived'));
+        expect(projectTimeline(events).currentFlight).toEqual(legs.at(-1)?.flight ?? null);
+      }),
+    );
+  });
+
+  it('merges batches as if they had arrived together, whatever the split', () => {
+    fc.assert(
+      fc.property(
+        eventsArb.chain((events) => fc.tuple(fc.constant(events), fc.nat({ max: events.length }))),
+        ([events, split]) => {
+          const a = events.slice(0, split);
+          const b = events.slice(split);
+          const together = projectTimeline([...a, ...b]);
+          expect(mergeTimeline(a, b)).toEqual(together);
+          // Incremental use: the stored timeline of the first batch, then the second.
+          expect(mergeTimeline(projectTimeline(a).timeline, b)).toEqual(together);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('never moves a terminal shipment back, whatever new events arrive later', () => {
+    // New events: ids the shipment has not seen (the webhook handler drops seen ids before merging).
+    const laterArb = fc.array(
+      eventArb.map((event) => ({ ...event, eventId: `late-${event.eventId}` })),
+      { maxLength: 10 },
+    );
+    fc.assert(
+      fc.property(eventsArb, laterArb, (first, later) => {
+        const before = projectTimeline(first);
+        fc.pre(before.terminal);
+        const after = mergeTimeline(before.timeline, later);
+        expect(after.terminal).toBe(true);
+        if (!later.some((event) => isTerminalStatus(event.status))) expect(after.status).toBe(before.status);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
