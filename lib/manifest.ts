@@ -205,6 +205,12 @@ const functions = {
     description: "Operator ends a rollover by retiring a partner's old webhook secret",
     table: 'write',
   },
+  listUnknownTracking: {
+    entry: 'functions/logistics/list-unknown-tracking.ts',
+    description: 'Operator inspects events a partner sent for numbers nobody booked',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
   bookShipment: {
     entry: 'functions/logistics/book-shipment.ts',
     description: 'Merchant books a parcel of a paid order with a logistics partner',
@@ -260,6 +266,7 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'POST', path: '/v1/admin/logistics-partners', auth: ['admin'], function: 'registerPartner' },
   { method: 'POST', path: '/v1/admin/logistics-partners/{code}/secrets', auth: ['admin'], function: 'rotatePartnerSecret' },
   { method: 'DELETE', path: '/v1/admin/logistics-partners/{code}/secrets/{secretId}', auth: ['admin'], function: 'retirePartnerSecret' },
+  { method: 'GET', path: '/v1/admin/logistics-partners/{code}/unknown-tracking', auth: ['admin'], function: 'listUnknownTracking' },
   { method: 'POST', path: '/v1/orders/{id}/shipments', auth: ['merchant'], function: 'bookShipment' },
   { method: 'POST', path: '/v1/webhooks/logistics/{partnerCode}', auth: 'public', function: 'partnerWebhook' },
   { method: 'GET', path: '/v1/tracking/{trackingNumber}', auth: 'public', function: 'getTracking' },

@@ -1,10 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { projectRoot } from '../../lib/paths.js';
 import { eventually, request } from '../support/http.js';
-import { isAlive, startLocal, type LocalProcess } from '../support/local-process.js';
+import { isAlive, startWalkThrough, stripePay, type LocalProcess } from '../support/local-process.js';
 import { buyer, catalogue, randomUscc } from '../support/merchants.js';
 import { dynamoEndpoint, uniqueTableName } from '../support/tables.js';
 
@@ -12,29 +7,16 @@ import { dynamoEndpoint, uniqueTableName } from '../support/tables.js';
 // place orders to the US and Hong Kong, pay one with `npm run stripe:pay`, refund part
 // of it, cancel the other.
 
-const dataDir = mkdtempSync(join(tmpdir(), 'xborder-journey-'));
+let walk: Awaited<ReturnType<typeof startWalkThrough>>;
 let local: LocalProcess;
 
-const stripePay = (orderId: string, apiUrl: string): Promise<{ code: number | null; output: string }> =>
-  new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'stripe:pay', '--', orderId], {
-      cwd: projectRoot,
-      env: { ...process.env, DATA_DIR: dataDir, API_URL: apiUrl, STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '', STRIPE_API_BASE: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-
 beforeAll(async () => {
-  local = await startLocal({ DATA_DIR: dataDir, DYNAMODB_ENDPOINT: dynamoEndpoint(), TABLE_NAME: uniqueTableName('journey'), ADMIN_API_KEY: '', STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '' });
+  walk = await startWalkThrough('journey', dynamoEndpoint(), uniqueTableName('journey'));
+  local = walk.local;
 });
 
 afterAll(async () => {
-  await local.stop('SIGTERM', 'npm');
-  rmSync(dataDir, { recursive: true, force: true });
+  await walk.finish();
 });
 
 describe('a merchant’s first day, as the README tells it', () => {
@@ -67,7 +49,7 @@ describe('a merchant’s first day, as the README tells it', () => {
     expect(hk.status).toBe(201);
 
     const usId = String(us.body.id);
-    const paid = await stripePay(usId, local.url);
+    const paid = await stripePay(usId, walk);
     expect(paid.code).toBe(0);
     const usOrder = await eventually(async () => {
       const reply = await request(local.url, 'GET', `/v1/orders/${usId}`, { key: merchantKey });

@@ -172,6 +172,8 @@ describe('webhook intake', () => {
     ];
     const reply = await send(batch);
     expect(reply).toMatchObject({ status: 202, body: { accepted: 3, duplicates: 1, unknownTrackingNumbers: ['UNKNOWN-9'] } });
+    const kept = await request(runtime.url, 'GET', `/v1/admin/logistics-partners/${partner.code}/unknown-tracking`, { key: adminKey });
+    expect((kept.body.data as Array<{ trackingNumber: string; eventId: string }>).filter((e) => e.trackingNumber === 'UNKNOWN-9').map((e) => e.eventId).sort()).toEqual(['u-1', 'u-2']);
     const tracking = await request(runtime.url, 'GET', `/v1/tracking/${tn}`);
     expect(tracking.body).toMatchObject({ trackingNumber: tn, status: 'departed', currentFlight: { number: 'CA987', origin: 'PVG', destination: 'LAX' } });
     expect((tracking.body.events as Event[]).map((e) => e.status)).toEqual(['picked_up', 'export_cleared', 'departed']);

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { projectRoot } from '../../lib/paths.js';
 import { freePort } from '../../lib/local/net.js';
 
@@ -75,3 +78,38 @@ export const startLocal = async (env: Record<string, string>, timeoutMs = 90_000
     },
   };
 };
+
+/** Runs an npm script as a newcomer would (`npm run --silent <script> -- ...args`). */
+export const runNpmScript = (script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> =>
+  new Promise((resolve) => {
+    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+
+/**
+ * `npm start` as the README's walk-throughs use it: its own DATA_DIR (so `stripe:pay` finds
+ * the stand-in and its keys there), Stripe stand-in, on the shared DynamoDB Local.
+ */
+export const startWalkThrough = async (
+  prefix: string,
+  dynamoEndpoint: string,
+  tableName: string,
+): Promise<{ local: LocalProcess; dataDir: string; finish(): Promise<void> }> => {
+  const dataDir = mkdtempSync(join(tmpdir(), `xborder-${prefix}-`));
+  const local = await startLocal({ DATA_DIR: dataDir, DYNAMODB_ENDPOINT: dynamoEndpoint, TABLE_NAME: tableName, ADMIN_API_KEY: '', STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '' });
+  return {
+    local,
+    dataDir,
+    finish: async () => {
+      await local.stop('SIGTERM', 'npm');
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** `npm run stripe:pay -- <orderId>` against a walk-through runtime. */
+export const stripePay = (orderId: string, walk: { local: LocalProcess; dataDir: string }) =>
+  runNpmScript('stripe:pay', [orderId], { DATA_DIR: walk.dataDir, API_URL: walk.local.url, STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '', STRIPE_API_BASE: '' });

@@ -44,6 +44,7 @@ import {
   stripeReceived,
   text,
   tracking,
+  unknownTrackingPage,
 } from './responses.js';
 
 export const tags = {
@@ -263,6 +264,14 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     request: { path: partnerSecretPath },
     responses: { 200: { description: 'The partner with its remaining secret.', schema: partnerAnswer } },
     problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+  },
+  'GET /v1/admin/logistics-partners/{code}/unknown-tracking': {
+    operationId: 'listUnknownTracking',
+    tag: 'Operator',
+    summary: 'Events for tracking numbers nobody booked',
+    description: 'What a partner sent for numbers no shipment has, newest first; kept 30 days for inspection.',
+    request: { path: partnerPath, query: listQuery },
+    responses: { 200: { description: 'One page of events.', schema: unknownTrackingPage } },
   },
   'POST /v1/orders/{id}/shipments': {
     operationId: 'bookShipment',

@@ -250,3 +250,8 @@ export const tracking = z
     currentFlight: flight.optional(),
   })
   .meta({ id: 'Tracking' });
+
+export const unknownTrackingPage = page(
+  z.object({ trackingNumber: z.string(), eventId: z.string(), receivedAt: timestamp, event: z.record(z.string(), z.unknown()) }).meta({ id: 'UnknownTrackingEvent' }),
+  'UnknownTrackingPage',
+);
