@@ -8,6 +8,7 @@ import {
   ShipmentStalledV1,
   ShipmentStatusChangedV1,
 } from './schemas/logistics.js';
+import { CommissionAccruedV1, CommissionReversedV1, PayoutRunCompletedV1, PayoutRunRequestedV1 } from './schemas/payouts.js';
 import { ApiKeyCreatedV1 } from './schemas/platform.js';
 
 /** Event sources, one per bounded context. */
@@ -109,6 +110,30 @@ export const eventCatalogue = {
     version: 1,
     schema: OrderDeliveredV1,
     description: 'Every parcel of the order was delivered.',
+  },
+  CommissionAccrued: {
+    source: eventSources.payouts,
+    version: 1,
+    schema: CommissionAccruedV1,
+    description: "A creator's commission on a delivered order, payable after the return window.",
+  },
+  CommissionReversed: {
+    source: eventSources.payouts,
+    version: 1,
+    schema: CommissionReversedV1,
+    description: 'Part of a commission reversed in proportion to a refund.',
+  },
+  PayoutRunRequested: {
+    source: eventSources.payouts,
+    version: 1,
+    schema: PayoutRunRequestedV1,
+    description: 'A payout run for a period was started (processing is asynchronous and resumable).',
+  },
+  PayoutRunCompleted: {
+    source: eventSources.payouts,
+    version: 1,
+    schema: PayoutRunCompletedV1,
+    description: 'A payout run finished: its lines and totals are final.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

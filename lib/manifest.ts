@@ -238,6 +238,57 @@ const functions = {
     table: 'write',
     timeoutSeconds: 300,
   },
+  createAgency: {
+    entry: 'functions/payouts/create-agency.ts',
+    description: 'Operator registers an MCN agency',
+    table: 'write',
+  },
+  createCreator: {
+    entry: 'functions/payouts/create-creator.ts',
+    description: 'Operator registers a creator (agency or personal contract)',
+    table: 'write',
+  },
+  patchCreator: {
+    entry: 'functions/payouts/patch-creator.ts',
+    description: "Operator changes a creator's terms (a new version, valid from now)",
+    table: 'write',
+  },
+  accrueCommission: {
+    entry: 'functions/payouts/accrue-commission.ts',
+    description: "Accrues the attributed creator's commission when an order is delivered",
+    table: 'write',
+  },
+  reverseCommission: {
+    entry: 'functions/payouts/reverse-commission.ts',
+    description: 'Reverses commission in proportion to refunds',
+    table: 'write',
+  },
+  startPayoutRun: {
+    entry: 'functions/payouts/start-payout-run.ts',
+    description: "Finance starts a period's payout run (exactly one per period)",
+    table: 'write',
+  },
+  getPayoutRun: {
+    entry: 'functions/payouts/get-payout-run.ts',
+    description: 'Finance reads a payout run',
+    table: 'read',
+  },
+  payoutRunReport: {
+    entry: 'functions/payouts/payout-run-report.ts',
+    description: 'Finance downloads a payout run report (JSON or CSV)',
+    table: 'read',
+  },
+  processPayoutRun: {
+    entry: 'functions/payouts/process-payout-run.ts',
+    description: 'Processes (or resumes) a payout run: lines, withholding, ledger',
+    table: 'write',
+    timeoutSeconds: 900,
+  },
+  monthlyPayoutRun: {
+    entry: 'functions/payouts/monthly-payout-run.ts',
+    description: "Monthly: starts the previous period's payout run",
+    table: 'write',
+  },
   outboxRelay: {
     entry: 'functions/platform/outbox-relay.ts',
     description: 'Relays outbox items from the table stream to the event bus',
@@ -273,6 +324,12 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/openapi.json', auth: 'public', function: 'openApi' },
   { method: 'GET', path: '/docs', auth: 'public', function: 'apiDocs' },
   { method: 'GET', path: '/docs/{asset}', auth: 'public', function: 'apiDocsAssets' },
+  { method: 'POST', path: '/v1/admin/agencies', auth: ['admin'], function: 'createAgency' },
+  { method: 'POST', path: '/v1/admin/creators', auth: ['admin'], function: 'createCreator' },
+  { method: 'PATCH', path: '/v1/admin/creators/{id}', auth: ['admin'], function: 'patchCreator' },
+  { method: 'POST', path: '/v1/payout-runs', auth: ['finance'], function: 'startPayoutRun' },
+  { method: 'GET', path: '/v1/payout-runs/{id}', auth: ['finance'], function: 'getPayoutRun' },
+  { method: 'GET', path: '/v1/payout-runs/{id}/report', auth: ['finance'], function: 'payoutRunReport' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
 ];
 
@@ -295,6 +352,33 @@ const rules: readonly RuleSpec<FunctionName>[] = [
   },
 ];
 
+const payoutRules: readonly RuleSpec<FunctionName>[] = [
+  {
+    name: 'CommissionsOnDelivery',
+    source: [eventSources.orders],
+    detailTypes: ['OrderDelivered'],
+    target: 'accrueCommission',
+    retryAttempts: 8,
+    maxEventAgeSeconds: 24 * 3600,
+  },
+  {
+    name: 'CommissionReversals',
+    source: [eventSources.payments],
+    detailTypes: ['OrderRefunded'],
+    target: 'reverseCommission',
+    retryAttempts: 8,
+    maxEventAgeSeconds: 24 * 3600,
+  },
+  {
+    name: 'PayoutRunProcessing',
+    source: [eventSources.payouts],
+    detailTypes: ['PayoutRunRequested'],
+    target: 'processPayoutRun',
+    retryAttempts: 8,
+    maxEventAgeSeconds: 6 * 3600,
+  },
+];
+
 const streams: readonly StreamSpec<FunctionName>[] = [
   {
     name: 'OutboxRelay',
@@ -314,6 +398,13 @@ const schedules: readonly ScheduleSpec<FunctionName>[] = [
     timezone: 'UTC',
     function: 'detectStalls',
   },
+  {
+    name: 'MonthlyPayoutRun',
+    description: "On the 1st at 03:00 Shanghai time: the previous month's payout run",
+    expression: 'cron(0 3 1 * ? *)',
+    timezone: 'Asia/Shanghai',
+    function: 'monthlyPayoutRun',
+  },
 ];
 
 export interface Manifest {
@@ -324,7 +415,7 @@ export interface Manifest {
   readonly schedules: readonly ScheduleSpec[];
 }
 
-export const manifest = { functions, routes, rules, streams, schedules } as const satisfies Manifest;
+export const manifest = { functions, routes, rules: [...rules, ...payoutRules], streams, schedules } as const satisfies Manifest;
 
 /** `METHOD /path` as API Gateway names it in `event.routeKey` (the catch-all is just `$default`). */
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>

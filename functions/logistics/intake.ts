@@ -17,7 +17,7 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import type { OutboxItem } from '../shared/db/entities.js';
-import { db } from '../shared/db/service.js';
+import { db, type TransactionEntities } from '../shared/db/service.js';
 import { outboxEvent } from '../shared/outbox.js';
 import type { ShipmentItem, TrackingClaimItem } from './entities.js';
 import { mergeTimeline, timelineEventOf, type PartnerEvent, type ShipmentProjection, type TimelineEvent } from './tracking.js';
@@ -35,7 +35,7 @@ const unknownRetentionSeconds = 30 * 24 * 3600;
 const deliveryMemorySeconds = 10 * 60;
 
 type Raw = Record<string, unknown>;
-type Tx = Parameters<Parameters<ReturnType<typeof db>['transaction']['write']>[0]>[0];
+type Tx = TransactionEntities;
 type Action = (entities: Tx) => ReturnType<Tx['outbox']['create']> extends infer C ? (C extends { commit: () => infer R } ? R : never) : never;
 
 const chunk = <T>(items: readonly T[], size: number): T[][] =>

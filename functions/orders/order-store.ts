@@ -6,7 +6,7 @@ import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/
 import { documentClient } from '../shared/clients/dynamodb.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
-import { db } from '../shared/db/service.js';
+import { db, type TransactionEntities } from '../shared/db/service.js';
 import type { IdempotencyItem, MerchantItem, OrderItem, ProductItem } from './entities.js';
 import { orderShards, type OrderShipment, type OrderState, type OrderStatus, type PlacedOrder, type RefundRecord } from './order.js';
 
@@ -131,8 +131,6 @@ export type SaveOutcome = 'saved' | 'conflict' | 'duplicate_event';
 const definedOnly = (change: OrderChange): OrderChange =>
   Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as OrderChange;
 
-/** The entities a write transaction's callback receives. */
-export type TransactionEntities = Parameters<Parameters<ReturnType<typeof db>['transaction']['write']>[0]>[0];
 
 /**
  * The order update as a transaction item: the change, conditional on the version the

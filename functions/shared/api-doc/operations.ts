@@ -45,7 +45,16 @@ import {
   text,
   tracking,
   unknownTrackingPage,
+  agencyAnswer,
+  creatorAnswer,
+  payoutReport,
+  payoutRun,
 } from './responses.js';
+import { createAgencyBody } from '../../payouts/create-agency.js';
+import { createCreatorBody, patchCreatorBody } from '../../payouts/creators.js';
+import { creatorPath } from '../../payouts/patch-creator.js';
+import { runPath } from '../../payouts/run-access.js';
+import { startPayoutRunBody } from '../../payouts/start-payout-run.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -54,6 +63,7 @@ export const tags = {
   Orders: 'Cross-border orders with landed cost, paid through Stripe (role `merchant`).',
   Webhooks: 'Calls from payment providers and logistics partners, verified by signature (no API key).',
   Logistics: 'Parcels: partners, booking, public tracking.',
+  Finance: 'Creator payout runs and reports (role `finance`).',
   Documentation: 'This document and its reference page.',
 } as const;
 export type Tag = keyof typeof tags;
@@ -311,6 +321,55 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     request: { path: trackingPath },
     responses: { 200: { description: 'The parcel.', schema: tracking }, 304: { description: 'Not modified (`If-None-Match`).' } },
     problems: ['not_found'],
+  },
+  'POST /v1/admin/agencies': {
+    operationId: 'createAgency',
+    tag: 'Operator',
+    summary: 'Register an MCN agency',
+    request: { body: createAgencyBody },
+    responses: { 201: { description: 'The agency.', schema: agencyAnswer } },
+  },
+  'POST /v1/admin/creators': {
+    operationId: 'createCreator',
+    tag: 'Operator',
+    summary: 'Register a creator',
+    description: '`contract.agencyId` is required exactly when the contract type is `agency`. `eligible` is derived (identity verified, 1,000 followers).',
+    request: { body: createCreatorBody },
+    responses: { 201: { description: 'The creator.', schema: creatorAnswer } },
+  },
+  'PATCH /v1/admin/creators/{id}': {
+    operationId: 'patchCreator',
+    tag: 'Operator',
+    summary: "Change a creator's terms",
+    description: 'Every change is a new terms version valid from now; earlier commissions and payouts keep the terms in force for them.',
+    request: { path: creatorPath, body: patchCreatorBody },
+    responses: { 200: { description: 'The creator.', schema: creatorAnswer } },
+    problems: ['not_found', 'idempotency_in_progress'],
+  },
+  'POST /v1/payout-runs': {
+    operationId: 'startPayoutRun',
+    tag: 'Finance',
+    summary: "Start a period's payout run",
+    description: 'Exactly one run per period: 201 for the new run, 200 with the existing one. Processing is asynchronous and resumable; poll the run.',
+    request: { body: startPayoutRunBody },
+    responses: { 200: { description: 'The existing run.', schema: payoutRun }, 201: { description: 'The new run.', schema: payoutRun } },
+  },
+  'GET /v1/payout-runs/{id}': {
+    operationId: 'getPayoutRun',
+    tag: 'Finance',
+    summary: 'Read a payout run',
+    request: { path: runPath },
+    responses: { 200: { description: 'The run.', schema: payoutRun } },
+    problems: ['not_found'],
+  },
+  'GET /v1/payout-runs/{id}/report': {
+    operationId: 'getPayoutRunReport',
+    tag: 'Finance',
+    summary: 'Download a payout run report',
+    description: 'JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan).',
+    request: { path: runPath, query: z.object({ format: z.enum(['json', 'csv']).optional() }) },
+    responses: { 200: { description: 'The report.', schema: payoutReport, contentTypes: ['application/json', 'text/csv'] } },
+    problems: ['not_found', 'invalid_state'],
   },
   'GET /openapi.json': {
     operationId: 'getOpenApiDocument',

@@ -255,3 +255,68 @@ export const unknownTrackingPage = page(
   z.object({ trackingNumber: z.string(), eventId: z.string(), receivedAt: timestamp, event: z.record(z.string(), z.unknown()) }).meta({ id: 'UnknownTrackingEvent' }),
   'UnknownTrackingPage',
 );
+
+export const agencyAnswer = z
+  .object({ agency: z.object({ id: z.string(), name: z.string(), country: z.string(), feeBps: z.number().int(), createdAt: timestamp }) })
+  .meta({ id: 'AgencyAnswer' });
+export const creatorAnswer = z
+  .object({
+    creator: z.object({
+      id: z.string(),
+      displayName: z.string(),
+      taxResidency: z.enum(['resident', 'non_resident']),
+      identityVerified: z.boolean(),
+      followers: z.number().int(),
+      eligible: z.boolean().meta({ description: 'Identity verified and at least 1,000 followers.' }),
+      contract: z.object({ type: z.enum(['agency', 'personal']), agencyId: z.string().nullable(), commissionRateBps: z.number().int(), startsOn: z.string() }),
+      deductions: z.object({ monthlySpecial: z.string(), monthlySpecialAdditional: z.string() }),
+      lowIncomeRule: z.boolean(),
+      version: z.number().int().meta({ description: 'Terms version; every change is a new one, valid from then on.' }),
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    }),
+  })
+  .meta({ id: 'CreatorAnswer' });
+export const payoutRun = z
+  .object({
+    id: z.string().meta({ example: 'run_2026-10' }),
+    period: z.string().meta({ example: '2026-10' }),
+    status: z.enum(['running', 'completed']),
+    totals: z.object({ gross: moneyCny, agencyFees: moneyCny, taxWithheld: moneyCny, net: moneyCny }),
+    lineCount: z.number().int(),
+    createdAt: timestamp,
+    completedAt: timestamp.optional(),
+  })
+  .meta({ id: 'PayoutRun' });
+const payoutLine = z.object({
+  creatorId: z.string(),
+  displayName: z.string(),
+  agencyId: z.string().nullable(),
+  contractType: z.enum(['agency', 'personal']),
+  taxResidency: z.enum(['resident', 'non_resident']),
+  incomeCategory: z.enum(['wages', 'labor_remuneration']),
+  gross: moneyCny,
+  agencyFee: moneyCny,
+  taxableIncome: moneyCny,
+  taxWithheld: moneyCny,
+  net: moneyCny,
+});
+export const payoutReport = z
+  .object({
+    run: payoutRun,
+    lines: z.array(payoutLine),
+    agencies: z.array(
+      z.object({
+        agencyId: z.string(),
+        agencyName: z.string().nullable(),
+        creators: z.number().int(),
+        gross: moneyCny,
+        agencyFees: moneyCny,
+        taxWithheld: moneyCny,
+        net: moneyCny,
+        transfer: moneyCny.meta({ description: 'What to transfer to the agency (its creators\' gross).' }),
+        taxToRemit: moneyCny.meta({ description: 'The tax the agency must remit.' }),
+      }),
+    ),
+  })
+  .meta({ id: 'PayoutReport' });

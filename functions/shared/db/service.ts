@@ -16,6 +16,18 @@ import {
   unknownTrackingEntity,
   webhookDeliveryEntity,
 } from '../../logistics/entities.js';
+import {
+  agencyEntity,
+  commissionEntity,
+  commissionEntryEntity,
+  creatorEntity,
+  creatorVersionEntity,
+  ledgerPostingEntity,
+  payoutLineEntity,
+  payoutRunEntity,
+  payoutStateEntity,
+  wagesYtdEntity,
+} from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
@@ -34,6 +46,16 @@ const entities = {
   trackingClaim: trackingClaimEntity,
   webhookDelivery: webhookDeliveryEntity,
   unknownTracking: unknownTrackingEntity,
+  agency: agencyEntity,
+  creator: creatorEntity,
+  creatorVersion: creatorVersionEntity,
+  commission: commissionEntity,
+  commissionEntry: commissionEntryEntity,
+  payoutRun: payoutRunEntity,
+  payoutLine: payoutLineEntity,
+  payoutState: payoutStateEntity,
+  wagesYtd: wagesYtdEntity,
+  ledgerPosting: ledgerPostingEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
@@ -47,3 +69,6 @@ export const db = (): Db => {
   if (current?.table !== table) current = { table, db: build(table) };
   return current.db;
 };
+
+/** The entities a write transaction's callback receives (for helpers that build transaction items). */
+export type TransactionEntities = Parameters<Parameters<Db['transaction']['write']>[0]>[0];

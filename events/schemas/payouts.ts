@@ -1,0 +1,36 @@
+import * as z from 'zod';
+import { eventDetail } from '../envelope.js';
+
+const cny = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
+const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+
+export const CommissionAccruedV1 = eventDetail(
+  1,
+  z.object({
+    orderId: z.string().startsWith('ord_'),
+    creatorId: z.string().startsWith('cre_'),
+    amount: cny,
+    rateBps: z.number().int(),
+    payableAt: z.iso.datetime(),
+    period,
+  }),
+);
+
+export const CommissionReversedV1 = eventDetail(
+  1,
+  z.object({ orderId: z.string().startsWith('ord_'), creatorId: z.string().startsWith('cre_'), amount: cny, reversedTotal: cny, period }),
+);
+
+/** Internal trigger: a run for the period was started (by finance or the monthly schedule). */
+export const PayoutRunRequestedV1 = eventDetail(1, z.object({ runId: z.string().startsWith('run_'), period }));
+
+export const PayoutRunCompletedV1 = eventDetail(
+  1,
+  z.object({
+    runId: z.string().startsWith('run_'),
+    period,
+    lineCount: z.number().int(),
+    totals: z.object({ gross: cny, agencyFees: cny, taxWithheld: cny, net: cny }),
+    completedAt: z.iso.datetime(),
+  }),
+);

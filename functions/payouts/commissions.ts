@@ -1,0 +1,178 @@
+/**
+ * Commissions: accrued when an attributed order is delivered (if the creator was eligible
+ * under the terms in force when the order was placed), payable after the return window,
+ * reversed in proportion to refunds. Consumers are idempotent: the commission item is
+ * keyed by order, every change is conditional on its version, and reversals aim at a
+ * cumulative target (round_half_up(commission x refunded / paid)), so a redelivered event
+ * changes nothing.
+ */
+import type { EventDataOf } from '../../events/catalogue.js';
+import { db } from '../shared/db/service.js';
+import { isConditionalCheckFailure } from '../shared/db/errors.js';
+import { newId } from '../shared/ids.js';
+import { divideHalfUp } from '../shared/money.js';
+import { outboxEvent } from '../shared/outbox.js';
+import { eligibility } from './creators.js';
+import { type CommissionItem, entryBuckets } from './entities.js';
+import { accrualPosting, reversalPosting } from './ledger.js';
+import { postingItem, termsAt } from './payout-store.js';
+import { addDays, nextPeriod, periodOf } from './periods.js';
+
+export const returnWindowDays = (): number => Number(process.env.RETURN_WINDOW_DAYS ?? 7);
+
+export const commissionFen = (settlementFen: number, rateBps: number): number => Number(divideHalfUp(BigInt(settlementFen) * BigInt(rateBps), 10_000n));
+
+/** What has been reversed in total once `refunded` of `paid` went back: round_half_up(commission x refunded / paid). */
+export const reversalTargetFen = (commission: number, refunded: number, paid: number): number =>
+  paid <= 0 ? 0 : Number(divideHalfUp(BigInt(commission) * BigInt(Math.min(refunded, paid)), BigInt(paid)));
+
+const bucketOf = (creatorId: string): number => {
+  let h = 0;
+  for (const c of creatorId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return h % entryBuckets;
+};
+
+/** A reversal lands in the commission's own period while it is unpaid, else in the next period no run has started. */
+const reversalPeriod = async (commissionPeriod: string, now: Date): Promise<string> => {
+  let period = commissionPeriod > periodOf(now) ? commissionPeriod : periodOf(now);
+  for (let i = 0; i < 24; i += 1) {
+    const { data: run } = await db().entities.payoutRun.get({ period }).go({ consistent: true });
+    if (!run) return period;
+    period = nextPeriod(period);
+  }
+  return period;
+};
+
+type Context = { correlationId: string };
+
+/** Writes what a commission item needs now (accrual and/or reversal), conditional on its version. */
+const applyCommission = async (before: CommissionItem | null, after: CommissionItem, accrue: boolean, context: Context, now: Date): Promise<'saved' | 'conflict'> => {
+  const creatorId = after.creatorId ?? '';
+  const target = after.status === 'accrued' ? reversalTargetFen(after.amountFen, after.refundedTotal, after.paidTotal) : 0;
+  const reverse = target - (before?.status === 'accrued' && !accrue ? before.reversedFen : 0);
+  const reversalDelta = after.status === 'accrued' ? Math.max(0, reverse) : 0;
+  const period = after.period ?? '';
+  const reversalIn = reversalDelta > 0 ? (accrue ? period : await reversalPeriod(period, now)) : period;
+  const item: CommissionItem = { ...after, reversedFen: (accrue ? 0 : (before?.reversedFen ?? 0)) + reversalDelta, version: (before?.version ?? 0) + 1 };
+  const result = await db()
+    .transaction.write((tx) => [
+      before
+        ? tx.commission
+            .put(item)
+            .where(({ version }, { eq }) => eq(version, before.version))
+            .commit()
+        : tx.commission.create(item).commit(),
+      ...(accrue
+        ? [
+            tx.commissionEntry
+              .create({ entryId: newId('cen'), orderId: item.orderId, creatorId, kind: 'accrual', amountFen: item.amountFen, period, bucket: bucketOf(creatorId), createdAt: now.toISOString() })
+              .commit(),
+            postingItem(tx, accrualPosting(item.orderId, creatorId, item.amountFen), now),
+            tx.outbox
+              .create(
+                outboxEvent(
+                  'CommissionAccrued',
+                  { orderId: item.orderId, creatorId, amount: { amount: item.amountFen, currency: 'CNY' }, rateBps: item.rateBps ?? 0, payableAt: item.payableAt ?? '', period },
+                  { ...context, now },
+                ),
+              )
+              .commit(),
+          ]
+        : []),
+      ...(reversalDelta > 0
+        ? [
+            tx.commissionEntry
+              .create({ entryId: newId('cen'), orderId: item.orderId, creatorId, kind: 'reversal', amountFen: -reversalDelta, period: reversalIn, bucket: bucketOf(creatorId), createdAt: now.toISOString() })
+              .commit(),
+            postingItem(tx, reversalPosting(item.orderId, creatorId, reversalDelta), now),
+            tx.outbox
+              .create(
+                outboxEvent(
+                  'CommissionReversed',
+                  { orderId: item.orderId, creatorId, amount: { amount: reversalDelta, currency: 'CNY' }, reversedTotal: { amount: item.reversedFen, currency: 'CNY' }, period: reversalIn },
+                  { ...context, now },
+                ),
+              )
+              .commit(),
+          ]
+        : []),
+    ])
+    .go();
+  return result.canceled ? 'conflict' : 'saved';
+};
+
+const getCommission = async (orderId: string): Promise<CommissionItem | null> => (await db().entities.commission.get({ orderId }).go({ consistent: true })).data;
+
+/** OrderDelivered: accrue (or record why not), applying refunds that arrived before delivery. */
+export const onOrderDelivered = async (data: EventDataOf<'OrderDelivered'>, context: Context): Promise<void> => {
+  if (!data.attribution) return;
+  const creatorId = data.attribution.creatorId;
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const before = await getCommission(data.orderId);
+    if (before && before.status !== 'pending_delivery') return; // already accrued or recorded: redelivery
+    const now = new Date();
+    const inForce = await termsAt(creatorId, data.placedAt);
+    const verdict = inForce ? eligibility(inForce.terms) : { eligible: false, reason: 'no such creator when the order was placed' };
+    const base = {
+      orderId: data.orderId,
+      creatorId,
+      refundedTotal: before?.refundedTotal ?? 0,
+      paidTotal: before?.paidTotal ?? 0,
+      reversedFen: 0,
+      version: 0,
+      ...(inForce ? { creatorVersion: inForce.version } : {}),
+    };
+    let outcome: 'saved' | 'conflict';
+    if (!inForce || !verdict.eligible) {
+      const item: CommissionItem = { ...base, status: 'ineligible', reason: verdict.reason ?? 'not eligible', amountFen: 0, version: (before?.version ?? 0) + 1 };
+      outcome = await db()
+        .transaction.write((tx) => [before ? tx.commission.put(item).where(({ version }, { eq }) => eq(version, before.version)).commit() : tx.commission.create(item).commit()])
+        .go()
+        .then((r) => (r.canceled ? 'conflict' : 'saved'));
+    } else {
+      const rateBps = inForce.terms.contract.commissionRateBps;
+      const payableAt = addDays(data.deliveredAt, returnWindowDays());
+      const after: CommissionItem = {
+        ...base,
+        status: 'accrued',
+        rateBps,
+        amountFen: commissionFen(data.settlementMerchandise.amount, rateBps),
+        payableAt,
+        period: periodOf(new Date(payableAt)),
+      };
+      outcome = await applyCommission(before, after, true, context, now);
+    }
+    if (outcome === 'saved') return;
+  }
+  throw new Error(`commission of order ${data.orderId} kept changing; the event will be retried`);
+};
+
+/** OrderRefunded: remember the refund, and reverse the accrued commission in proportion. */
+export const onOrderRefunded = async (data: EventDataOf<'OrderRefunded'>, context: Context): Promise<void> => {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const before = await getCommission(data.orderId);
+    const refundedTotal = Math.max(before?.refundedTotal ?? 0, data.refundedTotal.amount);
+    if (before && before.refundedTotal === refundedTotal && before.paidTotal === data.paidTotal.amount) return; // nothing new
+    const now = new Date();
+    if (!before || before.status !== 'accrued') {
+      const item: CommissionItem = {
+        ...(before ?? { orderId: data.orderId, status: 'pending_delivery' as const, amountFen: 0, reversedFen: 0 }),
+        refundedTotal,
+        paidTotal: data.paidTotal.amount,
+        version: (before?.version ?? 0) + 1,
+      };
+      try {
+        await (before
+          ? db().entities.commission.put(item).where(({ version }, { eq }) => eq(version, before.version)).go()
+          : db().entities.commission.create(item).go());
+        return;
+      } catch (error) {
+        if (!isConditionalCheckFailure(error)) throw error;
+        continue;
+      }
+    }
+    const outcome = await applyCommission(before, { ...before, refundedTotal, paidTotal: data.paidTotal.amount }, false, context, now);
+    if (outcome === 'saved') return;
+  }
+  throw new Error(`commission of order ${data.orderId} kept changing; the event will be retried`);
+};

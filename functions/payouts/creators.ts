@@ -1,0 +1,115 @@
+import * as z from 'zod';
+import { parseDecimal, toDecimalString } from '../shared/money.js';
+
+/** A creator's terms: everything a commission or payout line is computed from. */
+export interface CreatorTerms {
+  readonly displayName: string;
+  readonly taxResidency: 'resident' | 'non_resident';
+  readonly identityVerified: boolean;
+  readonly followers: number;
+  readonly contract: { readonly type: 'agency' | 'personal'; readonly agencyId: string | null; readonly commissionRateBps: number; readonly startsOn: string };
+  /** Monthly deductions (resident wages), fen. */
+  readonly deductions: { readonly monthlySpecialFen: number; readonly monthlySpecialAdditionalFen: number };
+  readonly lowIncomeRule: boolean;
+}
+
+/** The platform's creator-partner threshold (DOMAIN.md). */
+export const minFollowers = 1_000;
+
+export const eligibility = (terms: Pick<CreatorTerms, 'identityVerified' | 'followers'>): { eligible: boolean; reason: string | null } => {
+  if (!terms.identityVerified) return { eligible: false, reason: 'identity not verified' };
+  if (terms.followers < minFollowers) return { eligible: false, reason: `fewer than ${minFollowers} followers` };
+  return { eligible: true, reason: null };
+};
+
+const cnyAmount = z
+  .string()
+  .regex(/^\d+(\.\d{1,2})?$/, 'a CNY amount like "1500.00" (not negative, at most two decimals)')
+  .transform((text) => parseDecimal(text));
+
+const contract = z.strictObject({
+  type: z.enum(['agency', 'personal']),
+  agencyId: z.string().startsWith('agy_').optional(),
+  commissionRateBps: z.number().int().min(0).max(10_000),
+  startsOn: z.iso.date(),
+});
+
+const fields = {
+  displayName: z.string().trim().min(1).max(100),
+  taxResidency: z.enum(['resident', 'non_resident']),
+  identityVerified: z.boolean(),
+  followers: z.number().int().min(0),
+  contract,
+  deductions: z.strictObject({ monthlySpecial: cnyAmount.optional(), monthlySpecialAdditional: cnyAmount.optional() }),
+  lowIncomeRule: z.boolean(),
+};
+
+const agencyRule = (value: { contract?: { type: string; agencyId?: string | undefined } | undefined }, ctx: z.RefinementCtx) => {
+  const c = value.contract;
+  if (!c) return;
+  if (c.type === 'agency' && !c.agencyId) ctx.addIssue({ code: 'custom', path: ['contract', 'agencyId'], message: 'required for an agency contract' });
+  if (c.type === 'personal' && c.agencyId) ctx.addIssue({ code: 'custom', path: ['contract', 'agencyId'], message: 'only for an agency contract' });
+};
+
+export const createCreatorBody = z
+  .strictObject({ ...fields, deductions: fields.deductions.optional(), lowIncomeRule: fields.lowIncomeRule.optional() })
+  .superRefine(agencyRule);
+export const patchCreatorBody = z
+  .strictObject({
+    displayName: fields.displayName.optional(),
+    taxResidency: fields.taxResidency.optional(),
+    identityVerified: fields.identityVerified.optional(),
+    followers: fields.followers.optional(),
+    contract: fields.contract.optional(),
+    deductions: fields.deductions.optional(),
+    lowIncomeRule: fields.lowIncomeRule.optional(),
+  })
+  .superRefine(agencyRule);
+
+export const termsFrom = (body: z.output<typeof createCreatorBody>): CreatorTerms => ({
+  displayName: body.displayName,
+  taxResidency: body.taxResidency,
+  identityVerified: body.identityVerified,
+  followers: body.followers,
+  contract: { type: body.contract.type, agencyId: body.contract.agencyId ?? null, commissionRateBps: body.contract.commissionRateBps, startsOn: body.contract.startsOn },
+  deductions: { monthlySpecialFen: body.deductions?.monthlySpecial ?? 0, monthlySpecialAdditionalFen: body.deductions?.monthlySpecialAdditional ?? 0 },
+  lowIncomeRule: body.lowIncomeRule ?? false,
+});
+
+export const patchTerms = (terms: CreatorTerms, patch: z.output<typeof patchCreatorBody>): CreatorTerms => ({
+  ...terms,
+  ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
+  ...(patch.taxResidency !== undefined ? { taxResidency: patch.taxResidency } : {}),
+  ...(patch.identityVerified !== undefined ? { identityVerified: patch.identityVerified } : {}),
+  ...(patch.followers !== undefined ? { followers: patch.followers } : {}),
+  ...(patch.lowIncomeRule !== undefined ? { lowIncomeRule: patch.lowIncomeRule } : {}),
+  ...(patch.contract
+    ? { contract: { type: patch.contract.type, agencyId: patch.contract.agencyId ?? null, commissionRateBps: patch.contract.commissionRateBps, startsOn: patch.contract.startsOn } }
+    : {}),
+  ...(patch.deductions
+    ? {
+        deductions: {
+          monthlySpecialFen: patch.deductions.monthlySpecial ?? terms.deductions.monthlySpecialFen,
+          monthlySpecialAdditionalFen: patch.deductions.monthlySpecialAdditional ?? terms.deductions.monthlySpecialAdditionalFen,
+        },
+      }
+    : {}),
+});
+
+export const creatorView = (creatorId: string, terms: CreatorTerms, meta: { version: number; createdAt: string; updatedAt: string }) => ({
+  id: creatorId,
+  displayName: terms.displayName,
+  taxResidency: terms.taxResidency,
+  identityVerified: terms.identityVerified,
+  followers: terms.followers,
+  eligible: eligibility(terms).eligible,
+  contract: { type: terms.contract.type, agencyId: terms.contract.agencyId, commissionRateBps: terms.contract.commissionRateBps, startsOn: terms.contract.startsOn },
+  deductions: {
+    monthlySpecial: toDecimalString(terms.deductions.monthlySpecialFen),
+    monthlySpecialAdditional: toDecimalString(terms.deductions.monthlySpecialAdditionalFen),
+  },
+  lowIncomeRule: terms.lowIncomeRule,
+  version: meta.version,
+  createdAt: meta.createdAt,
+  updatedAt: meta.updatedAt,
+});

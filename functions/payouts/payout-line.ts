@@ -1,0 +1,43 @@
+/**
+ * A payout run and its lines, as the finance API and reports show them (API.md
+ * "Finance"). Amounts are integer fen (CNY) inside; decimal yuan strings only at the
+ * edges (CSV, tax preview).
+ */
+import type { Money } from '../shared/money.js';
+
+export type ContractType = 'agency' | 'personal';
+export type TaxResidency = 'resident' | 'non_resident';
+export type IncomeCategory = 'wages' | 'labor_remuneration';
+
+export interface PayoutLine {
+  readonly creatorId: string;
+  readonly displayName: string;
+  readonly agencyId: string | null;
+  readonly agencyName: string | null;
+  readonly contractType: ContractType;
+  readonly taxResidency: TaxResidency;
+  readonly incomeCategory: IncomeCategory;
+  /** All in fen. */
+  readonly grossFen: number;
+  readonly agencyFeeFen: number;
+  readonly taxableIncomeFen: number;
+  readonly taxWithheldFen: number;
+  readonly netFen: number;
+}
+
+export interface PayoutRunTotals {
+  readonly gross: Money;
+  readonly agencyFees: Money;
+  readonly taxWithheld: Money;
+  readonly net: Money;
+}
+
+export interface PayoutRunView {
+  readonly id: string;
+  readonly period: string;
+  readonly status: 'running' | 'completed';
+  readonly totals: PayoutRunTotals;
+  readonly lineCount: number;
+  readonly createdAt: string;
+  readonly completedAt?: string;
+}

@@ -1,0 +1,5 @@
+import { eventHandler } from '../shared/event-handler.js';
+import { onOrderRefunded } from './commissions.js';
+
+/** OrderRefunded -> the commission reversed in proportion (after payout: netted in the next period). */
+export const handler = eventHandler(['OrderRefunded'], async ({ detail }) => onOrderRefunded(detail.data, { correlationId: detail.metadata.correlationId }));
