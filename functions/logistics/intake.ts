@@ -29,6 +29,8 @@ export interface IntakeResult {
 }
 
 const maxActions = 100;
+/** Events dated more than this before a parcel's booking belong to an earlier parcel with the same number. */
+export const recycledNumberWindowDays = 14;
 const maxKeysPerBatchGet = 100;
 const unknownRetentionSeconds = 30 * 24 * 3600;
 /** Standard Webhooks' tolerance: a replay of an accepted delivery can only come within it. */
@@ -79,7 +81,9 @@ interface ShipmentPlan {
 const planShipment = (shipment: ShipmentItem, incoming: readonly PartnerEvent[], correlationId: string, now: Date): ShipmentPlan => {
   const stored = shipment.timeline as TimelineEvent[];
   const seen = new Set(stored.map((e) => e.eventId));
-  const fresh = incoming.filter((e) => !seen.has(e.eventId)).map(timelineEventOf);
+  // Carriers recycle numbers: an event from long before this booking is an earlier parcel's (a retry of it).
+  const earliest = new Date(Date.parse(shipment.bookedAt) - recycledNumberWindowDays * 86_400_000).toISOString();
+  const fresh = incoming.filter((e) => !seen.has(e.eventId) && e.occurredAt >= earliest).map(timelineEventOf);
   if (fresh.length === 0) return { actions: [], accepted: 0, duplicates: incoming.length };
   const projection = mergeTimeline(stored, fresh);
   const status = projection.status ?? shipment.status;
@@ -227,19 +231,26 @@ export const ingest = async (
   // Every plan stays whole inside one transaction; the delivery marker rides in the last one,
   // so it is written only when that transaction commits (a retry rewrites it below).
   const withPlans = plans.filter((p) => p.plan.actions.length > 0);
+  const firstMarker = markerAction(result);
+  const markerActions = new Set<(tx: Tx) => unknown>([firstMarker]);
   const transactions = pack([
     ...withPlans.map((p) => p.plan.actions),
     ...unknownActions.map((a) => [a]),
-    ...(attempt === 0 ? [[markerAction(result)]] : []),
+    ...(attempt === 0 ? [[firstMarker]] : []),
   ]);
+  // The marker's transaction runs last, and only when every other one committed.
   const last = transactions.pop();
   const outcomes = await Promise.all(transactions.map((actions) => run(actions)));
-  if (last) outcomes.push(await run(last));
-  if (last) transactions.push(last);
-
+  if (last) {
+    const everyOtherCommitted = outcomes.every(Boolean);
+    const withoutMarker = last.filter((a) => !markerActions.has(a));
+    outcomes.push(everyOtherCommitted ? await run(last) : withoutMarker.length > 0 ? await run(withoutMarker) : true);
+    transactions.push(everyOtherCommitted ? last : withoutMarker);
+  }
   const failed = new Set(transactions.filter((_, i) => !outcomes[i]).flat());
   const lostPlans = withPlans.filter((p) => p.plan.actions.some((a) => failed.has(a)));
   const lostUnknown = unknown.filter((_, i) => failed.has(unknownActions[i] as (tx: Tx) => unknown));
+  const markerWritten = attempt === 0 && outcomes.every(Boolean);
   if (lostPlans.length === 0 && lostUnknown.length === 0 && outcomes.every(Boolean)) return result;
   if (attempt >= 3) throw new Error(`shipments kept changing under batch ${messageId}; the partner will retry`);
 
@@ -251,6 +262,6 @@ export const ingest = async (
     duplicates: result.duplicates - lostPlans.reduce((n, p) => n + p.plan.duplicates, 0) + again.duplicates,
     unknownTrackingNumbers: result.unknownTrackingNumbers,
   };
-  if (attempt === 0 && !(await run([markerAction(merged)]))) throw new Error(`could not record delivery ${messageId}`);
+  if (attempt === 0 && !markerWritten && !(await run([markerAction(merged)]))) throw new Error(`could not record delivery ${messageId}`);
   return merged;
 };

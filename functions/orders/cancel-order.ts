@@ -16,9 +16,23 @@ export const handler = httpHandler({ path: orderPath }, async (request) => {
   const merchantId = requireTenant(request);
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const order = await ownOrder(merchantId, request.path.id);
-    if (!canCancel(order.status)) throw new ProblemError('invalid_state', { params: { state: order.status } });
     const now = new Date();
     const { placed } = order;
+    const cancelRefundId = `ref_cancel_${placed.id.slice(4)}`;
+    const recordedFirst = order.status === 'refunded' && order.refunds.find((r) => r.id === cancelRefundId);
+    if (recordedFirst) {
+      // Stripe's charge.refunded for this cancel's refund landed before our own write: finish the cancel.
+      const cancelled = outboxEvent(
+        'OrderCancelled',
+        { orderId: placed.id, merchantId, previousStatus: 'paid', refunded: recordedFirst.amount, cancelledAt: now.toISOString() },
+        { correlationId: request.correlationId, now },
+      );
+      if ((await saveOrderChange(order, { status: 'cancelled', cancelledAt: now.toISOString() }, [cancelled])) === 'saved') {
+        return { status: 200, body: orderView({ ...order, status: 'cancelled', cancelledAt: now.toISOString(), version: order.version + 1, updatedAt: now.toISOString() }) };
+      }
+      continue;
+    }
+    if (!canCancel(order.status)) throw new ProblemError('invalid_state', { params: { state: order.status } });
     let refund: RefundRecord | undefined;
     if (order.status === 'pending_payment') {
       await cancelPaymentIntent(placed.payment.paymentIntentId);

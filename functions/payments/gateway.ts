@@ -93,7 +93,10 @@ export const listRefunds = async (paymentIntentId: string): Promise<Array<{ id: 
   const stripe = await stripeClient();
   try {
     const page = await stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 });
-    return page.data.map((r) => ({ id: r.id, amount: r.amount, currency: r.currency, metadata: r.metadata ?? {} }));
+    // Only money that went (or is going) back: failed and canceled refunds returned nothing.
+    return page.data
+      .filter((r) => r.status === 'succeeded' || r.status === 'pending')
+      .map((r) => ({ id: r.id, amount: r.amount, currency: r.currency, metadata: r.metadata ?? {} }));
   } catch (error) {
     return translate(error);
   }

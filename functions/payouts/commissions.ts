@@ -32,15 +32,20 @@ const bucketOf = (creatorId: string): number => {
   return h % entryBuckets;
 };
 
-/** A reversal lands in the commission's own period while it is unpaid, else in the next period no run has started. */
-const reversalPeriod = async (commissionPeriod: string, now: Date): Promise<string> => {
-  let period = commissionPeriod > periodOf(now) ? commissionPeriod : periodOf(now);
-  for (let i = 0; i < 24; i += 1) {
-    const { data: run } = await db().entities.payoutRun.get({ period }).go({ consistent: true });
-    if (!run) return period;
-    period = nextPeriod(period);
+/**
+ * The first period from `period` on that no run has started: an entry never lands in a
+ * period already (being) paid. An accrual whose payable month was run already, or a
+ * reversal of a paid commission, nets in the next open period. The write re-checks it
+ * (a condition on the run item) in the same transaction.
+ */
+export const openPeriodFrom = async (period: string): Promise<string> => {
+  let candidate = period;
+  for (let i = 0; i < 120; i += 1) {
+    const { data: run } = await db().entities.payoutRun.get({ period: candidate }).go({ consistent: true });
+    if (!run) return candidate;
+    candidate = nextPeriod(candidate);
   }
-  return period;
+  throw new Error(`no open payout period within ten years of ${period}`);
 };
 
 type Context = { correlationId: string };
@@ -52,7 +57,9 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
   const reverse = target - (before?.status === 'accrued' && !accrue ? before.reversedFen : 0);
   const reversalDelta = after.status === 'accrued' ? Math.max(0, reverse) : 0;
   const period = after.period ?? '';
-  const reversalIn = reversalDelta > 0 ? (accrue ? period : await reversalPeriod(period, now)) : period;
+  const reversalIn = reversalDelta > 0 ? (accrue ? period : await openPeriodFrom(period)) : period;
+  // The periods these entries land in must still be open when the transaction commits.
+  const openChecks = [...new Set([...(accrue ? [period] : []), ...(reversalDelta > 0 ? [reversalIn] : [])])];
   const item: CommissionItem = { ...after, reversedFen: (accrue ? 0 : (before?.reversedFen ?? 0)) + reversalDelta, version: (before?.version ?? 0) + 1 };
   const result = await db()
     .transaction.write((tx) => [
@@ -62,6 +69,7 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
             .where(({ version }, { eq }) => eq(version, before.version))
             .commit()
         : tx.commission.create(item).commit(),
+      ...openChecks.map((open) => tx.payoutRun.check({ period: open }).where((attr, op) => op.notExists(attr.status)).commit()),
       ...(accrue
         ? [
             tx.commissionEntry
@@ -138,7 +146,7 @@ export const onOrderDelivered = async (data: EventDataOf<'OrderDelivered'>, cont
         rateBps,
         amountFen: commissionFen(data.settlementMerchandise.amount, rateBps),
         payableAt,
-        period: periodOf(new Date(payableAt)),
+        period: await openPeriodFrom(periodOf(new Date(payableAt))),
       };
       outcome = await applyCommission(before, after, true, context, now);
     }

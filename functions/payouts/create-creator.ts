@@ -1,3 +1,4 @@
+import { now as clock } from '../shared/clock.js';
 import { httpHandler } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { checkAgency, saveCreatorVersion } from './creator-store.js';
@@ -8,7 +9,7 @@ export const handler = httpHandler({ body: createCreatorBody }, async ({ body })
   const terms = termsFrom(body);
   await checkAgency(terms);
   const creatorId = newId('cre');
-  const now = new Date();
+  const now = clock();
   await saveCreatorVersion(creatorId, terms, undefined, now);
   return { status: 201, body: { creator: creatorView(creatorId, terms, { version: 1, createdAt: now.toISOString(), updatedAt: now.toISOString() }) } };
 });

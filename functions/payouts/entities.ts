@@ -142,6 +142,12 @@ export const payoutRunEntity = new Entity({
       pk: { field: 'pk', composite: ['period'], template: 'PAYOUTRUN#${period}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'RUN', casing: 'none' },
     },
+    /** Every run, by period (a handful a year): runs must go in period order. */
+    all: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'PAYOUTRUNS', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['period'], template: '${period}', casing: 'none' },
+    },
   },
 });
 export type PayoutRunItem = EntityItem<typeof payoutRunEntity>;

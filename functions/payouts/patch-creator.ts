@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
+import { now as clock } from '../shared/clock.js';
 import { httpHandler } from '../shared/http.js';
 import { checkAgency, saveCreatorVersion } from './creator-store.js';
 import { creatorView, patchCreatorBody, patchTerms, type CreatorTerms } from './creators.js';
@@ -20,7 +21,7 @@ export const handler = httpHandler({ path: creatorPath, body: patchCreatorBody }
       throw new ProblemError('validation_failed', { errors: [{ path: 'contract.agencyId', message: 'required for an agency contract' }] });
     }
     await checkAgency(terms);
-    const now = new Date();
+    const now = clock();
     if (await saveCreatorVersion(path.id, terms, creator, now)) {
       return { status: 200, body: { creator: creatorView(path.id, terms, { version: creator.version + 1, createdAt: creator.createdAt, updatedAt: now.toISOString() }) } };
     }

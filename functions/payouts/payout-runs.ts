@@ -9,6 +9,7 @@
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
+import { now as clock } from '../shared/clock.js';
 import { outboxEvent } from '../shared/outbox.js';
 import type { CreatorTerms } from './creators.js';
 import { entryBuckets, type PayoutRunItem } from './entities.js';
@@ -20,6 +21,7 @@ import { periodEnd, runIdOf } from './periods.js';
 import type { WagesYtd } from './tax.js';
 
 const pageSize = 200;
+const indexSettleMs = 500;
 /** A running run untouched this long is presumed stuck (its worker crashed): starting it again resumes it. */
 const stuckAfterMs = 2 * 60_000;
 
@@ -40,9 +42,26 @@ export const runView = (run: PayoutRunItem): PayoutRunView => ({
 
 export const getRun = async (period: string): Promise<PayoutRunItem | null> => (await db().entities.payoutRun.get({ period }).go({ consistent: true })).data;
 
-/** Starts the period's run (created: true) or returns the existing one; a stuck run is nudged to resume. */
+export class PayoutRunRefusedError extends Error {
+  constructor(readonly reason: 'period_not_over' | 'later_period_run') {
+    super(reason);
+    this.name = 'PayoutRunRefusedError';
+  }
+}
+
+/**
+ * Starts the period's run (created: true) or returns the existing one; a stuck run is
+ * nudged to resume. A period can be run once it is over, and before any later period
+ * (carry-forward and year-to-date wages go month by month).
+ */
 export const startRun = async (period: string, correlationId: string): Promise<{ created: boolean; run: PayoutRunItem }> => {
-  const now = new Date();
+  const now = clock();
+  const existingRun = await getRun(period);
+  if (!existingRun) {
+    if (periodEnd(period) >= now.toISOString()) throw new PayoutRunRefusedError('period_not_over');
+    const { data: later } = await db().entities.payoutRun.query.all({}).gt({ period }).go({ limit: 1 });
+    if (later.length > 0) throw new PayoutRunRefusedError('later_period_run');
+  }
   const run: PayoutRunItem = {
     period,
     status: 'running',
@@ -100,7 +119,8 @@ const settleCreator = async (period: string, creatorId: string, sumFen: number, 
     entities.payoutLine.get({ period, creatorId }).go({ consistent: true }),
     entities.payoutState.get({ creatorId }).go({ consistent: true }),
   ]);
-  if (existingLine || (state && state.lastPeriod >= period)) return null;
+  if (existingLine || state?.lastPeriod === period) return null;
+  if (state && state.lastPeriod > period) throw new Error(`creator ${creatorId} was settled for ${state.lastPeriod}, after ${period}: runs must go in period order`);
   const carry = state?.carryForwardFen ?? 0;
   const totalFen = sumFen + carry;
   const now = new Date();
@@ -130,7 +150,9 @@ const settleCreator = async (period: string, creatorId: string, sumFen: number, 
     return null;
   }
 
-  const inForce = await termsAt(creatorId, periodEnd(period));
+  // The terms in force at the period's end; a creator registered later (only test data can
+  // do that) falls back to the current terms rather than blocking everyone else's payout.
+  const inForce = (await termsAt(creatorId, periodEnd(period))) ?? (await termsAt(creatorId, '9999'));
   if (!inForce) throw new Error(`creator ${creatorId} has commissions but no terms`);
   const terms: CreatorTerms = inForce.terms;
   const agencyId = terms.contract.type === 'agency' ? terms.contract.agencyId : null;
@@ -176,6 +198,8 @@ export const processRun = async (period: string, correlationId: string, options:
   const run = await getRun(period);
   if (!run || run.status === 'completed') return run;
   const from = (run.checkpoint as Checkpoint | undefined) ?? { bucket: 0, afterCreatorId: '' };
+  // An entry committed just before the run was created may take a moment to reach the index.
+  if (!run.checkpoint) await new Promise((resolve) => setTimeout(resolve, indexSettleMs));
   for (let bucket = from.bucket; bucket < entryBuckets; bucket += 1) {
     let current: { creatorId: string; sumFen: number } | undefined;
     const settle = async (c: { creatorId: string; sumFen: number }) => {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { httpHandler } from '../shared/http.js';
 import { periodPattern } from './periods.js';
-import { runView, startRun } from './payout-runs.js';
+import { ProblemError } from '../shared/errors.js';
+import { PayoutRunRefusedError, runView, startRun } from './payout-runs.js';
 
 export const startPayoutRunBody = z.strictObject({ period: z.string().regex(periodPattern, 'a period YYYY-MM') });
 
@@ -11,7 +12,15 @@ export const startPayoutRunBody = z.strictObject({ period: z.string().regex(peri
  * poll GET /v1/payout-runs/{id}.
  */
 export const handler = httpHandler({ body: startPayoutRunBody }, async (request) => {
-  const { created, run } = await startRun(request.body.period, request.correlationId);
+  let started;
+  try {
+    started = await startRun(request.body.period, request.correlationId);
+  } catch (error) {
+    if (!(error instanceof PayoutRunRefusedError)) throw error;
+    const state = error.reason === 'period_not_over' ? `${request.body.period} is not over yet` : `a later period already has a run`;
+    throw new ProblemError('invalid_state', { params: { state }, cause: error });
+  }
+  const { created, run } = started;
   const view = runView(run);
   return { status: created ? 201 : 200, body: view, headers: { location: `/v1/payout-runs/${view.id}` } };
 });

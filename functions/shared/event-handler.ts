@@ -34,7 +34,7 @@ export const eventHandler = <T extends DetailType>(
 ) =>
   middy<EventBridgeEvent<string, unknown>, void, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    .use(captureLambdaHandler(tracer, { captureResponse: false })) // answers carry keys, secrets and buyer data: never in traces
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const detailType = event['detail-type'];

@@ -125,7 +125,7 @@ export const httpHandler = <
 ) =>
   middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer))
+    .use(captureLambdaHandler(tracer, { captureResponse: false })) // answers carry keys, secrets and buyer data: never in traces
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const lang = negotiateLanguage(event.headers['accept-language']);

@@ -4,13 +4,14 @@
  *   events                  recent events on the local bus
  *   schedules               the manifest's schedules
  *   run-schedule <name>     run a schedule now (monthly jobs can be tried at once)
+ *   clock [ISO time]        show, or move, the business clock (e.g. to the 2nd of next month)
  * API_URL (default http://127.0.0.1:$PORT or :3000) and ADMIN_API_KEY (default: the key
  * `npm start` keeps in $DATA_DIR/local-secrets.json).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const usage = 'usage: npm run local -- dead-letters | events | schedules | run-schedule <name>';
+const usage = 'usage: npm run local -- dead-letters | events | schedules | run-schedule <name> | clock [ISO time]';
 
 const adminKey = (): string => {
   if (process.env.ADMIN_API_KEY) return process.env.ADMIN_API_KEY;
@@ -30,13 +31,18 @@ const main = async (): Promise<number> => {
     events: { method: 'GET', path: '/local/events' },
     schedules: { method: 'GET', path: '/local/schedules' },
     'run-schedule': arg ? { method: 'POST', path: `/local/schedules/${encodeURIComponent(arg)}` } : undefined,
+    clock: { method: arg ? 'POST' : 'GET', path: '/local/clock' },
   };
   const route = command ? routes[command] : undefined;
   if (!route) {
     console.error(usage);
     return 2;
   }
-  const response = await fetch(`${base}${route.path}`, { method: route.method, headers: { authorization: `Bearer ${adminKey()}` } });
+  const response = await fetch(`${base}${route.path}`, {
+    method: route.method,
+    headers: { authorization: `Bearer ${adminKey()}`, 'content-type': 'application/json' },
+    ...(command === 'clock' && arg ? { body: JSON.stringify({ to: arg }) } : {}),
+  });
   console.log(JSON.stringify(await response.json(), null, 2));
   return response.ok ? 0 : 1;
 };

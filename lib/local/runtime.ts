@@ -144,14 +144,26 @@ const startParts = async (options: RuntimeOptions, started: Array<() => Promise<
     return invoke(schedule.function, schedule.input ?? {});
   };
 
-  const localRoutes: LocalRoutes = async (req, res, url) => {
+  const localRoutes: LocalRoutes = async (req, res, url, body) => {
     if (!url.pathname.startsWith('/local/')) return false;
     if (!isOperator(req, options.secrets.adminApiKey)) {
       json(res, 401, { type: '/problems/unauthenticated', title: 'Unauthenticated', status: 401, code: 'unauthenticated', detail: 'Local operator routes need the admin key.' });
       return true;
     }
     const schedule = /^\/local\/schedules\/([\w-]+)$/.exec(url.pathname)?.[1];
-    if (req.method === 'GET' && url.pathname === '/local/dead-letters') json(res, 200, { data: deadLetters.list() });
+    if (url.pathname === '/local/clock' && (req.method === 'GET' || req.method === 'POST')) {
+      // Time travel for trying monthly jobs: business rules read "now" through functions/shared/clock.ts.
+      if (req.method === 'POST') {
+        const { to } = JSON.parse(body.toString('utf8') || '{}') as { to?: string };
+        const target = to ? Date.parse(to) : Date.now();
+        if (Number.isNaN(target)) {
+          json(res, 400, { type: '/problems/validation_failed', title: 'Validation failed', status: 400, code: 'validation_failed', detail: '`to` must be an ISO 8601 time' });
+          return true;
+        }
+        process.env.CLOCK_OFFSET_MS = String(target - Date.now());
+      }
+      json(res, 200, { now: new Date(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)).toISOString(), offsetMs: Number(process.env.CLOCK_OFFSET_MS ?? 0) });
+    } else if (req.method === 'GET' && url.pathname === '/local/dead-letters') json(res, 200, { data: deadLetters.list() });
     else if (req.method === 'GET' && url.pathname === '/local/events') json(res, 200, { data: bus.recent() });
     else if (req.method === 'GET' && url.pathname === '/local/schedules') json(res, 200, { data: manifest.schedules });
     else if (req.method === 'POST' && schedule) {

@@ -35,10 +35,14 @@ describe('a month of creator payouts', () => {
       body: { title: { en: 'Tea gift set' }, brand: 'West Lake', hsCode: '090210', originCountry: 'CN', price: { amount: 1_000_000, currency: 'CNY' }, weightGrams: 250 },
     });
     const financeKey = String((await admin('POST', '/v1/admin/api-keys', { role: 'finance' })).body.apiKey);
+    // Delivered today + 7 days' return window: payable in this Asia/Shanghai month. Contracts start on its first day.
+    const period = new Date(Date.now() + 7 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7);
+    const [year = 0, month = 0] = period.split('-').map(Number);
+    const afterPeriod = `${month === 12 ? year + 1 : year}-${String(month === 12 ? 1 : month + 1).padStart(2, '0')}-02T00:00:00.000Z`;
     const agency = await admin('POST', '/v1/admin/agencies', { name: '星光传媒 MCN', country: 'CN', feeBps: 2000 });
     const agencyId = String((agency.body.agency as { id: string }).id);
     const creator = async (displayName: string, taxResidency: string, contract: Record<string, unknown>) =>
-      String(((await admin('POST', '/v1/admin/creators', { displayName, taxResidency, identityVerified: true, followers: 20_000, contract: { startsOn: '2026-11-01', ...contract } })).body.creator as { id: string }).id);
+      String(((await admin('POST', '/v1/admin/creators', { displayName, taxResidency, identityVerified: true, followers: 20_000, contract: { startsOn: `${period}-01`, ...contract } })).body.creator as { id: string }).id);
     const creators = {
       agencyResident: await creator('李小红', 'resident', { type: 'agency', agencyId, commissionRateBps: 3000 }),
       agencyNonResident: await creator('Mia Chen', 'non_resident', { type: 'agency', agencyId, commissionRateBps: 800 }),
@@ -83,8 +87,11 @@ describe('a month of creator payouts', () => {
       return count('CommissionAccrued') === 4 && count('CommissionReversed') === 1 ? true : undefined;
     }, 100);
 
-    // Delivered today + 7 days' return window: payable in this Asia/Shanghai month.
-    const period = new Date(Date.now() + 7 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7);
+    // A month later (the local clock moves; on AWS finance simply waits): the month is over and can be run.
+    const early = await runNpmScript('finance', ['payout-run', '--period', period], { API_URL: local.url, FINANCE_API_KEY: financeKey });
+    expect(early.code).toBe(1);
+    expect(early.output).toContain('invalid_state');
+    expect((await runNpmScript('local', ['clock', afterPeriod], { API_URL: local.url, ADMIN_API_KEY: local.adminKey })).code).toBe(0);
     const env = { API_URL: local.url, FINANCE_API_KEY: financeKey };
     const started = await runNpmScript('finance', ['payout-run', '--period', period], env);
     expect(started.code).toBe(0);

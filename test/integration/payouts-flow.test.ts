@@ -19,6 +19,11 @@ let financeKey: string;
 let stop: () => Promise<void>;
 
 const yuan = (n: number) => Math.round(n * 100);
+/** Moves the business clock (functions/shared/clock.ts) the handlers run on, as POST /local/clock does. */
+const setClock = (iso: string) => {
+  process.env.CLOCK_OFFSET_MS = String(Date.parse(iso) - Date.now());
+};
+const clockNow = () => new Date(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)).toISOString();
 const event = (detailType: string, source: string, data: unknown) => ({
   version: '0',
   id: randomUUID(),
@@ -38,7 +43,7 @@ const deliver = async (creatorId: string, settlementYuan: number, deliveredAt: s
     event('OrderDelivered', 'xborder.orders', {
       orderId,
       merchantId: 'mer_01TEST',
-      placedAt: new Date().toISOString(), // after the creators were registered: their terms then apply
+      placedAt: clockNow(), // after the creators were registered: their terms then apply
       deliveredAt,
       settlementMerchandise: { amount: yuan(settlementYuan), currency: 'CNY' },
       attribution: { creatorId },
@@ -70,7 +75,10 @@ const creator = async (body: Record<string, unknown>): Promise<string> => {
   return String((reply.body.creator as { id: string }).id);
 };
 
+/** Runs a period once it is over (the clock moves to the 2nd of the next month). */
 const run = async (period: string) => {
+  const [y = 0, m = 0] = period.split('-').map(Number);
+  setClock(`${m === 12 ? y + 1 : y}-${String(m === 12 ? 1 : m + 1).padStart(2, '0')}-02T00:00:00.000Z`);
   const started = await request(runtime.url, 'POST', '/v1/payout-runs', { key: financeKey, body: { period } });
   expect([200, 201]).toContain(started.status);
   await runtime.settle();
@@ -97,6 +105,7 @@ const ids: Record<'agencyResident' | 'agencyNonResident' | 'personalResident' | 
 };
 
 beforeAll(async () => {
+  setClock('2027-03-01T00:00:00.000Z'); // creators registered on March 1st, 2027
   ({ runtime, adminKey, tableName, stop } = await startTestRuntime('payouts'));
   financeKey = String((await request(runtime.url, 'POST', '/v1/admin/api-keys', { key: adminKey, body: { role: 'finance' } })).body.apiKey);
   const agency = await request(runtime.url, 'POST', '/v1/admin/agencies', { key: adminKey, body: { name: '星光传媒 MCN', country: 'CN', feeBps: 2000 } });
@@ -116,6 +125,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  delete process.env.CLOCK_OFFSET_MS;
   await stop();
 });
 
@@ -144,7 +154,7 @@ describe('a month of payouts, checked by hand', () => {
     const paidLater = await deliver(ids.personalNonResident, 200_000, '2027-03-05T00:00:00.000Z'); // 20,000
     await deliver(ids.ineligible, 100_000, '2027-03-05T00:00:00.000Z');
     await deliver(ids.ineligible, 100_000, '2027-03-05T00:00:00.000Z', 'ord_REDELIVERED00000000000000');
-    await runtime.invoke('accrueCommission', event('OrderDelivered', 'xborder.orders', { orderId: 'ord_REDELIVERED00000000000000', merchantId: 'mer_01TEST', placedAt: new Date().toISOString(), deliveredAt: '2027-03-05T00:00:00.000Z', settlementMerchandise: { amount: 1, currency: 'CNY' }, attribution: { creatorId: ids.ineligible } }));
+    await runtime.invoke('accrueCommission', event('OrderDelivered', 'xborder.orders', { orderId: 'ord_REDELIVERED00000000000000', merchantId: 'mer_01TEST', placedAt: clockNow(), deliveredAt: '2027-03-05T00:00:00.000Z', settlementMerchandise: { amount: 1, currency: 'CNY' }, attribution: { creatorId: ids.ineligible } }));
 
     const march = await run('2027-03');
     const paid = await lines('2027-03');
@@ -180,7 +190,7 @@ describe('a month of payouts, checked by hand', () => {
     await refund(paidLater, 10_000, 10_000); // reverses 20,000
     await run('2027-04'); // the reversal's period: March was paid already
     expect((await lines('2027-04')).has(ids.personalNonResident)).toBe(false);
-    await deliver(ids.personalNonResident, 250_000, '2027-05-02T00:00:00.000Z'); // 25,000 in May
+    await deliver(ids.personalNonResident, 250_000, '2027-05-02T00:00:00.000Z'); // 25,000 in May (the clock is at May 2nd)
     await run('2027-05');
     // 25,000 - 20,000 carried = 5,000; taxable 80% 4,000 -> 10% - 210 = 190; net 4,810
     expect(figures((await lines('2027-05')).get(ids.personalNonResident))).toEqual([yuan(5_000), 0, yuan(4_000), yuan(190), yuan(4_810)]);
@@ -205,6 +215,7 @@ describe('a month of payouts, checked by hand', () => {
 
 describe('payout runs', () => {
   it('has exactly one run per period, whatever is sent concurrently (201 first, 200 after)', async () => {
+    setClock('2027-08-02T00:00:00.000Z');
     const replies: Reply[] = await Promise.all(Array.from({ length: 6 }, () => request(runtime.url, 'POST', '/v1/payout-runs', { key: financeKey, body: { period: '2027-07' } })));
     expect(replies.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 201]);
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(1);
@@ -213,9 +224,14 @@ describe('payout runs', () => {
     expect(again).toMatchObject({ status: 200, body: { id: 'run_2027-07', status: 'completed' } });
     expect((await request(runtime.url, 'POST', '/v1/payout-runs', { key: adminKey, body: { period: '2027-07' } })).status).toBe(403);
     expect((await request(runtime.url, 'POST', '/v1/payout-runs', { key: financeKey, body: { period: '2026-13' } })).status).toBe(400);
+    const notOver = await request(runtime.url, 'POST', '/v1/payout-runs', { key: financeKey, body: { period: '2027-08' } });
+    expect(notOver).toMatchObject({ status: 409, body: { code: 'invalid_state' } });
+    const outOfOrder = await request(runtime.url, 'POST', '/v1/payout-runs', { key: financeKey, body: { period: '2027-01' } });
+    expect(outOfOrder).toMatchObject({ status: 409, body: { code: 'invalid_state' } }); // 2027-07 already ran
   });
 
   it('finishes with the same lines and totals after a crash mid-run', async () => {
+    setClock('2027-06-01T00:00:00.000Z');
     const period = '2027-06';
     const creators = [ids.agencyNonResident, ids.personalResident, ids.personalNonResident];
     for (const c of creators) await deliver(c, 10_000, '2027-06-03T00:00:00.000Z'); // 1,000 each
@@ -230,5 +246,13 @@ describe('payout runs', () => {
     expect(done.body).toMatchObject({ status: 'completed', lineCount: 3, totals: { gross: { amount: yuan(3_000) } } });
     const paid = await lines(period);
     expect([...paid.keys()].sort()).toEqual([...creators].sort());
+  });
+
+  it('never lands an accrual in a period that was already run: it goes to the next open one', async () => {
+    setClock('2027-08-03T00:00:00.000Z');
+    // Delivered in March but reported only now: March to July all have runs, so August is the first open period.
+    const orderId = await deliver(ids.agencyResident, 10_000, '2027-03-20T00:00:00.000Z');
+    const { data } = await db().entities.commissionEntry.query.byOrder({ orderId }).go();
+    expect(data.map((e) => [e.kind, e.amountFen, e.period])).toEqual([['accrual', yuan(1_000), '2027-08']]);
   });
 });
