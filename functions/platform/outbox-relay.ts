@@ -33,10 +33,30 @@ const toRelayItem = (record: DynamoDBRecord, eventBusName: string): RelayItem | 
   };
 };
 
+/**
+ * Relayed events per detail-type: the dashboard's order funnel (lib/monitoring). One EMF
+ * line per detail-type (`singleMetric`), so `detailType` joins only these, never the
+ * handler's other metrics: dimensions `service` + `detailType`, metric `EventsRelayed`.
+ */
+const countRelayedByDetailType = (items: readonly RelayItem[], failed: readonly RelayItem[]): void => {
+  const failedIds = new Set(failed.map((item) => item.id));
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    if (failedIds.has(item.id)) continue;
+    const detailType = String(item.entry.DetailType);
+    counts.set(detailType, (counts.get(detailType) ?? 0) + 1);
+  }
+  for (const [detailType, count] of counts) {
+    const single = metrics.singleMetric();
+    single.addDimension('detailType', detailType);
+    single.addMetric('EventsRelayed', MetricUnit.Count, count);
+  }
+};
+
 /** Table stream -> EventBridge. Reports the records whose events could not be put, so only they are retried. */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer))
+  .use(captureLambdaHandler(tracer, { captureResponse: false })) // answers carry keys, secrets and buyer data: never in traces
   .use(logMetrics(metrics))
   .handler(async (event) => {
     const eventBusName = config.eventBusName();
@@ -46,6 +66,7 @@ export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, 
     const outcome = await relay(items, (entries) => eventBridge.send(new PutEventsCommand({ Entries: entries })));
     metrics.addMetric('EventsRelayed', MetricUnit.Count, outcome.published);
     metrics.addMetric('PutEventsFailedEntries', MetricUnit.Count, outcome.failedAttempts);
+    countRelayedByDetailType(items, outcome.failed);
     if (outcome.failed.length > 0) {
       logger.warn('events not relayed; the stream will retry them', { failed: outcome.failed.map((f) => f.id) });
     }

@@ -1,15 +1,15 @@
 /**
  * The house Lambda function: every default for a handler in one place
- * (runtime, architecture, tracing, log group, esbuild settings, environment)
- * and typed, least-privilege binders that grant access and set the matching
- * environment variable together, so a permission never exists without the
- * variable the code reads (and the other way round).
+ * (runtime, architecture, tracing, log group, execution role, esbuild settings,
+ * environment) and typed, least-privilege binders that grant access and set the
+ * matching environment variable together, so a permission never exists without
+ * the variable the code reads (and the other way round).
  */
 import * as path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -33,6 +33,17 @@ const TABLE_ACTIONS = {
   write: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
 } as const;
 
+/**
+ * KMS actions a function needs on a table's customer-managed key, spelled out (CDK's
+ * table grants use `kms:ReEncrypt*` and `kms:GenerateDataKey*`; `table.grant()` adds
+ * none at all). DynamoDB calls KMS on the caller's behalf, so the grant is limited to
+ * requests that come through DynamoDB (`kms:ViaService`).
+ */
+const TABLE_KEY_ACTIONS = {
+  read: ['kms:Decrypt', 'kms:DescribeKey'],
+  write: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+} as const;
+
 export interface HouseFunctionProps {
   /** Handler module relative to the project root (the manifest's `entry`); it exports `handler`. */
   readonly entry: string;
@@ -49,9 +60,14 @@ export interface HouseFunctionProps {
   /** @default RemovalPolicy.DESTROY (logs are not system-of-record data) */
   readonly logRemovalPolicy?: RemovalPolicy;
   readonly environment?: Readonly<Record<string, string>>;
+  /** @default none (the function scales up to the account's unreserved concurrency) */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 export class HouseFunction extends NodejsFunction {
+  /** The execution role: what the binders grant to. */
+  readonly executionRole: Role;
+
   constructor(scope: Construct, id: string, props: HouseFunctionProps) {
     // An explicit log group (instead of the implicit /aws/lambda/<name> one) so
     // retention and removal are ours, not "never expire, never deleted".
@@ -61,6 +77,16 @@ export class HouseFunction extends NodejsFunction {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
+    // Our own role instead of CDK's default one with the AWSLambdaBasicExecutionRole
+    // managed policy (logs:CreateLogGroup/CreateLogStream/PutLogEvents on every log
+    // group): this one may only write streams of its own log group, which exists already.
+    const role = new Role(scope, `${id}ServiceRole`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.serviceName} (${props.stage})`,
+    });
+    role.addToPolicy(
+      new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
 
     super(scope, id, {
       entry: path.join(projectRoot, props.entry),
@@ -74,6 +100,8 @@ export class HouseFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 1024,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
+      role,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,
@@ -98,12 +126,32 @@ export class HouseFunction extends NodejsFunction {
         externalModules: [],
       },
     });
+    this.executionRole = role;
   }
 
-  /** Read (or read and write) item access to the table and its indexes; sets TABLE_NAME. */
-  bindTable(table: ITable, access: 'read' | 'write'): this {
-    const actions = access === 'read' ? TABLE_ACTIONS.read : [...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write];
-    table.grant(this, ...actions);
+  /**
+   * Read (or read and write) item access to the table and the named indexes, and to
+   * the table's customer-managed key if it has one; sets TABLE_NAME. The indexes are
+   * listed by name: `table.grant()` would allow `<table>/index/*`.
+   */
+  bindTable(table: ITable, access: 'read' | 'write', indexNames: readonly string[]): this {
+    const levels = access === 'read' ? (['read'] as const) : (['read', 'write'] as const);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: levels.flatMap((level) => TABLE_ACTIONS[level]),
+        resources: [table.tableArn, ...indexNames.map((index) => `${table.tableArn}/index/${index}`)],
+      }),
+    );
+    if (table.encryptionKey) {
+      const stack = Stack.of(this);
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: levels.flatMap((level) => TABLE_KEY_ACTIONS[level]),
+          resources: [table.encryptionKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.${stack.urlSuffix}` } },
+        }),
+      );
+    }
     this.addEnvironment('TABLE_NAME', table.tableName);
     return this;
   }

@@ -2,23 +2,27 @@
  * Everything that can be destroyed and recreated without losing data, built
  * from the wiring manifest (lib/manifest.ts): one function per manifest
  * function, then the HTTP routes, bus rules, stream consumers and schedules
- * that reach them. No route, rule or function is named here by hand.
+ * that reach them, and the alarms and dashboard that watch them
+ * (lib/monitoring). No route, rule or function is named here by hand.
  */
-import { CfnOutput, Duration, Stack, Tags, TimeZone, type StackProps } from 'aws-cdk-lib';
-import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnOutput, Duration, NestedStack, RemovalPolicy, Stack, Tags, TimeZone, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination, type IHttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { CfnFunction, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { ApiThrottle } from '../config/stages.js';
 import { HouseFunction } from '../constructs/house-function.js';
+import { suppressNag } from '../constructs/nag.js';
 import {
   consumerRetryAttempts,
   defaultRoutePath,
@@ -28,22 +32,26 @@ import {
   secretsOf,
   type FunctionSpec,
   type Manifest,
+  type RouteSpec,
   type RuleSpec,
   type ScheduleSpec,
   type StreamSpec,
 } from '../manifest.js';
+import { dashboardName, Monitoring } from '../monitoring/monitoring.js';
 import { tableDefinition } from '../table.js';
 import type { StatefulResources } from './stateful-stack.js';
 
 export interface StatelessStackProps extends StackProps {
   readonly stage: string;
   readonly stateful: StatefulResources;
-  /** @default the project's manifest (tests pass their own) */
+  /** The manifest as the stage deploys it (lib/config/residency.ts). @default the project's manifest */
   readonly manifest?: Manifest;
   /** @default { rateLimit: 1000, burstLimit: 2000 } */
   readonly apiThrottle?: ApiThrottle;
-  /** @default HouseFunction's default (one month) */
+  /** For the functions' and the API's access log groups. @default one month */
   readonly logRetention?: RetentionDays;
+  /** Manifest function name -> reserved concurrency, for the functions that have one. */
+  readonly reservedConcurrency?: Readonly<Record<string, number>>;
 }
 
 /** Scheduler delivery policy; the manifest's schedules do not vary it (yet). */
@@ -60,6 +68,30 @@ const ASYNC_MAX_EVENT_AGE = Duration.hours(6);
 /** `createApiKey` -> `CreateApiKey`: construct ids read like class names. */
 const pascal = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);
 
+/**
+ * HTTP API access log line (JSON, one per request): who called which route, the answer,
+ * and the latencies. Source IPs are personal data: they stay in the stage's region and
+ * expire with the stage's log retention.
+ */
+const ACCESS_LOG_FORMAT = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    sourceIp: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    protocol: '$context.protocol',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+  }),
+);
+
+/** The table's indexes, by name: what table bindings grant and what the throttle alarms watch. */
+const INDEX_NAMES = tableDefinition.globalSecondaryIndexes.map((index) => index.indexName);
+
 /** Tag on every manifest function (and its role): how tests and operators find `health` in a template or account. */
 export const FUNCTION_TAG = 'xborder:function';
 
@@ -68,19 +100,29 @@ export class StatelessStack extends Stack {
   readonly apiUrl: string;
   /** Manifest function name -> function. */
   readonly functions: ReadonlyMap<string, HouseFunction>;
+  /** Alarms and dashboard, in a nested stack of their own (CloudFormation's 500-resource limit per stack). */
+  readonly monitoringStack: NestedStack;
+  readonly monitoring: Monitoring;
 
   private readonly stage: string;
   private readonly manifest: Manifest;
   private readonly stateful: StatefulResources;
+  private readonly logRetention: RetentionDays;
+  /** Every dead-letter and on-failure queue, by what it serves. */
+  private readonly failureQueues = new Map<string, Queue>();
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     this.stage = props.stage;
     this.manifest = props.manifest ?? defaultManifest;
     this.stateful = props.stateful;
+    this.logRetention = props.logRetention ?? RetentionDays.ONE_MONTH;
 
     this.functions = new Map(
-      Object.entries(this.manifest.functions).map(([name, spec]) => [name, this.houseFunction(name, spec, props.logRetention)]),
+      Object.entries(this.manifest.functions).map(([name, spec]) => [
+        name,
+        this.houseFunction(name, spec, props.reservedConcurrency?.[name]),
+      ]),
     );
 
     const { api, url } = this.httpApi(props.apiThrottle ?? { rateLimit: 1000, burstLimit: 2000 });
@@ -90,11 +132,28 @@ export class StatelessStack extends Stack {
     this.manifest.streams.forEach((stream) => this.streamConsumer(stream));
     this.manifest.schedules.forEach((schedule) => this.schedule(schedule));
     this.asyncTargets().forEach((name) => this.asyncFailureRouting(name));
+    const asyncTargets = this.asyncTargets();
+    this.functions.forEach((fn, name) => this.explainFunctionFindings(name, fn, asyncTargets.includes(name)));
+
+    this.monitoringStack = new NestedStack(this, 'MonitoringStack', {
+      description: `xborder ${this.stage}: alarms and dashboard`,
+    });
+    this.monitoring = new Monitoring(this.monitoringStack, 'Monitoring', {
+      stage: this.stage,
+      manifest: this.manifest,
+      functions: this.functions,
+      api,
+      table: this.stateful.table,
+      indexNames: INDEX_NAMES,
+      failureQueues: this.failureQueues,
+      alarmTopic: this.stateful.alarmTopic,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: url, description: 'Base URL of the HTTP API (ends with /)' });
+    new CfnOutput(this, 'DashboardName', { value: dashboardName(this.stage) });
   }
 
-  private houseFunction(name: string, spec: FunctionSpec, logRetention?: RetentionDays): HouseFunction {
+  private houseFunction(name: string, spec: FunctionSpec, reservedConcurrentExecutions?: number): HouseFunction {
     const { table, bus, secrets } = this.stateful;
     const fn = new HouseFunction(this, `${pascal(name)}Function`, {
       entry: spec.entry,
@@ -103,12 +162,19 @@ export class StatelessStack extends Stack {
       description: spec.description,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds ?? defaultTimeoutSeconds),
-      logRetention,
+      logRetention: this.logRetention,
+      reservedConcurrentExecutions,
     });
-    Tags.of(fn).add(FUNCTION_TAG, name);
-    if (spec.table !== 'none') fn.bindTable(table, spec.table);
+    for (const tagged of [fn, fn.executionRole]) Tags.of(tagged).add(FUNCTION_TAG, name);
+    if (spec.table !== 'none') {
+      fn.bindTable(table, spec.table, INDEX_NAMES);
+    }
     if (spec.publishes) fn.bindBusPublisher(bus, spec.publishes);
-    for (const secret of secretsOf(name, this.manifest)) fn.bindSecret(secretEnv[secret], secrets[secret]);
+    for (const secret of secretsOf(name, this.manifest)) {
+      const resource = secrets[secret];
+      if (!resource) throw new Error(`${name} reads secret ${secret}, which the stateful stack does not create`);
+      fn.bindSecret(secretEnv[secret], resource);
+    }
     return fn;
   }
 
@@ -128,7 +194,16 @@ export class StatelessStack extends Stack {
    */
   private httpApi(throttle: ApiThrottle): { api: HttpApi; url: string } {
     const api = new HttpApi(this, 'HttpApi', { apiName: `xborder-${this.stage}`, createDefaultStage: false });
-    const stage = api.addStage('DefaultStage', { stageName: '$default', autoDeploy: true, throttle });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+      retention: this.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const stage = api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: ACCESS_LOG_FORMAT },
+    });
 
     // One integration per function, shared by all its routes.
     const integrations = new Map<string, HttpLambdaIntegration>();
@@ -138,12 +213,12 @@ export class StatelessStack extends Stack {
         integration = new HttpLambdaIntegration(`${pascal(route.function)}Integration`, this.fn(route.function));
         integrations.set(route.function, integration);
       }
-      if (route.path === defaultRoutePath) {
-        // addRoutes only takes `/paths`; this is what HttpApi's `defaultIntegration` builds.
-        new HttpRoute(api, 'DefaultRoute', { httpApi: api, routeKey: HttpRouteKey.DEFAULT, integration });
-      } else {
-        api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
-      }
+      const created: IHttpRoute[] =
+        route.path === defaultRoutePath
+          ? // addRoutes only takes `/paths`; this is what HttpApi's `defaultIntegration` builds.
+            [new HttpRoute(api, 'DefaultRoute', { httpApi: api, routeKey: HttpRouteKey.DEFAULT, integration })]
+          : api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      created.forEach((r) => suppressNag(r, 'AwsSolutions-APIG4', routeAuthReason(route)));
     }
     return { api, url: stage.url };
   }
@@ -190,16 +265,34 @@ export class StatelessStack extends Stack {
   }
 
   private schedule(schedule: ScheduleSpec): void {
+    const fn = this.fn(schedule.function);
+    // A role per schedule (rather than the target library's shared one), so the
+    // acknowledgement below names exactly what it covers.
+    const role = new Role(this, `Schedule${schedule.name}Role`, {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: `EventBridge Scheduler: schedule ${schedule.name} invokes ${schedule.function}`,
+    });
     new Schedule(this, `Schedule${schedule.name}`, {
       description: schedule.description,
       schedule: ScheduleExpression.expression(schedule.expression, TimeZone.of(schedule.timezone)),
-      target: new LambdaInvoke(this.fn(schedule.function), {
+      target: new LambdaInvoke(fn, {
+        role,
         input: schedule.input === undefined ? undefined : ScheduleTargetInput.fromObject(schedule.input),
         retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
         maxEventAge: SCHEDULE_MAX_EVENT_AGE,
         deadLetterQueue: this.deadLetterQueue(`Schedule${schedule.name}`),
       }),
     });
+    const cfnFunction = fn.node.defaultChild;
+    if (cfnFunction instanceof CfnFunction) {
+      suppressNag(
+        role,
+        `AwsSolutions-IAM5[Resource::<${this.getLogicalId(cfnFunction)}.Arn>:*]`,
+        `lambda:InvokeFunction on ${schedule.function}'s versions and aliases (<arn>:*) comes with CDK's grantInvoke; the role may invoke this one function only.`,
+      );
+    }
   }
 
   /** Every function that EventBridge rules or Scheduler schedules invoke (asynchronously), once each. */
@@ -232,10 +325,49 @@ export class StatelessStack extends Stack {
    * cannot send to a queue encrypted with the AWS-managed SQS key.
    */
   private deadLetterQueue(owner: string): Queue {
-    return new Queue(this, `${owner}Dlq`, {
+    const queue = new Queue(this, `${owner}Dlq`, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
+    const terminal = `The dead-letter queue of ${owner}: the end of its failure path, watched by an alarm (FailureQueue-${owner}) and redriven by an operator; a DLQ of a DLQ would only move the same messages.`;
+    suppressNag(queue, 'AwsSolutions-SQS3', terminal);
+    suppressNag(queue, 'Serverless-SQSRedrivePolicy', terminal);
+    this.failureQueues.set(owner, queue);
+    return queue;
+  }
+
+  /**
+   * The cdk-nag findings every function raises by design, with the reason for this one:
+   * Lambda DLQs (DeadLetterConfig) apply to asynchronous invocations only, and the
+   * functions' `Resource: '*'` grants are the ones AWS offers no resource for.
+   */
+  private explainFunctionFindings(name: string, fn: HouseFunction, asyncTarget: boolean): void {
+    const streamConsumer = this.manifest.streams.some((s) => s.function === name);
+    const routed = this.manifest.routes.some((r) => r.function === name);
+    const dlqReason = asyncTarget
+      ? `${name} is invoked asynchronously by a rule or schedule: its EventInvokeConfig sends failed events to an SQS on-failure destination, which supersedes a DeadLetterConfig (enforced by FailureRoutingChecks).`
+      : streamConsumer
+        ? `${name} is invoked by a DynamoDB stream event source mapping, whose on-failure SQS destination receives failed batches; DeadLetterConfig does not apply to stream invocations.`
+        : routed
+          ? `${name} is invoked synchronously by API Gateway: a failure is answered to the caller, and DeadLetterConfig applies to asynchronous invocations only.`
+          : `${name} has no asynchronous trigger in the manifest; DeadLetterConfig applies to asynchronous invocations only.`;
+    suppressNag(fn, 'Serverless-LambdaDLQ', dlqReason);
+    const wildcardReason = [
+      'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions',
+      ...(streamConsumer ? ['dynamodb:ListStreams (the stream event source) supports no resource-level permissions'] : []),
+    ].join('; ');
+    suppressNag(fn.executionRole, 'AwsSolutions-IAM5[Resource::*]', `${wildcardReason}. Every other statement names its resources (infra test "least privilege").`);
   }
 }
+
+/** Why a route has no API Gateway authorizer (cdk-nag AwsSolutions-APIG4). */
+const routeAuthReason = (route: RouteSpec): string => {
+  if (route.auth !== 'public') {
+    return `${route.method} ${route.path} is authorized in the function: the shared HTTP adapter checks the caller's API key against the route's roles (${route.auth.join(', ')}), ADR 0002; an authorizer would duplicate that check.`;
+  }
+  if (route.path.startsWith('/v1/webhooks/')) {
+    return `${route.method} ${route.path} is a webhook: the sender (Stripe or a logistics partner) cannot present our credentials, so the function verifies the request's signature instead.`;
+  }
+  return `${route.method} ${route.path} is public by design (manifest auth: public): anonymous, read-only content such as health, API docs, public tracking or the problem+json 404.`;
+};

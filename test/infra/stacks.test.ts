@@ -20,6 +20,7 @@ import {
 } from '../../lib/manifest.js';
 import { keyAttributes, tableDefinition } from '../../lib/table.js';
 import { API_URL_OUTPUT, functionLogicalId, functionLogicalIds, synthStage } from './synth.js';
+import { actionsOf, arnOf, isRecord, propertiesOf, resourcesOf, roleStatements, statementsIn } from './templates.js';
 
 // Synthesized once per file (bundling skipped): Prepare.
 const dev = synthStage(stages.dev);
@@ -36,48 +37,12 @@ const expectResourceProperties = (template: Template, type: string, props: unkno
 const expectResource = (template: Template, type: string, resource: unknown): void =>
   template.hasResource(type, resource);
 
-/** `{ "Fn::GetAtt": [id, "Arn"] }` */
-const arnOf = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The one resource of `type` matching `props`: its logical id and Properties. */
 const single = (template: Template, type: string, props: Record<string, unknown>) => {
   const found = Object.entries(template.findResources(type, { Properties: props }));
   expect(found).toHaveLength(1);
   const [logicalId, resource] = found[0]!;
-  return { logicalId, properties: isRecord(resource) && isRecord(resource.Properties) ? resource.Properties : {} };
-};
-
-/** Every IAM policy statement anywhere in a template (role, policy and resource policies). */
-const statementsIn = (node: unknown): Record<string, unknown>[] => {
-  if (Array.isArray(node)) return node.flatMap(statementsIn);
-  if (!isRecord(node)) return [];
-  const own = Array.isArray(node.Statement) ? node.Statement.filter(isRecord) : [];
-  return [...own, ...Object.entries(node).flatMap(([key, value]) => (key === 'Statement' ? [] : statementsIn(value)))];
-};
-
-const actionsOf = (statement: Record<string, unknown>): string[] => {
-  const action = statement.Action;
-  return (Array.isArray(action) ? action : [action]).filter((a): a is string => typeof a === 'string');
-};
-
-/** Every Resource of a statement (one or a list). */
-const resourcesOf = (statement: Record<string, unknown>): unknown[] =>
-  Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
-
-/** Statements of the IAM policies attached to a manifest function's role. */
-const roleStatements = (template: Template, fnName: string): Record<string, unknown>[] => {
-  const fnId = functionLogicalId(template, fnName);
-  const fn = template.findResources('AWS::Lambda::Function')[fnId];
-  const role: unknown = isRecord(fn) && isRecord(fn.Properties) ? fn.Properties.Role : undefined;
-  const roleId = isRecord(role) && Array.isArray(role['Fn::GetAtt']) ? role['Fn::GetAtt'][0] : undefined;
-  expect(typeof roleId).toBe('string');
-  const policies = template.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: Match.arrayWith([{ Ref: roleId }]) },
-  });
-  return statementsIn(policies);
+  return { logicalId, properties: propertiesOf(resource) };
 };
 
 /**

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { buildStage, type StageStacks } from '../../lib/app.js';
 import { stages, type StageConfig } from '../../lib/config/stages.js';
 import { projectRoot } from '../../lib/paths.js';
@@ -17,9 +18,14 @@ import type { Manifest } from '../../lib/manifest.js';
 import { FUNCTION_TAG } from '../../lib/stacks/stateless-stack.js';
 
 export interface SynthesizedStage {
+  readonly app: App;
   readonly stacks: StageStacks;
   readonly stateful: Template;
   readonly stateless: Template;
+  /** The stateless stack's nested stack of alarms and the dashboard. */
+  readonly monitoring: Template;
+  /** The manifest as the stage deploys it (a stage without payments has fewer functions). */
+  readonly manifest: Manifest;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -35,11 +41,37 @@ export const synthStage = (stage: StageConfig = stages.dev, manifest?: Manifest)
   const app = new App({ context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] } });
   const stacks = buildStage(app, stage, manifest);
   return {
+    app,
     stacks,
     stateful: Template.fromStack(stacks.stateful),
     stateless: Template.fromStack(stacks.stateless),
+    monitoring: Template.fromStack(stacks.stateless.monitoringStack),
+    manifest: stacks.manifest,
   };
 };
+
+/** Every stage of lib/config/stages.ts, synthesized once per test file that asks. */
+export const synthAllStages = (): ReadonlyMap<string, SynthesizedStage> =>
+  new Map(Object.values(stages).map((stage) => [stage.name, synthStage(stage)]));
+
+export interface NagFinding {
+  readonly rule: string;
+  readonly severity: string;
+  readonly paths: readonly string[];
+}
+
+/**
+ * The cdk-nag AwsSolutions and Serverless findings (errors and warnings) that no
+ * acknowledgement (`Validations.of(construct).acknowledge`) covers, over the whole app.
+ */
+export const nagFindings = (synthesized: SynthesizedStage): NagFinding[] =>
+  [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
+    pack.validateScope(synthesized.app).violations.map((violation) => ({
+      rule: violation.ruleName,
+      severity: violation.severity ?? 'error',
+      paths: violation.violatingResources.map((resource) => resource.constructPath ?? ''),
+    })),
+  );
 
 /** Manifest function name -> logical id of its AWS::Lambda::Function (found by the `xborder:function` tag). */
 export const functionLogicalIds = (template: Template): Map<string, string> => {
