@@ -86,7 +86,8 @@ const planShipment = (shipment: ShipmentItem, incoming: readonly PartnerEvent[],
   const fresh = incoming.filter((e) => !seen.has(e.eventId) && e.occurredAt >= earliest).map(timelineEventOf);
   if (fresh.length === 0) return { actions: [], accepted: 0, duplicates: incoming.length };
   const projection = mergeTimeline(stored, fresh);
-  const status = projection.status ?? shipment.status;
+  // Once delivered or returned, a shipment stays so: a late older terminal event cannot swap it.
+  const status = shipment.terminal ? shipment.status : (projection.status ?? shipment.status);
   const changed = status !== shipment.status;
   const actions: Array<(tx: Tx) => unknown> = [
     (tx) =>
@@ -97,7 +98,7 @@ const planShipment = (shipment: ShipmentItem, incoming: readonly PartnerEvent[],
           status,
           currentFlight: projection.currentFlight ?? undefined,
           lastActivityAt: projection.lastEventAt ?? shipment.lastActivityAt,
-          terminal: projection.terminal,
+          terminal: shipment.terminal || projection.terminal,
           bucket: shipment.bucket,
           version: shipment.version + 1,
         })
@@ -115,7 +116,7 @@ const planShipment = (shipment: ShipmentItem, incoming: readonly PartnerEvent[],
         trackingNumber: shipment.trackingNumber,
         previousStatus: shipment.status,
         status,
-        terminal: projection.terminal,
+        terminal: shipment.terminal || projection.terminal,
         statusAt: statusAt(projection, shipment.bookedAt),
         currentFlight: projection.currentFlight,
       },

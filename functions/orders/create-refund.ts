@@ -23,7 +23,12 @@ export const handler = httpHandler({ path: orderPath, body: refundBody }, async 
   let order = await ownOrder(merchantId, request.path.id);
   const refundId = key ? `ref_${derivedToken('refund', order.placed.id, key).slice(0, 26)}` : newId('ref');
   const already = order.refunds.find((r) => r.id === refundId);
-  if (already) return { status: 201, body: { refund: refundView(order.placed.id, already) }, headers: { 'idempotent-replayed': 'true' } };
+  if (already) {
+    // The same key with another amount or reason is another request, as for orders.
+    const sameRequest = already.reason === request.body.reason && (!request.body.amount || request.body.amount.amount === already.amount.amount);
+    if (!sameRequest) throw new ProblemError('idempotency_key_reused');
+    return { status: 201, body: { refund: refundView(order.placed.id, already) }, headers: { 'idempotent-replayed': 'true' } };
+  }
 
   const remaining = refundableAmount(order);
   if (remaining === 0) throw new ProblemError('invalid_state', { params: { state: order.status } });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { eventually, request } from '../support/http.js';
-import { runNpmScript, startWalkThrough, stripePay, type LocalProcess } from '../support/local-process.js';
+import { assertNoPiiOrSecretsInLogs, runNpmScript, startWalkThrough, stripePay, type LocalProcess } from '../support/local-process.js';
 import { buyer, randomUscc } from '../support/merchants.js';
 import { dynamoEndpoint, uniqueTableName } from '../support/tables.js';
 
@@ -118,5 +118,7 @@ describe('a month of creator payouts', () => {
     );
     const preview = await runNpmScript('finance', ['tax-preview'], {});
     expect(preview.code).toBe(2); // no input on stdin: a clear refusal, not a crash
+    // What the handlers logged (at DEBUG) carries no e-mail address, key or secret.
+    expect(assertNoPiiOrSecretsInLogs(local, [secret, merchantKey, financeKey]).lines).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,5 @@
 import { eventually, request } from '../support/http.js';
-import { isAlive, startWalkThrough, stripePay, type LocalProcess } from '../support/local-process.js';
+import { assertNoPiiOrSecretsInLogs, isAlive, startWalkThrough, stripePay, type LocalProcess } from '../support/local-process.js';
 import { buyer, catalogue, randomUscc } from '../support/merchants.js';
 import { dynamoEndpoint, uniqueTableName } from '../support/tables.js';
 
@@ -71,5 +71,7 @@ describe('a merchant’s first day, as the README tells it', () => {
     const problem = await request(local.url, 'POST', `/v1/orders/${String(hk.body.id)}/cancel`, { key: merchantKey, headers: { 'accept-language': 'zh-CN' } });
     expect(problem).toMatchObject({ status: 409, body: { code: 'invalid_state', title: '状态不允许' } });
     expect(isAlive(local.child.pid ?? 0)).toBe(true);
+    // What the handlers logged (at DEBUG) carries no e-mail address, key or secret.
+    expect(assertNoPiiOrSecretsInLogs(local, [merchantKey, 'export@tea-silk.example.cn', 'buyer@example.com']).lines).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, request } from '../support/http.js';
-import { runNpmScript, startWalkThrough, stripePay, type LocalProcess } from '../support/local-process.js';
+import { assertNoPiiOrSecretsInLogs, runNpmScript, startWalkThrough, stripePay, type LocalProcess } from '../support/local-process.js';
 import { buyer, catalogue, randomUscc } from '../support/merchants.js';
 import { dynamoEndpoint, uniqueTableName } from '../support/tables.js';
 
@@ -86,5 +86,7 @@ describe('a parcel from Shanghai to Los Angeles', () => {
       return order.body.status === 'delivered' ? order.body : undefined;
     }, 50);
     expect(delivered.shipments).toEqual([expect.objectContaining({ partnerCode: 'SFEXPRESS', trackingNumber: 'SF1234567890', status: 'delivered' })]);
+    // What the handlers logged (at DEBUG) carries no e-mail address, key or secret.
+    expect(assertNoPiiOrSecretsInLogs(local, [secret, merchantKey]).lines).toBeGreaterThan(0);
   });
 });

@@ -212,6 +212,9 @@ describe('webhook intake', () => {
     const tracking = await request(runtime.url, 'GET', `/v1/tracking/${tn}`);
     expect(tracking.body.status).toBe('delivered');
     expect((tracking.body.events as Event[]).map((e) => e.status)).toEqual(['out_for_delivery', 'delivered', 'delivery_failed']);
+    // Even a late `returned` dated before the delivery cannot swap one terminal status for another.
+    await send([{ eventId: `${tn}-4`, trackingNumber: tn, status: 'returned', occurredAt: hoursAgo(4) }]);
+    expect((await request(runtime.url, 'GET', `/v1/tracking/${tn}`)).body.status).toBe('delivered');
     await runtime.settle();
     expect((await order(orderId)).status).toBe('delivered');
     expect(busEvents('OrderDelivered', orderId)).toHaveLength(1);

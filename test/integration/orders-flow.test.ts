@@ -389,6 +389,8 @@ describe('refunds and cancellation', () => {
     expect(b.body).toEqual(a.body);
     expect((await getOrder(order.id)).payment.refunded.amount).toBe(500);
     expect((await stripe.refunds.list({ payment_intent: order.payment.paymentIntentId })).data).toHaveLength(1);
+    const other = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { amount: { amount: 700, currency: 'USD' }, reason: 'late' }, headers: { 'idempotency-key': 'refund-once' } });
+    expect(other).toMatchObject({ status: 422, body: { code: 'idempotency_key_reused' } });
   });
 
   it('refuses to refund an unpaid order', async () => {

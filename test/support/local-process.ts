@@ -35,11 +35,11 @@ export const isAlive = (pid: number): boolean => {
   }
 };
 
-export const startLocal = async (env: Record<string, string>, timeoutMs = 90_000): Promise<LocalProcess> => {
+export const startLocal = async (env: Record<string, string>, timeoutMs = 90_000, logLevel = 'WARN'): Promise<LocalProcess> => {
   const port = await freePort();
   const child = spawn('npm', ['start'], {
     cwd: projectRoot,
-    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'WARN' },
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: logLevel },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -99,7 +99,8 @@ export const startWalkThrough = async (
   tableName: string,
 ): Promise<{ local: LocalProcess; dataDir: string; finish(): Promise<void> }> => {
   const dataDir = mkdtempSync(join(tmpdir(), `xborder-${prefix}-`));
-  const local = await startLocal({ DATA_DIR: dataDir, DYNAMODB_ENDPOINT: dynamoEndpoint, TABLE_NAME: tableName, ADMIN_API_KEY: '', STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '' });
+  // Handlers log at DEBUG here: the journeys' log output is scanned for PII and secrets.
+  const local = await startLocal({ DATA_DIR: dataDir, DYNAMODB_ENDPOINT: dynamoEndpoint, TABLE_NAME: tableName, ADMIN_API_KEY: '', STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '' }, 90_000, 'DEBUG');
   return {
     local,
     dataDir,
@@ -113,3 +114,26 @@ export const startWalkThrough = async (
 /** `npm run stripe:pay -- <orderId>` against a walk-through runtime. */
 export const stripePay = (orderId: string, walk: { local: LocalProcess; dataDir: string }) =>
   runNpmScript('stripe:pay', [orderId], { DATA_DIR: walk.dataDir, API_URL: walk.local.url, STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '', STRIPE_API_BASE: '' });
+
+/**
+ * The structured log output after the banner (which prints the admin key and the
+ * generated webhook secret on purpose): what would reach CloudWatch on AWS.
+ */
+export const logOutput = (local: LocalProcess): string => {
+  const output = local.output();
+  const bannerEnd = output.indexOf('Ctrl-C stops everything');
+  return bannerEnd === -1 ? output : output.slice(bannerEnd);
+};
+
+const emailPattern = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
+const secretPatterns = [/xbk_[A-Za-z0-9_-]{20,}/, /whsec_[A-Za-z0-9+/=]{20,}/, /sk_(test|live)_[A-Za-z0-9]+/, /pi_[A-Za-z0-9]+_secret_[A-Za-z0-9]+/];
+
+/** Throws with the offending line when a log line carries an e-mail address, a secret or one of `known` values. */
+export const assertNoPiiOrSecretsInLogs = (local: LocalProcess, known: readonly string[] = []): { lines: number } => {
+  const lines = logOutput(local).split('\n').filter((line) => line.trim().startsWith('{'));
+  for (const line of lines) {
+    const hit = [emailPattern, ...secretPatterns].find((p) => p.test(line)) ?? known.find((k) => k !== '' && line.includes(k));
+    if (hit) throw new Error(`a log line leaks ${String(hit)}: ${line.slice(0, 300)}`);
+  }
+  return { lines: lines.length };
+};
