@@ -9,27 +9,21 @@ export const LogisticsPartnerRegisteredV1 = eventDetail(
   z.object({ partnerCode: z.string(), name: z.string(), registeredAt: z.iso.datetime() }),
 );
 
-export const ShipmentBookedV1 = eventDetail(
-  1,
-  z.object({
-    shipmentId: z.string().startsWith('shp_'),
-    orderId: z.string().startsWith('ord_'),
-    merchantId: z.string().startsWith('mer_'),
-    partnerCode: z.string(),
-    trackingNumber: z.string(),
-    bookedAt: z.iso.datetime(),
-  }),
-);
+/** Which parcel an event is about. */
+const parcel = z.object({
+  shipmentId: z.string().startsWith('shp_'),
+  orderId: z.string().startsWith('ord_'),
+  merchantId: z.string().startsWith('mer_'),
+  partnerCode: z.string(),
+  trackingNumber: z.string(),
+});
+
+export const ShipmentBookedV1 = eventDetail(1, parcel.extend({ bookedAt: z.iso.datetime() }));
 
 /** A shipment's status really changed (never emitted for duplicates or late events that change nothing). */
 export const ShipmentStatusChangedV1 = eventDetail(
   1,
-  z.object({
-    shipmentId: z.string().startsWith('shp_'),
-    orderId: z.string().startsWith('ord_'),
-    merchantId: z.string().startsWith('mer_'),
-    partnerCode: z.string(),
-    trackingNumber: z.string(),
+  parcel.extend({
     previousStatus: z.string(),
     status: z.string(),
     terminal: z.boolean(),

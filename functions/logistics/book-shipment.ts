@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { canBookShipment, type OrderShipment } from '../orders/order.js';
 import { orderPath, ownOrder } from '../orders/order-access.js';
 import { orderChangeItem } from '../orders/order-store.js';
+import { bucketOf } from '../shared/buckets.js';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
@@ -14,12 +15,6 @@ export const bookShipmentBody = z.strictObject({
   partnerCode,
   trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'tracking number: 1-64 letters, digits or hyphens'),
 });
-
-const bucketOf = (shipmentId: string): number => {
-  let h = 0;
-  for (const c of shipmentId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return h % activeShipmentBuckets;
-};
 
 export const shipmentView = (s: Pick<ShipmentItem, 'shipmentId' | 'orderId' | 'partnerCode' | 'trackingNumber' | 'status' | 'bookedAt'>) => ({
   id: s.shipmentId,
@@ -56,7 +51,7 @@ export const handler = httpHandler({ path: orderPath, body: bookShipmentBody }, 
     bookedAt: now.toISOString(),
     lastActivityAt: now.toISOString(),
     terminal: false,
-    bucket: bucketOf(shipmentId),
+    bucket: bucketOf(shipmentId, activeShipmentBuckets),
     version: 1,
   };
   // No news yet: any partner event, even one from before the booking, is newer than ''.

@@ -3,6 +3,7 @@
  * pending_payment -> paid -> shipped -> delivered; cancelled; refunded (fully).
  */
 import * as z from 'zod';
+import { bucketOf } from '../shared/buckets.js';
 import { derivedToken } from '../shared/idempotency.js';
 import { moneySchema, type Currency, type Money } from '../shared/money.js';
 
@@ -129,11 +130,7 @@ export const orderIdFor = (merchantId: string, idempotencyKey: string): string =
   return `ord_${id}`;
 };
 
-export const shardOf = (orderId: string): number => {
-  let h = 0;
-  for (const c of orderId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return h % orderShards;
-};
+export const shardOf = (orderId: string): number => bucketOf(orderId, orderShards);
 
 export const canCancel = (status: OrderStatus): status is 'pending_payment' | 'paid' => status === 'pending_payment' || status === 'paid';
 

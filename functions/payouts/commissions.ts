@@ -7,6 +7,7 @@
  * changes nothing.
  */
 import type { EventDataOf } from '../../events/catalogue.js';
+import { bucketOf } from '../shared/buckets.js';
 import { db } from '../shared/db/service.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { newId } from '../shared/ids.js';
@@ -25,12 +26,6 @@ export const commissionFen = (settlementFen: number, rateBps: number): number =>
 /** What has been reversed in total once `refunded` of `paid` went back: round_half_up(commission x refunded / paid). */
 export const reversalTargetFen = (commission: number, refunded: number, paid: number): number =>
   paid <= 0 ? 0 : Number(divideHalfUp(BigInt(commission) * BigInt(Math.min(refunded, paid)), BigInt(paid)));
-
-const bucketOf = (creatorId: string): number => {
-  let h = 0;
-  for (const c of creatorId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
-  return h % entryBuckets;
-};
 
 /**
  * The first period from `period` on that no run has started: an entry never lands in a
@@ -73,7 +68,7 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
       ...(accrue
         ? [
             tx.commissionEntry
-              .create({ entryId: newId('cen'), orderId: item.orderId, creatorId, kind: 'accrual', amountFen: item.amountFen, period, bucket: bucketOf(creatorId), createdAt: now.toISOString() })
+              .create({ entryId: newId('cen'), orderId: item.orderId, creatorId, kind: 'accrual', amountFen: item.amountFen, period, bucket: bucketOf(creatorId, entryBuckets), createdAt: now.toISOString() })
               .commit(),
             postingItem(tx, accrualPosting(item.orderId, creatorId, item.amountFen), now),
             tx.outbox
@@ -90,7 +85,7 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
       ...(reversalDelta > 0
         ? [
             tx.commissionEntry
-              .create({ entryId: newId('cen'), orderId: item.orderId, creatorId, kind: 'reversal', amountFen: -reversalDelta, period: reversalIn, bucket: bucketOf(creatorId), createdAt: now.toISOString() })
+              .create({ entryId: newId('cen'), orderId: item.orderId, creatorId, kind: 'reversal', amountFen: -reversalDelta, period: reversalIn, bucket: bucketOf(creatorId, entryBuckets), createdAt: now.toISOString() })
               .commit(),
             postingItem(tx, reversalPosting(item.orderId, creatorId, reversalDelta), now),
             tx.outbox
