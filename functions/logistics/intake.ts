@@ -14,9 +14,8 @@
  * A transaction that loses a race (another delivery updated the shipment) is re-run from
  * fresh reads, so concurrent deliveries never lose or double-apply an event.
  */
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/clients/dynamodb.js';
 import type { OutboxItem } from '../shared/db/entities.js';
+import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
 import { outboxEvent } from '../shared/outbox.js';
 import type { ShipmentItem, TrackingClaimItem } from './entities.js';
@@ -31,39 +30,13 @@ export interface IntakeResult {
 const maxActions = 100;
 /** Events dated more than this before a parcel's booking belong to an earlier parcel with the same number. */
 export const recycledNumberWindowDays = 14;
-const maxKeysPerBatchGet = 100;
 const unknownRetentionSeconds = 30 * 24 * 3600;
 /** Standard Webhooks' tolerance: a replay of an accepted delivery can only come within it. */
 const deliveryMemorySeconds = 10 * 60;
 
-type Raw = Record<string, unknown>;
 type Tx = TransactionEntities;
-type Action = (entities: Tx) => ReturnType<Tx['outbox']['create']> extends infer C ? (C extends { commit: () => infer R } ? R : never) : never;
-
-const chunk = <T>(items: readonly T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
-const batchGet = async (keys: Raw[]): Promise<Raw[]> => {
-  if (keys.length === 0) return [];
-  const table = String(db().entities.shipment.get({ shipmentId: 'x' }).params().TableName);
-  const pages = await Promise.all(
-    chunk(keys, maxKeysPerBatchGet).map(async (page) => {
-      const found: Raw[] = [];
-      let pending = page;
-      for (let attempt = 0; pending.length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-        if (attempt > 5) throw new Error('BatchGet kept returning unprocessed keys');
-        const result = await documentClient.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
-        found.push(...(result.Responses?.[table] ?? []));
-        pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Raw[];
-      }
-      return found;
-    }),
-  );
-  return pages.flat();
-};
-
-const keyOf = (params: { Key?: Raw }): Raw => params.Key ?? {};
+/** ElectroDB types a transaction item per entity; plans mix entities, so `run` restores the one cast. */
+type Committed = ReturnType<ReturnType<Tx['outbox']['create']>['commit']>;
 
 /** The event whose status the shipment now has: the first terminal one, or the latest. */
 const statusAt = (projection: ShipmentProjection, fallback: string): string => {
@@ -154,7 +127,7 @@ const pack = (plans: ReadonlyArray<ReadonlyArray<(tx: Tx) => unknown>>): Array<A
 
 const run = async (actions: ReadonlyArray<(tx: Tx) => unknown>): Promise<boolean> => {
   const result = await db()
-    .transaction.write((tx) => actions.map((a) => a(tx)) as Array<ReturnType<Action>>)
+    .transaction.write((tx) => actions.map((a) => a(tx)) as Committed[])
     .go();
   return !result.canceled;
 };
@@ -181,7 +154,7 @@ export const ingest = async (
 
   const markerKey = keyOf(entities.webhookDelivery.get({ partnerCode, messageId }).params());
   const claimKeys = numbers.map((trackingNumber) => keyOf(entities.trackingClaim.get({ partnerCode, trackingNumber }).params()));
-  const first = await batchGet(attempt === 0 ? [markerKey, ...claimKeys] : claimKeys);
+  const first = await batchGetItems(attempt === 0 ? [markerKey, ...claimKeys] : claimKeys);
   const marker = first.find((i) => i.__edb_e__ === 'webhookDelivery');
   if (marker) return JSON.parse(String(marker.response)) as IntakeResult;
 
@@ -193,7 +166,7 @@ export const ingest = async (
   }
   const shipmentIds = [...new Set([...claims.values()].map((c) => c.shipmentId))];
   const shipments = new Map<string, ShipmentItem>();
-  for (const raw of await batchGet(shipmentIds.map((shipmentId) => keyOf(entities.shipment.get({ shipmentId }).params())))) {
+  for (const raw of await batchGetItems(shipmentIds.map((shipmentId) => keyOf(entities.shipment.get({ shipmentId }).params())))) {
     const shipment = entities.shipment.parse({ Item: raw }).data;
     if (shipment) shipments.set(shipment.shipmentId, shipment);
   }
@@ -233,7 +206,6 @@ export const ingest = async (
   // so it is written only when that transaction commits (a retry rewrites it below).
   const withPlans = plans.filter((p) => p.plan.actions.length > 0);
   const firstMarker = markerAction(result);
-  const markerActions = new Set<(tx: Tx) => unknown>([firstMarker]);
   const transactions = pack([
     ...withPlans.map((p) => p.plan.actions),
     ...unknownActions.map((a) => [a]),
@@ -244,7 +216,7 @@ export const ingest = async (
   const outcomes = await Promise.all(transactions.map((actions) => run(actions)));
   if (last) {
     const everyOtherCommitted = outcomes.every(Boolean);
-    const withoutMarker = last.filter((a) => !markerActions.has(a));
+    const withoutMarker = last.filter((a) => a !== firstMarker);
     outcomes.push(everyOtherCommitted ? await run(last) : withoutMarker.length > 0 ? await run(withoutMarker) : true);
     transactions.push(everyOtherCommitted ? last : withoutMarker);
   }

@@ -2,9 +2,10 @@
  * Order persistence on the single table. Every read-modify-write is conditional on the
  * order's `version` (optimistic locking); events go in the same transaction (outbox).
  */
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import type { OutboxItem } from '../shared/db/entities.js';
+import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
 import type { IdempotencyItem, MerchantItem, OrderItem, ProductItem } from './entities.js';
@@ -51,8 +52,7 @@ const entityOf = (item: Record<string, unknown>): unknown => item.__edb_e__;
 
 /**
  * Everything placing an order needs to read, in ONE BatchGetItem: the merchant (its
- * markets), the Idempotency-Key record, and the products. Unprocessed keys (throttling)
- * are retried.
+ * markets), the Idempotency-Key record, and the products (at most 50: one call).
  */
 export const loadOrderContext = async (merchantId: string, keyHash: string, skus: readonly string[]): Promise<OrderContext> => {
   const { entities } = db();
@@ -61,16 +61,7 @@ export const loadOrderContext = async (merchantId: string, keyHash: string, skus
     entities.idempotency.get({ scope: merchantId, keyHash }).params(),
     ...skus.map((sku) => entities.product.get({ merchantId, sku }).params()),
   ];
-  const table = String(requests[0]?.TableName);
-  let keys = requests.map((r) => r.Key as Record<string, unknown>);
-  const found: Array<Record<string, unknown>> = [];
-  for (let attempt = 0; keys.length > 0; attempt += 1) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-    if (attempt > 5) throw new OrderStoreError('BatchGet kept returning unprocessed keys');
-    const result = await documentClient.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: keys } } }));
-    found.push(...(result.Responses?.[table] ?? []));
-    keys = (result.UnprocessedKeys?.[table]?.Keys ?? []) as Array<Record<string, unknown>>;
-  }
+  const found = await batchGetItems(requests.map(keyOf));
   const pick = <T>(entity: string, parse: (item: Record<string, unknown>) => T | null): T[] =>
     found.filter((i) => entityOf(i) === entity).flatMap((i) => parse(i) ?? []);
   const merchant = pick('merchant', (Item) => entities.merchant.parse({ Item }).data)[0];

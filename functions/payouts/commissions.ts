@@ -8,8 +8,7 @@
  */
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
-import { db } from '../shared/db/service.js';
-import { isConditionalCheckFailure } from '../shared/db/errors.js';
+import { db, type TransactionEntities } from '../shared/db/service.js';
 import { newId } from '../shared/ids.js';
 import { divideHalfUp } from '../shared/money.js';
 import { outboxEvent } from '../shared/outbox.js';
@@ -45,6 +44,14 @@ export const openPeriodFrom = async (period: string): Promise<string> => {
 
 type Context = { correlationId: string };
 
+/** The commission item written at the version it was read at (optimistic locking), or created. */
+const commissionWrite = (tx: TransactionEntities, before: CommissionItem | null, item: CommissionItem) =>
+  before ? tx.commission.put(item).where(({ version }, { eq }) => eq(version, before.version)).commit() : tx.commission.create(item).commit();
+
+/** The commission item alone (no entries): 'conflict' when someone changed it meanwhile. */
+const saveCommission = async (before: CommissionItem | null, item: CommissionItem): Promise<'saved' | 'conflict'> =>
+  (await db().transaction.write((tx) => [commissionWrite(tx, before, item)]).go()).canceled ? 'conflict' : 'saved';
+
 /** Writes what a commission item needs now (accrual and/or reversal), conditional on its version. */
 const applyCommission = async (before: CommissionItem | null, after: CommissionItem, accrue: boolean, context: Context, now: Date): Promise<'saved' | 'conflict'> => {
   const creatorId = after.creatorId ?? '';
@@ -58,12 +65,7 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
   const item: CommissionItem = { ...after, reversedFen: (accrue ? 0 : (before?.reversedFen ?? 0)) + reversalDelta, version: (before?.version ?? 0) + 1 };
   const result = await db()
     .transaction.write((tx) => [
-      before
-        ? tx.commission
-            .put(item)
-            .where(({ version }, { eq }) => eq(version, before.version))
-            .commit()
-        : tx.commission.create(item).commit(),
+      commissionWrite(tx, before, item),
       ...openChecks.map((open) => tx.payoutRun.check({ period: open }).where((attr, op) => op.notExists(attr.status)).commit()),
       ...(accrue
         ? [
@@ -128,10 +130,7 @@ export const onOrderDelivered = async (data: EventDataOf<'OrderDelivered'>, cont
     let outcome: 'saved' | 'conflict';
     if (!inForce || !verdict.eligible) {
       const item: CommissionItem = { ...base, status: 'ineligible', reason: verdict.reason ?? 'not eligible', amountFen: 0, version: (before?.version ?? 0) + 1 };
-      outcome = await db()
-        .transaction.write((tx) => [before ? tx.commission.put(item).where(({ version }, { eq }) => eq(version, before.version)).commit() : tx.commission.create(item).commit()])
-        .go()
-        .then((r) => (r.canceled ? 'conflict' : 'saved'));
+      outcome = await saveCommission(before, item);
     } else {
       const rateBps = inForce.terms.contract.commissionRateBps;
       const payableAt = addDays(data.deliveredAt, returnWindowDays());
@@ -164,15 +163,8 @@ export const onOrderRefunded = async (data: EventDataOf<'OrderRefunded'>, contex
         paidTotal: data.paidTotal.amount,
         version: (before?.version ?? 0) + 1,
       };
-      try {
-        await (before
-          ? db().entities.commission.put(item).where(({ version }, { eq }) => eq(version, before.version)).go()
-          : db().entities.commission.create(item).go());
-        return;
-      } catch (error) {
-        if (!isConditionalCheckFailure(error)) throw error;
-        continue;
-      }
+      if ((await saveCommission(before, item)) === 'saved') return;
+      continue;
     }
     const outcome = await applyCommission(before, { ...before, refundedTotal, paidTotal: data.paidTotal.amount }, false, context, now);
     if (outcome === 'saved') return;
