@@ -296,6 +296,16 @@ const functions = {
     publishes: Object.values(eventSources),
     timeoutSeconds: 60,
   },
+  financeConsole: {
+    entry: 'functions/platform/console.ts',
+    description: 'GET /console: the finance console page (served from this API under a self-only CSP)',
+    table: 'none',
+  },
+  financeConsoleAssets: {
+    entry: 'functions/platform/console-assets.ts',
+    description: "GET /console/{asset}: the finance console's script and stylesheet (bundled from console/src with uPlot)",
+    table: 'none',
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -331,6 +341,8 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/v1/payout-runs/{id}', auth: ['finance'], function: 'getPayoutRun' },
   { method: 'GET', path: '/v1/payout-runs/{id}/report', auth: ['finance'], function: 'payoutRunReport' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
+  { method: 'GET', path: '/console', auth: 'public', function: 'financeConsole' },
+  { method: 'GET', path: '/console/{asset}', auth: 'public', function: 'financeConsoleAssets' },
 ];
 
 const rules: readonly RuleSpec<FunctionName>[] = [

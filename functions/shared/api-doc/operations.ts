@@ -14,6 +14,7 @@ import { createOrderBody, idempotencyKeyHeader, refundBody } from '../../orders/
 import { productBody, skuPath } from '../../orders/product.js';
 import { createApiKeyBody } from '../../platform/create-api-key.js';
 import { docsAssetPath, docsCsp } from '../../platform/docs-page.js';
+import { consoleAssetPath, consoleCsp } from '../../platform/console-page.js';
 import { enrolMerchantBody } from '../../platform/enrol-merchant.js';
 import { bookShipmentBody } from '../../logistics/book-shipment.js';
 import { trackingPath } from '../../logistics/get-tracking.js';
@@ -398,6 +399,32 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'A file of the reference page',
     description: 'Swagger UI (npm package swagger-ui-dist) and the page script. Gzip when accepted; `ETag` for revalidation.',
     request: { path: docsAssetPath },
+    responses: {
+      200: { description: 'The file.', schema: text, contentTypes: ['text/javascript', 'text/css'] },
+      304: { description: 'Not modified (`If-None-Match`).' },
+    },
+    problems: ['not_found'],
+  },
+  'GET /console': {
+    operationId: 'getFinanceConsole',
+    tag: 'Documentation',
+    summary: 'Finance console page',
+    description: 'The finance console (periods, previews, runs, reports) in the browser, served from this API (no CDN). It signs in with a finance API key kept in the tab only. See docs/finance-console.md.',
+    responses: {
+      200: {
+        description: 'The page.',
+        schema: text,
+        contentTypes: ['text/html'],
+        headers: z.object({ 'Content-Security-Policy': z.string().meta({ example: consoleCsp }) }),
+      },
+    },
+  },
+  'GET /console/{asset}': {
+    operationId: 'getFinanceConsoleAsset',
+    tag: 'Documentation',
+    summary: 'A file of the finance console',
+    description: 'The console script (with uPlot, npm package) and stylesheet, bundled by esbuild. Gzip when accepted; `ETag` for revalidation.',
+    request: { path: consoleAssetPath },
     responses: {
       200: { description: 'The file.', schema: text, contentTypes: ['text/javascript', 'text/css'] },
       304: { description: 'Not modified (`If-None-Match`).' },
