@@ -280,8 +280,14 @@ const periodsView = async (selected?: string): Promise<void> => {
   const previewHolder = h('div', {}, selectedRow ? status(t('loading')) : null);
   show(h('h2', {}, t('periodsTitle')), periodsTable, previewHolder);
   if (selectedRow) {
-    const preview = await getJson<Preview>(`/v1/payout-periods/${selectedRow.period}/preview`);
-    previewHolder.replaceChildren(previewSection(preview, selectedRow));
+    // Without a preview (an API that cannot preview) the run can still be started.
+    const preview = await getJson<Preview>(`/v1/payout-periods/${selectedRow.period}/preview`).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) throw error;
+      previewHolder.append(status(t('error', { detail: errorText(error) }), 'error'));
+      return { period: selectedRow.period, run: null, merchants: null, creators: null };
+    });
+    previewHolder.querySelector('p.status:not(.error)')?.remove();
+    previewHolder.append(previewSection(preview, selectedRow));
     previewHolder.querySelector('h3')?.setAttribute('tabindex', '-1');
     (previewHolder.querySelector('h3') as HTMLElement | null)?.focus();
   }
