@@ -75,13 +75,13 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * The body as text. API Gateway delivers a body it does not take for text base64-encoded;
  * those bytes must be UTF-8 (a JSON body never silently turns into U+FFFD), and a body the
- * route reads must be sent as application/json.
+ * route reads must be sent as application/json. A route that reads no body ignores one.
  */
 const decodeBody = (event: APIGatewayProxyEventV2, readsBody: boolean): string => {
-  if (event.body === undefined || event.body === null || event.body === '') return '';
+  if (!readsBody || event.body === undefined || event.body === null || event.body === '') return '';
   const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
   if (bytes.length > bodyLimitBytes) throw new ProblemError('payload_too_large', { params: { limit: bodyLimitBytes } });
-  if (readsBody && !isJsonMediaType(event.headers['content-type'])) throw new ProblemError('unsupported_media_type');
+  if (!isJsonMediaType(event.headers['content-type'])) throw new ProblemError('unsupported_media_type');
   if (!event.isBase64Encoded) return event.body;
   try {
     return utf8.decode(bytes);
