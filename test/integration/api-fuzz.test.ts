@@ -497,6 +497,33 @@ describe('API fuzz: every manifest route through the local runtime', () => {
     expect(findings.slice(0, 15)).toEqual([]);
   }, 240_000);
 
+  it('issue 9 item 10 through the runtime: bad escapes, non-UTF-8 and non-JSON bodies, over-long IDs are 4xx problems with request IDs', async () => {
+    const raw = async (method: string, path: string, init: { key?: string; body?: Buffer; contentType?: string; lang?: string } = {}) => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: {
+          ...(init.key ? { authorization: `Bearer ${init.key}` } : {}),
+          ...(init.contentType ? { 'content-type': init.contentType } : {}),
+          ...(init.lang ? { 'accept-language': init.lang } : {}),
+        },
+        ...(init.body ? { body: new Uint8Array(init.body) } : {}),
+      });
+      return { status: response.status, requestId: response.headers.get('x-request-id'), type: response.headers.get('content-type'), body: (await response.json()) as { code: string; errors?: { message: string }[] } };
+    };
+    for (const path of ['/v1/tracking/%ff', '/v1/tracking/%E0%A4%A', `/v1/tracking/${'A'.repeat(2_100)}`, `/v1/orders/ord_${'9'.repeat(2_100)}`]) {
+      const answer = await raw('GET', path, { key: keys.merchant });
+      expect([path.slice(0, 40), answer.status, answer.body.code, answer.type]).toEqual([path.slice(0, 40), 400, 'validation_failed', 'application/problem+json; charset=utf-8']);
+      expect(answer.requestId).toBeTruthy();
+    }
+    const agency = Buffer.from('{"name":"Fuzz \xff","country":"CN","feeBps":10}', 'latin1');
+    expect((await raw('POST', '/v1/admin/agencies', { key: keys.admin, body: agency, contentType: 'application/json' })).body.code).toBe('malformed_json');
+    const plain = await raw('POST', '/v1/admin/agencies', { key: keys.admin, body: Buffer.from('{"name":"A","country":"CN","feeBps":10}'), contentType: 'text/plain' });
+    expect([plain.status, plain.body.code]).toEqual([415, 'unsupported_media_type']);
+    const zh = await raw('POST', '/v1/admin/agencies', { key: keys.admin, body: Buffer.from('{"name":1,"country":"CN","feeBps":10}'), contentType: 'application/json', lang: 'zh-CN' });
+    expect([zh.status, zh.body.code]).toEqual([400, 'validation_failed']);
+    expect(zh.body.errors?.[0]?.message).toMatch(/[\u4e00-\u9fff]/);
+  });
+
   it('every status a route answered is documented for it in /openapi.json', () => {
     const undocumented = [...observed]
       .filter(([key]) => key !== defaultRoutePath)
