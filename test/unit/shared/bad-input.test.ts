@@ -3,19 +3,18 @@
  * percent-escapes, bytes that are not UTF-8, bodies that are not application/json, odd JSON
  * and over-long IDs are 4xx problems; details and field messages follow Accept-Language.
  */
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { handler as createApiKey } from '../../../functions/platform/create-api-key.js';
 import { handler as getTracking } from '../../../functions/logistics/get-tracking.js';
 import { issueApiKey } from '../../../functions/shared/api-keys.js';
-import { clearAuthCache } from '../../../functions/shared/auth.js';
 import { problemBody } from '../../../functions/shared/problem.js';
 import { createRouter } from '../../../lib/local/http-server.js';
 import { manifest } from '../../../lib/manifest.js';
+import { adapterTestEnv } from '../../support/adapter-env.js';
 import { apiEvent, lambdaContext } from '../../support/api-event.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
 const adminKey = issueApiKey().apiKey;
+const ddb = adapterTestEnv(adminKey);
 const auth = { authorization: `Bearer ${adminKey}` };
 const route = 'POST /v1/admin/api-keys';
 
@@ -24,15 +23,6 @@ const call = async (handler: typeof createApiKey, event: ReturnType<typeof apiEv
   return { ...response, json: JSON.parse(response.body ?? '{}') as Record<string, unknown> };
 };
 
-beforeAll(() => {
-  process.env.TABLE_NAME = 'unit-table';
-  process.env.ADMIN_API_KEY = adminKey;
-});
-
-afterEach(() => {
-  ddb.reset();
-  clearAuthCache();
-});
 
 describe('bad percent-escapes in a path', () => {
   const router = createRouter(manifest);
