@@ -75,7 +75,7 @@ export const handler = httpHandler({ path: orderPath, body: bookShipmentBody }, 
   if (result.canceled) {
     const [claim, , orderWrite] = result.data;
     if (claim?.code === 'ConditionalCheckFailed') {
-      throw new ProblemError('already_exists', { params: { what: `Tracking number ${trackingNumber} of ${code} on an active shipment` } });
+      throw new ProblemError('already_exists', { params: { reason: 'tracking_number', trackingNumber, partnerCode: code } });
     }
     if (orderWrite?.code === 'ConditionalCheckFailed') throw new ProblemError('idempotency_in_progress');
     throw new Error(`shipment ${shipmentId} was not written: ${result.data.map((d) => d.code).join(', ')}`);

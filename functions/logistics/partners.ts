@@ -34,4 +34,4 @@ export const partnerView = (partner: PartnerItem) => ({
   secrets: secretsOf(partner).map(({ id, createdAt }) => ({ id, createdAt })),
 });
 
-export const rotationRefused = (): ProblemError => new ProblemError('invalid_state', { params: { state: 'rolling over two secrets already' } });
+export const rotationRefused = (): ProblemError => new ProblemError('invalid_state', { params: { reason: 'rollover_in_progress' } });

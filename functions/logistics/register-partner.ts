@@ -21,7 +21,7 @@ export const handler = httpHandler({ body: registerPartnerBody }, async (request
     .transaction.write(({ partner: partners, outbox }) => [partners.create(partner).commit(), outbox.create(registered).commit()])
     .go();
   if (result.canceled) {
-    if (result.data[0]?.code === 'ConditionalCheckFailed') throw new ProblemError('already_exists', { params: { what: `Partner ${partner.code}` } });
+    if (result.data[0]?.code === 'ConditionalCheckFailed') throw new ProblemError('already_exists', { params: { reason: 'partner_code', code: partner.code } });
     throw new Error(`partner ${partner.code} was not written: ${result.data.map((d) => d.code).join(', ')}`);
   }
   return { status: 201, body: { partner: partnerView(partner), webhookSecret: secret } };

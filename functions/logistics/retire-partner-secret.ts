@@ -13,7 +13,7 @@ export const handler = httpHandler({ path: partnerSecretPath }, async (request) 
   if (!partner) throw new ProblemError('not_found');
   const secrets = secretsOf(partner);
   if (!secrets.some((s) => s.id === request.path.secretId)) throw new ProblemError('not_found');
-  if (secrets.length === 1) throw new ProblemError('invalid_state', { params: { state: 'down to its only secret' } });
+  if (secrets.length === 1) throw new ProblemError('invalid_state', { params: { reason: 'only_secret' } });
   const remaining = secrets.filter((s) => s.id !== request.path.secretId);
   try {
     await db()

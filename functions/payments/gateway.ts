@@ -15,11 +15,11 @@ export interface PaymentIntentRef {
 const translate = (error: unknown): never => {
   if (error instanceof Stripe.errors.StripeIdempotencyError) throw new ProblemError('idempotency_key_reused', { cause: error });
   if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'payment_intent_unexpected_state') {
-    throw new ProblemError('invalid_state', { cause: error, params: { state: 'being paid' } });
+    throw new ProblemError('invalid_state', { cause: error, params: { reason: 'payment_in_progress' } });
   }
   // Stripe holds less than we thought refundable (refunded elsewhere meanwhile): a state conflict, not an outage.
   if (error instanceof Stripe.errors.StripeInvalidRequestError && (error.code === 'amount_too_large' || error.code === 'charge_already_refunded')) {
-    throw new ProblemError('invalid_state', { cause: error, params: { state: 'already refunded at Stripe' } });
+    throw new ProblemError('invalid_state', { cause: error, params: { reason: 'refunded_at_stripe' } });
   }
   if (error instanceof Stripe.errors.StripeError) throw new ProblemError('service_unavailable', { cause: error });
   throw error;

@@ -17,8 +17,7 @@ export const handler = httpHandler({ body: startPayoutRunBody }, async (request)
     started = await startRun(request.body.period, request.correlationId);
   } catch (error) {
     if (!(error instanceof PayoutRunRefusedError)) throw error;
-    const state = error.reason === 'period_not_over' ? `${request.body.period} is not over yet` : `a later period already has a run`;
-    throw new ProblemError('invalid_state', { params: { state }, cause: error });
+    throw new ProblemError('invalid_state', { params: { reason: error.reason, period: request.body.period }, cause: error });
   }
   const { created, run } = started;
   const view = runView(run);

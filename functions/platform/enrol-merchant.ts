@@ -54,7 +54,7 @@ export const handler = httpHandler({ body }, async (request) => {
   if (result.canceled) {
     const claim = result.data[0];
     if (claim?.rejected && claim.code === 'ConditionalCheckFailed') {
-      throw new ProblemError('already_exists', { params: { what: 'A merchant with this USCC' } });
+      throw new ProblemError('already_exists', { params: { reason: 'merchant_uscc' } });
     }
     throw new Error(`merchant ${merchantId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
   }

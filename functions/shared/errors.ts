@@ -20,6 +20,7 @@ export const problemStatus = {
   already_exists: 409,
   internal_error: 500,
   service_unavailable: 503,
+  unsupported_media_type: 415,
 } as const;
 
 export type ProblemCode = keyof typeof problemStatus;

@@ -49,6 +49,7 @@ import {
   creatorAnswer,
   payoutReport,
   payoutRun,
+  csvText,
 } from './responses.js';
 import { createAgencyBody } from '../../payouts/create-agency.js';
 import { createCreatorBody, patchCreatorBody } from '../../payouts/creators.js';
@@ -74,6 +75,8 @@ export interface SuccessDoc {
   readonly schema?: z.ZodType;
   /** @default ['application/json'] */
   readonly contentTypes?: readonly string[];
+  /** The body of a media type whose schema is not `schema` (a CSV download is a string). */
+  readonly schemaByType?: Readonly<Record<string, z.ZodType>>;
   readonly headers?: z.ZodObject;
 }
 
@@ -247,7 +250,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       rawBody: true,
     },
     responses: { 200: { description: 'Received (processed now, or already before).', schema: stripeReceived } },
-    problems: [{ code: 'invalid_signature', status: 400 }, 'not_found', 'idempotency_in_progress'],
+    problems: [{ code: 'invalid_signature', status: 400 }, 'not_found', 'idempotency_in_progress', 'validation_failed'],
   },
   'POST /v1/admin/logistics-partners': {
     operationId: 'registerLogisticsPartner',
@@ -353,6 +356,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description: 'Exactly one run per period: 201 for the new run, 200 with the existing one. Processing is asynchronous and resumable; poll the run.',
     request: { body: startPayoutRunBody },
     responses: { 200: { description: 'The existing run.', schema: payoutRun }, 201: { description: 'The new run.', schema: payoutRun } },
+    problems: ['invalid_state'],
   },
   'GET /v1/payout-runs/{id}': {
     operationId: 'getPayoutRun',
@@ -368,7 +372,9 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Download a payout run report',
     description: 'JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan).',
     request: { path: runPath, query: z.object({ format: z.enum(['json', 'csv']).optional() }) },
-    responses: { 200: { description: 'The report.', schema: payoutReport, contentTypes: ['application/json', 'text/csv'] } },
+    responses: {
+      200: { description: 'The report.', schema: payoutReport, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } },
+    },
     problems: ['not_found', 'invalid_state'],
   },
   'GET /openapi.json': {

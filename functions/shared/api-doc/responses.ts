@@ -231,6 +231,17 @@ export const intakeAnswer = z
     accepted: z.number().int().meta({ description: 'New events applied to booked shipments.' }),
     duplicates: z.number().int().meta({ description: 'Events already received from this partner (earlier, or earlier in this batch).' }),
     unknownTrackingNumbers: z.array(z.string()).meta({ description: 'Numbers no booked shipment has; their events are kept for inspection.' }),
+    rejected: z
+      .array(
+        z.object({
+          index: z.number().int().min(0).meta({ description: 'Position of the event in `events`.' }),
+          eventId: z.string().optional().meta({ description: 'The event\'s `eventId`, when it had a readable one.' }),
+          code: z.enum(['validation_failed', 'occurred_at_in_future']).meta({ description: 'Why this event was left out.' }),
+          errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+        }),
+      )
+      .optional()
+      .meta({ description: 'Events that were wrong on their own and left out; the rest of the batch was processed.' }),
   })
   .meta({ id: 'TrackingIntakeResult' });
 const flight = z.object({ number: z.string(), origin: z.string(), destination: z.string() });
@@ -320,3 +331,8 @@ export const payoutReport = z
     ),
   })
   .meta({ id: 'PayoutReport' });
+
+export const csvText = z.string().meta({
+  description: 'CSV: UTF-8 with a BOM, RFC 4180, a header row, amounts as decimal yuan strings.',
+  example: '\uFEFFcreator_id,display_name,agency_id,contract_type,tax_residency,income_category,gross_cny,agency_fee_cny,taxable_income_cny,tax_withheld_cny,net_cny\r\n',
+});
