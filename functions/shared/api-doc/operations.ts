@@ -299,6 +299,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description:
       'Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) over the raw body, 300 s tolerance. ' +
       '1-100 events in any order; an `eventId` already received from the partner counts as a duplicate and changes nothing. ' +
+      'Each event is validated on its own: a bad one (or one stamped over 15 minutes ahead) is listed in `rejected`, the rest applied. ' +
       'See docs/logistics-partners.md.',
     request: {
       path: partnerWebhookPath,

@@ -231,6 +231,16 @@ export const intakeAnswer = z
     accepted: z.number().int().meta({ description: 'New events applied to booked shipments.' }),
     duplicates: z.number().int().meta({ description: 'Events already received from this partner (earlier, or earlier in this batch).' }),
     unknownTrackingNumbers: z.array(z.string()).meta({ description: 'Numbers no booked shipment has; their events are kept for inspection.' }),
+    rejected: z
+      .array(
+        z.object({
+          index: z.number().int().meta({ description: 'Position of the event in the batch (from 0).' }),
+          eventId: z.string().optional(),
+          code: z.enum(['validation_failed', 'occurred_at_in_future']),
+          errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+        }),
+      )
+      .meta({ description: 'Events left out because they are wrong on their own; the rest of the batch was applied.' }),
   })
   .meta({ id: 'TrackingIntakeResult' });
 const flight = z.object({ number: z.string(), origin: z.string(), destination: z.string() });

@@ -4,7 +4,9 @@ import {
   isTerminalStatus,
   mergeTimeline,
   partnerWebhookBody,
+  partnerWebhookEnvelope,
   projectTimeline,
+  sortEvents,
   terminalStatuses,
   timelineEventOf,
   trackingStatuses,
@@ -211,7 +213,7 @@ describe('partnerWebhookBody', () => {
     ['a 4-letter IATA code', { location: { country: 'CN', iata: 'ZSPD' } }, 'events.0.location.iata'],
     ['a 2-letter flight origin', { flight: { number: 'CA123', origin: 'PV', destination: 'LAX' } }, 'events.0.flight.origin'],
     ['a numeric flight destination', { flight: { number: 'CA123', origin: 'PVG', destination: '123' } }, 'events.0.flight.destination'],
-    ['a flight number with a space', { flight: { number: 'CA 123', origin: 'PVG', destination: 'LAX' } }, 'events.0.flight.number'],
+    ['a flight number that is no designator', { flight: { number: 'CA-123', origin: 'PVG', destination: 'LAX' } }, 'events.0.flight.number'],
     ['a 3-letter country', { location: { country: 'CHN' } }, 'events.0.location.country'],
     ['a tracking number with a space', { trackingNumber: 'SF 1' }, 'events.0.trackingNumber'],
     ['a 65-character tracking number', { trackingNumber: 'A'.repeat(65) }, 'events.0.trackingNumber'],
@@ -220,6 +222,16 @@ describe('partnerWebhookBody', () => {
     ['a 501-character description', { description: 'x'.repeat(501) }, 'events.0.description'],
   ])('refuses %s', (_name, change, path) => {
     expect(paths({ events: [{ ...event, ...change }] })).toEqual([path]);
+  });
+
+  it.each([
+    ['cx 880', 'CX880'],
+    ['CX 880', 'CX880'],
+    ['CX880', 'CX880'],
+    [' mu  583a ', 'MU583A'],
+  ])('normalises the flight designator %j to %s', (number, normalised) => {
+    const parsed = partnerWebhookBody.parse({ events: [{ ...event, flight: { ...event.flight, number } }] });
+    expect(parsed.events[0]?.flight?.number).toBe(normalised);
   });
 
   it('accepts the limits', () => {
@@ -235,6 +247,59 @@ describe('partnerWebhookBody', () => {
     expect(parsed.events).toEqual([{ eventId: 'e', trackingNumber: 'T1', status: 'picked_up', occurredAt: '2025-09-01T08:30:00.000Z' }]);
     const [first] = parsed.events;
     expect(first && timelineEventOf(first)).toEqual({ eventId: 'e', status: 'picked_up', occurredAt: '2025-09-01T08:30:00.000Z' });
+  });
+});
+
+describe('sortEvents (per-event validation)', () => {
+  const now = new Date('2025-09-01T10:00:00.000Z');
+  const good = (i: number, extra: Record<string, unknown> = {}) => ({
+    eventId: `e${i}`,
+    trackingNumber: 'SF1',
+    status: 'picked_up',
+    occurredAt: '2025-09-01T08:00:00Z',
+    ...extra,
+  });
+
+  it('keeps the good events of a batch and lists each bad one with its index, eventId, code and fields', () => {
+    const batch = [
+      good(0),
+      good(1, { status: 'lost' }),
+      good(2, { flight: { number: 'cx 880', origin: 'HKG', destination: 'LAX' }, status: 'departed' }),
+      'not an event',
+      good(4, { eventId: '' }),
+      good(5),
+    ];
+    const { events, rejected } = sortEvents(batch, now);
+    expect(events.map((e) => e.eventId)).toEqual(['e0', 'e2', 'e5']);
+    expect(events[1]?.flight?.number).toBe('CX880');
+    expect(rejected).toEqual([
+      { index: 1, eventId: 'e1', code: 'validation_failed', errors: [{ path: 'events.1.status', message: expect.any(String) }] },
+      { index: 3, code: 'validation_failed', errors: [{ path: 'events.3', message: expect.any(String) }] },
+      { index: 4, code: 'validation_failed', errors: [{ path: 'events.4.eventId', message: expect.any(String) }] },
+    ]);
+  });
+
+  it('refuses an event stamped more than 15 minutes ahead of the clock, and takes one at the limit', () => {
+    const batch = [
+      good(0, { occurredAt: '2025-09-01T10:15:00Z' }),
+      good(1, { occurredAt: '2025-09-01T10:15:00.001Z' }),
+      good(2, { occurredAt: '2025-09-01T18:00:00+08:00' }), // 10:00 UTC: fine
+      good(3, { occurredAt: '2025-09-01T18:00:00Z' }), // Beijing time labelled Z: 8 hours ahead
+    ];
+    const { events, rejected } = sortEvents(batch, now);
+    expect(events.map((e) => e.eventId)).toEqual(['e0', 'e2']);
+    expect(rejected.map((r) => [r.index, r.eventId, r.code, r.errors?.[0]?.path])).toEqual([
+      [1, 'e1', 'occurred_at_in_future', 'events.1.occurredAt'],
+      [3, 'e3', 'occurred_at_in_future', 'events.3.occurredAt'],
+    ]);
+  });
+
+  it('leaves envelope problems to the envelope: 1 to 100 events of anything', () => {
+    expect(partnerWebhookEnvelope.safeParse({ events: [1, null, 'x'] }).success).toBe(true);
+    expect(partnerWebhookEnvelope.safeParse({ events: [] }).success).toBe(false);
+    expect(partnerWebhookEnvelope.safeParse({ events: Array.from({ length: 101 }, () => ({})) }).success).toBe(false);
+    expect(partnerWebhookEnvelope.safeParse({ events: {} }).success).toBe(false);
+    expect(partnerWebhookEnvelope.safeParse(null).success).toBe(false);
   });
 });
 
