@@ -305,6 +305,23 @@ describe('order projection', () => {
     expect(busEvents('OrderDelivered', orderId)).toHaveLength(1);
   });
 
+  it('delivers the order when the delivered scan is stamped before the out_for_delivery one (clock skew)', async () => {
+    const orderId = await paidOrder();
+    const tn = uniqueId('TN');
+    await book(orderId, tn);
+    const seven = hoursAgo(2);
+    const sixFiftyNine = new Date(Date.parse(seven) - 60_000).toISOString();
+    await send([{ eventId: `${tn}-1`, trackingNumber: tn, status: 'out_for_delivery', occurredAt: seven }]);
+    await runtime.settle();
+    await send([{ eventId: `${tn}-2`, trackingNumber: tn, status: 'delivered', occurredAt: sixFiftyNine }]);
+    await runtime.settle();
+    expect((await request(runtime.url, 'GET', `/v1/tracking/${tn}`)).body.status).toBe('delivered');
+    const delivered = await order(orderId);
+    expect(delivered.status).toBe('delivered');
+    expect(delivered.shipments.map((s) => s.status)).toEqual(['delivered']);
+    expect(busEvents('OrderDelivered', orderId)).toHaveLength(1);
+  });
+
   it('applies a redelivered ShipmentStatusChanged once', async () => {
     const orderId = await paidOrder();
     const tn = uniqueId('TN');
