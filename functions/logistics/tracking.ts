@@ -274,3 +274,67 @@ export const projectTimeline = (events: readonly TimelineEvent[]): ShipmentProje
 /** A stored timeline plus newly received events -> the new projection. */
 export const mergeTimeline = (existing: readonly TimelineEvent[], incoming: readonly TimelineEvent[]): ShipmentProjection =>
   projectTimeline([...existing, ...incoming]);
+
+// ---------------------------------------------------------------------------------------
+// The shipment's head: its status summary, kept up to date one batch at a time
+
+/**
+ * What a shipment's head item knows of its timeline, so a batch is applied without reading
+ * the (unbounded) timeline. Applying events is a join: commutative, associative and
+ * idempotent (re-applying an event changes nothing), so a retried or concurrent batch can
+ * never move the head backwards, and a crash between writing events and the head is
+ * mended by the partner's retry.
+ */
+export interface TrackingHead {
+  readonly status: TrackingStatus;
+  /** `occurredAt` / `eventId` of the event the status comes from ('' before any event). */
+  readonly statusAt: string;
+  readonly statusEventId: string;
+  readonly terminal: boolean;
+  readonly currentFlight: Flight | null;
+  /** `${occurredAt}#${eventId}` of the event `currentFlight` comes from ('' none). */
+  readonly flightKey: string;
+  readonly lastEventAt: string | null;
+}
+
+const later = (a: { occurredAt: string; eventId: string }, atB: string, idB: string): boolean =>
+  a.occurredAt > atB || (a.occurredAt === atB && a.eventId > idB);
+
+/**
+ * The head after these events (any order, duplicates allowed). Before a terminal status the
+ * latest event by (occurredAt, eventId) gives the status; the earliest terminal event of the
+ * first batch that brings one fixes it for good, whatever its stamp: once delivered or
+ * returned, no event moves the shipment away (scanner clocks drift; a late older `returned`
+ * does not swap a `delivered`).
+ */
+export const applyToHead = (head: TrackingHead, events: readonly TimelineEvent[]): TrackingHead => {
+  const sorted = [...events].sort((a, b) => compareText(a.occurredAt, b.occurredAt) || compareText(a.eventId, b.eventId));
+  let { status, statusAt, statusEventId, currentFlight, flightKey, lastEventAt } = head;
+  let { terminal } = head;
+  const firstTerminal = terminal ? undefined : sorted.find((e) => isTerminalStatus(e.status));
+  if (firstTerminal) {
+    ({ status, occurredAt: statusAt, eventId: statusEventId } = firstTerminal);
+    terminal = true;
+  }
+  for (const event of sorted) {
+    if (!terminal && later(event, statusAt, statusEventId)) ({ status, occurredAt: statusAt, eventId: statusEventId } = event);
+    const key = `${event.occurredAt}#${event.eventId}`;
+    if (event.flight && (event.status === 'departed' || event.status === 'arrived') && key > flightKey) {
+      currentFlight = event.flight;
+      flightKey = key;
+    }
+    if (lastEventAt === null || event.occurredAt > lastEventAt) lastEventAt = event.occurredAt;
+  }
+  return { status, statusAt, statusEventId, terminal, currentFlight, flightKey, lastEventAt };
+};
+
+/** A booked parcel's head before any event. */
+export const bookedHead: TrackingHead = {
+  status: 'label_created',
+  statusAt: '',
+  statusEventId: '',
+  terminal: false,
+  currentFlight: null,
+  flightKey: '',
+  lastEventAt: null,
+};

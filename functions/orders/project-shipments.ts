@@ -1,7 +1,7 @@
 import { eventHandler } from '../shared/event-handler.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { outboxEvent } from '../shared/outbox.js';
-import { getOrder, saveOrderChange } from './order-store.js';
+import { getOrder, saveParcelProgress } from './order-store.js';
 import { applyShipmentNews } from './shipment-progress.js';
 
 export class OrderProjectionError extends Error {
@@ -45,10 +45,12 @@ export const handler = eventHandler(['ShipmentStatusChanged'], async ({ detail }
         ),
       );
     }
-    const outcome = await saveOrderChange(
+    const parcel = progress.shipments.find((s) => s.id === news.shipmentId);
+    if (!parcel) return;
+    const outcome = await saveParcelProgress(
       order,
+      parcel,
       {
-        shipments: progress.shipments,
         ...(progress.status !== order.status ? { status: progress.status } : {}),
         ...(progress.shipped ? { shippedAt: news.statusAt } : {}),
         ...(progress.delivered ? { deliveredAt: news.statusAt } : {}),
