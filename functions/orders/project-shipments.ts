@@ -19,7 +19,9 @@ export class OrderProjectionError extends Error {
 export const handler = eventHandler(['ShipmentStatusChanged'], async ({ detail }) => {
   const news = detail.data;
   const context = { correlationId: detail.metadata.correlationId };
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    // Parcels of one order projected at once serialise on the order's version: back off with jitter.
+    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
     const order = await getOrder(news.orderId);
     if (!order) throw new OrderProjectionError(`order ${news.orderId} of shipment ${news.shipmentId} not found`);
     const progress = applyShipmentNews(order, news);
