@@ -1,5 +1,8 @@
 import fc from 'fast-check';
 import {
+  applyToHead,
+  bookedHead,
+  futureToleranceMs,
   isShippedStatus,
   isTerminalStatus,
   mergeTimeline,
@@ -429,3 +432,92 @@ describe('projectTimeline (properties)', () => {
     );
   });
 });
+
+describe('the head join and per-event intake (properties: skew, future stamps, rejection)', () => {
+  const now = new Date(base + 20 * 15 * 60_000);
+  /** Stamps around `now`: the past, within the 15-minute tolerance, and well beyond it (a carrier's Beijing time labelled Z). */
+  const skewedInstantArb = fc.oneof(
+    instantArb,
+    fc.integer({ min: -5, max: 15 }).map((m) => new Date(now.getTime() + m * 60_000).toISOString()),
+    fc.integer({ min: 16, max: 8 * 60 }).map((m) => new Date(now.getTime() + m * 60_000).toISOString()),
+  );
+  const rawEventArb = fc.oneof(
+    { weight: 6, arbitrary: eventArb.chain((event) => skewedInstantArb.map((occurredAt) => ({ ...event, trackingNumber: 'SF1', occurredAt }))) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 'x', { eventId: 'bad', status: 'lost' }, { eventId: 'evt-0', trackingNumber: 'SF 1' }) },
+  );
+  const fold = (batches: ReadonlyArray<readonly TimelineEvent[]>) => batches.reduce((head, batch) => applyToHead(head, batch), bookedHead);
+  const splitsOf = <T>(items: readonly T[]): fc.Arbitrary<T[][]> =>
+    fc.array(fc.nat({ max: Math.max(0, items.length) }), { maxLength: 4 }).map((cuts) => {
+      const points = [0, ...[...cuts].sort((a, b) => a - b), items.length];
+      return points.slice(1).map((end, i) => items.slice(points[i], end));
+    });
+
+  it('refuses every event stamped more than 15 minutes ahead, rejects only invalid or future ones, keeps the rest in order', () => {
+    fc.assert(
+      fc.property(fc.array(rawEventArb, { maxLength: 30 }), (raw) => {
+        const { events, rejected } = sortEvents(raw, now);
+        expect(events.length + rejected.length).toBe(raw.length);
+        for (const event of events) expect(Date.parse(event.occurredAt)).toBeLessThanOrEqual(now.getTime() + futureToleranceMs);
+        for (const r of rejected) {
+          const candidate = raw[r.index];
+          expect(partnerWebhookBody.shape.events.element.safeParse(candidate).success).toBe(r.code === 'occurred_at_in_future');
+          expect(r.errors?.length).toBeGreaterThan(0);
+        }
+        const kept = raw.filter((_, i) => !rejected.some((r) => r.index === i));
+        expect(events.map((e) => e.eventId)).toEqual(kept.map((e) => (e as { eventId: string }).eventId));
+      }),
+      { numRuns: 300, seed: 20261203 },
+    );
+  });
+
+  it('gives the same head for any order, split and duplication of the same events (with at most one terminal event)', () => {
+    const setArb = fc
+      .uniqueArray(eventArb, { selector: (event) => event.eventId, maxLength: 12 })
+      .map((events) => {
+        const firstTerminal = events.findIndex((e) => isTerminalStatus(e.status));
+        return events.filter((e, i) => !isTerminalStatus(e.status) || i === firstTerminal);
+      });
+    fc.assert(
+      fc.property(
+        setArb.chain((events) => fc.tuple(fc.constant(events), variantOf(events).chain((variant) => splitsOf(variant)))),
+        ([events, batches]) => {
+          const together = applyToHead(bookedHead, events);
+          expect(fold(batches)).toEqual(together);
+          // The head agrees with the projection of the whole timeline (the public answer).
+          const projection = projectTimeline(events);
+          expect(together.status).toBe(projection.status ?? 'label_created');
+          expect(together.terminal).toBe(projection.terminal);
+          expect(together.currentFlight).toEqual(projection.currentFlight);
+          expect(together.lastEventAt).toBe(projection.lastEventAt);
+          // Re-applying what it already holds changes nothing (a retried batch).
+          for (const batch of batches) expect(applyToHead(together, batch)).toEqual(together);
+        },
+      ),
+      { numRuns: 400, seed: 20261203 },
+    );
+  });
+
+  it('lets a terminal event win whatever its stamp (clock skew), and nothing move the head away from it afterwards', () => {
+    fc.assert(
+      fc.property(eventsArb, eventsArb, (before, after) => {
+        const head = fold([before]);
+        const terminal = before.filter((e) => isTerminalStatus(e.status)).sort(compare)[0];
+        if (terminal) expect(head).toMatchObject({ status: terminal.status, terminal: true });
+        const next = applyToHead(head, after);
+        if (head.terminal) expect(next.status).toBe(head.status);
+        else if (after.some((e) => isTerminalStatus(e.status))) {
+          // Stamped before every earlier event or not: the terminal status is taken.
+          expect(next.terminal).toBe(true);
+          expect(isTerminalStatus(next.status)).toBe(true);
+        }
+      }),
+      { numRuns: 400, seed: 20261203 },
+    );
+  });
+
+  it('delivers even when the delivered scan is stamped a minute before out_for_delivery (hand case)', () => {
+    const head = fold([[ev('a', 'out_for_delivery', at(7))], [ev('b', 'delivered', at(6, 59))]]);
+    expect(head).toMatchObject({ status: 'delivered', statusAt: at(6, 59), terminal: true, lastEventAt: at(7) });
+  });
+});
+
