@@ -330,3 +330,11 @@ export const payoutReport = z
     ),
   })
   .meta({ id: 'PayoutReport' });
+
+/** `300` of `GET /v1/tracking/{trackingNumber}`: the partners whose parcels share the number. */
+export const trackingChoices = z
+  .object({
+    trackingNumber: z.string(),
+    choices: z.array(z.object({ partnerCode: z.string(), href: z.string().meta({ description: 'This route with `?partner=CODE`.' }) })),
+  })
+  .meta({ id: 'TrackingChoices' });
