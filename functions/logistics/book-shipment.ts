@@ -3,6 +3,7 @@ import { canBookShipment } from '../orders/order.js';
 import { orderPath, ownOrder } from '../orders/order-access.js';
 import { bucketOf } from '../shared/buckets.js';
 import { db } from '../shared/db/service.js';
+import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
@@ -27,7 +28,6 @@ export const shipmentView = (s: Pick<ShipmentItem, 'shipmentId' | 'orderId' | 'p
 /** Rounds of a booking against concurrent transactions on the same order before a 503. */
 const maxBookingAttempts = 5;
 
-const pause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
 
 /**
  * POST /v1/orders/{id}/shipments: books a parcel of a paid (or shipping) order. One
@@ -74,7 +74,7 @@ export const handler = httpHandler({ path: orderPath, body: bookShipmentBody }, 
     { correlationId: request.correlationId, now },
   );
   for (let attempt = 0; attempt < maxBookingAttempts; attempt += 1) {
-    if (attempt > 0) await pause(attempt);
+    if (attempt > 0) await backoff(attempt);
     // The number's current holder, if any: it may be taken over only once that parcel is done.
     const { data: claim } = await db().entities.trackingClaim.get({ partnerCode: code, trackingNumber }).go({ consistent: true });
     const holder = claim && claim.active ? claim.shipmentId : undefined;

@@ -20,6 +20,7 @@
 import type { OutboxItem } from '../shared/db/entities.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
+import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
 import { outboxEvent } from '../shared/outbox.js';
 import type { ShipmentItem, TrackingClaimItem } from './entities.js';
@@ -194,8 +195,6 @@ const run = async (actions: readonly Action[]): Promise<string[] | null> => {
   return (result.data as ReadonlyArray<{ readonly code?: unknown }>).map((d) => String(d.code));
 };
 
-const pause = (attempt: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
 
 /**
  * Applies a batch. `messageId` is the delivery's `webhook-id`: a replay of an accepted
@@ -273,7 +272,7 @@ export const ingest = async (partnerCode: string, messageId: string, events: rea
       throw new ProblemError('service_unavailable', { headers: { 'retry-after': '1' }, cause: new Error(`shipments kept changing under batch ${messageId}`) });
     }
     if (attempt > 0) {
-      await pause(attempt);
+      await backoff(attempt);
       heads = await readHeads([...pending.keys()]);
     }
     const plans = [...pending].map(([shipmentId, incoming]) => {

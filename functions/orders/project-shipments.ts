@@ -1,3 +1,4 @@
+import { backoff } from '../shared/backoff.js';
 import { eventHandler } from '../shared/event-handler.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { outboxEvent } from '../shared/outbox.js';
@@ -21,7 +22,7 @@ export const handler = eventHandler(['ShipmentStatusChanged'], async ({ detail }
   const context = { correlationId: detail.metadata.correlationId };
   for (let attempt = 0; attempt < 8; attempt += 1) {
     // Parcels of one order projected at once serialise on the order's version: back off with jitter.
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** attempt));
+    if (attempt > 0) await backoff(attempt);
     const order = await getOrder(news.orderId);
     if (!order) throw new OrderProjectionError(`order ${news.orderId} of shipment ${news.shipmentId} not found`);
     const progress = applyShipmentNews(order, news);
