@@ -462,6 +462,32 @@ describe('order projection', () => {
     expect(busEvents('OrderDelivered', orderId)).toHaveLength(1);
   });
 
+  it('keeps parcels off the order item, and GET order still answers them in one DynamoDB call', async () => {
+    const orderId = await paidOrder();
+    const [a, b] = [uniqueId('TNA'), uniqueId('TNB')];
+    expect((await book(orderId, a)).status).toBe(201);
+    expect((await book(orderId, b)).status).toBe(201);
+    await order(orderId); // warms the key cache
+    const calls: string[] = [];
+    const name = 'count-get-order-calls';
+    dynamodb.middlewareStack.add((next, context) => async (args) => {
+      if (localScope.getStore()?.functionName === 'getOrder') calls.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize', name });
+    let got: Awaited<ReturnType<typeof order>>;
+    try {
+      got = await order(orderId);
+    } finally {
+      dynamodb.middlewareStack.remove(name);
+    }
+    expect(got.shipments).toEqual([expect.objectContaining({ trackingNumber: a }), expect.objectContaining({ trackingNumber: b })]);
+    expect(calls).toEqual(['QueryCommand']);
+    const client = localClient();
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName, FilterExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': { S: `ORDER#${orderId}` }, ':sk': { S: 'ORDER' } } }));
+    client.destroy();
+    expect(Items[0]?.shipments).toBeUndefined();
+  });
+
   it('applies a redelivered ShipmentStatusChanged once', async () => {
     const orderId = await paidOrder();
     const tn = uniqueId('TN');
