@@ -159,3 +159,28 @@ export const stripeEventEntity = new Entity({
     },
   },
 });
+
+/**
+ * A parcel of an order as the order knows it, under the order's partition (so an order's
+ * parcel list never grows its item): one Query on `ORDER#id` reads the order and its parcels.
+ */
+export const orderShipmentEntity = new Entity({
+  model: { entity: 'orderShipment', version: '1', service },
+  attributes: {
+    orderId: { type: 'string', required: true },
+    shipmentId: { type: 'string', required: true },
+    partnerCode: { type: 'string', required: true },
+    trackingNumber: { type: 'string', required: true },
+    status: { type: 'string', required: true },
+    /** When that status happened ('' before any carrier event). */
+    statusAt: { type: 'string', required: true },
+  },
+  indexes: {
+    byOrder: {
+      pk: { field: 'pk', composite: ['orderId'], template: 'ORDER#${orderId}', casing: 'none' },
+      // Shipment ids are ULIDs: the parcels come back in booking order.
+      sk: { field: 'sk', composite: ['shipmentId'], template: 'SHIPMENT#${shipmentId}', casing: 'none' },
+    },
+  },
+});
+export type OrderShipmentItem = EntityItem<typeof orderShipmentEntity>;

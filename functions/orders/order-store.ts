@@ -8,7 +8,7 @@ import type { OutboxItem } from '../shared/db/entities.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
-import type { IdempotencyItem, MerchantItem, OrderItem, ProductItem } from './entities.js';
+import type { IdempotencyItem, MerchantItem, OrderItem, OrderShipmentItem, ProductItem } from './entities.js';
 import { orderShards, type OrderShipment, type OrderState, type OrderStatus, type PlacedOrder, type RefundRecord } from './order.js';
 
 export class OrderStoreError extends Error {
@@ -24,7 +24,7 @@ export interface StoredOrder extends OrderState {
   readonly shard: number;
 }
 
-export const toOrderState = (item: OrderItem): StoredOrder => ({
+export const toOrderState = (item: OrderItem, parcels: readonly OrderShipmentItem[] = []): StoredOrder => ({
   placed: item.document as PlacedOrder,
   merchantId: item.merchantId,
   shard: item.shard,
@@ -36,7 +36,11 @@ export const toOrderState = (item: OrderItem): StoredOrder => ({
   paymentError: item.paymentError as StoredOrder['paymentError'],
   paidAt: item.paidAt,
   cancelledAt: item.cancelledAt,
-  shipments: (item.shipments as OrderShipment[] | undefined) ?? [],
+  // Parcels live as items under the order's partition; `shipments` on the item is the legacy list.
+  shipments: [
+    ...((item.shipments as OrderShipment[] | undefined) ?? []).filter((legacy) => !parcels.some((p) => p.shipmentId === legacy.id)),
+    ...parcels.map((p) => ({ id: p.shipmentId, partnerCode: p.partnerCode, trackingNumber: p.trackingNumber, status: p.status, statusAt: p.statusAt })),
+  ],
   shippedAt: item.shippedAt,
   deliveredAt: item.deliveredAt,
   updatedAt: item.updatedAt,
@@ -91,9 +95,38 @@ export const placeOrder = async (order: OrderItem, idempotency: IdempotencyItem,
 export const getIdempotencyRecord = async (scope: string, keyHash: string): Promise<IdempotencyItem | undefined> =>
   (await db().entities.idempotency.get({ scope, keyHash }).go({ consistent: true })).data ?? undefined;
 
+/**
+ * The order and its parcels in ONE Query on the order's partition (strongly consistent;
+ * further pages only for an order with hundreds of parcels). Items of other kinds under the
+ * partition are skipped.
+ */
 export const getOrder = async (orderId: string): Promise<StoredOrder | undefined> => {
-  const { data } = await db().entities.order.get({ orderId }).go({ consistent: true });
-  return data ? toOrderState(data) : undefined;
+  const { entities } = db();
+  const params = entities.order.get({ orderId }).params() as { TableName: string; Key: { pk: string } };
+  let order: OrderItem | null = null;
+  const parcels: OrderShipmentItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: params.TableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': params.Key.pk },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const Item of page.Items ?? []) {
+      if (Item.__edb_e__ === 'order') order = entities.order.parse({ Item }).data ?? order;
+      else if (Item.__edb_e__ === 'orderShipment') {
+        const parcel = entities.orderShipment.parse({ Item }).data;
+        if (parcel) parcels.push(parcel);
+      }
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return order ? toOrderState(order, parcels) : undefined;
 };
 
 export const findOrderByPaymentIntent = async (paymentIntentId: string): Promise<StoredOrder | undefined> => {
@@ -170,6 +203,34 @@ export const saveOrderChange = async (
   if (!result.canceled) return 'saved';
   const [orderResult, markerResult] = result.data as ReadonlyArray<{ rejected: boolean; code: string }>;
   if (stripeEvent && markerResult?.rejected && markerResult.code === 'ConditionalCheckFailed') return 'duplicate_event';
+  if (orderResult?.rejected && orderResult.code === 'ConditionalCheckFailed') return 'conflict';
+  throw new OrderStoreError(`order ${order.placed.id} was not updated: ${result.data.map((d) => d.code).join(', ')}`);
+};
+
+/**
+ * A parcel's news on its order: the parcel's item under the order's partition and the
+ * order (always conditional on the version read and bumped, so two parcels of one order
+ * projected at once are serialised: the second sees the first and decides "every parcel
+ * delivered" on the whole list), with the events, in one transaction.
+ */
+export const saveParcelProgress = async (
+  order: StoredOrder,
+  parcel: OrderShipment,
+  change: Omit<OrderChange, 'shipments'>,
+  events: readonly OutboxItem[],
+): Promise<SaveOutcome> => {
+  const now = new Date();
+  const result = await db()
+    .transaction.write((entities) => [
+      orderChangeItem(entities, order, change, now),
+      entities.orderShipment
+        .put({ orderId: order.placed.id, shipmentId: parcel.id, partnerCode: parcel.partnerCode, trackingNumber: parcel.trackingNumber, status: parcel.status, statusAt: parcel.statusAt })
+        .commit(),
+      ...events.map((e) => entities.outbox.create(e).commit()),
+    ])
+    .go();
+  if (!result.canceled) return 'saved';
+  const [orderResult] = result.data as ReadonlyArray<{ rejected: boolean; code: string }>;
   if (orderResult?.rejected && orderResult.code === 'ConditionalCheckFailed') return 'conflict';
   throw new OrderStoreError(`order ${order.placed.id} was not updated: ${result.data.map((d) => d.code).join(', ')}`);
 };

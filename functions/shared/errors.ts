@@ -37,12 +37,15 @@ export interface ProblemOptions {
   /** Overrides the code's default status (Stripe webhooks answer 400 for invalid_signature). */
   readonly status?: number;
   readonly cause?: unknown;
+  /** Extra response headers (e.g. `retry-after` on a 503). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export class ProblemError extends Error {
   readonly status: number;
   readonly params: Readonly<Record<string, string | number>>;
   readonly errors: readonly FieldError[] | undefined;
+  readonly headers: Readonly<Record<string, string>>;
 
   constructor(
     readonly code: ProblemCode,
@@ -53,6 +56,7 @@ export class ProblemError extends Error {
     this.status = options.status ?? problemStatus[code];
     this.params = options.params ?? {};
     this.errors = options.errors;
+    this.headers = options.headers ?? {};
   }
 }
 

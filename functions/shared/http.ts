@@ -142,7 +142,7 @@ const toProblem = (error: unknown, lang: Language, instance: string, headers: Re
     return problemResponse(
       problemBody(error.code, error.status, lang, { params: error.params, errors: error.errors, instance }),
       lang,
-      headers,
+      { ...error.headers, ...headers },
     );
   }
   logger.error('unhandled error', { error: error instanceof Error ? error : String(error) });

@@ -16,7 +16,7 @@ import { createApiKeyBody } from '../../platform/create-api-key.js';
 import { docsAssetPath, docsCsp } from '../../platform/docs-page.js';
 import { enrolMerchantBody } from '../../platform/enrol-merchant.js';
 import { bookShipmentBody } from '../../logistics/book-shipment.js';
-import { trackingPath } from '../../logistics/get-tracking.js';
+import { trackingPath, trackingQuery } from '../../logistics/get-tracking.js';
 import { partnerWebhookPath } from '../../logistics/partner-webhook.js';
 import { partnerPath } from '../../logistics/partners.js';
 import { registerPartnerBody } from '../../logistics/register-partner.js';
@@ -44,6 +44,7 @@ import {
   stripeReceived,
   text,
   tracking,
+  trackingChoices,
   unknownTrackingPage,
   agencyAnswer,
   creatorAnswer,
@@ -293,7 +294,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description: 'The order must be `paid` or `shipped`; an order may have several parcels. A tracking number is unique per partner among active shipments.',
     request: { path: orderPath, body: bookShipmentBody },
     responses: { 201: { description: 'The shipment.', schema: shipmentAnswer } },
-    problems: ['not_found', 'invalid_state', 'already_exists', 'idempotency_in_progress'],
+    problems: ['not_found', 'invalid_state', 'already_exists', 'service_unavailable'],
   },
   'POST /v1/webhooks/logistics/{partnerCode}': {
     operationId: 'logisticsPartnerWebhook',
@@ -302,6 +303,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description:
       'Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) over the raw body, 300 s tolerance. ' +
       '1-100 events in any order; an `eventId` already received from the partner counts as a duplicate and changes nothing. ' +
+      'Each event is validated on its own: a bad one (or one stamped over 15 minutes ahead) is listed in `rejected`, the rest applied. ' +
       'See docs/logistics-partners.md.',
     request: {
       path: partnerWebhookPath,
@@ -314,15 +316,21 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       rawBody: true,
     },
     responses: { 202: { description: 'Accepted.', schema: intakeAnswer } },
-    problems: ['invalid_signature', 'validation_failed', 'malformed_json', 'payload_too_large'],
+    problems: ['invalid_signature', 'validation_failed', 'malformed_json', 'payload_too_large', 'service_unavailable'],
   },
   'GET /v1/tracking/{trackingNumber}': {
     operationId: 'getTracking',
     tag: 'Logistics',
     summary: 'Public parcel tracking',
-    description: 'Status, timeline (ordered by occurredAt, duplicates removed) and the current flight. No buyer or merchant data; cacheable for a minute (ETag).',
-    request: { path: trackingPath },
-    responses: { 200: { description: 'The parcel.', schema: tracking }, 304: { description: 'Not modified (`If-None-Match`).' } },
+    description:
+      'Status, timeline (ordered by occurredAt, duplicates removed) and the current flight. No buyer or merchant data; cacheable for a minute (ETag). ' +
+      'A tracking number is unique per partner only: when parcels of several partners share it, the answer is `300` listing the partners, and `?partner=CODE` picks one (docs/logistics-partners.md).',
+    request: { path: trackingPath, query: trackingQuery },
+    responses: {
+      200: { description: 'The parcel.', schema: tracking },
+      300: { description: 'Several partners carry a parcel with this number: choose one with `?partner=`.', schema: trackingChoices },
+      304: { description: 'Not modified (`If-None-Match`).' },
+    },
     problems: ['not_found'],
   },
   'POST /v1/admin/agencies': {

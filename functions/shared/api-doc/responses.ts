@@ -234,14 +234,13 @@ export const intakeAnswer = z
     rejected: z
       .array(
         z.object({
-          index: z.number().int().min(0).meta({ description: 'Position of the event in `events`.' }),
-          eventId: z.string().optional().meta({ description: 'The event\'s `eventId`, when it had a readable one.' }),
-          code: z.enum(['validation_failed', 'occurred_at_in_future']).meta({ description: 'Why this event was left out.' }),
+          index: z.number().int().meta({ description: 'Position of the event in the batch (from 0).' }),
+          eventId: z.string().optional(),
+          code: z.enum(['validation_failed', 'occurred_at_in_future']),
           errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
         }),
       )
-      .optional()
-      .meta({ description: 'Events that were wrong on their own and left out; the rest of the batch was processed.' }),
+      .meta({ description: 'Events left out because they are wrong on their own; the rest of the batch was applied.' }),
   })
   .meta({ id: 'TrackingIntakeResult' });
 const flight = z.object({ number: z.string(), origin: z.string(), destination: z.string() });
@@ -336,3 +335,11 @@ export const csvText = z.string().meta({
   description: 'CSV: UTF-8 with a BOM, RFC 4180, a header row, amounts as decimal yuan strings.',
   example: '\uFEFFcreator_id,display_name,agency_id,contract_type,tax_residency,income_category,gross_cny,agency_fee_cny,taxable_income_cny,tax_withheld_cny,net_cny\r\n',
 });
+
+/** `300` of `GET /v1/tracking/{trackingNumber}`: the partners whose parcels share the number. */
+export const trackingChoices = z
+  .object({
+    trackingNumber: z.string(),
+    choices: z.array(z.object({ partnerCode: z.string(), href: z.string().meta({ description: 'This route with `?partner=CODE`.' }) })),
+  })
+  .meta({ id: 'TrackingChoices' });

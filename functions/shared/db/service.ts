@@ -8,6 +8,7 @@ import {
   productEntity,
   stripeEventEntity,
   usccClaimEntity,
+  orderShipmentEntity,
 } from '../../orders/entities.js';
 import {
   partnerEntity,
@@ -15,6 +16,7 @@ import {
   trackingClaimEntity,
   unknownTrackingEntity,
   webhookDeliveryEntity,
+  shipmentEventEntity,
 } from '../../logistics/entities.js';
 import {
   agencyEntity,
@@ -56,6 +58,8 @@ const entities = {
   payoutState: payoutStateEntity,
   wagesYtd: wagesYtdEntity,
   ledgerPosting: ledgerPostingEntity,
+  shipmentEvent: shipmentEventEntity,
+  orderShipment: orderShipmentEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
