@@ -29,6 +29,7 @@ import {
   wagesYtdEntity,
 } from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
+import { unmatchedStripeEventEntity } from '../../payments/entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
 const entities = {
@@ -56,6 +57,7 @@ const entities = {
   payoutState: payoutStateEntity,
   wagesYtd: wagesYtdEntity,
   ledgerPosting: ledgerPostingEntity,
+  unmatchedStripeEvent: unmatchedStripeEventEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });

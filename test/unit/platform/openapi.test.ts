@@ -143,8 +143,8 @@ describe('OpenAPI document', () => {
     expect(problemCodesAt('GET', '/v1/orders/{id}', 404)).toEqual(['not_found']);
     expect(problemCodesAt('POST', '/v1/admin/merchants', 409)).toEqual(['already_exists']);
     expect(problemCodesAt('GET', '/health', 503)).toEqual(['service_unavailable']);
-    // Stripe webhooks: a bad signature is 400 (not 401), and there is no API key to refuse.
-    expect(problemCodesAt('POST', '/v1/webhooks/stripe', 400)).toEqual(['invalid_signature']);
+    // Stripe webhooks: a bad signature is 400 (not 401), and there is no API key to refuse; a signed non-event is 400 too.
+    expect(problemCodesAt('POST', '/v1/webhooks/stripe', 400).sort()).toEqual(['invalid_signature', 'malformed_json', 'validation_failed']);
     expect(problemCodesAt('POST', '/v1/webhooks/stripe', 401)).toEqual([]);
     for (const route of documentedRoutes) {
       expect(problemCodesAt(route.method, route.path, 500)).toEqual(['internal_error']);
