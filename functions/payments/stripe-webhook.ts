@@ -107,7 +107,7 @@ const decide = async (event: HandledEvent, order: StoredOrder, correlationId: st
     return { change: effect.change, events: [failed] };
   }
   if (event.type === 'charge.refunded') {
-    const added = unrecordedRefunds(order, await listRefunds(placed.payment.paymentIntentId), now);
+    const added = unrecordedRefunds(order, await listRefunds(placed.payment.paymentIntentId));
     if (added.length === 0) return undefined;
     const change = withRefunds(order, added);
     let total = order.refundedAmount;

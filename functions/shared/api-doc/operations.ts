@@ -226,10 +226,11 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Refund an order',
     description:
       'Refunds `amount` (in the order currency), or without it the rest of what was paid; never more than was paid. ' +
-      'With an `Idempotency-Key`, a retry names the same refund here and at Stripe.',
-    request: { path: orderPath, headers: z.object({ 'Idempotency-Key': idempotencyKey.optional() }), body: refundBody },
+      '`Idempotency-Key` is required: a replay with the same key and body returns the first answer (same status, same ' +
+      'refund), also when Stripe\'s `charge.refunded` webhook recorded the refund first; another body with the key is `422`.',
+    request: { path: orderPath, headers: z.object({ 'Idempotency-Key': idempotencyKey }), body: refundBody },
     responses: { 201: { description: 'The refund.', schema: refundAnswer, headers: replayed } },
-    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+    problems: ['not_found', 'idempotency_key_required', 'idempotency_key_reused', 'invalid_state', 'idempotency_in_progress'],
   },
   'POST /v1/webhooks/stripe': {
     operationId: 'stripeWebhook',

@@ -5,6 +5,7 @@ import {
   idempotencyEntity,
   merchantEntity,
   orderEntity,
+  orderRefundEntity,
   productEntity,
   stripeEventEntity,
   usccClaimEntity,
@@ -58,6 +59,7 @@ const entities = {
   wagesYtd: wagesYtdEntity,
   ledgerPosting: ledgerPostingEntity,
   unmatchedStripeEvent: unmatchedStripeEventEntity,
+  orderRefund: orderRefundEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
