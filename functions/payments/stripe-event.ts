@@ -19,7 +19,8 @@ const metadata = z.record(z.string(), z.string()).nullish();
 export const stripeEventEnvelope = z.object({
   id: stripeId('evt'),
   type: z.string().min(1).max(255),
-  created: z.number().int().nonnegative(),
+  /** Stripe always sends it; without it an event has no credible age (see unmatchedOutcome). */
+  created: z.number().int().nonnegative().max(1e11).optional(),
   livemode: z.boolean().optional(),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
@@ -75,7 +76,8 @@ export const clockToleranceSeconds = 300;
  * age and is kept at once, so no event is retried for more than the window plus the
  * tolerance, whatever it says.
  */
-export const unmatchedOutcome = (createdSeconds: number, now: Date): 'retry' | 'keep' => {
+export const unmatchedOutcome = (createdSeconds: number | undefined, now: Date): 'retry' | 'keep' => {
+  if (createdSeconds === undefined) return 'keep';
   const age = Math.floor(now.getTime() / 1000) - createdSeconds;
   return age >= -clockToleranceSeconds && age < pendingOrderWindowSeconds ? 'retry' : 'keep';
 };

@@ -18,7 +18,7 @@ export const keepUnmatchedEvent = async (event: StripeEventEnvelope, reason: Unm
         .create({
           eventId: event.id,
           type: event.type,
-          createdAt: new Date(event.created * 1000).toISOString(),
+          createdAt: new Date((event.created ?? nowSeconds) * 1000).toISOString(),
           livemode: event.livemode ?? false,
           ...(typeof objectId === 'string' ? { objectId: objectId.slice(0, 255) } : {}),
           ...(orderId ? { orderId } : {}),

@@ -325,7 +325,7 @@ export const unmatchedStripeEvent = z
   .object({
     eventId: z.string().meta({ example: 'evt_1QAbCdEfGhIjKlMn' }),
     type: z.string().meta({ example: 'payment_intent.succeeded' }),
-    createdAt: timestamp.meta({ description: 'When Stripe created the event.' }),
+    createdAt: timestamp.meta({ description: 'When Stripe created the event (when it was received, if it said nothing).' }),
     livemode: z.boolean(),
     objectId: z.string().nullable().meta({ description: 'The PaymentIntent, charge or other object the event is about.' }),
     orderId: z.string().nullable().meta({ description: 'The order its metadata names, when that order does not exist.' }),

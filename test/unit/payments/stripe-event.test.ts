@@ -10,6 +10,7 @@ describe('an event naming an order we do not have', () => {
     expect(unmatchedOutcome(nowSeconds - 3600, now)).toBe('keep');
     expect(unmatchedOutcome(nowSeconds + 300, now)).toBe('retry'); // Stripe's clock a little ahead of ours
     expect(unmatchedOutcome(nowSeconds + 10 * 3600, now)).toBe('keep'); // no credible age
+    expect(unmatchedOutcome(undefined, now)).toBe('keep'); // no `created` at all: no age either
   });
 
   it('never stays retryable for more than an hour (plus the clock tolerance) of our clock, whatever `created` says', () => {
