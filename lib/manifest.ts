@@ -296,6 +296,12 @@ const functions = {
     publishes: Object.values(eventSources),
     timeoutSeconds: 60,
   },
+  listStripeEvents: {
+    entry: 'functions/payments/list-stripe-events.ts',
+    description: 'Operator reads Stripe events that matched no order (kept, acknowledged)',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -331,6 +337,7 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/v1/payout-runs/{id}', auth: ['finance'], function: 'getPayoutRun' },
   { method: 'GET', path: '/v1/payout-runs/{id}/report', auth: ['finance'], function: 'payoutRunReport' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
+  { method: 'GET', path: '/v1/admin/stripe-events', auth: ['admin'], function: 'listStripeEvents' },
 ];
 
 const rules: readonly RuleSpec<FunctionName>[] = [

@@ -86,8 +86,11 @@ export const orderEntity = new Entity({
     refundedAmount: { type: 'number', required: true },
     /** The order as placed (buyer, lines, totals, settlement, customs, payment): never changes. */
     document: { type: 'any', required: true },
-    /** Refunds made so far: `[{ id, amount, reason, source, stripeRefundId, createdAt }]`. */
-    refunds: { type: 'any', required: true },
+    /**
+     * Legacy: refunds recorded before they became `orderRefund` items under the order's
+     * partition (read and merged, never written again).
+     */
+    refunds: { type: 'any' },
     paymentError: { type: 'any' },
     paidAt: { type: 'string' },
     cancelledAt: { type: 'string' },
@@ -184,3 +187,32 @@ export const orderShipmentEntity = new Entity({
   },
 });
 export type OrderShipmentItem = EntityItem<typeof orderShipmentEntity>;
+
+/**
+ * One refund of an order, under the order's partition (`ORDER#id` / `REFUND#refundId`), so
+ * no order outgrows an item however often it is refunded; GET order reads the order and
+ * its refunds with one Query. Created only if absent: each refund is recorded once,
+ * whichever of the API and Stripe's webhook gets there first. `requestHash` is the
+ * fingerprint of the `Idempotency-Key` request that made it (replay vs reuse).
+ */
+export const orderRefundEntity = new Entity({
+  model: { entity: 'orderRefund', version: '1', service },
+  attributes: {
+    orderId: { type: 'string', required: true },
+    refundId: { type: 'string', required: true },
+    /** Money in the order currency. */
+    amount: { type: 'any', required: true },
+    reason: { type: 'string', required: true },
+    source: { type: ['api', 'cancel', 'stripe'] as const, required: true },
+    stripeRefundId: { type: 'string' },
+    requestHash: { type: 'string' },
+    createdAt: { type: 'string', required: true },
+  },
+  indexes: {
+    byOrder: {
+      pk: { field: 'pk', composite: ['orderId'], template: 'ORDER#${orderId}', casing: 'none' },
+      sk: { field: 'sk', composite: ['refundId'], template: 'REFUND#${refundId}', casing: 'none' },
+    },
+  },
+});
+export type OrderRefundItem = EntityItem<typeof orderRefundEntity>;

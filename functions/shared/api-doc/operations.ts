@@ -38,6 +38,7 @@ import {
   partnerSecretIssued,
   productAnswer,
   productPage,
+  unmatchedStripeEventPage,
   refundAnswer,
   shipmentAnswer,
   stripeEvent,
@@ -229,10 +230,11 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Refund an order',
     description:
       'Refunds `amount` (in the order currency), or without it the rest of what was paid; never more than was paid. ' +
-      'With an `Idempotency-Key`, a retry names the same refund here and at Stripe.',
-    request: { path: orderPath, headers: z.object({ 'Idempotency-Key': idempotencyKey.optional() }), body: refundBody },
+      '`Idempotency-Key` is required: a replay with the same key and body returns the first answer (same status, same ' +
+      'refund), also when Stripe\'s `charge.refunded` webhook recorded the refund first; another body with the key is `422`.',
+    request: { path: orderPath, headers: z.object({ 'Idempotency-Key': idempotencyKey }), body: refundBody },
     responses: { 201: { description: 'The refund.', schema: refundAnswer, headers: replayed } },
-    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+    problems: ['not_found', 'idempotency_key_required', 'idempotency_key_reused', 'invalid_state', 'idempotency_in_progress'],
   },
   'POST /v1/webhooks/stripe': {
     operationId: 'stripeWebhook',
@@ -240,8 +242,11 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Stripe events',
     description:
       'Verified with the `Stripe-Signature` header over the raw body (300 s tolerance). Handles `payment_intent.succeeded`, ' +
-      '`payment_intent.payment_failed` and `charge.refunded`; a repeated `evt_` id has no further effect. A `404` asks ' +
-      'Stripe to retry an event whose order is still being written.',
+      '`payment_intent.payment_failed` and `charge.refunded`; a repeated `evt_` id has no further effect. Events that match ' +
+      'no order (another integration on the same Stripe account) and other event types are acknowledged (`200`); the unmatched ' +
+      'ones are kept for operators (`GET /v1/admin/stripe-events`). A `404` asks Stripe to retry an event naming an order of ours ' +
+      'that is still being written, for at most an hour after the event was created. A signed payload that is not a well-formed ' +
+      'event is `400 validation_failed`.',
     request: {
       headers: z.object({
         'Stripe-Signature': z.string().meta({ description: 'Stripe\'s signature: `t=<unix time>,v1=<HMAC-SHA256>`.', example: 't=1732093200,v1=5257a869…' }),
@@ -251,7 +256,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       rawBody: true,
     },
     responses: { 200: { description: 'Received (processed now, or already before).', schema: stripeReceived } },
-    problems: [{ code: 'invalid_signature', status: 400 }, 'not_found', 'idempotency_in_progress', 'validation_failed'],
+    problems: [{ code: 'invalid_signature', status: 400 }, 'malformed_json', 'validation_failed', 'not_found', 'idempotency_in_progress'],
   },
   'POST /v1/admin/logistics-partners': {
     operationId: 'registerLogisticsPartner',
@@ -417,5 +422,15 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       304: { description: 'Not modified (`If-None-Match`).' },
     },
     problems: ['not_found'],
+  },
+  'GET /v1/admin/stripe-events': {
+    operationId: 'listUnmatchedStripeEvents',
+    tag: 'Operator',
+    summary: 'Stripe events that matched no order',
+    description:
+      'Events the Stripe webhook acknowledged without applying them: objects another integration on the same Stripe account created ' +
+      '(no order of ours in their metadata), or events naming an order that did not appear within an hour. Newest first; kept 90 days.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of events.', schema: unmatchedStripeEventPage } },
   },
 };

@@ -343,3 +343,19 @@ export const trackingChoices = z
     choices: z.array(z.object({ partnerCode: z.string(), href: z.string().meta({ description: 'This route with `?partner=CODE`.' }) })),
   })
   .meta({ id: 'TrackingChoices' });
+export const unmatchedStripeEvent = z
+  .object({
+    eventId: z.string().meta({ example: 'evt_1QAbCdEfGhIjKlMn' }),
+    type: z.string().meta({ example: 'payment_intent.succeeded' }),
+    createdAt: timestamp.meta({ description: 'When Stripe created the event (when it was received, if it said nothing).' }),
+    livemode: z.boolean(),
+    objectId: z.string().nullable().meta({ description: 'The PaymentIntent, charge or other object the event is about.' }),
+    orderId: z.string().nullable().meta({ description: 'The order its metadata names, when that order does not exist.' }),
+    reason: z.enum(['not_ours', 'order_not_found']).meta({
+      description: '`not_ours`: no order of this platform (another integration on the Stripe account); `order_not_found`: it named an order that did not appear within an hour.',
+    }),
+    receivedAt: timestamp,
+    event: z.record(z.string(), z.unknown()).meta({ description: 'The event as Stripe sent it.' }),
+  })
+  .meta({ id: 'UnmatchedStripeEvent' });
+export const unmatchedStripeEventPage = page(unmatchedStripeEvent, 'UnmatchedStripeEventPage');

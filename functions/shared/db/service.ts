@@ -5,6 +5,7 @@ import {
   idempotencyEntity,
   merchantEntity,
   orderEntity,
+  orderRefundEntity,
   productEntity,
   stripeEventEntity,
   usccClaimEntity,
@@ -31,6 +32,7 @@ import {
   wagesYtdEntity,
 } from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
+import { unmatchedStripeEventEntity } from '../../payments/entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
 const entities = {
@@ -60,6 +62,8 @@ const entities = {
   ledgerPosting: ledgerPostingEntity,
   shipmentEvent: shipmentEventEntity,
   orderShipment: orderShipmentEntity,
+  unmatchedStripeEvent: unmatchedStripeEventEntity,
+  orderRefund: orderRefundEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
