@@ -112,7 +112,7 @@ const killGroup = (pid: number, signal: NodeJS.Signals): void => {
 };
 
 /** Running (a zombie, exited and waiting to be reaped, counts as gone). */
-const isAlive = (pid: number): boolean => {
+export const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
   } catch {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { dynamoDbLocalLockFile, startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local.js';
+import { dynamoDbLocalLockFile, isAlive, startDynamoDbLocal, type DynamoDbLocal } from '../../lib/local/dynamodb-local.js';
 
 // A runtime killed with SIGKILL can leave its DynamoDB Local running on the data directory for
 // a moment (until its watchdog notices): a new start on the same directory ends that process
@@ -10,16 +10,6 @@ import { dynamoDbLocalLockFile, startDynamoDbLocal, type DynamoDbLocal } from '.
 
 const dataDir = mkdtempSync(join(tmpdir(), 'xborder-ddb-lock-'));
 const started: DynamoDbLocal[] = [];
-
-const gone = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  const stat = `/proc/${pid}/stat`;
-  return existsSync(stat) && / Z /.test(readFileSync(stat, 'utf8'));
-};
 
 const answers = async (endpoint: string): Promise<boolean> => {
   const client = new DynamoDBClient({ endpoint, region: 'local', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 });
@@ -46,7 +36,7 @@ describe('DynamoDB Local: one per data directory', () => {
     // As after a crash: nobody stopped `first`; a new start on the same directory.
     const second = await startDynamoDbLocal({ dataDir });
     started.push(second);
-    expect(gone(first.pid)).toBe(true);
+    expect(isAlive(first.pid)).toBe(false);
     expect(await answers(second.endpoint)).toBe(true);
     expect(JSON.parse(readFileSync(dynamoDbLocalLockFile(dataDir), 'utf8'))).toMatchObject({ pgid: second.pid });
     await second.stop();
