@@ -4,7 +4,7 @@
  * stack and the local runtime (lib/local) are both built from it, so reading this
  * file shows the whole system.
  */
-import { eventSources, type DetailType, type EventSource } from '../events/catalogue.js';
+import { eventCatalogue, eventSources, type DetailType, type EventSource } from '../events/catalogue.js';
 
 export type Role = 'admin' | 'merchant' | 'finance';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -103,7 +103,7 @@ const functions = {
   },
   createApiKey: {
     entry: 'functions/platform/create-api-key.ts',
-    description: 'Operator issues finance API keys',
+    description: 'Operator issues finance API keys and further merchant keys',
     table: 'write',
   },
   listAuditEvents: {
@@ -296,6 +296,22 @@ const functions = {
     publishes: Object.values(eventSources),
     timeoutSeconds: 60,
   },
+  listApiKeys: {
+    entry: 'functions/platform/list-api-keys.ts',
+    description: 'Operator lists API keys by role and merchant (never the key)',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  revokeApiKey: {
+    entry: 'functions/platform/revoke-api-key.ts',
+    description: 'Operator revokes an API key',
+    table: 'write',
+  },
+  rotateApiKey: {
+    entry: 'functions/platform/rotate-api-key.ts',
+    description: 'Merchant rotates its own API key (the old one works 24 more hours)',
+    table: 'write',
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -330,14 +346,35 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'POST', path: '/v1/payout-runs', auth: ['finance'], function: 'startPayoutRun' },
   { method: 'GET', path: '/v1/payout-runs/{id}', auth: ['finance'], function: 'getPayoutRun' },
   { method: 'GET', path: '/v1/payout-runs/{id}/report', auth: ['finance'], function: 'payoutRunReport' },
+  { method: 'GET', path: '/v1/admin/api-keys', auth: ['admin'], function: 'listApiKeys' },
+  { method: 'DELETE', path: '/v1/admin/api-keys/{id}', auth: ['admin'], function: 'revokeApiKey' },
+  { method: 'POST', path: '/v1/api-keys/rotate', auth: ['merchant'], function: 'rotateApiKey' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
 ];
+
+/**
+ * The audit trail: every change an operator or finance makes. To audit a new change, add its
+ * detail-type here and pass the caller as `actor` when building the event (docs/audit-trail.md).
+ */
+export const auditedDetailTypes = [
+  'ApiKeyCreated',
+  'MerchantEnrolled',
+  'LogisticsPartnerRegistered',
+  'ApiKeyRevoked',
+  'ApiKeyRotated',
+  'PartnerSecretRotated',
+  'PartnerSecretRetired',
+  'AgencyRegistered',
+  'CreatorRegistered',
+  'CreatorTermsChanged',
+  'PayoutRunRequested',
+] as const satisfies readonly DetailType[];
 
 const rules: readonly RuleSpec<FunctionName>[] = [
   {
     name: 'AuditPlatformEvents',
-    source: [eventSources.platform],
-    detailTypes: ['ApiKeyCreated', 'MerchantEnrolled', 'LogisticsPartnerRegistered'],
+    source: [...new Set(auditedDetailTypes.map((t) => eventCatalogue[t].source))],
+    detailTypes: auditedDetailTypes,
     target: 'recordAudit',
     retryAttempts: 8,
     maxEventAgeSeconds: 3600,

@@ -36,12 +36,15 @@ export interface ProblemOptions {
   /** Overrides the code's default status (Stripe webhooks answer 400 for invalid_signature). */
   readonly status?: number;
   readonly cause?: unknown;
+  /** RFC 9457 extension members the client can act on (e.g. the existing resource's id on a 409). */
+  readonly extensions?: Readonly<Record<string, string>>;
 }
 
 export class ProblemError extends Error {
   readonly status: number;
   readonly params: Readonly<Record<string, string | number>>;
   readonly errors: readonly FieldError[] | undefined;
+  readonly extensions: Readonly<Record<string, string>> | undefined;
 
   constructor(
     readonly code: ProblemCode,
@@ -52,6 +55,7 @@ export class ProblemError extends Error {
     this.status = options.status ?? problemStatus[code];
     this.params = options.params ?? {};
     this.errors = options.errors;
+    this.extensions = options.extensions;
   }
 }
 

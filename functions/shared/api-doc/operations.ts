@@ -55,6 +55,9 @@ import { createCreatorBody, patchCreatorBody } from '../../payouts/creators.js';
 import { creatorPath } from '../../payouts/patch-creator.js';
 import { runPath } from '../../payouts/run-access.js';
 import { startPayoutRunBody } from '../../payouts/start-payout-run.js';
+import { listApiKeysQuery } from '../../platform/list-api-keys.js';
+import { apiKeyPath } from '../../platform/revoke-api-key.js';
+import { apiKeyAnswerOne, apiKeyPage, apiKeyRotated } from './responses.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -121,16 +124,17 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'POST /v1/admin/api-keys': {
     operationId: 'createApiKey',
     tag: 'Operator',
-    summary: 'Issue a finance API key',
-    description: 'The key is in this answer only; the API stores its hash.',
+    summary: 'Issue a finance key or a merchant key',
+    description: 'The key is in this answer only; the API stores its hash. A merchant key names an enrolled merchant (`404` otherwise).',
     request: { body: createApiKeyBody },
     responses: { 201: { description: 'The key was issued.', schema: apiKeyAnswer } },
+    problems: ['not_found'],
   },
   'GET /v1/admin/audit-events': {
     operationId: 'listAuditEvents',
     tag: 'Operator',
     summary: 'Read the audit trail',
-    description: 'Platform events (API keys created, merchants enrolled), newest first.',
+    description: 'Every change an operator or finance made (keys, merchants, partners and their secrets, agencies, creators, payout runs), newest first: who (`actor`), what, when.',
     request: { query: listQuery },
     responses: { 200: { description: 'One page of audit events.', schema: auditEventPage } },
   },
@@ -403,5 +407,30 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       304: { description: 'Not modified (`If-None-Match`).' },
     },
     problems: ['not_found'],
+  },
+  'GET /v1/admin/api-keys': {
+    operationId: 'listApiKeys',
+    tag: 'Operator',
+    summary: 'List API keys',
+    description: 'By role, then merchant, then creation. `merchantId` implies `role=merchant`. Never the key or its hash.',
+    request: { query: listApiKeysQuery },
+    responses: { 200: { description: 'One page of keys.', schema: apiKeyPage } },
+  },
+  'DELETE /v1/admin/api-keys/{id}': {
+    operationId: 'revokeApiKey',
+    tag: 'Operator',
+    summary: 'Revoke an API key',
+    description: 'Effective within 60 seconds everywhere (the auth cache). Revoking a revoked key answers the same.',
+    request: { path: apiKeyPath },
+    responses: { 200: { description: 'The revoked key.', schema: apiKeyAnswerOne } },
+    problems: ['not_found'],
+  },
+  'POST /v1/api-keys/rotate': {
+    operationId: 'rotateApiKey',
+    tag: 'Catalogue',
+    summary: 'Rotate your API key',
+    description: 'Issues a new key (shown once); the key you call with keeps working for 24 hours, then stops. `409` if it was rotated already.',
+    responses: { 201: { description: 'The new key.', schema: apiKeyRotated } },
+    problems: ['invalid_state'],
   },
 };
