@@ -312,6 +312,41 @@ const functions = {
     description: 'Merchant rotates its own API key (the old one works 24 more hours)',
     table: 'write',
   },
+  listMerchants: {
+    entry: 'functions/platform/list-merchants.ts',
+    description: 'Operator lists merchants, newest first',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  getMerchant: {
+    entry: 'functions/platform/get-merchant.ts',
+    description: 'Operator reads a merchant',
+    table: 'read',
+  },
+  listPartners: {
+    entry: 'functions/platform/list-partners.ts',
+    description: 'Operator lists logistics partners (never their secrets)',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  listAgencies: {
+    entry: 'functions/platform/list-agencies.ts',
+    description: 'Operator lists MCN agencies',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  listCreators: {
+    entry: 'functions/platform/list-creators.ts',
+    description: 'Operator lists creators with their current terms',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  getCreator: {
+    entry: 'functions/platform/get-creator.ts',
+    description: 'Operator reads a creator with its commission entries',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -349,6 +384,12 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/v1/admin/api-keys', auth: ['admin'], function: 'listApiKeys' },
   { method: 'DELETE', path: '/v1/admin/api-keys/{id}', auth: ['admin'], function: 'revokeApiKey' },
   { method: 'POST', path: '/v1/api-keys/rotate', auth: ['merchant'], function: 'rotateApiKey' },
+  { method: 'GET', path: '/v1/admin/merchants', auth: ['admin'], function: 'listMerchants' },
+  { method: 'GET', path: '/v1/admin/merchants/{id}', auth: ['admin'], function: 'getMerchant' },
+  { method: 'GET', path: '/v1/admin/logistics-partners', auth: ['admin'], function: 'listPartners' },
+  { method: 'GET', path: '/v1/admin/agencies', auth: ['admin'], function: 'listAgencies' },
+  { method: 'GET', path: '/v1/admin/creators', auth: ['admin'], function: 'listCreators' },
+  { method: 'GET', path: '/v1/admin/creators/{id}', auth: ['admin'], function: 'getCreator' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
 ];
 

@@ -7,6 +7,7 @@ import { newId } from '../shared/ids.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { markets } from '../orders/order.js';
 import { apiKeyRecord } from './api-key-store.js';
+import { merchantView } from './merchants.js';
 import { isValidUscc } from './uscc.js';
 
 const body = z.strictObject({
@@ -67,7 +68,7 @@ export const handler = httpHandler({ body }, async (request) => {
   return {
     status: 201,
     body: {
-      merchant: { id: merchantId, name, uscc, contactEmail, markets: enrolled, status: merchant.status, createdAt: merchant.createdAt },
+      merchant: merchantView(merchant),
       apiKey: issued.apiKey,
     },
   };

@@ -57,7 +57,9 @@ import { runPath } from '../../payouts/run-access.js';
 import { startPayoutRunBody } from '../../payouts/start-payout-run.js';
 import { listApiKeysQuery } from '../../platform/list-api-keys.js';
 import { apiKeyPath } from '../../platform/revoke-api-key.js';
-import { apiKeyAnswerOne, apiKeyPage, apiKeyRotated } from './responses.js';
+import { apiKeyAnswerOne, apiKeyPage, apiKeyRotated, agencyPage, creatorPage, creatorWithEntries, merchantAnswer, merchantPage, partnerPage } from './responses.js';
+import { creatorReadPath } from '../../platform/get-creator.js';
+import { merchantPath } from '../../platform/get-merchant.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -432,5 +434,55 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description: 'Issues a new key (shown once); the key you call with keeps working for 24 hours, then stops. `409` if it was rotated already.',
     responses: { 201: { description: 'The new key.', schema: apiKeyRotated } },
     problems: ['invalid_state'],
+  },
+  'GET /v1/admin/merchants': {
+    operationId: 'listMerchants',
+    tag: 'Operator',
+    summary: 'List merchants',
+    description: 'Newest enrolment first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of merchants.', schema: merchantPage } },
+  },
+  'GET /v1/admin/merchants/{id}': {
+    operationId: 'getMerchant',
+    tag: 'Operator',
+    summary: 'Read a merchant',
+    description: "Its keys: `GET /v1/admin/api-keys?merchantId=`.",
+    request: { path: merchantPath },
+    responses: { 200: { description: 'The merchant.', schema: merchantAnswer } },
+    problems: ['not_found'],
+  },
+  'GET /v1/admin/logistics-partners': {
+    operationId: 'listLogisticsPartners',
+    tag: 'Operator',
+    summary: 'List logistics partners',
+    description: "By code, with their secrets' ids and creation times (never a secret).",
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of partners.', schema: partnerPage } },
+  },
+  'GET /v1/admin/agencies': {
+    operationId: 'listAgencies',
+    tag: 'Operator',
+    summary: 'List MCN agencies',
+    description: 'Newest first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of agencies.', schema: agencyPage } },
+  },
+  'GET /v1/admin/creators': {
+    operationId: 'listCreators',
+    tag: 'Operator',
+    summary: 'List creators',
+    description: 'With their current terms, newest registration first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of creators.', schema: creatorPage } },
+  },
+  'GET /v1/admin/creators/{id}': {
+    operationId: 'getCreator',
+    tag: 'Operator',
+    summary: 'Read a creator with its commission entries',
+    description: 'Current terms, and a page of commission entries (accruals +, reversals -), newest first: `limit`/`cursor` page the entries.',
+    request: { path: creatorReadPath, query: listQuery },
+    responses: { 200: { description: 'The creator and a page of its entries.', schema: creatorWithEntries } },
+    problems: ['not_found'],
   },
 };

@@ -348,3 +348,24 @@ export const apiKeyRotated = z
     key: apiKey,
   })
   .meta({ id: 'ApiKeyRotated' });
+
+// Operator reads: the same views the write routes answer, as lists and single resources.
+export const merchantPage = page(merchantEnrolled.shape.merchant, 'MerchantPage');
+export const merchantAnswer = z.object({ merchant: merchantEnrolled.shape.merchant }).meta({ id: 'MerchantAnswer' });
+export const partnerPage = page(partner, 'LogisticsPartnerPage');
+export const agencyPage = page(agencyAnswer.shape.agency, 'AgencyPage');
+export const creatorPage = page(creatorAnswer.shape.creator, 'CreatorPage');
+const commissionEntry = z.object({
+  id: id('cen', 'cen_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+  orderId: id('ord', 'ord_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+  kind: z.enum(['accrual', 'reversal']),
+  amount: moneyCny.meta({ description: 'Positive for an accrual, negative for a reversal.' }),
+  period: z.string().meta({ description: 'The period it is payable in.', example: '2026-11' }),
+  createdAt: timestamp,
+});
+export const creatorWithEntries = z
+  .object({
+    creator: creatorAnswer.shape.creator,
+    commissionEntries: z.object({ data: z.array(commissionEntry), nextCursor: z.string().nullable() }),
+  })
+  .meta({ id: 'CreatorWithCommissionEntries' });
