@@ -3,7 +3,7 @@ import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
-import { partnerCode, partnerView, secretsOf } from './partners.js';
+import { partnerCode, partnerView, savePartnerSecrets, secretsOf } from './partners.js';
 
 export const partnerSecretPath = z.object({ code: partnerCode, secretId: z.string().startsWith('whs_') });
 
@@ -21,19 +21,6 @@ export const handler = httpHandler({ path: partnerSecretPath }, async (request) 
     { partnerCode: partner.code, secretId: request.path.secretId, previousSecretIds: secrets.map((s) => s.id), activeSecretIds: remaining.map((s) => s.id), retiredAt: now.toISOString() },
     requestContext(request, now),
   );
-  const result = await db()
-    .transaction.write((tx) => [
-      tx.partner
-        .patch({ code: partner.code })
-        .set({ secrets: remaining, version: partner.version + 1 })
-        .where(({ version }, { eq }) => eq(version, partner.version))
-        .commit(),
-      tx.outbox.create(retired).commit(),
-    ])
-    .go();
-  if (result.canceled) {
-    if (result.data[0]?.code === 'ConditionalCheckFailed') throw new ProblemError('idempotency_in_progress');
-    throw new Error(`partner ${partner.code} secret was not retired: ${result.data.map((d) => d.code).join(', ')}`);
-  }
+  await savePartnerSecrets(partner, remaining, retired);
   return { status: 200, body: { partner: partnerView({ ...partner, secrets: remaining }) } };
 });

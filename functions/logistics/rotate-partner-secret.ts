@@ -2,7 +2,7 @@ import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
-import { issuePartnerSecret, maxActiveSecrets, partnerPath, partnerView, rotationRefused, secretsOf } from './partners.js';
+import { issuePartnerSecret, maxActiveSecrets, partnerPath, partnerView, rotationRefused, savePartnerSecrets, secretsOf } from './partners.js';
 
 /**
  * POST /v1/admin/logistics-partners/{code}/secrets: starts a rollover. The new secret is
@@ -21,19 +21,6 @@ export const handler = httpHandler({ path: partnerPath }, async (request) => {
     { partnerCode: partner.code, secretId: stored.id, previousSecretIds: secrets.map((s) => s.id), activeSecretIds: updated.secrets.map((s) => s.id), rotatedAt: stored.createdAt },
     requestContext(request, now),
   );
-  const result = await db()
-    .transaction.write((tx) => [
-      tx.partner
-        .patch({ code: partner.code })
-        .set({ secrets: updated.secrets, version: updated.version })
-        .where(({ version }, { eq }) => eq(version, partner.version))
-        .commit(),
-      tx.outbox.create(rotated).commit(),
-    ])
-    .go();
-  if (result.canceled) {
-    if (result.data[0]?.code === 'ConditionalCheckFailed') throw new ProblemError('idempotency_in_progress');
-    throw new Error(`partner ${partner.code} secret was not rotated: ${result.data.map((d) => d.code).join(', ')}`);
-  }
+  await savePartnerSecrets(partner, updated.secrets, rotated);
   return { status: 201, body: { partner: partnerView(updated), secret: { id: stored.id, createdAt: stored.createdAt }, webhookSecret: secret } };
 });
