@@ -22,6 +22,12 @@ export const partnerEntity = new Entity({
       pk: { field: 'pk', composite: ['code'], template: 'PARTNER#${code}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'PARTNER', casing: 'none' },
     },
+    /** Operators list partners by code (one partition: a handful of partners). */
+    list: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'PARTNERS', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['code'], template: '${code}', casing: 'none' },
+    },
   },
 });
 export type PartnerItem = EntityItem<typeof partnerEntity>;

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
-import { outboxEvent } from '../shared/outbox.js';
+import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { issuePartnerSecret, partnerCode, partnerView } from './partners.js';
 
 export const registerPartnerBody = z.strictObject({ code: partnerCode, name: z.string().trim().min(1).max(200) });
@@ -15,7 +15,7 @@ export const handler = httpHandler({ body: registerPartnerBody }, async (request
   const registered = outboxEvent(
     'LogisticsPartnerRegistered',
     { partnerCode: partner.code, name: partner.name, registeredAt: partner.createdAt },
-    { correlationId: request.correlationId, now },
+    requestContext(request, now),
   );
   const result = await db()
     .transaction.write(({ partner: partners, outbox }) => [partners.create(partner).commit(), outbox.create(registered).commit()])

@@ -23,6 +23,12 @@ export const merchantEntity = new Entity({
       pk: { field: 'pk', composite: ['merchantId'], template: 'MERCHANT#${merchantId}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'MERCHANT', casing: 'none' },
     },
+    /** Operators list merchants, newest first (one partition: enrolments are rare). */
+    list: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'MERCHANTS', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['createdAt', 'merchantId'], template: '${createdAt}#${merchantId}', casing: 'none' },
+    },
   },
 });
 export type MerchantItem = EntityItem<typeof merchantEntity>;

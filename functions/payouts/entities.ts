@@ -20,6 +20,12 @@ export const agencyEntity = new Entity({
       pk: { field: 'pk', composite: ['agencyId'], template: 'AGENCY#${agencyId}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'AGENCY', casing: 'none' },
     },
+    /** Operators list agencies, newest first. */
+    list: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'AGENCIES', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['createdAt', 'agencyId'], template: '${createdAt}#${agencyId}', casing: 'none' },
+    },
   },
 });
 export type AgencyItem = EntityItem<typeof agencyEntity>;
@@ -39,6 +45,12 @@ export const creatorEntity = new Entity({
     byId: {
       pk: { field: 'pk', composite: ['creatorId'], template: 'CREATOR#${creatorId}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'CREATOR', casing: 'none' },
+    },
+    /** Operators list creators, newest registration first. */
+    list: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'CREATORS', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['createdAt', 'creatorId'], template: '${createdAt}#${creatorId}', casing: 'none' },
     },
   },
 });
@@ -116,6 +128,12 @@ export const commissionEntryEntity = new Entity({
       index: 'gsi1',
       pk: { field: 'gsi1pk', composite: ['period', 'bucket'], template: 'PAYABLE#${period}#${bucket}', casing: 'none' },
       sk: { field: 'gsi1sk', composite: ['creatorId', 'entryId'], template: '${creatorId}#${entryId}', casing: 'none' },
+    },
+    /** A creator's entries, newest first (operators read a creator with its commission entries). */
+    byCreator: {
+      index: 'gsi2',
+      pk: { field: 'gsi2pk', composite: ['creatorId'], template: 'CREATOR#${creatorId}#ENTRIES', casing: 'none' },
+      sk: { field: 'gsi2sk', composite: ['createdAt', 'entryId'], template: '${createdAt}#${entryId}', casing: 'none' },
     },
   },
 });

@@ -10,7 +10,7 @@ import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
 import { now as clock } from '../shared/clock.js';
-import { outboxEvent } from '../shared/outbox.js';
+import { outboxEvent, type EventContext } from '../shared/outbox.js';
 import type { CreatorTerms } from './creators.js';
 import { entryBuckets, type PayoutRunItem } from './entities.js';
 import { payoutPosting } from './ledger.js';
@@ -54,7 +54,7 @@ export class PayoutRunRefusedError extends Error {
  * nudged to resume. A period can be run once it is over, and before any later period
  * (carry-forward and year-to-date wages go month by month).
  */
-export const startRun = async (period: string, correlationId: string): Promise<{ created: boolean; run: PayoutRunItem }> => {
+export const startRun = async (period: string, correlationId: string, actor?: EventContext['actor']): Promise<{ created: boolean; run: PayoutRunItem }> => {
   const now = clock();
   const existingRun = await getRun(period);
   if (!existingRun) {
@@ -73,7 +73,7 @@ export const startRun = async (period: string, correlationId: string): Promise<{
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  const requested = () => outboxEvent('PayoutRunRequested', { runId: runIdOf(period), period }, { correlationId, now });
+  const requested = () => outboxEvent('PayoutRunRequested', { runId: runIdOf(period), period }, { correlationId, now, actor });
   const result = await db()
     .transaction.write((tx) => [tx.payoutRun.create(run).commit(), tx.outbox.create(requested()).commit()])
     .go();

@@ -39,6 +39,8 @@ export interface ProblemOptions {
   readonly cause?: unknown;
   /** Extra response headers (e.g. `retry-after` on a 503). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** RFC 9457 extension members the client can act on (e.g. the existing resource's id on a 409). */
+  readonly extensions?: Readonly<Record<string, string>>;
 }
 
 export class ProblemError extends Error {
@@ -46,6 +48,7 @@ export class ProblemError extends Error {
   readonly params: Readonly<Record<string, string | number>>;
   readonly errors: readonly FieldError[] | undefined;
   readonly headers: Readonly<Record<string, string>>;
+  readonly extensions: Readonly<Record<string, string>> | undefined;
 
   constructor(
     readonly code: ProblemCode,
@@ -57,6 +60,7 @@ export class ProblemError extends Error {
     this.params = options.params ?? {};
     this.errors = options.errors;
     this.headers = options.headers ?? {};
+    this.extensions = options.extensions;
   }
 }
 

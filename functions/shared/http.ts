@@ -140,7 +140,7 @@ const toProblem = (error: unknown, lang: Language, instance: string, headers: Re
     const log = error.status >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
     log('request refused', { code: error.code, status: error.status, error: error.status >= 500 ? error : undefined });
     return problemResponse(
-      problemBody(error.code, error.status, lang, { params: error.params, errors: error.errors, instance }),
+      problemBody(error.code, error.status, lang, { params: error.params, errors: error.errors, instance, extensions: error.extensions }),
       lang,
       { ...error.headers, ...headers },
     );

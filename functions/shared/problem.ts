@@ -187,12 +187,18 @@ export const problemBody = (
   code: ProblemCode,
   status: number,
   lang: Language,
-  extra: { params?: Readonly<Record<string, string | number>>; errors?: readonly FieldError[] | undefined; instance?: string } = {},
+  extra: {
+    params?: Readonly<Record<string, string | number>>;
+    errors?: readonly FieldError[] | undefined;
+    instance?: string;
+    extensions?: Readonly<Record<string, string>> | undefined;
+  } = {},
 ): ProblemBody => {
   const text = messages[code][lang];
   const params = extra.params ?? {};
   const reason = typeof params.reason === 'string' ? reasons[code]?.[params.reason]?.[lang] : undefined;
   return {
+    ...extra.extensions,
     type: `/problems/${code}`,
     title: text.title,
     status,

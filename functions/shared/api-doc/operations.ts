@@ -58,6 +58,11 @@ import { createCreatorBody, patchCreatorBody } from '../../payouts/creators.js';
 import { creatorPath } from '../../payouts/patch-creator.js';
 import { runPath } from '../../payouts/run-access.js';
 import { startPayoutRunBody } from '../../payouts/start-payout-run.js';
+import { listApiKeysQuery } from '../../platform/list-api-keys.js';
+import { apiKeyPath } from '../../platform/revoke-api-key.js';
+import { apiKeyAnswerOne, apiKeyPage, apiKeyRotated, agencyPage, creatorPage, creatorWithEntries, merchantAnswer, merchantPage, partnerPage } from './responses.js';
+import { creatorReadPath } from '../../platform/get-creator.js';
+import { merchantPath } from '../../platform/get-merchant.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -126,16 +131,17 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'POST /v1/admin/api-keys': {
     operationId: 'createApiKey',
     tag: 'Operator',
-    summary: 'Issue a finance API key',
-    description: 'The key is in this answer only; the API stores its hash.',
+    summary: 'Issue a finance key or a merchant key',
+    description: 'The key is in this answer only; the API stores its hash. A merchant key names an enrolled merchant (`404` otherwise).',
     request: { body: createApiKeyBody },
     responses: { 201: { description: 'The key was issued.', schema: apiKeyAnswer } },
+    problems: ['not_found'],
   },
   'GET /v1/admin/audit-events': {
     operationId: 'listAuditEvents',
     tag: 'Operator',
     summary: 'Read the audit trail',
-    description: 'Platform events (API keys created, merchants enrolled), newest first.',
+    description: 'Every change an operator or finance made (keys, merchants, partners and their secrets, agencies, creators, payout runs), newest first: who (`actor`), what, when.',
     request: { query: listQuery },
     responses: { 200: { description: 'One page of audit events.', schema: auditEventPage } },
   },
@@ -432,5 +438,80 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       '(no order of ours in their metadata), or events naming an order that did not appear within an hour. Newest first; kept 90 days.',
     request: { query: listQuery },
     responses: { 200: { description: 'One page of events.', schema: unmatchedStripeEventPage } },
+  },
+  'GET /v1/admin/api-keys': {
+    operationId: 'listApiKeys',
+    tag: 'Operator',
+    summary: 'List API keys',
+    description: 'By role, then merchant, then creation. `merchantId` implies `role=merchant`. Never the key or its hash.',
+    request: { query: listApiKeysQuery },
+    responses: { 200: { description: 'One page of keys.', schema: apiKeyPage } },
+  },
+  'DELETE /v1/admin/api-keys/{id}': {
+    operationId: 'revokeApiKey',
+    tag: 'Operator',
+    summary: 'Revoke an API key',
+    description: 'Effective within 60 seconds everywhere (the auth cache). Revoking a revoked key answers the same.',
+    request: { path: apiKeyPath },
+    responses: { 200: { description: 'The revoked key.', schema: apiKeyAnswerOne } },
+    problems: ['not_found'],
+  },
+  'POST /v1/api-keys/rotate': {
+    operationId: 'rotateApiKey',
+    tag: 'Catalogue',
+    summary: 'Rotate your API key',
+    description: 'Issues a new key (shown once); the key you call with keeps working for 24 hours, then stops. `409` if it was rotated already.',
+    responses: { 201: { description: 'The new key.', schema: apiKeyRotated } },
+    problems: ['invalid_state'],
+  },
+  'GET /v1/admin/merchants': {
+    operationId: 'listMerchants',
+    tag: 'Operator',
+    summary: 'List merchants',
+    description: 'Newest enrolment first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of merchants.', schema: merchantPage } },
+  },
+  'GET /v1/admin/merchants/{id}': {
+    operationId: 'getMerchant',
+    tag: 'Operator',
+    summary: 'Read a merchant',
+    description: "Its keys: `GET /v1/admin/api-keys?merchantId=`.",
+    request: { path: merchantPath },
+    responses: { 200: { description: 'The merchant.', schema: merchantAnswer } },
+    problems: ['not_found'],
+  },
+  'GET /v1/admin/logistics-partners': {
+    operationId: 'listLogisticsPartners',
+    tag: 'Operator',
+    summary: 'List logistics partners',
+    description: "By code, with their secrets' ids and creation times (never a secret).",
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of partners.', schema: partnerPage } },
+  },
+  'GET /v1/admin/agencies': {
+    operationId: 'listAgencies',
+    tag: 'Operator',
+    summary: 'List MCN agencies',
+    description: 'Newest first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of agencies.', schema: agencyPage } },
+  },
+  'GET /v1/admin/creators': {
+    operationId: 'listCreators',
+    tag: 'Operator',
+    summary: 'List creators',
+    description: 'With their current terms, newest registration first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of creators.', schema: creatorPage } },
+  },
+  'GET /v1/admin/creators/{id}': {
+    operationId: 'getCreator',
+    tag: 'Operator',
+    summary: 'Read a creator with its commission entries',
+    description: 'Current terms, and a page of commission entries (accruals +, reversals -), newest first: `limit`/`cursor` page the entries.',
+    request: { path: creatorReadPath, query: listQuery },
+    responses: { 200: { description: 'The creator and a page of its entries.', schema: creatorWithEntries } },
+    problems: ['not_found'],
   },
 };

@@ -44,9 +44,10 @@ export const apiKeyAnswer = z
     apiKey: z.string().meta({ description: 'The key itself: shown in this answer only, stored as a hash.', example: 'xbk_…' }),
     key: z.object({
       id: id('key', 'key_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
-      role: z.literal('finance'),
-      preview: z.string().meta({ example: 'xbk_…a1B2' }),
+      role: z.enum(['finance', 'merchant']),
+      merchantId: id('mer', 'mer_01JD3Q4T7V8X9Y0Z1A2B3C4D5E').optional(),
       createdAt: timestamp,
+      last4: z.string().length(4).meta({ description: 'The last 4 characters of the key, to recognise it.', example: 'a1B2' }),
     }),
   })
   .meta({ id: 'ApiKeyIssued' });
@@ -72,6 +73,10 @@ export const auditEvent = z
     source: z.string().meta({ example: 'xborder.platform' }),
     detailType: z.string().meta({ example: 'MerchantEnrolled' }),
     occurredAt: timestamp,
+    actor: z
+      .object({ keyId: z.string().meta({ example: 'admin' }), role: z.enum(['admin', 'merchant', 'finance']) })
+      .nullable()
+      .meta({ description: 'Who made the change: the API key (id and role); null when the system did.' }),
     correlationId: z.string(),
     data: z.record(z.string(), z.unknown()),
   })
@@ -359,3 +364,46 @@ export const unmatchedStripeEvent = z
   })
   .meta({ id: 'UnmatchedStripeEvent' });
 export const unmatchedStripeEventPage = page(unmatchedStripeEvent, 'UnmatchedStripeEventPage');
+export const apiKey = z
+  .object({
+    id: id('key', 'key_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+    role: z.enum(['admin', 'merchant', 'finance']),
+    merchantId: id('mer', 'mer_01JD3Q4T7V8X9Y0Z1A2B3C4D5E').optional(),
+    createdAt: timestamp,
+    createdBy: z.string().meta({ description: 'The key id that issued it (`admin` = the root operator key).', example: 'admin' }),
+    last4: z.string().length(4).meta({ example: 'a1B2' }),
+    status: z.enum(['active', 'expiring', 'expired', 'revoked']).meta({ description: '`expiring`: rotated, works until `expiresAt`.' }),
+    expiresAt: timestamp.optional(),
+    revokedAt: timestamp.optional(),
+    replacedBy: id('key', 'key_01JD3Q4T7V8X9Y0Z1A2B3C4D5F').optional(),
+  })
+  .meta({ id: 'ApiKey', description: 'An API key as operators see it: never the key or its hash.' });
+export const apiKeyPage = page(apiKey, 'ApiKeyPage');
+export const apiKeyAnswerOne = z.object({ key: apiKey }).meta({ id: 'ApiKeyAnswer' });
+export const apiKeyRotated = z
+  .object({
+    apiKey: z.string().meta({ description: 'The new key: shown in this answer only. The calling key works 24 more hours.', example: 'xbk_…' }),
+    key: apiKey,
+  })
+  .meta({ id: 'ApiKeyRotated' });
+
+// Operator reads: the same views the write routes answer, as lists and single resources.
+export const merchantPage = page(merchantEnrolled.shape.merchant, 'MerchantPage');
+export const merchantAnswer = z.object({ merchant: merchantEnrolled.shape.merchant }).meta({ id: 'MerchantAnswer' });
+export const partnerPage = page(partner, 'LogisticsPartnerPage');
+export const agencyPage = page(agencyAnswer.shape.agency, 'AgencyPage');
+export const creatorPage = page(creatorAnswer.shape.creator, 'CreatorPage');
+const commissionEntry = z.object({
+  id: id('cen', 'cen_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+  orderId: id('ord', 'ord_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+  kind: z.enum(['accrual', 'reversal']),
+  amount: moneyCny.meta({ description: 'Positive for an accrual, negative for a reversal.' }),
+  period: z.string().meta({ description: 'The period it is payable in.', example: '2026-11' }),
+  createdAt: timestamp,
+});
+export const creatorWithEntries = z
+  .object({
+    creator: creatorAnswer.shape.creator,
+    commissionEntries: z.object({ data: z.array(commissionEntry), nextCursor: z.string().nullable() }),
+  })
+  .meta({ id: 'CreatorWithCommissionEntries' });
