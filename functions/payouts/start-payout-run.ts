@@ -17,7 +17,12 @@ export const handler = httpHandler({ body: startPayoutRunBody }, async (request)
     started = await startRun(request.body.period, request.correlationId);
   } catch (error) {
     if (!(error instanceof PayoutRunRefusedError)) throw error;
-    const state = error.reason === 'period_not_over' ? `${request.body.period} is not over yet` : `a later period already has a run`;
+    const states = {
+      period_not_over: `${request.body.period} is not over yet`,
+      later_period_run: `${request.body.period} or a later period already has a run`,
+      run_in_progress: 'another payout run is still running',
+    } as const;
+    const state = states[error.reason];
     throw new ProblemError('invalid_state', { params: { state }, cause: error });
   }
   const { created, run } = started;

@@ -27,6 +27,7 @@ import {
   payoutRunEntity,
   payoutStateEntity,
   wagesYtdEntity,
+  payoutHeadEntity,
 } from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
 
@@ -56,6 +57,7 @@ const entities = {
   payoutState: payoutStateEntity,
   wagesYtd: wagesYtdEntity,
   ledgerPosting: ledgerPostingEntity,
+  payoutHead: payoutHeadEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
