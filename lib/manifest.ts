@@ -277,6 +277,7 @@ const functions = {
     entry: 'functions/payouts/payout-run-report.ts',
     description: 'Finance downloads a payout run report (JSON or CSV)',
     table: 'read',
+    secrets: ['cursorKey'],
   },
   processPayoutRun: {
     entry: 'functions/payouts/process-payout-run.ts',
@@ -288,6 +289,12 @@ const functions = {
     entry: 'functions/payouts/monthly-payout-run.ts',
     description: "Monthly: starts the previous period's payout run",
     table: 'write',
+  },
+  listPayoutRuns: {
+    entry: 'functions/payouts/list-payout-runs.ts',
+    description: 'Finance lists payout runs, newest period first',
+    table: 'read',
+    secrets: ['cursorKey'],
   },
   outboxRelay: {
     entry: 'functions/platform/outbox-relay.ts',
@@ -331,6 +338,7 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/v1/payout-runs/{id}', auth: ['finance'], function: 'getPayoutRun' },
   { method: 'GET', path: '/v1/payout-runs/{id}/report', auth: ['finance'], function: 'payoutRunReport' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
+  { method: 'GET', path: '/v1/payout-runs', auth: ['finance'], function: 'listPayoutRuns' },
 ];
 
 const rules: readonly RuleSpec<FunctionName>[] = [

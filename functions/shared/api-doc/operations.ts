@@ -55,6 +55,8 @@ import { createCreatorBody, patchCreatorBody } from '../../payouts/creators.js';
 import { creatorPath } from '../../payouts/patch-creator.js';
 import { runPath } from '../../payouts/run-access.js';
 import { startPayoutRunBody } from '../../payouts/start-payout-run.js';
+import { reportQuery } from '../../payouts/payout-run-report.js';
+import { payoutRunPage } from './responses.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -366,8 +368,9 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     operationId: 'getPayoutRunReport',
     tag: 'Finance',
     summary: 'Download a payout run report',
-    description: 'JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan).',
-    request: { path: runPath, query: z.object({ format: z.enum(['json', 'csv']).optional() }) },
+    description:
+      'JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). Up to 5,000 lines per response: a larger run pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only).',
+    request: { path: runPath, query: reportQuery },
     responses: { 200: { description: 'The report.', schema: payoutReport, contentTypes: ['application/json', 'text/csv'] } },
     problems: ['not_found', 'invalid_state'],
   },
@@ -403,5 +406,13 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       304: { description: 'Not modified (`If-None-Match`).' },
     },
     problems: ['not_found'],
+  },
+  'GET /v1/payout-runs': {
+    operationId: 'listPayoutRuns',
+    tag: 'Finance',
+    summary: 'List payout runs',
+    description: 'Newest period first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'A page of runs.', schema: payoutRunPage } },
   },
 };
