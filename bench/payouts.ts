@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { ensureTable } from '../lib/local/create-table.js';
 import { startDynamoDbLocal } from '../lib/local/dynamodb-local.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { personalTerms } from '../test/support/payouts.js';
 
 const period = '2027-01';
 
@@ -31,15 +32,7 @@ const seed = async (n: number, tableName: string): Promise<void> => {
   const { entryBuckets } = await import('../functions/payouts/entities.js');
   const creators = Math.max(1, Math.floor(n / 10));
   const id = (i: number) => `cre_B${String(i).padStart(8, '0')}`;
-  const terms = {
-    displayName: 'Bench',
-    taxResidency: 'non_resident',
-    identityVerified: true,
-    followers: 10_000,
-    contract: { type: 'personal', agencyId: null, commissionRateBps: 1000, startsOn: '2026-01-01' },
-    deductions: { monthlySpecialFen: 0, monthlySpecialAdditionalFen: 0 },
-    lowIncomeRule: false,
-  };
+  const terms = personalTerms({ displayName: 'Bench' });
   const chunk = 500;
   for (let i = 0; i < creators; i += chunk) {
     const items = Array.from({ length: Math.min(chunk, creators - i) }, (_, k) => ({ creatorId: id(i + k), version: 1, validFrom: '2026-01-01T00:00:00.000Z', terms }));

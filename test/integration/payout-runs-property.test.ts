@@ -2,12 +2,11 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { documentClient } from '../../functions/shared/clients/dynamodb.js';
 import { db } from '../../functions/shared/db/service.js';
-import type { CreatorTerms } from '../../functions/payouts/creators.js';
 import { saveCreatorVersion } from '../../functions/payouts/creator-store.js';
 import { onOrderDelivered, onOrderRefunded } from '../../functions/payouts/commissions.js';
 import { PayoutRunRefusedError, processRun, startRun } from '../../functions/payouts/payout-runs.js';
 import { nextPeriod, periodOf, previousPeriod } from '../../functions/payouts/periods.js';
-import { clockNow, setClock } from '../support/payouts.js';
+import { clockNow, personalTerms, setClock } from '../support/payouts.js';
 import { freshTable } from '../support/tables.js';
 
 // A seeded property over random interleavings of accruals, reversals, late deliveries, skipped
@@ -17,15 +16,7 @@ import { freshTable } from '../support/tables.js';
 // its lines, lines plus carry-forward equal the entries settled, and the ledger sums to zero.
 
 const creators = ['cre_PA', 'cre_PB', 'cre_PC'];
-const terms: CreatorTerms = {
-  displayName: 'P',
-  taxResidency: 'non_resident',
-  identityVerified: true,
-  followers: 10_000,
-  contract: { type: 'personal', agencyId: null, commissionRateBps: 1000, startsOn: '2026-01-01' },
-  deductions: { monthlySpecialFen: 0, monthlySpecialAdditionalFen: 0 },
-  lowIncomeRule: false,
-};
+const terms = personalTerms();
 
 type Op =
   | { kind: 'deliver'; creator: number; amountFen: number; monthsAgo: number }

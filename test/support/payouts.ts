@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { newId } from '../../functions/shared/ids.js';
 import type { Runtime } from '../../lib/local/runtime.js';
+import type { CreatorTerms } from '../../functions/payouts/creators.js';
 
 /** Helpers of the connected payout tests: the business clock, and the events that accrue and reverse commissions. */
 export const yuan = (n: number): number => Math.round(n * 100);
@@ -38,3 +39,15 @@ export const deliverOrder = async (runtime: Runtime, creatorId: string, settleme
   );
   return orderId;
 };
+
+/** Terms of an eligible personal-contract creator (labour remuneration), for seeded data. */
+export const personalTerms = (over: Partial<CreatorTerms> = {}): CreatorTerms => ({
+  displayName: 'P',
+  taxResidency: 'non_resident',
+  identityVerified: true,
+  followers: 10_000,
+  contract: { type: 'personal', agencyId: null, commissionRateBps: 1000, startsOn: '2026-01-01' },
+  deductions: { monthlySpecialFen: 0, monthlySpecialAdditionalFen: 0 },
+  lowIncomeRule: false,
+  ...over,
+});
