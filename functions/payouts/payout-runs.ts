@@ -31,6 +31,8 @@ import type { WagesYtd } from './tax.js';
 const pageSize = 500;
 /** How long a processor holds a run without writing before another may take it over (real time). */
 export const defaultLeaseMs = 30_000;
+/** How often a request that found the lease held looks whether its holder is alive. */
+const leaseCheckMs = 500;
 /** The very first run reaches back this many periods for entries (nothing is older than the system). */
 const firstRunLookback = 36;
 
@@ -305,7 +307,8 @@ const acquireLease = async (period: string, leaseMs: number): Promise<{ run: Pay
     if (run.leaseToken && expiresAtMs > Date.now()) {
       if (seen && (seen.token !== run.leaseToken || seen.expiresAtMs !== expiresAtMs)) return null; // alive: it renewed
       seen = { token: run.leaseToken, expiresAtMs };
-      await sleep(expiresAtMs - Date.now() + 25);
+      // Look again soon: a live holder renews at every payee (or completes), a dead one never does.
+      await sleep(Math.min(expiresAtMs - Date.now() + 25, leaseCheckMs));
       continue;
     }
     const token = randomUUID();
