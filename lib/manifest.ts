@@ -277,6 +277,7 @@ const functions = {
     entry: 'functions/payouts/payout-run-report.ts',
     description: 'Finance downloads a payout run report (JSON or CSV)',
     table: 'read',
+    secrets: ['cursorKey'],
   },
   processPayoutRun: {
     entry: 'functions/payouts/process-payout-run.ts',
@@ -288,6 +289,12 @@ const functions = {
     entry: 'functions/payouts/monthly-payout-run.ts',
     description: "Monthly: starts the previous period's payout run",
     table: 'write',
+  },
+  listPayoutRuns: {
+    entry: 'functions/payouts/list-payout-runs.ts',
+    description: 'Finance lists payout runs, newest period first',
+    table: 'read',
+    secrets: ['cursorKey'],
   },
   outboxRelay: {
     entry: 'functions/platform/outbox-relay.ts',
@@ -397,6 +404,7 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/v1/admin/creators', auth: ['admin'], function: 'listCreators' },
   { method: 'GET', path: '/v1/admin/creators/{id}', auth: ['admin'], function: 'getCreator' },
   { method: 'GET', path: '/v1/admin/stripe-events', auth: ['admin'], function: 'listStripeEvents' },
+  { method: 'GET', path: '/v1/payout-runs', auth: ['finance'], function: 'listPayoutRuns' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
 ];
 

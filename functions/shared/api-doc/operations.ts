@@ -63,6 +63,8 @@ import { apiKeyPath } from '../../platform/revoke-api-key.js';
 import { apiKeyAnswerOne, apiKeyPage, apiKeyRotated, agencyPage, creatorPage, creatorWithEntries, merchantAnswer, merchantPage, partnerPage } from './responses.js';
 import { creatorReadPath } from '../../platform/get-creator.js';
 import { merchantPath } from '../../platform/get-merchant.js';
+import { reportQuery } from '../../payouts/payout-run-report.js';
+import { payoutRunPage } from './responses.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -389,11 +391,10 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     operationId: 'getPayoutRunReport',
     tag: 'Finance',
     summary: 'Download a payout run report',
-    description: 'JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan).',
-    request: { path: runPath, query: z.object({ format: z.enum(['json', 'csv']).optional() }) },
-    responses: {
-      200: { description: 'The report.', schema: payoutReport, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } },
-    },
+    description:
+      'JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). Up to 5,000 lines per response: a larger run pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only).',
+    request: { path: runPath, query: reportQuery },
+    responses: { 200: { description: 'The report.', schema: payoutReport, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } } },
     problems: ['not_found', 'invalid_state'],
   },
   'GET /openapi.json': {
@@ -513,5 +514,13 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     request: { path: creatorReadPath, query: listQuery },
     responses: { 200: { description: 'The creator and a page of its entries.', schema: creatorWithEntries } },
     problems: ['not_found'],
+  },
+  'GET /v1/payout-runs': {
+    operationId: 'listPayoutRuns',
+    tag: 'Finance',
+    summary: 'List payout runs',
+    description: 'Newest period first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'A page of runs.', schema: payoutRunPage } },
   },
 };

@@ -332,7 +332,8 @@ export const payoutReport = z
         transfer: moneyCny.meta({ description: 'What to transfer to the agency (its creators\' gross).' }),
         taxToRemit: moneyCny.meta({ description: 'The tax the agency must remit.' }),
       }),
-    ),
+    ).optional().meta({ description: 'Only when the report comes whole (one page).' }),
+    nextCursor: z.string().nullable().optional().meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' }),
   })
   .meta({ id: 'PayoutReport' });
 
@@ -407,3 +408,4 @@ export const creatorWithEntries = z
     commissionEntries: z.object({ data: z.array(commissionEntry), nextCursor: z.string().nullable() }),
   })
   .meta({ id: 'CreatorWithCommissionEntries' });
+export const payoutRunPage = page(payoutRun, 'PayoutRunPage');

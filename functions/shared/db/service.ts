@@ -30,6 +30,7 @@ import {
   payoutRunEntity,
   payoutStateEntity,
   wagesYtdEntity,
+  payoutHeadEntity,
 } from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
 import { unmatchedStripeEventEntity } from '../../payments/entities.js';
@@ -64,6 +65,7 @@ const entities = {
   orderShipment: orderShipmentEntity,
   unmatchedStripeEvent: unmatchedStripeEventEntity,
   orderRefund: orderRefundEntity,
+  payoutHead: payoutHeadEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
