@@ -5,12 +5,26 @@
  */
 import { coldStart } from './cold-start.js';
 import { handlerOverhead } from './handler-overhead.js';
+import { payoutsBench } from './payouts.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 9);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 2000);
 const f = (n: number): string => n.toFixed(1);
 
+const payouts = async (): Promise<void> => {
+  const sizes = (process.env.BENCH_PAYOUT_SIZES ?? '10000,100000').split(',').map(Number);
+  console.log('Payout run: N payable commissions over N/10 creators, run + both reports through the local runtime and the finance CLI\n');
+  console.log('N          run s  peak RSS MB  DynamoDB calls  Scans  CSV bytes   JSON bytes');
+  const rows = await payoutsBench(sizes);
+  for (const r of rows) {
+    console.log(`${String(r.n).padEnd(9)}${(r.runMs / 1000).toFixed(1).padStart(7)}  ${String(r.maxRssMb).padStart(11)}  ${String(r.calls).padStart(14)}  ${String(r.scans).padStart(5)}  ${String(r.csvBytes).padStart(10)}  ${String(r.jsonBytes).padStart(11)}`);
+  }
+  const [small, large] = rows;
+  if (small && large) console.log(`\ntime ratio ${(large.runMs / small.runMs).toFixed(2)} (budget <= 12), RSS ratio ${(large.maxRssMb / small.maxRssMb).toFixed(2)} (budget <= 1.5)`);
+};
+
 const main = async (): Promise<void> => {
+  if (process.argv[2] === 'payouts') return payouts();
   console.log(`Cold start: median import time of ${runs} fresh processes per bundle (budget: within 25 ms of a bare handler with the same SDK clients)\n`);
   console.log('function            bundle KB  import ms  bare ms  delta ms  ratio  budget');
   for (const r of await coldStart(runs)) {

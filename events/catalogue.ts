@@ -9,7 +9,16 @@ import {
   ShipmentStatusChangedV1,
 } from './schemas/logistics.js';
 import { CommissionAccruedV1, CommissionReversedV1, PayoutRunCompletedV1, PayoutRunRequestedV1 } from './schemas/payouts.js';
-import { ApiKeyCreatedV1 } from './schemas/platform.js';
+import {
+  AgencyRegisteredV1,
+  ApiKeyCreatedV1,
+  ApiKeyRevokedV1,
+  ApiKeyRotatedV1,
+  CreatorRegisteredV1,
+  CreatorTermsChangedV1,
+  PartnerSecretRetiredV1,
+  PartnerSecretRotatedV1,
+} from './schemas/platform.js';
 
 /** Event sources, one per bounded context. */
 export const eventSources = {
@@ -134,6 +143,48 @@ export const eventCatalogue = {
     version: 1,
     schema: PayoutRunCompletedV1,
     description: 'A payout run finished: its lines and totals are final.',
+  },
+  ApiKeyRevoked: {
+    source: eventSources.platform,
+    version: 1,
+    schema: ApiKeyRevokedV1,
+    description: 'An operator revoked an API key (audit trail).',
+  },
+  ApiKeyRotated: {
+    source: eventSources.platform,
+    version: 1,
+    schema: ApiKeyRotatedV1,
+    description: 'A merchant rotated its API key; the previous key works for 24 more hours (audit trail).',
+  },
+  PartnerSecretRotated: {
+    source: eventSources.platform,
+    version: 1,
+    schema: PartnerSecretRotatedV1,
+    description: "An operator started a rollover of a logistics partner's webhook secret (audit trail).",
+  },
+  PartnerSecretRetired: {
+    source: eventSources.platform,
+    version: 1,
+    schema: PartnerSecretRetiredV1,
+    description: "An operator retired a logistics partner's webhook secret (audit trail).",
+  },
+  AgencyRegistered: {
+    source: eventSources.platform,
+    version: 1,
+    schema: AgencyRegisteredV1,
+    description: 'An operator registered an MCN agency (audit trail).',
+  },
+  CreatorRegistered: {
+    source: eventSources.platform,
+    version: 1,
+    schema: CreatorRegisteredV1,
+    description: 'An operator registered a creator (audit trail).',
+  },
+  CreatorTermsChanged: {
+    source: eventSources.platform,
+    version: 1,
+    schema: CreatorTermsChangedV1,
+    description: "An operator changed a creator's terms: a new version, valid from now (audit trail).",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -4,7 +4,7 @@
  * stack and the local runtime (lib/local) are both built from it, so reading this
  * file shows the whole system.
  */
-import { eventSources, type DetailType, type EventSource } from '../events/catalogue.js';
+import { eventCatalogue, eventSources, type DetailType, type EventSource } from '../events/catalogue.js';
 
 export type Role = 'admin' | 'merchant' | 'finance';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
@@ -103,7 +103,7 @@ const functions = {
   },
   createApiKey: {
     entry: 'functions/platform/create-api-key.ts',
-    description: 'Operator issues finance API keys',
+    description: 'Operator issues finance API keys and further merchant keys',
     table: 'write',
   },
   listAuditEvents: {
@@ -277,6 +277,7 @@ const functions = {
     entry: 'functions/payouts/payout-run-report.ts',
     description: 'Finance downloads a payout run report (JSON or CSV)',
     table: 'read',
+    secrets: ['cursorKey'],
   },
   processPayoutRun: {
     entry: 'functions/payouts/process-payout-run.ts',
@@ -289,12 +290,75 @@ const functions = {
     description: "Monthly: starts the previous period's payout run",
     table: 'write',
   },
+  listPayoutRuns: {
+    entry: 'functions/payouts/list-payout-runs.ts',
+    description: 'Finance lists payout runs, newest period first',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
   outboxRelay: {
     entry: 'functions/platform/outbox-relay.ts',
     description: 'Relays outbox items from the table stream to the event bus',
     table: 'none',
     publishes: Object.values(eventSources),
     timeoutSeconds: 60,
+  },
+  listStripeEvents: {
+    entry: 'functions/payments/list-stripe-events.ts',
+    description: 'Operator reads Stripe events that matched no order (kept, acknowledged)',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  listApiKeys: {
+    entry: 'functions/platform/list-api-keys.ts',
+    description: 'Operator lists API keys by role and merchant (never the key)',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  revokeApiKey: {
+    entry: 'functions/platform/revoke-api-key.ts',
+    description: 'Operator revokes an API key',
+    table: 'write',
+  },
+  rotateApiKey: {
+    entry: 'functions/platform/rotate-api-key.ts',
+    description: 'Merchant rotates its own API key (the old one works 24 more hours)',
+    table: 'write',
+  },
+  listMerchants: {
+    entry: 'functions/platform/list-merchants.ts',
+    description: 'Operator lists merchants, newest first',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  getMerchant: {
+    entry: 'functions/platform/get-merchant.ts',
+    description: 'Operator reads a merchant',
+    table: 'read',
+  },
+  listPartners: {
+    entry: 'functions/platform/list-partners.ts',
+    description: 'Operator lists logistics partners (never their secrets)',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  listAgencies: {
+    entry: 'functions/platform/list-agencies.ts',
+    description: 'Operator lists MCN agencies',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  listCreators: {
+    entry: 'functions/platform/list-creators.ts',
+    description: 'Operator lists creators with their current terms',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  getCreator: {
+    entry: 'functions/platform/get-creator.ts',
+    description: 'Operator reads a creator with its commission entries',
+    table: 'read',
+    secrets: ['cursorKey'],
   },
   financeConsole: {
     entry: 'functions/platform/console.ts',
@@ -305,6 +369,11 @@ const functions = {
     entry: 'functions/platform/console-assets.ts',
     description: "GET /console/{asset}: the finance console's script and stylesheet (bundled from console/src with uPlot)",
     table: 'none',
+  },
+  getPayoutRunLine: {
+    entry: 'functions/payouts/get-payout-run-line.ts',
+    description: 'Finance reads a payout line with the commission entries and orders behind it',
+    table: 'read',
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -340,16 +409,46 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'POST', path: '/v1/payout-runs', auth: ['finance'], function: 'startPayoutRun' },
   { method: 'GET', path: '/v1/payout-runs/{id}', auth: ['finance'], function: 'getPayoutRun' },
   { method: 'GET', path: '/v1/payout-runs/{id}/report', auth: ['finance'], function: 'payoutRunReport' },
+  { method: 'GET', path: '/v1/admin/api-keys', auth: ['admin'], function: 'listApiKeys' },
+  { method: 'DELETE', path: '/v1/admin/api-keys/{id}', auth: ['admin'], function: 'revokeApiKey' },
+  { method: 'POST', path: '/v1/api-keys/rotate', auth: ['merchant'], function: 'rotateApiKey' },
+  { method: 'GET', path: '/v1/admin/merchants', auth: ['admin'], function: 'listMerchants' },
+  { method: 'GET', path: '/v1/admin/merchants/{id}', auth: ['admin'], function: 'getMerchant' },
+  { method: 'GET', path: '/v1/admin/logistics-partners', auth: ['admin'], function: 'listPartners' },
+  { method: 'GET', path: '/v1/admin/agencies', auth: ['admin'], function: 'listAgencies' },
+  { method: 'GET', path: '/v1/admin/creators', auth: ['admin'], function: 'listCreators' },
+  { method: 'GET', path: '/v1/admin/creators/{id}', auth: ['admin'], function: 'getCreator' },
+  { method: 'GET', path: '/v1/admin/stripe-events', auth: ['admin'], function: 'listStripeEvents' },
+  { method: 'GET', path: '/v1/payout-runs', auth: ['finance'], function: 'listPayoutRuns' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
   { method: 'GET', path: '/console', auth: 'public', function: 'financeConsole' },
   { method: 'GET', path: '/console/{asset}', auth: 'public', function: 'financeConsoleAssets' },
+  { method: 'GET', path: '/v1/payout-runs/{id}/lines/{creatorId}', auth: ['finance'], function: 'getPayoutRunLine' },
 ];
+
+/**
+ * The audit trail: every change an operator or finance makes. To audit a new change, add its
+ * detail-type here and pass the caller as `actor` when building the event (docs/audit-trail.md).
+ */
+export const auditedDetailTypes = [
+  'ApiKeyCreated',
+  'MerchantEnrolled',
+  'LogisticsPartnerRegistered',
+  'ApiKeyRevoked',
+  'ApiKeyRotated',
+  'PartnerSecretRotated',
+  'PartnerSecretRetired',
+  'AgencyRegistered',
+  'CreatorRegistered',
+  'CreatorTermsChanged',
+  'PayoutRunRequested',
+] as const satisfies readonly DetailType[];
 
 const rules: readonly RuleSpec<FunctionName>[] = [
   {
     name: 'AuditPlatformEvents',
-    source: [eventSources.platform],
-    detailTypes: ['ApiKeyCreated', 'MerchantEnrolled', 'LogisticsPartnerRegistered'],
+    source: [...new Set(auditedDetailTypes.map((t) => eventCatalogue[t].source))],
+    detailTypes: auditedDetailTypes,
     target: 'recordAudit',
     retryAttempts: 8,
     maxEventAgeSeconds: 3600,

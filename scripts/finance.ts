@@ -12,7 +12,7 @@
  * input). Everything is injected through `FinanceIo`, so `main` runs in tests without a
  * process, a network or a clock.
  */
-import { writeFile } from 'node:fs/promises';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { text } from 'node:stream/consumers';
 import { pathToFileURL } from 'node:url';
@@ -181,6 +181,8 @@ export interface FinanceIo {
   /** Milliseconds, for the --wait-seconds deadline and the elapsed time shown. */
   readonly now: () => number;
   readonly writeFile: (path: string, data: Uint8Array) => Promise<void>;
+  /** Adds to a file (a paged report is written page by page: memory stays flat). */
+  readonly appendFile?: (path: string, data: Uint8Array) => Promise<void>;
   readonly loadTaxPreview: () => Promise<RunTaxPreview>;
 }
 
@@ -200,6 +202,7 @@ export const processIo = (): FinanceIo => ({
   sleep: (ms) => new Promise<void>((done) => setTimeout(done, ms)),
   now: () => Date.now(),
   writeFile: (path, data) => writeFile(path, data),
+  appendFile: (path, data) => appendFile(path, data),
   loadTaxPreview,
 });
 
@@ -237,6 +240,8 @@ const messageOf = (error: unknown): string =>
 interface ApiAnswer {
   readonly status: number;
   readonly bytes: Uint8Array;
+  /** A paged CSV report's next page (`x-next-cursor`), if any. */
+  readonly nextCursor?: string | null;
 }
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -261,7 +266,7 @@ const request = async (
   try {
     const response = await io.fetch(url, init);
     // Bytes, not response.text(): text() would drop the CSV's byte order mark.
-    return { status: response.status, bytes: new Uint8Array(await response.arrayBuffer()) };
+    return { status: response.status, bytes: new Uint8Array(await response.arrayBuffer()), nextCursor: response.headers?.get('x-next-cursor') ?? null };
   } catch (error) {
     // fetch's own message is only "fetch failed"; the cause says what happened (ECONNREFUSED...).
     const cause = typeof error === 'object' && error !== null && 'cause' in error ? error.cause : undefined;
@@ -386,21 +391,56 @@ const reportAccept: Record<ReportFormat, string> = {
   json: 'application/json, application/problem+json',
 };
 
+const reportPage = z.object({ run: z.unknown(), lines: z.array(z.unknown()), nextCursor: z.string().nullable().optional() }).loose();
+
+/**
+ * Downloads the report, following its pages (0024): a run that fits comes in one answer,
+ * written as it came; a larger one is written page by page (CSV pages concatenate; JSON
+ * pages are joined into one `{ "run", "lines" }` document), so memory stays flat. Without
+ * `--out` it goes to stdout.
+ */
 const payoutReport = async (io: FinanceIo, config: ApiConfig, runId: string, format: ReportFormat, out: string | undefined): Promise<void> => {
-  const answer = await request(io, config, 'GET', `/v1/payout-runs/${encodeURIComponent(runId)}/report?format=${format}`, {
-    accept: reportAccept[format],
-  });
-  if (answer.status !== 200) throw failure(answer);
-  if (out === undefined) {
-    io.stdout.write(answer.bytes);
-    return;
-  }
-  try {
-    await io.writeFile(out, answer.bytes);
-  } catch (error) {
-    throw new FinanceApiError(`cannot write ${out}: ${messageOf(error)}`, { cause: error });
-  }
-  io.stderr.write(`wrote ${answer.bytes.byteLength} bytes to ${out}\n`);
+  let written = 0;
+  const write = async (bytes: Uint8Array) => {
+    if (out === undefined) io.stdout.write(bytes);
+    else {
+      try {
+        if (written === 0) await io.writeFile(out, bytes);
+        else if (io.appendFile) await io.appendFile(out, bytes);
+        else throw new Error('appending is not supported here');
+      } catch (error) {
+        throw new FinanceApiError(`cannot write ${out}: ${messageOf(error)}`, { cause: error });
+      }
+    }
+    written += bytes.byteLength;
+  };
+  const encoder = new TextEncoder();
+  let cursor: string | null = null;
+  let page = 0;
+  do {
+    const query = `format=${format}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const answer = await request(io, config, 'GET', `/v1/payout-runs/${encodeURIComponent(runId)}/report?${query}`, { accept: reportAccept[format] });
+    if (answer.status !== 200) throw failure(answer);
+    if (format === 'csv') {
+      await write(answer.bytes);
+      cursor = answer.nextCursor ?? null;
+    } else {
+      const parsed = reportPage.safeParse(JSON.parse(utf8.decode(answer.bytes)));
+      if (!parsed.success) throw new FinanceApiError(`the API answered with something that is not a payout report: ${z.prettifyError(parsed.error)}`);
+      const next = parsed.data.nextCursor ?? null;
+      if (page === 0 && next === null) await write(answer.bytes);
+      else {
+        const lines = parsed.data.lines.map((line) => JSON.stringify(line)).join(',');
+        const head = page === 0 ? `{"run":${JSON.stringify(parsed.data.run)},"lines":[` : lines && written > 0 ? ',' : '';
+        await write(encoder.encode(`${head}${lines}${next === null ? ']}' : ''}`));
+      }
+      cursor = next;
+    }
+    page += 1;
+    if (io.stderr.isTTY === true) io.stderr.write(`\r\x1b[2Kpage ${page}, ${written} bytes`);
+  } while (cursor);
+  if (io.stderr.isTTY === true) io.stderr.write('\n');
+  if (out !== undefined) io.stderr.write(`wrote ${written} bytes to ${out}\n`);
 };
 
 // ---------------------------------------------------------------------------------------

@@ -1,19 +1,23 @@
 /**
  * `npm run stripe:pay -- <orderId> [--decline]`: pays (or fails to pay) an order's
- * PaymentIntent the way a customer would, then delivers the webhook Stripe would send.
+ * PaymentIntent the way a customer would; the webhook then reaches the backend as Stripe sends it.
  *
  *   1. finds the order's PaymentIntent: search `metadata['orderId']:'<orderId>'`
  *   2. confirms it with the test card pm_card_visa (pm_card_chargeDeclined with --decline)
- *   3. signs a `payment_intent.succeeded` / `payment_intent.payment_failed` event with the
- *      webhook secret and POSTs it to <API_URL>/v1/webhooks/stripe
+ *   3. against the local stand-in (the default): the stand-in itself sends the signed
+ *      `payment_intent.succeeded` / `payment_intent.payment_failed` event to the runtime and
+ *      retries it with backoff until it is accepted; this waits a few seconds for that and
+ *      prints the event id (resend: `npm run local -- stripe-resend evt_…`).
+ *      Against real Stripe (STRIPE_SECRET_KEY or STRIPE_API_BASE set): signs the event with
+ *      the webhook secret and POSTs it to <API_URL>/v1/webhooks/stripe itself.
  *
- * Uses the real Stripe SDK. Configuration (see resolveStripePayConfig):
- *   STRIPE_SECRET_KEY      default: stripeSecretKey in $DATA_DIR/local-secrets.json (the stand-in's key)
- *   STRIPE_WEBHOOK_SECRET  default: stripeWebhookSecret in $DATA_DIR/local-secrets.json
- *   STRIPE_API_BASE        e.g. http://127.0.0.1:4010; default: the stand-in `npm start` runs
- *                          ($DATA_DIR/stripe-standin.json) when the key is the stand-in's, else real Stripe
- *   API_URL                default http://127.0.0.1:$PORT (PORT default 3000)
- *   DATA_DIR               default .data
+ * The running `npm start` is found without guessing, whatever its PORT and DATA_DIR (memory
+ * included): each runtime announces itself in a per-user directory (lib/local/discovery.ts).
+ * With several running, PORT, API_URL or DATA_DIR picks one.
+ *   STRIPE_SECRET_KEY      real Stripe (test mode) instead of the stand-in
+ *   STRIPE_WEBHOOK_SECRET  with real Stripe: the secret to sign with (default: $DATA_DIR/local-secrets.json)
+ *   STRIPE_API_BASE        e.g. http://127.0.0.1:4010: a Stripe-compatible API at that address (signed here)
+ *   API_URL, PORT, DATA_DIR  which runtime (only needed with several running)
  * Exit status: 0 when the webhook was accepted (2xx), 1 otherwise, 2 on usage or configuration errors.
  */
 import { randomBytes } from 'node:crypto';
@@ -21,6 +25,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Stripe from 'stripe';
+import { discoveryDir, runningRuntimes, type DiscoveredRuntime } from '../lib/local/discovery.js';
 
 export const usage = 'usage: npm run stripe:pay -- <orderId> [--decline]';
 
@@ -33,7 +38,10 @@ export interface StripeEndpoint {
 
 export interface StripePayConfig {
   readonly secretKey: string;
-  readonly webhookSecret: string;
+  /** Only when this script signs and sends the event itself (real Stripe, STRIPE_API_BASE). */
+  readonly webhookSecret: string | undefined;
+  /** `stand-in`: the local stand-in delivers the event (with retries); `here`: signed and POSTed by this script. */
+  readonly delivery: 'stand-in' | 'here';
   readonly stripeApi: StripeEndpoint | undefined;
   /** The backend's webhook endpoint. */
   readonly webhookUrl: string;
@@ -68,58 +76,76 @@ export const parseStripeApiBase = (base: string): StripeEndpoint => {
   return { host: url.hostname, port: url.port ? Number(url.port) : protocol === 'https' ? 443 : 80, protocol };
 };
 
+/** The running runtime these settings point at: the only one, or the one PORT / API_URL / DATA_DIR names. */
+export const findRuntime = (env: Readonly<Record<string, string | undefined>>, dir = discoveryDir(env)): DiscoveredRuntime => {
+  const apiUrl = text(env.API_URL)?.replace(/\/+$/, '');
+  const port = text(env.PORT);
+  const dataDir = text(env.DATA_DIR);
+  const all = runningRuntimes(dir);
+  const matching = all.filter(
+    (r) =>
+      (!apiUrl || r.apiUrl === apiUrl || new URL(r.apiUrl).port === new URL(apiUrl).port) &&
+      (!port || new URL(r.apiUrl).port === port) &&
+      (!dataDir || r.dataDir === (dataDir === 'memory' ? 'memory' : resolve(dataDir))),
+  );
+  const [only, ...more] = matching;
+  if (!only) {
+    throw new ConfigError(
+      all.length === 0
+        ? `no running \`npm start\` found (runtimes announce themselves in ${dir}). Start it, or set STRIPE_SECRET_KEY for real Stripe test mode.`
+        : `no running \`npm start\` matches ${[apiUrl && `API_URL=${apiUrl}`, port && `PORT=${port}`, dataDir && `DATA_DIR=${dataDir}`].filter(Boolean).join(' ')}; running: ${all.map((r) => `${r.apiUrl} (DATA_DIR ${r.dataDir})`).join(', ')}`,
+    );
+  }
+  if (more.length > 0) {
+    throw new ConfigError(`several runtimes are running: ${matching.map((r) => `${r.apiUrl} (DATA_DIR ${r.dataDir})`).join(', ')}; set PORT or DATA_DIR to pick one`);
+  }
+  return only;
+};
+
 /**
- * Settings from the environment, falling back to what `npm start` keeps in DATA_DIR:
- * `local-secrets.json` ({ stripeSecretKey, stripeWebhookSecret }) and `stripe-standin.json`
- * ({ url }). A key from the environment talks to real Stripe unless STRIPE_API_BASE says
- * otherwise; a key from local-secrets.json is the stand-in's, so it talks to the stand-in.
+ * Settings: by default the running `npm start` and its Stripe stand-in (found through
+ * discovery; the stand-in delivers the webhook). A key from the environment talks to real
+ * Stripe unless STRIPE_API_BASE says otherwise; with either, this script signs and sends the
+ * webhook itself, with the secret from the environment or `$DATA_DIR/local-secrets.json`.
  */
-export const resolveStripePayConfig = (env: Readonly<Record<string, string | undefined>> = process.env): StripePayConfig => {
+export const resolveStripePayConfig = (env: Readonly<Record<string, string | undefined>> = process.env, dir = discoveryDir(env)): StripePayConfig => {
+  const envKey = text(env.STRIPE_SECRET_KEY);
+  const base = text(env.STRIPE_API_BASE);
+  if (!envKey && !base) {
+    const runtime = findRuntime(env, dir);
+    if (!runtime.stripe) throw new ConfigError(`the runtime at ${runtime.apiUrl} uses real Stripe: set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET`);
+    return {
+      secretKey: runtime.stripe.secretKey,
+      webhookSecret: undefined,
+      delivery: 'stand-in',
+      stripeApi: parseStripeApiBase(runtime.stripe.url),
+      webhookUrl: `${runtime.apiUrl}/v1/webhooks/stripe`,
+      sources: { secretKey: `the runtime at ${runtime.apiUrl}`, webhookSecret: 'the stand-in signs', stripeApi: `the local stand-in at ${runtime.stripe.url} (runtime ${runtime.apiUrl}, DATA_DIR ${runtime.dataDir})` },
+    };
+  }
   const dataSetting = env.DATA_DIR ?? '.data';
   const dataDir = dataSetting === 'memory' ? undefined : resolve(dataSetting);
   const secretsFile = dataDir ? join(dataDir, 'local-secrets.json') : undefined;
-  const standInFile = dataDir ? join(dataDir, 'stripe-standin.json') : undefined;
   const secrets = secretsFile ? readJson(secretsFile) : undefined;
   const where = secretsFile ?? 'DATA_DIR (memory: nothing is kept on disk)';
-
-  const envKey = text(env.STRIPE_SECRET_KEY);
   const secretKey = envKey ?? text(secrets?.stripeSecretKey);
   if (!secretKey) throw new ConfigError(`set STRIPE_SECRET_KEY (no stripeSecretKey found in ${where})`);
   const envWebhookSecret = text(env.STRIPE_WEBHOOK_SECRET);
   const webhookSecret = envWebhookSecret ?? text(secrets?.stripeWebhookSecret);
   if (!webhookSecret) throw new ConfigError(`set STRIPE_WEBHOOK_SECRET (no stripeWebhookSecret found in ${where})`);
-
-  let stripeApi: StripeEndpoint | undefined;
-  let apiSource: string;
-  const base = text(env.STRIPE_API_BASE);
-  if (base) {
-    stripeApi = parseStripeApiBase(base);
-    apiSource = `STRIPE_API_BASE (${base})`;
-  } else if (envKey) {
-    stripeApi = undefined;
-    apiSource = 'api.stripe.com (STRIPE_SECRET_KEY is set, STRIPE_API_BASE is not)';
-  } else {
-    const url = text(standInFile ? readJson(standInFile)?.url : undefined);
-    if (!url) {
-      throw new ConfigError(
-        `the Stripe stand-in's address is unknown: no ${standInFile ?? 'stripe-standin.json (DATA_DIR=memory)'} — is \`npm start\` running? ` +
-          'Set STRIPE_API_BASE to the stand-in URL, or STRIPE_SECRET_KEY for real Stripe test mode.',
-      );
-    }
-    stripeApi = parseStripeApiBase(url);
-    apiSource = `the local stand-in at ${url} (from ${standInFile ?? ''})`;
-  }
-
-  const apiUrl = (text(env.API_URL) ?? `http://127.0.0.1:${text(env.PORT) ?? '3000'}`).replace(/\/+$/, '');
+  const stripeApi = base ? parseStripeApiBase(base) : undefined;
+  const explicitApi = text(env.API_URL) ?? (text(env.PORT) ? `http://127.0.0.1:${text(env.PORT) ?? ''}` : undefined);
+  const apiUrl = (explicitApi ?? findRuntime(env, dir).apiUrl).replace(/\/+$/, '');
   return {
     secretKey,
     webhookSecret,
+    delivery: 'here',
     stripeApi,
     webhookUrl: `${apiUrl}/v1/webhooks/stripe`,
     sources: {
       secretKey: envKey ? 'STRIPE_SECRET_KEY' : (secretsFile ?? ''),
       webhookSecret: envWebhookSecret ? 'STRIPE_WEBHOOK_SECRET' : (secretsFile ?? ''),
-      stripeApi: apiSource,
+      stripeApi: base ? `STRIPE_API_BASE (${base})` : 'api.stripe.com (STRIPE_SECRET_KEY is set, STRIPE_API_BASE is not)',
     },
   };
 };
@@ -162,6 +188,33 @@ const findIntent = async (stripe: Stripe, orderId: string, waitMs: number): Prom
 
 const describe = (intent: Stripe.PaymentIntent): string =>
   `${intent.id} (${intent.status}, ${intent.amount} ${intent.currency.toUpperCase()})`;
+
+/**
+ * The stand-in sends the event itself (signed, retried with backoff): find it, and wait a few
+ * seconds for the backend to accept it. Not accepted yet is not lost: the stand-in keeps trying.
+ */
+const awaitStandInDelivery = async (stripe: Stripe, intentId: string, type: string, webhookUrl: string): Promise<number> => {
+  const events = await stripe.events.list({ type, limit: 100 });
+  const event = events.data.find((candidate) => (candidate.data.object as { id?: string }).id === intentId);
+  if (!event) {
+    console.error(`the stand-in recorded no ${type} event for ${intentId}`);
+    return 1;
+  }
+  console.log(`webhook:         ${type} ${event.id} -> POST ${webhookUrl} (sent by the Stripe stand-in)`);
+  const deadline = Date.now() + 15_000;
+  for (let current = event; ; current = await stripe.events.retrieve(event.id)) {
+    if (current.pending_webhooks === 0) {
+      console.log('webhook answer:  accepted (2xx)');
+      return 0;
+    }
+    if (Date.now() > deadline) break;
+    await sleep(250);
+  }
+  console.error(
+    `webhook answer:  not accepted yet; the stand-in retries it with backoff (resend now: npm run local -- stripe-resend ${event.id})`,
+  );
+  return 1;
+};
 
 const run = async (argv: readonly string[]): Promise<number> => {
   let args: StripePayArgs;
@@ -220,6 +273,8 @@ const run = async (argv: readonly string[]): Promise<number> => {
   }
   if (!args.decline) console.log(`confirmed with ${paymentMethod}: ${paid.status}`);
   const type = paid.status === 'succeeded' ? 'payment_intent.succeeded' : 'payment_intent.payment_failed';
+  if (config.delivery === 'stand-in') return awaitStandInDelivery(stripe, paid.id, type, config.webhookUrl);
+  if (!config.webhookSecret) throw new ConfigError('no webhook secret to sign with');
 
   const event = {
     id: `evt_${randomBytes(12).toString('hex')}`,

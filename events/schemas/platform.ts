@@ -14,3 +14,95 @@ export const ApiKeyCreatedV1 = eventDetail(
     createdAt: z.iso.datetime(),
   }),
 );
+
+/** An operator revoked an API key: it stops authenticating within the auth cache's minute. */
+export const ApiKeyRevokedV1 = eventDetail(
+  1,
+  z.object({
+    keyId: z.string().startsWith('key_'),
+    role: apiKeyRole,
+    tenantId: z.string().nullable(),
+    revokedAt: z.iso.datetime(),
+  }),
+);
+
+/** A merchant rotated its key: a new key now, the previous one keeps working until `previousExpiresAt`. */
+export const ApiKeyRotatedV1 = eventDetail(
+  1,
+  z.object({
+    keyId: z.string().startsWith('key_').describe('the new key'),
+    previousKeyId: z.string().startsWith('key_').describe('the key that was rotated (the one that called)'),
+    role: apiKeyRole,
+    tenantId: z.string().nullable(),
+    previousExpiresAt: z.iso.datetime(),
+    rotatedAt: z.iso.datetime(),
+  }),
+);
+
+/** An operator started a rollover of a logistics partner's webhook secret (the secret is never in the event). */
+export const PartnerSecretRotatedV1 = eventDetail(
+  1,
+  z.object({
+    partnerCode: z.string().min(1),
+    secretId: z.string().startsWith('whs_').describe('the new secret'),
+    previousSecretIds: z.array(z.string()).max(2).describe('the secrets active before'),
+    activeSecretIds: z.array(z.string()).min(1).max(2).describe('the secrets active after'),
+    rotatedAt: z.iso.datetime(),
+  }),
+);
+
+/** An operator retired one of a partner's webhook secrets (the end of a rollover). */
+export const PartnerSecretRetiredV1 = eventDetail(
+  1,
+  z.object({
+    partnerCode: z.string().min(1),
+    secretId: z.string().startsWith('whs_').describe('the retired secret'),
+    previousSecretIds: z.array(z.string()).max(2),
+    activeSecretIds: z.array(z.string()).min(1).max(2),
+    retiredAt: z.iso.datetime(),
+  }),
+);
+
+/** An operator registered an MCN agency. */
+export const AgencyRegisteredV1 = eventDetail(
+  1,
+  z.object({
+    agencyId: z.string().startsWith('agy_'),
+    name: z.string().min(1),
+    country: z.string().length(2),
+    feeBps: z.number().int().min(0).max(10_000),
+    registeredAt: z.iso.datetime(),
+  }),
+);
+
+const creatorContract = z.object({
+  type: z.enum(['agency', 'personal']),
+  agencyId: z.string().nullable(),
+  commissionRateBps: z.number().int().min(0).max(10_000),
+  startsOn: z.iso.date(),
+});
+
+/** An operator registered a creator (terms version 1). No tax deductions or other personal figures. */
+export const CreatorRegisteredV1 = eventDetail(
+  1,
+  z.object({
+    creatorId: z.string().startsWith('cre_'),
+    version: z.literal(1),
+    contract: creatorContract,
+    registeredAt: z.iso.datetime(),
+  }),
+);
+
+/** An operator changed a creator's terms: a new version, valid from `validFrom`. `changed` names the fields. */
+export const CreatorTermsChangedV1 = eventDetail(
+  1,
+  z.object({
+    creatorId: z.string().startsWith('cre_'),
+    previousVersion: z.number().int().min(1),
+    version: z.number().int().min(2),
+    changed: z.array(z.string().min(1)).max(20),
+    previousContract: creatorContract,
+    contract: creatorContract,
+    validFrom: z.iso.datetime(),
+  }),
+);

@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { canBookShipment, type OrderShipment } from '../orders/order.js';
+import { canBookShipment } from '../orders/order.js';
 import { orderPath, ownOrder } from '../orders/order-access.js';
-import { orderChangeItem } from '../orders/order-store.js';
 import { bucketOf } from '../shared/buckets.js';
 import { db } from '../shared/db/service.js';
+import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
@@ -25,10 +25,19 @@ export const shipmentView = (s: Pick<ShipmentItem, 'shipmentId' | 'orderId' | 'p
   bookedAt: s.bookedAt,
 });
 
+/** Rounds of a booking against concurrent transactions on the same order before a 503. */
+const maxBookingAttempts = 5;
+
+
 /**
  * POST /v1/orders/{id}/shipments: books a parcel of a paid (or shipping) order. One
  * transaction: the tracking-number claim (free, or held only by a finished parcel: carriers
- * recycle numbers), the shipment, the order's parcel list (optimistic lock), ShipmentBooked.
+ * recycle numbers; a number is unique per partner), the shipment's head, the parcel's item
+ * under the order's partition, the order checked `paid`/`shipped` with its version bumped
+ * (ADD, no read-version condition: two parcels of one order book at once, while the order
+ * projection that decides "every parcel delivered" sees the bump and re-reads),
+ * ShipmentBooked. DynamoDB's TransactionConflict between concurrent bookings is retried with
+ * jittered backoff; if it persists the answer is a retryable 503.
  */
 export const handler = httpHandler({ path: orderPath, body: bookShipmentBody }, async (request) => {
   const merchantId = requireTenant(request);
@@ -37,48 +46,75 @@ export const handler = httpHandler({ path: orderPath, body: bookShipmentBody }, 
   if (!canBookShipment(order.status)) throw new ProblemError('invalid_state', { params: { state: order.status } });
   const { data: partner } = await db().entities.partner.get({ code }).go();
   if (!partner) throw new ProblemError('validation_failed', { errors: [{ path: 'partnerCode', message: `no logistics partner ${code}` }] });
+  const taken = () => new ProblemError('already_exists', { params: { reason: 'tracking_number', trackingNumber, partnerCode: code } });
 
   const now = new Date();
   const shipmentId = newId('shp');
+  const orderId = order.placed.id;
   const shipment: ShipmentItem = {
     shipmentId,
-    orderId: order.placed.id,
+    orderId,
     merchantId,
     partnerCode: code,
     trackingNumber,
     status: 'label_created',
-    timeline: [],
+    statusAt: '',
+    statusEventId: '',
+    flightKey: '',
+    recentEventIds: [],
     bookedAt: now.toISOString(),
     lastActivityAt: now.toISOString(),
     terminal: false,
     bucket: bucketOf(shipmentId, activeShipmentBuckets),
     version: 1,
   };
-  // No news yet: any partner event, even one from before the booking, is newer than ''.
-  const summary: OrderShipment = { id: shipmentId, partnerCode: code, trackingNumber, status: shipment.status, statusAt: '' };
   const booked = outboxEvent(
     'ShipmentBooked',
-    { shipmentId, orderId: order.placed.id, merchantId, partnerCode: code, trackingNumber, bookedAt: shipment.bookedAt },
+    { shipmentId, orderId, merchantId, partnerCode: code, trackingNumber, bookedAt: shipment.bookedAt },
     { correlationId: request.correlationId, now },
   );
-  const result = await db()
-    .transaction.write((entities) => [
-      entities.trackingClaim
-        .put({ partnerCode: code, trackingNumber, shipmentId, orderId: order.placed.id, active: true })
-        .where((attr, op) => `${op.notExists(attr.shipmentId)} OR ${op.eq(attr.active, false)}`)
-        .commit(),
-      entities.shipment.create(shipment).commit(),
-      orderChangeItem(entities, order, { shipments: [...(order.shipments ?? []), summary] }, now),
-      entities.outbox.create(booked).commit(),
-    ])
-    .go();
-  if (result.canceled) {
-    const [claim, , orderWrite] = result.data;
-    if (claim?.code === 'ConditionalCheckFailed') {
-      throw new ProblemError('already_exists', { params: { what: `Tracking number ${trackingNumber} of ${code} on an active shipment` } });
+  for (let attempt = 0; attempt < maxBookingAttempts; attempt += 1) {
+    if (attempt > 0) await backoff(attempt);
+    // The number's current holder, if any: it may be taken over only once that parcel is done.
+    const { data: claim } = await db().entities.trackingClaim.get({ partnerCode: code, trackingNumber }).go({ consistent: true });
+    const holder = claim && claim.active ? claim.shipmentId : undefined;
+    const result = await db()
+      .transaction.write((entities) => [
+        entities.trackingClaim
+          .put({ partnerCode: code, trackingNumber, shipmentId, orderId, active: true })
+          .where((attr, op) => (claim ? op.eq(attr.shipmentId, claim.shipmentId) : op.notExists(attr.shipmentId)))
+          .commit(),
+        entities.shipment.create(shipment).commit(),
+        entities.orderShipment.create({ orderId, shipmentId, partnerCode: code, trackingNumber, status: shipment.status, statusAt: '' }).commit(),
+        entities.order
+          .patch({ orderId })
+          .add({ version: 1 })
+          .where((attr, op) => `${op.eq(attr.status, 'paid')} OR ${op.eq(attr.status, 'shipped')}`)
+          .commit(),
+        entities.outbox.create(booked).commit(),
+        ...(holder
+          ? [
+              entities.shipment
+                .check({ shipmentId: holder })
+                .where((attr, op) => op.eq(attr.terminal, true))
+                .commit(),
+            ]
+          : []),
+      ])
+      .go();
+    if (!result.canceled) {
+      return { status: 201, body: { shipment: shipmentView(shipment) }, headers: { location: `/v1/orders/${orderId}` } };
     }
-    if (orderWrite?.code === 'ConditionalCheckFailed') throw new ProblemError('idempotency_in_progress');
-    throw new Error(`shipment ${shipmentId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
+    const codes = (result.data as ReadonlyArray<{ readonly code?: unknown }>).map((d) => String(d.code));
+    const [claimCode, , , orderCode, , holderCode] = codes;
+    if (holderCode === 'ConditionalCheckFailed') throw taken();
+    if (orderCode === 'ConditionalCheckFailed') {
+      const now = await ownOrder(merchantId, orderId);
+      throw new ProblemError('invalid_state', { params: { state: now.status } });
+    }
+    // The claim changed since it was read (another booking of the number won, or a parcel finished): look again.
+    if (claimCode === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) continue;
+    throw new Error(`shipment ${shipmentId} was not written: ${codes.join(', ')}`);
   }
-  return { status: 201, body: { shipment: shipmentView(shipment) }, headers: { location: `/v1/orders/${order.placed.id}` } };
+  throw new ProblemError('service_unavailable', { headers: { 'retry-after': '1' } });
 });

@@ -22,6 +22,12 @@ export const partnerEntity = new Entity({
       pk: { field: 'pk', composite: ['code'], template: 'PARTNER#${code}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'PARTNER', casing: 'none' },
     },
+    /** Operators list partners by code (one partition: a handful of partners). */
+    list: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'PARTNERS', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['code'], template: '${code}', casing: 'none' },
+    },
   },
 });
 export type PartnerItem = EntityItem<typeof partnerEntity>;
@@ -30,9 +36,11 @@ export type PartnerItem = EntityItem<typeof partnerEntity>;
 export const activeShipmentBuckets = 8;
 
 /**
- * A parcel. Its timeline (deduplicated, ordered) lives on the item; public tracking finds
- * it by tracking number (gsi1); non-terminal shipments sit in a sparse index by when they
- * last had an event (gsi2), which the stall detector queries instead of scanning.
+ * A parcel's head item: status and summary only. Its timeline events are items of their own
+ * under the same partition (`shipmentEvent`), so no parcel can outgrow DynamoDB's 400 KB
+ * item limit. Public tracking finds it by tracking number (gsi1); non-terminal shipments sit
+ * in a sparse index by when they last had an event (gsi2), which the stall detector queries
+ * instead of scanning.
  */
 export const shipmentEntity = new Entity({
   model: { entity: 'shipment', version: '1', service },
@@ -43,8 +51,18 @@ export const shipmentEntity = new Entity({
     partnerCode: { type: 'string', required: true },
     trackingNumber: { type: 'string', required: true },
     status: { type: 'string', required: true },
-    timeline: { type: 'any', required: true },
+    /** Legacy (version-1 items written before the timeline moved to `shipmentEvent` items): never written now. */
+    timeline: { type: 'any' },
+    /** `occurredAt` and `eventId` of the event the status comes from ('' before any event). */
+    statusAt: { type: 'string' },
+    statusEventId: { type: 'string' },
     currentFlight: { type: 'any' },
+    /** `${occurredAt}#${eventId}` of the event `currentFlight` comes from. */
+    flightKey: { type: 'string' },
+    /** Latest `occurredAt` of any event. */
+    lastEventAt: { type: 'string' },
+    /** The last eventIds applied (bounded ring): the cheap first dedupe; the conditional put of the event item is the exact one. */
+    recentEventIds: { type: 'any' },
     bookedAt: { type: 'string', required: true },
     /** When the last event happened, or the booking time before any event. */
     lastActivityAt: { type: 'string', required: true },
@@ -73,6 +91,31 @@ export const shipmentEntity = new Entity({
   },
 });
 export type ShipmentItem = EntityItem<typeof shipmentEntity>;
+
+/**
+ * One event of a parcel's timeline, under the shipment's partition. Written with a
+ * conditional put (`create`): an eventId the parcel already has is a duplicate.
+ */
+export const shipmentEventEntity = new Entity({
+  model: { entity: 'shipmentEvent', version: '1', service },
+  attributes: {
+    shipmentId: { type: 'string', required: true },
+    eventId: { type: 'string', required: true },
+    status: { type: 'string', required: true },
+    occurredAt: { type: 'string', required: true },
+    location: { type: 'any' },
+    flight: { type: 'any' },
+    description: { type: 'string' },
+    receivedAt: { type: 'string', required: true },
+  },
+  indexes: {
+    byShipment: {
+      pk: { field: 'pk', composite: ['shipmentId'], template: 'SHIPMENT#${shipmentId}', casing: 'none' },
+      sk: { field: 'sk', composite: ['eventId'], template: 'EVENT#${eventId}', casing: 'none' },
+    },
+  },
+});
+export type ShipmentEventItem = EntityItem<typeof shipmentEventEntity>;
 
 /** Which shipment a partner's tracking number names now (numbers are recycled once a parcel is done). */
 export const trackingClaimEntity = new Entity({

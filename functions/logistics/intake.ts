@@ -2,24 +2,29 @@
  * Partner webhook intake: applies a verified batch of tracking events with a bounded
  * number of DynamoDB calls (DESIGN: at most 3 + n/25 for n events):
  *
- *   1. one BatchGetItem: the delivery's `webhook-id` marker and the tracking-number claims
- *      (two when a batch names 100 distinct numbers);
- *   2. one BatchGetItem: the claimed shipments;
- *   3. TransactWriteItems packed up to 100 actions: per shipment, its merged timeline
- *      (conditional on the version read: the dedupe by (partner, eventId) is decided on
- *      the stored timeline and made safe by that conditional write), ShipmentStatusChanged
- *      when the status really changed, the claim released once the parcel is done; events
- *      for unknown numbers kept for inspection; the delivery marker with the answer.
+ *   1. one BatchGetItem: the tracking-number claims, plus the delivery's `webhook-id`
+ *      marker when it fits in the same call (up to 99 distinct numbers);
+ *   2. one BatchGetItem: the claimed shipments' head items;
+ *   3. TransactWriteItems packed up to 100 actions: per new event one item under the
+ *      shipment's partition (a conditional put: an eventId the parcel already has is a
+ *      duplicate), per shipment whose summary moves its head (conditional on the version
+ *      read) and ShipmentStatusChanged when the status really changed; events for unknown
+ *      numbers kept for inspection; the delivery marker with the answer.
  *
- * A transaction that loses a race (another delivery updated the shipment) is re-run from
- * fresh reads, so concurrent deliveries never lose or double-apply an event.
+ * The head remembers the last eventIds it applied, so a partner's retry is recognised
+ * without reading the timeline; an older duplicate is caught by the conditional put. A
+ * transaction that loses a race (another delivery moved a head, or already stored an event)
+ * is re-planned from fresh reads, a bounded number of times with jittered backoff; if the
+ * shipments keep changing the answer is a retryable 503 (never a 500, never a lost event).
  */
 import type { OutboxItem } from '../shared/db/entities.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
+import { backoff } from '../shared/backoff.js';
+import { ProblemError } from '../shared/errors.js';
 import { outboxEvent } from '../shared/outbox.js';
 import type { ShipmentItem, TrackingClaimItem } from './entities.js';
-import { mergeTimeline, timelineEventOf, type PartnerEvent, type ShipmentProjection, type TimelineEvent } from './tracking.js';
+import { applyToHead, timelineEventOf, type Flight, type PartnerEvent, type TimelineEvent, type TrackingHead, type TrackingStatus } from './tracking.js';
 
 export interface IntakeResult {
   readonly accepted: number;
@@ -28,8 +33,13 @@ export interface IntakeResult {
 }
 
 const maxActions = 100;
+const maxKeysPerBatchGet = 100;
 /** Events dated more than this before a parcel's booking belong to an earlier parcel with the same number. */
 export const recycledNumberWindowDays = 14;
+/** How many recent eventIds a shipment's head remembers (bounded: the head never grows). */
+export const recentEventIdsKept = 100;
+/** Rounds of a batch against concurrent deliveries before answering 503 (the partner retries). */
+export const maxIntakeAttempts = 5;
 const unknownRetentionSeconds = 30 * 24 * 3600;
 /** Standard Webhooks' tolerance: a replay of an accepted delivery can only come within it. */
 const deliveryMemorySeconds = 10 * 60;
@@ -37,41 +47,95 @@ const deliveryMemorySeconds = 10 * 60;
 type Tx = TransactionEntities;
 /** ElectroDB types a transaction item per entity; plans mix entities, so `run` restores the one cast. */
 type Committed = ReturnType<ReturnType<Tx['outbox']['create']>['commit']>;
+type Action = (tx: Tx) => unknown;
 
-/** The event whose status the shipment now has: the first terminal one, or the latest. */
-const statusAt = (projection: ShipmentProjection, fallback: string): string => {
-  if (projection.terminal) return projection.timeline.find((e) => e.status === projection.status)?.occurredAt ?? fallback;
-  return projection.lastEventAt ?? fallback;
-};
+export const headOf = (shipment: ShipmentItem): TrackingHead => ({
+  status: shipment.status as TrackingStatus,
+  statusAt: shipment.statusAt ?? '',
+  statusEventId: shipment.statusEventId ?? '',
+  terminal: shipment.terminal,
+  currentFlight: (shipment.currentFlight as Flight | undefined) ?? null,
+  flightKey: shipment.flightKey ?? '',
+  lastEventAt: shipment.lastEventAt ?? null,
+});
+
+/** One unit of work in a transaction: an event put, a head (with its outbox event), or an unknown number's event. */
+interface Unit {
+  readonly kind: 'event' | 'head' | 'unknown';
+  readonly shipmentId: string;
+  readonly eventId: string;
+  readonly actions: Action[];
+}
 
 interface ShipmentPlan {
-  readonly actions: Array<(tx: Tx) => unknown>;
-  readonly accepted: number;
+  readonly units: Unit[];
+  /** New to this shipment as far as the head knows (their puts decide duplicates exactly). */
+  readonly fresh: TimelineEvent[];
   readonly duplicates: number;
 }
 
-/** What one shipment's new events change, as transaction actions. */
-const planShipment = (shipment: ShipmentItem, incoming: readonly PartnerEvent[], correlationId: string, now: Date): ShipmentPlan => {
-  const stored = shipment.timeline as TimelineEvent[];
-  const seen = new Set(stored.map((e) => e.eventId));
+/** What one shipment's new events change: event puts and, when its summary moves, the head. */
+const planShipment = (
+  shipment: ShipmentItem,
+  incoming: readonly PartnerEvent[],
+  settled: ReadonlySet<string>,
+  retrying: boolean,
+  correlationId: string,
+  now: Date,
+): ShipmentPlan => {
+  const ring = new Set((shipment.recentEventIds as string[] | undefined) ?? []);
+  // In a retry round the ring may name events whose own puts were cancelled with another
+  // shipment's transaction: every event not settled is put again (the condition decides).
+  const known = retrying ? new Set<string>() : ring;
   // Carriers recycle numbers: an event from long before this booking is an earlier parcel's (a retry of it).
   const earliest = new Date(Date.parse(shipment.bookedAt) - recycledNumberWindowDays * 86_400_000).toISOString();
-  const fresh = incoming.filter((e) => !seen.has(e.eventId) && e.occurredAt >= earliest).map(timelineEventOf);
-  if (fresh.length === 0) return { actions: [], accepted: 0, duplicates: incoming.length };
-  const projection = mergeTimeline(stored, fresh);
-  // Once delivered or returned, a shipment stays so: a late older terminal event cannot swap it.
-  const status = shipment.terminal ? shipment.status : (projection.status ?? shipment.status);
-  const changed = status !== shipment.status;
-  const actions: Array<(tx: Tx) => unknown> = [
+  const fresh = incoming.filter((e) => !known.has(e.eventId) && e.occurredAt >= earliest).map(timelineEventOf);
+  const units: Unit[] = fresh
+    .filter((e) => !settled.has(e.eventId))
+    .map((event) => ({
+      kind: 'event',
+      shipmentId: shipment.shipmentId,
+      eventId: event.eventId,
+      actions: [
+        (tx) =>
+          tx.shipmentEvent
+            .create({
+              shipmentId: shipment.shipmentId,
+              eventId: event.eventId,
+              status: event.status,
+              occurredAt: event.occurredAt,
+              ...(event.location ? { location: event.location } : {}),
+              ...(event.flight ? { flight: event.flight } : {}),
+              ...(event.description !== undefined ? { description: event.description } : {}),
+              receivedAt: now.toISOString(),
+            })
+            .commit(),
+      ],
+    }));
+  if (fresh.length === 0) return { units, fresh, duplicates: incoming.length };
+
+  // The head joins every event not in its ring, duplicates included: joining is idempotent,
+  // and it mends a head that missed events whose puts committed before a crash.
+  const before = headOf(shipment);
+  const head = applyToHead(before, fresh);
+  const lastActivityAt = head.lastEventAt ?? shipment.lastActivityAt;
+  const changed = head.status !== before.status;
+  const moved =
+    changed || head.statusAt !== before.statusAt || head.flightKey !== before.flightKey || head.lastEventAt !== before.lastEventAt || head.terminal !== before.terminal;
+  const headActions: Action[] = [
     (tx) =>
       tx.shipment
         .patch({ shipmentId: shipment.shipmentId })
         .set({
-          timeline: projection.timeline,
-          status,
-          currentFlight: projection.currentFlight ?? undefined,
-          lastActivityAt: projection.lastEventAt ?? shipment.lastActivityAt,
-          terminal: shipment.terminal || projection.terminal,
+          status: head.status,
+          statusAt: head.statusAt,
+          statusEventId: head.statusEventId,
+          terminal: head.terminal,
+          ...(head.currentFlight ? { currentFlight: head.currentFlight } : {}),
+          flightKey: head.flightKey,
+          ...(head.lastEventAt !== null ? { lastEventAt: head.lastEventAt } : {}),
+          lastActivityAt,
+          recentEventIds: [...new Set([...ring, ...fresh.map((e) => e.eventId)])].slice(-recentEventIdsKept),
           bucket: shipment.bucket,
           version: shipment.version + 1,
         })
@@ -88,73 +152,69 @@ const planShipment = (shipment: ShipmentItem, incoming: readonly PartnerEvent[],
         partnerCode: shipment.partnerCode,
         trackingNumber: shipment.trackingNumber,
         previousStatus: shipment.status,
-        status,
-        terminal: shipment.terminal || projection.terminal,
-        statusAt: statusAt(projection, shipment.bookedAt),
-        currentFlight: projection.currentFlight,
+        status: head.status,
+        terminal: head.terminal,
+        statusAt: head.statusAt || shipment.bookedAt,
+        currentFlight: head.currentFlight,
       },
       { correlationId, now },
     );
-    actions.push((tx) => tx.outbox.create(event).commit());
+    headActions.push((tx) => tx.outbox.create(event).commit());
   }
-  if (projection.terminal && !shipment.terminal) {
-    // The parcel is done: its number may be booked again (carriers recycle numbers).
-    actions.push((tx) =>
-      tx.trackingClaim
-        .patch({ partnerCode: shipment.partnerCode, trackingNumber: shipment.trackingNumber })
-        .set({ active: false })
-        .where(({ shipmentId }, { eq }) => eq(shipmentId, shipment.shipmentId))
-        .commit(),
-    );
-  }
-  return { actions, accepted: fresh.length, duplicates: incoming.length - fresh.length };
+  // A head that does not move is not written: the join is monotone, so what this batch adds
+  // to it stays a no-op under any later head. Its ring then misses these ids, which only
+  // costs the conditional puts of a retry.
+  if (moved || units.length > 0) units.push({ kind: 'head', shipmentId: shipment.shipmentId, eventId: '', actions: headActions });
+  return { units, fresh, duplicates: incoming.length - fresh.length };
 };
 
-/** Packs whole shipment plans (and loose actions) into transactions of at most 100 actions. */
-const pack = (plans: ReadonlyArray<ReadonlyArray<(tx: Tx) => unknown>>): Array<Array<(tx: Tx) => unknown>> => {
-  const transactions: Array<Array<(tx: Tx) => unknown>> = [];
-  let current: Array<(tx: Tx) => unknown> = [];
-  for (const plan of plans) {
-    if (current.length + plan.length > maxActions && current.length > 0) {
+/** Packs units (never split) into transactions of at most 100 actions. */
+const pack = (units: readonly Unit[], capacity = maxActions): Unit[][] => {
+  const transactions: Unit[][] = [];
+  let current: Unit[] = [];
+  let size = 0;
+  for (const unit of units) {
+    if (size + unit.actions.length > capacity && current.length > 0) {
       transactions.push(current);
       current = [];
+      size = 0;
     }
-    current.push(...plan);
+    current.push(unit);
+    size += unit.actions.length;
   }
   if (current.length > 0) transactions.push(current);
   return transactions;
 };
 
-const run = async (actions: ReadonlyArray<(tx: Tx) => unknown>): Promise<boolean> => {
+/** Runs one transaction; on cancellation, the reason code of each action (in order). */
+const run = async (actions: readonly Action[]): Promise<string[] | null> => {
   const result = await db()
     .transaction.write((tx) => actions.map((a) => a(tx)) as Committed[])
     .go();
-  return !result.canceled;
+  if (!result.canceled) return null;
+  return (result.data as ReadonlyArray<{ readonly code?: unknown }>).map((d) => String(d.code));
 };
+
 
 /**
  * Applies a batch. `messageId` is the delivery's `webhook-id`: a replay of an accepted
  * delivery answers what the first one did and changes nothing.
  */
-export const ingest = async (
-  partnerCode: string,
-  messageId: string,
-  events: readonly PartnerEvent[],
-  correlationId: string,
-  attempt = 0,
-): Promise<IntakeResult> => {
+export const ingest = async (partnerCode: string, messageId: string, events: readonly PartnerEvent[], correlationId: string): Promise<IntakeResult> => {
   const { entities } = db();
   const now = new Date();
 
   // Duplicates within the batch count once as accepted (or not), the rest as duplicates.
   const unique = new Map<string, PartnerEvent>();
   for (const event of events) if (!unique.has(event.eventId)) unique.set(event.eventId, event);
-  const inBatchDuplicates = events.length - unique.size;
+  let duplicates = events.length - unique.size;
   const numbers = [...new Set([...unique.values()].map((e) => e.trackingNumber))];
 
   const markerKey = keyOf(entities.webhookDelivery.get({ partnerCode, messageId }).params());
   const claimKeys = numbers.map((trackingNumber) => keyOf(entities.trackingClaim.get({ partnerCode, trackingNumber }).params()));
-  const first = await batchGetItems(attempt === 0 ? [markerKey, ...claimKeys] : claimKeys);
+  // The replay check rides along only when it costs no extra call; a replay it misses finds
+  // every event already applied and changes nothing either.
+  const first = await batchGetItems(claimKeys.length < maxKeysPerBatchGet ? [markerKey, ...claimKeys] : claimKeys);
   const marker = first.find((i) => i.__edb_e__ === 'webhookDelivery');
   if (marker) return JSON.parse(String(marker.response)) as IntakeResult;
 
@@ -164,77 +224,123 @@ export const ingest = async (
     const claim = entities.trackingClaim.parse({ Item: raw }).data;
     if (claim) claims.set(claim.trackingNumber, claim);
   }
-  const shipmentIds = [...new Set([...claims.values()].map((c) => c.shipmentId))];
-  const shipments = new Map<string, ShipmentItem>();
-  for (const raw of await batchGetItems(shipmentIds.map((shipmentId) => keyOf(entities.shipment.get({ shipmentId }).params())))) {
-    const shipment = entities.shipment.parse({ Item: raw }).data;
-    if (shipment) shipments.set(shipment.shipmentId, shipment);
-  }
+  const readHeads = async (ids: readonly string[]): Promise<Map<string, ShipmentItem>> => {
+    const heads = new Map<string, ShipmentItem>();
+    for (const raw of await batchGetItems(ids.map((shipmentId) => keyOf(entities.shipment.get({ shipmentId }).params())))) {
+      const shipment = entities.shipment.parse({ Item: raw }).data;
+      if (shipment) heads.set(shipment.shipmentId, shipment);
+    }
+    return heads;
+  };
+  let heads = await readHeads([...new Set([...claims.values()].map((c) => c.shipmentId))]);
 
   const byShipment = new Map<string, PartnerEvent[]>();
   const unknown: PartnerEvent[] = [];
   for (const event of unique.values()) {
-    const shipment = shipments.get(claims.get(event.trackingNumber)?.shipmentId ?? '');
-    if (!shipment) unknown.push(event);
-    else byShipment.set(shipment.shipmentId, [...(byShipment.get(shipment.shipmentId) ?? []), event]);
+    const shipmentId = claims.get(event.trackingNumber)?.shipmentId ?? '';
+    if (!heads.has(shipmentId)) unknown.push(event);
+    else byShipment.set(shipmentId, [...(byShipment.get(shipmentId) ?? []), event]);
   }
+  const unknownUnits: Unit[] = unknown.map((event) => ({
+    kind: 'unknown',
+    shipmentId: '',
+    eventId: event.eventId,
+    actions: [
+      (tx) =>
+        tx.unknownTracking
+          .put({
+            partnerCode,
+            trackingNumber: event.trackingNumber,
+            eventId: event.eventId,
+            event,
+            receivedAt: now.toISOString(),
+            ttl: Math.floor(now.getTime() / 1000) + unknownRetentionSeconds,
+          })
+          .commit(),
+    ],
+  }));
 
-  const plans = [...byShipment].map(([shipmentId, incoming]) => ({ shipmentId, plan: planShipment(shipments.get(shipmentId) as ShipmentItem, incoming, correlationId, now) }));
-  const unknownActions = unknown.map((event) => (tx: Tx) =>
-    tx.unknownTracking
-      .put({
-        partnerCode,
-        trackingNumber: event.trackingNumber,
-        eventId: event.eventId,
-        event,
-        receivedAt: now.toISOString(),
-        ttl: Math.floor(now.getTime() / 1000) + unknownRetentionSeconds,
-      })
-      .commit(),
-  );
-  const result: IntakeResult = {
-    accepted: plans.reduce((n, p) => n + p.plan.accepted, 0),
-    duplicates: inBatchDuplicates + plans.reduce((n, p) => n + p.plan.duplicates, 0),
-    unknownTrackingNumbers: [...new Set(unknown.map((e) => e.trackingNumber))],
-  };
+  /** Event puts that committed in this request (accepted), and puts refused as already stored (duplicates). */
+  const stored = new Set<string>();
+  const refused = new Set<string>();
+  let pending = new Map(byShipment);
+  let pendingUnknown = unknownUnits;
+  let markerWritten = false;
+  let accepted = 0;
+  for (let attempt = 0; pending.size > 0 || pendingUnknown.length > 0; attempt += 1) {
+    if (attempt >= maxIntakeAttempts) {
+      throw new ProblemError('service_unavailable', { headers: { 'retry-after': '1' }, cause: new Error(`shipments kept changing under batch ${messageId}`) });
+    }
+    if (attempt > 0) {
+      await backoff(attempt);
+      heads = await readHeads([...pending.keys()]);
+    }
+    const plans = [...pending].map(([shipmentId, incoming]) => {
+      const head = heads.get(shipmentId) as ShipmentItem;
+      return { shipmentId, plan: planShipment(head, incoming, new Set([...stored, ...refused]), attempt > 0, correlationId, now) };
+    });
+    const units = [...plans.flatMap((p) => p.plan.units), ...pendingUnknown];
+    // The marker rides in the last transaction of the first round, run only after every other one committed.
+    const transactions = pack(units, maxActions);
+    const markerUnits = attempt === 0 ? (transactions.at(-1) ?? []) : [];
+    const withMarker = attempt === 0 && markerUnits.reduce((n, u) => n + u.actions.length, 0) < maxActions;
+    const last = withMarker ? transactions.pop() ?? [] : [];
+    const outcomes = await Promise.all(transactions.map((tx) => run(tx.flatMap((u) => u.actions))));
+    let lastOutcome: string[] | null = null;
+    let markerAnswer: IntakeResult | undefined;
+    if (withMarker) {
+      // What the answer is if everything in this round commits (nothing was refused yet in round 0).
+      markerAnswer = {
+        accepted: plans.reduce((n, p) => n + p.plan.fresh.length, 0),
+        duplicates: duplicates + plans.reduce((n, p) => n + p.plan.duplicates, 0),
+        unknownTrackingNumbers: [...new Set(unknown.map((e) => e.trackingNumber))],
+      };
+      const answer = markerAnswer;
+      const markerAction: Action = (tx) =>
+        tx.webhookDelivery
+          .put({ partnerCode, messageId, response: JSON.stringify(answer), ttl: Math.floor(now.getTime() / 1000) + deliveryMemorySeconds })
+          .commit();
+      const everyOtherCommitted = outcomes.every((o) => o === null);
+      lastOutcome = await run([...last.flatMap((u) => u.actions), ...(everyOtherCommitted ? [markerAction] : [])]);
+      markerWritten = everyOtherCommitted && lastOutcome === null;
+      transactions.push(last);
+      outcomes.push(lastOutcome);
+    }
 
-  const markerAction = (response: IntakeResult) => (tx: Tx) =>
-    tx.webhookDelivery
-      .put({ partnerCode, messageId, response: JSON.stringify(response), ttl: Math.floor(now.getTime() / 1000) + deliveryMemorySeconds })
-      .commit();
-  // Every plan stays whole inside one transaction; the delivery marker rides in the last one,
-  // so it is written only when that transaction commits (a retry rewrites it below).
-  const withPlans = plans.filter((p) => p.plan.actions.length > 0);
-  const firstMarker = markerAction(result);
-  const transactions = pack([
-    ...withPlans.map((p) => p.plan.actions),
-    ...unknownActions.map((a) => [a]),
-    ...(attempt === 0 ? [[firstMarker]] : []),
-  ]);
-  // The marker's transaction runs last, and only when every other one committed.
-  const last = transactions.pop();
-  const outcomes = await Promise.all(transactions.map((actions) => run(actions)));
-  if (last) {
-    const everyOtherCommitted = outcomes.every(Boolean);
-    const withoutMarker = last.filter((a) => a !== firstMarker);
-    outcomes.push(everyOtherCommitted ? await run(last) : withoutMarker.length > 0 ? await run(withoutMarker) : true);
-    transactions.push(everyOtherCommitted ? last : withoutMarker);
+    const lostShipments = new Set<string>();
+    const lostUnknown: Unit[] = [];
+    transactions.forEach((tx, t) => {
+      const codes = outcomes[t];
+      let position = 0;
+      for (const unit of tx) {
+        const unitCodes = codes ? codes.slice(position, position + unit.actions.length) : [];
+        position += unit.actions.length;
+        if (!codes) {
+          if (unit.kind === 'event') stored.add(unit.eventId);
+          continue;
+        }
+        if (unit.kind === 'unknown') lostUnknown.push(unit);
+        else lostShipments.add(unit.shipmentId);
+        if (unit.kind === 'event' && unitCodes[0] === 'ConditionalCheckFailed') refused.add(unit.eventId);
+      }
+    });
+    for (const { shipmentId, plan } of plans) {
+      if (lostShipments.has(shipmentId)) continue;
+      duplicates += plan.duplicates;
+      for (const event of plan.fresh) {
+        if (refused.has(event.eventId)) duplicates += 1;
+        else accepted += 1;
+      }
+    }
+    if (markerWritten && markerAnswer) return markerAnswer;
+    pending = new Map([...pending].filter(([shipmentId]) => lostShipments.has(shipmentId)));
+    pendingUnknown = lostUnknown;
   }
-  const failed = new Set(transactions.filter((_, i) => !outcomes[i]).flat());
-  const lostPlans = withPlans.filter((p) => p.plan.actions.some((a) => failed.has(a)));
-  const lostUnknown = unknown.filter((_, i) => failed.has(unknownActions[i] as (tx: Tx) => unknown));
-  const markerWritten = attempt === 0 && outcomes.every(Boolean);
-  if (lostPlans.length === 0 && lostUnknown.length === 0 && outcomes.every(Boolean)) return result;
-  if (attempt >= 3) throw new Error(`shipments kept changing under batch ${messageId}; the partner will retry`);
-
-  // Someone else updated these shipments meanwhile: redo their events from fresh reads.
-  const retry = [...lostPlans.flatMap((p) => byShipment.get(p.shipmentId) ?? []), ...lostUnknown];
-  const again = retry.length > 0 ? await ingest(partnerCode, messageId, retry, correlationId, attempt + 1) : { accepted: 0, duplicates: 0, unknownTrackingNumbers: [] };
-  const merged: IntakeResult = {
-    accepted: result.accepted - lostPlans.reduce((n, p) => n + p.plan.accepted, 0) + again.accepted,
-    duplicates: result.duplicates - lostPlans.reduce((n, p) => n + p.plan.duplicates, 0) + again.duplicates,
-    unknownTrackingNumbers: result.unknownTrackingNumbers,
-  };
-  if (attempt === 0 && !markerWritten && !(await run([markerAction(merged)]))) throw new Error(`could not record delivery ${messageId}`);
-  return merged;
+  const result: IntakeResult = { accepted, duplicates, unknownTrackingNumbers: [...new Set(unknown.map((e) => e.trackingNumber))] };
+  if (!markerWritten) {
+    await db()
+      .entities.webhookDelivery.put({ partnerCode, messageId, response: JSON.stringify(result), ttl: Math.floor(now.getTime() / 1000) + deliveryMemorySeconds })
+      .go();
+  }
+  return result;
 };

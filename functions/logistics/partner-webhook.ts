@@ -9,7 +9,8 @@ import type { PartnerItem } from './entities.js';
 import { ingest } from './intake.js';
 import { InvalidSignatureError, openSecret, verifyPartnerDelivery } from './partner-secrets.js';
 import { partnerCode, secretsOf } from './partners.js';
-import { partnerWebhookBody } from './tracking.js';
+import { now } from '../shared/clock.js';
+import { partnerWebhookEnvelope, sortEvents } from './tracking.js';
 
 export const partnerWebhookPath = z.object({ partnerCode });
 
@@ -43,7 +44,9 @@ const verify = async (code: string, rawBody: string, headers: Readonly<Record<st
 
 /**
  * POST /v1/webhooks/logistics/{partnerCode}: a signed batch (Standard Webhooks) of 1-100
- * tracking events -> 202 { accepted, duplicates, unknownTrackingNumbers }.
+ * tracking events -> 202 { accepted, duplicates, unknownTrackingNumbers, rejected }.
+ * Only the envelope can fail the request (400); each event is validated on its own and a
+ * bad one is listed in `rejected` while the rest of the batch is applied.
  */
 export const handler = httpHandler({ path: partnerWebhookPath, rawBody: true }, async (request) => {
   const code = request.path.partnerCode;
@@ -57,10 +60,16 @@ export const handler = httpHandler({ path: partnerWebhookPath, rawBody: true }, 
     }
     throw error;
   }
-  const { events } = validate(partnerWebhookBody, payload);
-  const result = await ingest(code, String(request.headers['webhook-id']), events, request.correlationId);
+  const envelope = validate(partnerWebhookEnvelope, payload);
+  const { events, rejected } = sortEvents(envelope.events, now());
+  const result =
+    events.length > 0 ? await ingest(code, String(request.headers['webhook-id']), events, request.correlationId) : { accepted: 0, duplicates: 0, unknownTrackingNumbers: [] };
+  if (rejected.length > 0) {
+    logger.info('tracking events rejected', { partnerCode: code, count: rejected.length, codes: [...new Set(rejected.map((r) => r.code))] });
+    metrics.addMetric('TrackingEventsRejected', MetricUnit.Count, rejected.length);
+  }
   metrics.addMetric('TrackingEventsAccepted', MetricUnit.Count, result.accepted);
   metrics.addMetric('TrackingEventsDuplicate', MetricUnit.Count, result.duplicates);
   if (result.unknownTrackingNumbers.length > 0) logger.info('unknown tracking numbers', { partnerCode: code, count: result.unknownTrackingNumbers.length });
-  return { status: 202, body: result };
+  return { status: 202, body: { ...result, rejected } };
 });

@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { ProblemError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { readSecret } from '../shared/secrets.js';
+import type { OutboxItem } from '../shared/db/entities.js';
+import { db } from '../shared/db/service.js';
 import type { PartnerItem } from './entities.js';
 import { newWebhookSecret, sealSecret } from './partner-secrets.js';
 
@@ -34,4 +36,24 @@ export const partnerView = (partner: PartnerItem) => ({
   secrets: secretsOf(partner).map(({ id, createdAt }) => ({ id, createdAt })),
 });
 
-export const rotationRefused = (): ProblemError => new ProblemError('invalid_state', { params: { state: 'rolling over two secrets already' } });
+export const rotationRefused = (): ProblemError => new ProblemError('invalid_state', { params: { reason: 'rollover_in_progress' } });
+
+/**
+ * Replaces a partner's secrets (optimistic lock on the version read) and writes the change's
+ * audit event, in one transaction. A concurrent change is a 409 to retry.
+ */
+export const savePartnerSecrets = async (partner: PartnerItem, secrets: readonly StoredSecret[], event: OutboxItem): Promise<void> => {
+  const result = await db()
+    .transaction.write((tx) => [
+      tx.partner
+        .patch({ code: partner.code })
+        .set({ secrets, version: partner.version + 1 })
+        .where(({ version }, { eq }) => eq(version, partner.version))
+        .commit(),
+      tx.outbox.create(event).commit(),
+    ])
+    .go();
+  if (!result.canceled) return;
+  if (result.data[0]?.code === 'ConditionalCheckFailed') throw new ProblemError('service_unavailable', { headers: { 'retry-after': '1' } });
+  throw new Error(`partner ${partner.code} secrets were not saved: ${result.data.map((d) => d.code).join(', ')}`);
+};

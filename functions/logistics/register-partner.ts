@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
-import { outboxEvent } from '../shared/outbox.js';
+import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { issuePartnerSecret, partnerCode, partnerView } from './partners.js';
 
 export const registerPartnerBody = z.strictObject({ code: partnerCode, name: z.string().trim().min(1).max(200) });
@@ -15,13 +15,13 @@ export const handler = httpHandler({ body: registerPartnerBody }, async (request
   const registered = outboxEvent(
     'LogisticsPartnerRegistered',
     { partnerCode: partner.code, name: partner.name, registeredAt: partner.createdAt },
-    { correlationId: request.correlationId, now },
+    requestContext(request, now),
   );
   const result = await db()
     .transaction.write(({ partner: partners, outbox }) => [partners.create(partner).commit(), outbox.create(registered).commit()])
     .go();
   if (result.canceled) {
-    if (result.data[0]?.code === 'ConditionalCheckFailed') throw new ProblemError('already_exists', { params: { what: `Partner ${partner.code}` } });
+    if (result.data[0]?.code === 'ConditionalCheckFailed') throw new ProblemError('already_exists', { params: { reason: 'partner_code', code: partner.code } });
     throw new Error(`partner ${partner.code} was not written: ${result.data.map((d) => d.code).join(', ')}`);
   }
   return { status: 201, body: { partner: partnerView(partner), webhookSecret: secret } };

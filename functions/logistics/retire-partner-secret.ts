@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { db } from '../shared/db/service.js';
-import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
-import { partnerCode, partnerView, secretsOf } from './partners.js';
+import { outboxEvent, requestContext } from '../shared/outbox.js';
+import { partnerCode, partnerView, savePartnerSecrets, secretsOf } from './partners.js';
 
 export const partnerSecretPath = z.object({ code: partnerCode, secretId: z.string().startsWith('whs_') });
 
@@ -13,17 +13,14 @@ export const handler = httpHandler({ path: partnerSecretPath }, async (request) 
   if (!partner) throw new ProblemError('not_found');
   const secrets = secretsOf(partner);
   if (!secrets.some((s) => s.id === request.path.secretId)) throw new ProblemError('not_found');
-  if (secrets.length === 1) throw new ProblemError('invalid_state', { params: { state: 'down to its only secret' } });
+  if (secrets.length === 1) throw new ProblemError('invalid_state', { params: { reason: 'only_secret' } });
   const remaining = secrets.filter((s) => s.id !== request.path.secretId);
-  try {
-    await db()
-      .entities.partner.patch({ code: partner.code })
-      .set({ secrets: remaining, version: partner.version + 1 })
-      .where(({ version }, { eq }) => eq(version, partner.version))
-      .go();
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) throw new ProblemError('idempotency_in_progress');
-    throw error;
-  }
+  const now = new Date();
+  const retired = outboxEvent(
+    'PartnerSecretRetired',
+    { partnerCode: partner.code, secretId: request.path.secretId, previousSecretIds: secrets.map((s) => s.id), activeSecretIds: remaining.map((s) => s.id), retiredAt: now.toISOString() },
+    requestContext(request, now),
+  );
+  await savePartnerSecrets(partner, remaining, retired);
   return { status: 200, body: { partner: partnerView({ ...partner, secrets: remaining }) } };
 });

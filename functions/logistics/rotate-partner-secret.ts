@@ -1,8 +1,8 @@
 import { db } from '../shared/db/service.js';
-import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
-import { issuePartnerSecret, maxActiveSecrets, partnerPath, partnerView, rotationRefused, secretsOf } from './partners.js';
+import { outboxEvent, requestContext } from '../shared/outbox.js';
+import { issuePartnerSecret, maxActiveSecrets, partnerPath, partnerView, rotationRefused, savePartnerSecrets, secretsOf } from './partners.js';
 
 /**
  * POST /v1/admin/logistics-partners/{code}/secrets: starts a rollover. The new secret is
@@ -16,15 +16,11 @@ export const handler = httpHandler({ path: partnerPath }, async (request) => {
   const now = new Date();
   const { secret, stored } = await issuePartnerSecret(now);
   const updated = { ...partner, secrets: [...secrets, stored], version: partner.version + 1 };
-  try {
-    await db()
-      .entities.partner.patch({ code: partner.code })
-      .set({ secrets: updated.secrets, version: updated.version })
-      .where(({ version }, { eq }) => eq(version, partner.version))
-      .go();
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) throw new ProblemError('idempotency_in_progress');
-    throw error;
-  }
+  const rotated = outboxEvent(
+    'PartnerSecretRotated',
+    { partnerCode: partner.code, secretId: stored.id, previousSecretIds: secrets.map((s) => s.id), activeSecretIds: updated.secrets.map((s) => s.id), rotatedAt: stored.createdAt },
+    requestContext(request, now),
+  );
+  await savePartnerSecrets(partner, updated.secrets, rotated);
   return { status: 201, body: { partner: partnerView(updated), secret: { id: stored.id, createdAt: stored.createdAt }, webhookSecret: secret } };
 });

@@ -7,6 +7,7 @@
  * same events gives the same result (property-tested).
  */
 import * as z from 'zod';
+import type { FieldError } from '../shared/errors.js';
 
 /** The normalized tracking statuses, in lifecycle order. */
 export const trackingStatuses = [
@@ -73,9 +74,19 @@ export const location = z.object({
   iata: iataAirport.optional(),
 });
 
+/**
+ * IATA flight designator: airline code (2 characters, or a 3-letter ICAO code), 1-4 digits,
+ * optional suffix letter. Partners write it with spaces and in lower case (`cx 880`): both
+ * are normalised away (`CX880`) before the check.
+ */
+export const flightNumber = z
+  .string()
+  .max(32)
+  .transform((value) => value.replace(/\s+/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9]{2,3}\d{1,4}[A-Z]?$/, 'expected a flight number such as CA123'));
+
 export const flight = z.object({
-  /** IATA flight designator: airline code (2 characters, or a 3-letter ICAO code), 1-4 digits, optional suffix letter. */
-  number: z.string().regex(/^[A-Z0-9]{2,3}\d{1,4}[A-Z]?$/, 'expected a flight number such as CA123'),
+  number: flightNumber,
   origin: iataAirport,
   destination: iataAirport,
 });
@@ -98,6 +109,68 @@ export const partnerEvent = z.object({
 export const partnerWebhookBody = z.object({
   events: z.array(partnerEvent).min(1).max(100),
 });
+
+// ---------------------------------------------------------------------------------------
+// Per-event validation: one bad event never sinks its batch
+
+/** The envelope a batch must have (anything wrong here is a 400 for the whole request). */
+export const partnerWebhookEnvelope = z.object({
+  events: z.array(z.unknown()).min(1).max(100),
+});
+
+/** How far ahead of the server's clock an event may be stamped (scanner clocks drift by minutes). */
+export const futureToleranceMs = 15 * 60_000;
+
+export type RejectionCode = 'validation_failed' | 'occurred_at_in_future';
+
+/** An event left out of its batch, with why (API.md: `rejected`). */
+export interface RejectedEvent {
+  readonly index: number;
+  readonly eventId?: string;
+  readonly code: RejectionCode;
+  readonly errors?: readonly FieldError[];
+}
+
+export interface SortedEvents {
+  readonly events: PartnerEvent[];
+  readonly rejected: RejectedEvent[];
+}
+
+const eventIdOf = (raw: unknown): string | undefined => {
+  if (typeof raw !== 'object' || raw === null || !('eventId' in raw)) return undefined;
+  const id = partnerEvent.shape.eventId.safeParse(raw.eventId);
+  return id.success ? id.data : undefined;
+};
+
+/**
+ * Validates each event of a batch on its own: the valid ones are returned (in batch order),
+ * each invalid one is listed with its index, its `eventId` when readable, a code and the
+ * fields at fault. An event stamped more than 15 minutes after `now` is refused
+ * (`occurred_at_in_future`): it would stay "latest" and freeze the parcel's status.
+ */
+export const sortEvents = (raw: readonly unknown[], now: Date): SortedEvents => {
+  const events: PartnerEvent[] = [];
+  const rejected: RejectedEvent[] = [];
+  const latest = now.getTime() + futureToleranceMs;
+  raw.forEach((candidate, index) => {
+    const eventId = eventIdOf(candidate);
+    const parsed = partnerEvent.safeParse(candidate);
+    if (!parsed.success) {
+      const errors = parsed.error.issues.map((issue) => ({ path: ['events', index, ...issue.path].map(String).join('.'), message: issue.message }));
+      rejected.push({ index, ...(eventId !== undefined ? { eventId } : {}), code: 'validation_failed', errors });
+    } else if (Date.parse(parsed.data.occurredAt) > latest) {
+      rejected.push({
+        index,
+        eventId: parsed.data.eventId,
+        code: 'occurred_at_in_future',
+        errors: [{ path: `events.${index}.occurredAt`, message: `more than 15 minutes after the server's clock (${now.toISOString()})` }],
+      });
+    } else {
+      events.push(parsed.data);
+    }
+  });
+  return { events, rejected };
+};
 
 export type Location = z.output<typeof location>;
 export type Flight = z.output<typeof flight>;
@@ -201,3 +274,67 @@ export const projectTimeline = (events: readonly TimelineEvent[]): ShipmentProje
 /** A stored timeline plus newly received events -> the new projection. */
 export const mergeTimeline = (existing: readonly TimelineEvent[], incoming: readonly TimelineEvent[]): ShipmentProjection =>
   projectTimeline([...existing, ...incoming]);
+
+// ---------------------------------------------------------------------------------------
+// The shipment's head: its status summary, kept up to date one batch at a time
+
+/**
+ * What a shipment's head item knows of its timeline, so a batch is applied without reading
+ * the (unbounded) timeline. Applying events is a join: commutative, associative and
+ * idempotent (re-applying an event changes nothing), so a retried or concurrent batch can
+ * never move the head backwards, and a crash between writing events and the head is
+ * mended by the partner's retry.
+ */
+export interface TrackingHead {
+  readonly status: TrackingStatus;
+  /** `occurredAt` / `eventId` of the event the status comes from ('' before any event). */
+  readonly statusAt: string;
+  readonly statusEventId: string;
+  readonly terminal: boolean;
+  readonly currentFlight: Flight | null;
+  /** `${occurredAt}#${eventId}` of the event `currentFlight` comes from ('' none). */
+  readonly flightKey: string;
+  readonly lastEventAt: string | null;
+}
+
+const later = (a: { occurredAt: string; eventId: string }, atB: string, idB: string): boolean =>
+  a.occurredAt > atB || (a.occurredAt === atB && a.eventId > idB);
+
+/**
+ * The head after these events (any order, duplicates allowed). Before a terminal status the
+ * latest event by (occurredAt, eventId) gives the status; the earliest terminal event of the
+ * first batch that brings one fixes it for good, whatever its stamp: once delivered or
+ * returned, no event moves the shipment away (scanner clocks drift; a late older `returned`
+ * does not swap a `delivered`).
+ */
+export const applyToHead = (head: TrackingHead, events: readonly TimelineEvent[]): TrackingHead => {
+  const sorted = [...events].sort((a, b) => compareText(a.occurredAt, b.occurredAt) || compareText(a.eventId, b.eventId));
+  let { status, statusAt, statusEventId, currentFlight, flightKey, lastEventAt } = head;
+  let { terminal } = head;
+  const firstTerminal = terminal ? undefined : sorted.find((e) => isTerminalStatus(e.status));
+  if (firstTerminal) {
+    ({ status, occurredAt: statusAt, eventId: statusEventId } = firstTerminal);
+    terminal = true;
+  }
+  for (const event of sorted) {
+    if (!terminal && later(event, statusAt, statusEventId)) ({ status, occurredAt: statusAt, eventId: statusEventId } = event);
+    const key = `${event.occurredAt}#${event.eventId}`;
+    if (event.flight && (event.status === 'departed' || event.status === 'arrived') && key > flightKey) {
+      currentFlight = event.flight;
+      flightKey = key;
+    }
+    if (lastEventAt === null || event.occurredAt > lastEventAt) lastEventAt = event.occurredAt;
+  }
+  return { status, statusAt, statusEventId, terminal, currentFlight, flightKey, lastEventAt };
+};
+
+/** A booked parcel's head before any event. */
+export const bookedHead: TrackingHead = {
+  status: 'label_created',
+  statusAt: '',
+  statusEventId: '',
+  terminal: false,
+  currentFlight: null,
+  flightKey: '',
+  lastEventAt: null,
+};

@@ -1,9 +1,9 @@
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
-import { money } from '../shared/money.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { cancelPaymentIntent, refundPayment } from '../payments/gateway.js';
-import { canCancel, orderView, type RefundRecord } from './order.js';
+import { canCancel, orderView, type StoredRefund } from './order.js';
+import { refundFromStripe } from '../payments/stripe-effects.js';
 import { orderPath, ownOrder } from './order-access.js';
 import { saveOrderChange } from './order-store.js';
 import { refundedEvent } from './refund-events.js';
@@ -33,17 +33,20 @@ export const handler = httpHandler({ path: orderPath }, async (request) => {
       continue;
     }
     if (!canCancel(order.status)) throw new ProblemError('invalid_state', { params: { state: order.status } });
-    let refund: RefundRecord | undefined;
+    let refund: StoredRefund | undefined;
     if (order.status === 'pending_payment') {
       await cancelPaymentIntent(placed.payment.paymentIntentId);
-    } else {
-      const amount = money(order.paidAmount - order.refundedAmount, placed.currency);
-      const refundId = `ref_cancel_${placed.id.slice(4)}`;
-      const stripeRefund =
-        amount.amount > 0
-          ? await refundPayment({ paymentIntentId: placed.payment.paymentIntentId, amount, orderId: placed.id, refundId, idempotencyKey: `order-cancel:${placed.id}` })
-          : undefined;
-      refund = { id: refundId, amount, reason: 'order cancelled', source: 'cancel', stripeRefundId: stripeRefund?.id ?? null, createdAt: now.toISOString() };
+    } else if (order.paidAmount > order.refundedAmount) {
+      // No amount: Stripe refunds what is left on the charge, so a retry sends the same parameters.
+      const stripeRefund = await refundPayment({
+        paymentIntentId: placed.payment.paymentIntentId,
+        orderId: placed.id,
+        refundId: cancelRefundId,
+        reason: 'order cancelled',
+        source: 'cancel',
+        idempotencyKey: `order-cancel:${placed.id}`,
+      });
+      refund = refundFromStripe(placed.currency, stripeRefund);
     }
     const cancelled = outboxEvent(
       'OrderCancelled',
@@ -52,8 +55,9 @@ export const handler = httpHandler({ path: orderPath }, async (request) => {
     );
     const refunds = refund ? [...order.refunds, refund] : order.refunds;
     const refundedAmount = order.refundedAmount + (refund?.amount.amount ?? 0);
-    const events = refund && refund.amount.amount > 0 ? [cancelled, refundedEvent(order, refund, refundedAmount, request.correlationId, now)] : [cancelled];
-    const outcome = await saveOrderChange(order, { status: 'cancelled', cancelledAt: now.toISOString(), refunds, refundedAmount }, events);
+    const events = refund ? [cancelled, refundedEvent(order, refund, refundedAmount, request.correlationId, now)] : [cancelled];
+    const change = { status: 'cancelled' as const, cancelledAt: now.toISOString(), refundedAmount, ...(refund ? { newRefunds: [refund] } : {}) };
+    const outcome = await saveOrderChange(order, change, events);
     if (outcome === 'saved') {
       return { status: 200, body: orderView({ ...order, status: 'cancelled', cancelledAt: now.toISOString(), refunds, refundedAmount, version: order.version + 1, updatedAt: now.toISOString() }) };
     }

@@ -1,6 +1,6 @@
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, parseJson, requireTenant, type HttpResult } from '../shared/http.js';
-import { derivedToken, idempotencyTtlSeconds, keyHash, requestHash } from '../shared/idempotency.js';
+import { derivedToken, idempotencyTtlSeconds, keyHash, requestHash, sameRequest } from '../shared/idempotency.js';
 import { money } from '../shared/money.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { createPaymentIntent } from '../payments/gateway.js';
@@ -14,7 +14,7 @@ import { loadPricingConfig } from './pricing-config.js';
 const pricing = loadPricingConfig(process.env.PRICING_CONFIG);
 
 const replay = (record: IdempotencyItem, hash: string): HttpResult => {
-  if (record.requestHash !== hash) throw new ProblemError('idempotency_key_reused');
+  if (!sameRequest(record.requestHash, hash)) throw new ProblemError('idempotency_key_reused');
   return { status: record.responseStatus, body: JSON.parse(record.responseBody) as unknown, headers: { 'idempotent-replayed': 'true' } };
 };
 
@@ -122,7 +122,6 @@ export const handler = httpHandler({ body: createOrderBody, idempotencyKey: true
     paidAmount: 0,
     refundedAmount: 0,
     document: placed,
-    refunds: [],
     version: 1,
   };
   const record: IdempotencyItem = {

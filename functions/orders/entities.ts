@@ -23,6 +23,12 @@ export const merchantEntity = new Entity({
       pk: { field: 'pk', composite: ['merchantId'], template: 'MERCHANT#${merchantId}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'MERCHANT', casing: 'none' },
     },
+    /** Operators list merchants, newest first (one partition: enrolments are rare). */
+    list: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'MERCHANTS', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['createdAt', 'merchantId'], template: '${createdAt}#${merchantId}', casing: 'none' },
+    },
   },
 });
 export type MerchantItem = EntityItem<typeof merchantEntity>;
@@ -86,8 +92,11 @@ export const orderEntity = new Entity({
     refundedAmount: { type: 'number', required: true },
     /** The order as placed (buyer, lines, totals, settlement, customs, payment): never changes. */
     document: { type: 'any', required: true },
-    /** Refunds made so far: `[{ id, amount, reason, source, stripeRefundId, createdAt }]`. */
-    refunds: { type: 'any', required: true },
+    /**
+     * Legacy: refunds recorded before they became `orderRefund` items under the order's
+     * partition (read and merged, never written again).
+     */
+    refunds: { type: 'any' },
     paymentError: { type: 'any' },
     paidAt: { type: 'string' },
     cancelledAt: { type: 'string' },
@@ -159,3 +168,57 @@ export const stripeEventEntity = new Entity({
     },
   },
 });
+
+/**
+ * A parcel of an order as the order knows it, under the order's partition (so an order's
+ * parcel list never grows its item): one Query on `ORDER#id` reads the order and its parcels.
+ */
+export const orderShipmentEntity = new Entity({
+  model: { entity: 'orderShipment', version: '1', service },
+  attributes: {
+    orderId: { type: 'string', required: true },
+    shipmentId: { type: 'string', required: true },
+    partnerCode: { type: 'string', required: true },
+    trackingNumber: { type: 'string', required: true },
+    status: { type: 'string', required: true },
+    /** When that status happened ('' before any carrier event). */
+    statusAt: { type: 'string', required: true },
+  },
+  indexes: {
+    byOrder: {
+      pk: { field: 'pk', composite: ['orderId'], template: 'ORDER#${orderId}', casing: 'none' },
+      // Shipment ids are ULIDs: the parcels come back in booking order.
+      sk: { field: 'sk', composite: ['shipmentId'], template: 'SHIPMENT#${shipmentId}', casing: 'none' },
+    },
+  },
+});
+export type OrderShipmentItem = EntityItem<typeof orderShipmentEntity>;
+
+/**
+ * One refund of an order, under the order's partition (`ORDER#id` / `REFUND#refundId`), so
+ * no order outgrows an item however often it is refunded; GET order reads the order and
+ * its refunds with one Query. Created only if absent: each refund is recorded once,
+ * whichever of the API and Stripe's webhook gets there first. `requestHash` is the
+ * fingerprint of the `Idempotency-Key` request that made it (replay vs reuse).
+ */
+export const orderRefundEntity = new Entity({
+  model: { entity: 'orderRefund', version: '1', service },
+  attributes: {
+    orderId: { type: 'string', required: true },
+    refundId: { type: 'string', required: true },
+    /** Money in the order currency. */
+    amount: { type: 'any', required: true },
+    reason: { type: 'string', required: true },
+    source: { type: ['api', 'cancel', 'stripe'] as const, required: true },
+    stripeRefundId: { type: 'string' },
+    requestHash: { type: 'string' },
+    createdAt: { type: 'string', required: true },
+  },
+  indexes: {
+    byOrder: {
+      pk: { field: 'pk', composite: ['orderId'], template: 'ORDER#${orderId}', casing: 'none' },
+      sk: { field: 'sk', composite: ['refundId'], template: 'REFUND#${refundId}', casing: 'none' },
+    },
+  },
+});
+export type OrderRefundItem = EntityItem<typeof orderRefundEntity>;

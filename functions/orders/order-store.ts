@@ -8,8 +8,9 @@ import type { OutboxItem } from '../shared/db/entities.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
-import type { IdempotencyItem, MerchantItem, OrderItem, ProductItem } from './entities.js';
-import { orderShards, type OrderShipment, type OrderState, type OrderStatus, type PlacedOrder, type RefundRecord } from './order.js';
+import type { IdempotencyItem, MerchantItem, OrderItem, OrderRefundItem, OrderShipmentItem, ProductItem } from './entities.js';
+import type { Money } from '../shared/money.js';
+import { orderShards, type OrderShipment, type OrderState, type OrderStatus, type PlacedOrder, type RefundRecord, type StoredRefund } from './order.js';
 
 export class OrderStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -24,7 +25,23 @@ export interface StoredOrder extends OrderState {
   readonly shard: number;
 }
 
-export const toOrderState = (item: OrderItem): StoredOrder => ({
+/** Refunds oldest first (then by id), legacy ones from the order item included once. */
+const refundsOf = (item: OrderItem, refunds: readonly OrderRefundItem[]): StoredRefund[] => {
+  const stored: StoredRefund[] = refunds.map((r) => ({
+    id: r.refundId,
+    amount: r.amount as Money,
+    reason: r.reason,
+    source: r.source,
+    stripeRefundId: r.stripeRefundId ?? null,
+    createdAt: r.createdAt,
+    ...(r.requestHash ? { requestHash: r.requestHash } : {}),
+  }));
+  const ids = new Set(stored.map((r) => r.id));
+  const legacy = ((item.refunds as RefundRecord[] | undefined) ?? []).filter((r) => !ids.has(r.id));
+  return [...legacy, ...stored].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+};
+
+export const toOrderState = (item: OrderItem, parcels: readonly OrderShipmentItem[] = [], refunds: readonly OrderRefundItem[] = []): StoredOrder => ({
   placed: item.document as PlacedOrder,
   merchantId: item.merchantId,
   shard: item.shard,
@@ -32,11 +49,15 @@ export const toOrderState = (item: OrderItem): StoredOrder => ({
   version: item.version,
   paidAmount: item.paidAmount,
   refundedAmount: item.refundedAmount,
-  refunds: item.refunds as RefundRecord[],
+  refunds: refundsOf(item, refunds),
   paymentError: item.paymentError as StoredOrder['paymentError'],
   paidAt: item.paidAt,
   cancelledAt: item.cancelledAt,
-  shipments: (item.shipments as OrderShipment[] | undefined) ?? [],
+  // Parcels live as items under the order's partition; `shipments` on the item is the legacy list.
+  shipments: [
+    ...((item.shipments as OrderShipment[] | undefined) ?? []).filter((legacy) => !parcels.some((p) => p.shipmentId === legacy.id)),
+    ...parcels.map((p) => ({ id: p.shipmentId, partnerCode: p.partnerCode, trackingNumber: p.trackingNumber, status: p.status, statusAt: p.statusAt })),
+  ],
   shippedAt: item.shippedAt,
   deliveredAt: item.deliveredAt,
   updatedAt: item.updatedAt,
@@ -91,9 +112,42 @@ export const placeOrder = async (order: OrderItem, idempotency: IdempotencyItem,
 export const getIdempotencyRecord = async (scope: string, keyHash: string): Promise<IdempotencyItem | undefined> =>
   (await db().entities.idempotency.get({ scope, keyHash }).go({ consistent: true })).data ?? undefined;
 
+/**
+ * The order with everything under its partition (its parcels as `orderShipment` items, its
+ * refunds as `REFUND#` items) in ONE consistent Query; a partition past 1 MB continues on the
+ * next page. Items of other kinds under the partition are skipped.
+ */
 export const getOrder = async (orderId: string): Promise<StoredOrder | undefined> => {
-  const { data } = await db().entities.order.get({ orderId }).go({ consistent: true });
-  return data ? toOrderState(data) : undefined;
+  const { entities } = db();
+  const params = entities.order.get({ orderId }).params() as { TableName: string; Key: { pk: string } };
+  let order: OrderItem | undefined;
+  const parcels: OrderShipmentItem[] = [];
+  const refunds: OrderRefundItem[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: params.TableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': params.Key.pk },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const Item of page.Items ?? []) {
+      const entity = entityOf(Item);
+      if (entity === 'order') order = entities.order.parse({ Item }).data ?? order;
+      else if (entity === 'orderShipment') {
+        const parcel = entities.orderShipment.parse({ Item }).data;
+        if (parcel) parcels.push(parcel);
+      } else if (entity === 'orderRefund') {
+        const refund = entities.orderRefund.parse({ Item }).data;
+        if (refund) refunds.push(refund);
+      }
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return order ? toOrderState(order, parcels, refunds) : undefined;
 };
 
 export const findOrderByPaymentIntent = async (paymentIntentId: string): Promise<StoredOrder | undefined> => {
@@ -107,7 +161,8 @@ export interface OrderChange {
   readonly status?: OrderStatus;
   readonly paidAmount?: number;
   readonly refundedAmount?: number;
-  readonly refunds?: readonly RefundRecord[];
+  /** Refunds to record with this change (each created only if absent). */
+  readonly newRefunds?: readonly StoredRefund[];
   readonly paymentError?: { code: string; message: string };
   readonly paidAt?: string;
   readonly cancelledAt?: string;
@@ -119,8 +174,23 @@ export interface OrderChange {
 export type SaveOutcome = 'saved' | 'conflict' | 'duplicate_event';
 
 /** Only the fields a change sets (ElectroDB refuses `undefined` for required attributes). */
-const definedOnly = (change: OrderChange): OrderChange =>
-  Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as OrderChange;
+const definedOnly = ({ newRefunds: _refunds, ...change }: OrderChange): Omit<OrderChange, 'newRefunds'> =>
+  Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined)) as Omit<OrderChange, 'newRefunds'>;
+
+/** A refund as its own item under the order's partition, written only if it is not there yet. */
+const refundItem = (entities: TransactionEntities, orderId: string, refund: StoredRefund) =>
+  entities.orderRefund
+    .create({
+      orderId,
+      refundId: refund.id,
+      amount: refund.amount,
+      reason: refund.reason,
+      source: refund.source,
+      createdAt: refund.createdAt,
+      ...(refund.stripeRefundId ? { stripeRefundId: refund.stripeRefundId } : {}),
+      ...(refund.requestHash ? { requestHash: refund.requestHash } : {}),
+    })
+    .commit();
 
 
 /**
@@ -157,6 +227,7 @@ export const saveOrderChange = async (
   const result = await db()
     .transaction.write((entities) => [
       orderChangeItem(entities, order, change, now),
+      ...(change.newRefunds ?? []).map((refund) => refundItem(entities, order.placed.id, refund)),
       ...(stripeEvent
         ? [
             entities.stripeEvent
@@ -168,8 +239,39 @@ export const saveOrderChange = async (
     ])
     .go();
   if (!result.canceled) return 'saved';
-  const [orderResult, markerResult] = result.data as ReadonlyArray<{ rejected: boolean; code: string }>;
-  if (stripeEvent && markerResult?.rejected && markerResult.code === 'ConditionalCheckFailed') return 'duplicate_event';
+  const results = result.data as ReadonlyArray<{ rejected: boolean; code: string }>;
+  const refundCount = change.newRefunds?.length ?? 0;
+  const failed = (r: { rejected: boolean; code: string } | undefined) => r?.rejected === true && r.code === 'ConditionalCheckFailed';
+  if (stripeEvent && failed(results[1 + refundCount])) return 'duplicate_event';
+  // The order moved on, or one of these refunds was recorded meanwhile: re-read and decide anew.
+  if (failed(results[0]) || results.slice(1, 1 + refundCount).some(failed)) return 'conflict';
+  throw new OrderStoreError(`order ${order.placed.id} was not updated: ${result.data.map((d) => d.code).join(', ')}`);
+};
+
+/**
+ * A parcel's news on its order: the parcel's item under the order's partition and the
+ * order (always conditional on the version read and bumped, so two parcels of one order
+ * projected at once are serialised: the second sees the first and decides "every parcel
+ * delivered" on the whole list), with the events, in one transaction.
+ */
+export const saveParcelProgress = async (
+  order: StoredOrder,
+  parcel: OrderShipment,
+  change: Omit<OrderChange, 'shipments'>,
+  events: readonly OutboxItem[],
+): Promise<SaveOutcome> => {
+  const now = new Date();
+  const result = await db()
+    .transaction.write((entities) => [
+      orderChangeItem(entities, order, change, now),
+      entities.orderShipment
+        .put({ orderId: order.placed.id, shipmentId: parcel.id, partnerCode: parcel.partnerCode, trackingNumber: parcel.trackingNumber, status: parcel.status, statusAt: parcel.statusAt })
+        .commit(),
+      ...events.map((e) => entities.outbox.create(e).commit()),
+    ])
+    .go();
+  if (!result.canceled) return 'saved';
+  const [orderResult] = result.data as ReadonlyArray<{ rejected: boolean; code: string }>;
   if (orderResult?.rejected && orderResult.code === 'ConditionalCheckFailed') return 'conflict';
   throw new OrderStoreError(`order ${order.placed.id} was not updated: ${result.data.map((d) => d.code).join(', ')}`);
 };

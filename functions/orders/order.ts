@@ -86,6 +86,21 @@ export interface RefundRecord {
   readonly createdAt: string;
 }
 
+/** A refund as stored: the record, plus the fingerprint of the `Idempotency-Key` request that made it. */
+export interface StoredRefund extends RefundRecord {
+  readonly requestHash?: string | undefined;
+}
+
+/** The refund as the API shows it (never the request fingerprint). */
+export const refundRecordView = ({ id, amount, reason, source, stripeRefundId, createdAt }: RefundRecord): RefundRecord => ({
+  id,
+  amount,
+  reason,
+  source,
+  stripeRefundId,
+  createdAt,
+});
+
 /** A parcel of the order as the order knows it (the shipment itself holds the timeline). */
 export interface OrderShipment {
   readonly id: string;
@@ -103,7 +118,7 @@ export interface OrderState {
   readonly version: number;
   readonly paidAmount: number;
   readonly refundedAmount: number;
-  readonly refunds: readonly RefundRecord[];
+  readonly refunds: readonly StoredRefund[];
   readonly paymentError?: { readonly code: string; readonly message: string } | undefined;
   readonly paidAt?: string | undefined;
   readonly cancelledAt?: string | undefined;
@@ -162,7 +177,7 @@ export const orderView = (order: OrderState) => {
       refunded: { amount: order.refundedAmount, currency: placed.currency },
       ...(order.paymentError ? { lastError: order.paymentError } : {}),
     },
-    refunds: order.refunds,
+    refunds: order.refunds.map(refundRecordView),
     ...(placed.attribution ? { attribution: placed.attribution } : {}),
     createdAt: placed.createdAt,
     updatedAt: order.updatedAt,

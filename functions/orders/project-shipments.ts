@@ -1,7 +1,8 @@
+import { backoff } from '../shared/backoff.js';
 import { eventHandler } from '../shared/event-handler.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { outboxEvent } from '../shared/outbox.js';
-import { getOrder, saveOrderChange } from './order-store.js';
+import { getOrder, saveParcelProgress } from './order-store.js';
 import { applyShipmentNews } from './shipment-progress.js';
 
 export class OrderProjectionError extends Error {
@@ -19,7 +20,9 @@ export class OrderProjectionError extends Error {
 export const handler = eventHandler(['ShipmentStatusChanged'], async ({ detail }) => {
   const news = detail.data;
   const context = { correlationId: detail.metadata.correlationId };
-  for (let attempt = 0; attempt < 5; attempt += 1) {
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    // Parcels of one order projected at once serialise on the order's version: back off with jitter.
+    if (attempt > 0) await backoff(attempt);
     const order = await getOrder(news.orderId);
     if (!order) throw new OrderProjectionError(`order ${news.orderId} of shipment ${news.shipmentId} not found`);
     const progress = applyShipmentNews(order, news);
@@ -45,10 +48,12 @@ export const handler = eventHandler(['ShipmentStatusChanged'], async ({ detail }
         ),
       );
     }
-    const outcome = await saveOrderChange(
+    const parcel = progress.shipments.find((s) => s.id === news.shipmentId);
+    if (!parcel) return;
+    const outcome = await saveParcelProgress(
       order,
+      parcel,
       {
-        shipments: progress.shipments,
         ...(progress.status !== order.status ? { status: progress.status } : {}),
         ...(progress.shipped ? { shippedAt: news.statusAt } : {}),
         ...(progress.delivered ? { deliveredAt: news.statusAt } : {}),

@@ -26,7 +26,10 @@ export const applyShipmentNews = (order: OrderState, news: ShipmentNews): Progre
   const index = shipments.findIndex((s) => s.id === news.shipmentId);
   const current = shipments[index];
   if (!current) return undefined;
-  const stale = news.statusAt < current.statusAt || isTerminalStatus(asTracking(current.status));
+  // Terminal news wins whatever its stamp (scanner clocks drift: a `delivered` stamped a
+  // minute before an `out_for_delivery` still delivers); once terminal, nothing moves it.
+  if (isTerminalStatus(asTracking(current.status))) return undefined;
+  const stale = news.statusAt < current.statusAt && !isTerminalStatus(asTracking(news.status));
   if (stale || (current.status === news.status && current.statusAt === news.statusAt)) return undefined;
   shipments[index] = { ...current, status: news.status, statusAt: news.statusAt };
 

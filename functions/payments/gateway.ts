@@ -15,11 +15,11 @@ export interface PaymentIntentRef {
 const translate = (error: unknown): never => {
   if (error instanceof Stripe.errors.StripeIdempotencyError) throw new ProblemError('idempotency_key_reused', { cause: error });
   if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code === 'payment_intent_unexpected_state') {
-    throw new ProblemError('invalid_state', { cause: error, params: { state: 'being paid' } });
+    throw new ProblemError('invalid_state', { cause: error, params: { reason: 'payment_in_progress' } });
   }
   // Stripe holds less than we thought refundable (refunded elsewhere meanwhile): a state conflict, not an outage.
   if (error instanceof Stripe.errors.StripeInvalidRequestError && (error.code === 'amount_too_large' || error.code === 'charge_already_refunded')) {
-    throw new ProblemError('invalid_state', { cause: error, params: { state: 'already refunded at Stripe' } });
+    throw new ProblemError('invalid_state', { cause: error, params: { reason: 'refunded_at_stripe' } });
   }
   if (error instanceof Stripe.errors.StripeError) throw new ProblemError('service_unavailable', { cause: error });
   throw error;
@@ -64,39 +64,64 @@ export const cancelPaymentIntent = async (paymentIntentId: string): Promise<void
   }
 };
 
+/** A Stripe refund as orders record it. `metadata` carries what names it on our side. */
+export interface StripeRefund {
+  readonly id: string;
+  readonly amount: number;
+  readonly currency: string;
+  /** Unix seconds, Stripe's clock: the refund's `createdAt` whichever side records it. */
+  readonly created: number;
+  readonly metadata: Record<string, string>;
+}
+
+const refundOf = (r: Stripe.Refund): StripeRefund => ({ id: r.id, amount: r.amount, currency: r.currency, created: r.created, metadata: r.metadata ?? {} });
+
+/**
+ * Refunds `amount`, or without one whatever is left on the charge (Stripe decides, so a
+ * retry sends the very same parameters whatever was recorded meanwhile). The metadata
+ * names the refund on our side (order, refund id, reason, source, request fingerprint), so
+ * Stripe's `charge.refunded` webhook records it exactly as our API would.
+ */
 export const refundPayment = async (input: {
   paymentIntentId: string;
-  amount: Money;
+  amount?: Money | undefined;
   orderId: string;
   refundId: string;
+  reason: string;
+  source: 'api' | 'cancel';
+  requestHash?: string | undefined;
   idempotencyKey: string;
-}): Promise<{ id: string }> => {
+}): Promise<StripeRefund> => {
   const stripe = await stripeClient();
   try {
     const refund = await stripe.refunds.create(
       {
         payment_intent: input.paymentIntentId,
-        amount: input.amount.amount,
+        ...(input.amount ? { amount: input.amount.amount } : {}),
         reason: 'requested_by_customer',
-        metadata: { orderId: input.orderId, refundId: input.refundId },
+        metadata: {
+          orderId: input.orderId,
+          refundId: input.refundId,
+          reason: input.reason,
+          source: input.source,
+          ...(input.requestHash ? { requestHash: input.requestHash } : {}),
+        },
       },
       { idempotencyKey: input.idempotencyKey },
     );
-    return { id: refund.id };
+    return refundOf(refund);
   } catch (error) {
     return translate(error);
   }
 };
 
 /** The refunds Stripe holds for a PaymentIntent (reconciled by id against the order's own records). */
-export const listRefunds = async (paymentIntentId: string): Promise<Array<{ id: string; amount: number; currency: string; metadata: Record<string, string> }>> => {
+export const listRefunds = async (paymentIntentId: string): Promise<StripeRefund[]> => {
   const stripe = await stripeClient();
   try {
     const page = await stripe.refunds.list({ payment_intent: paymentIntentId, limit: 100 });
     // Only money that went (or is going) back: failed and canceled refunds returned nothing.
-    return page.data
-      .filter((r) => r.status === 'succeeded' || r.status === 'pending')
-      .map((r) => ({ id: r.id, amount: r.amount, currency: r.currency, metadata: r.metadata ?? {} }));
+    return page.data.filter((r) => r.status === 'succeeded' || r.status === 'pending').map(refundOf);
   } catch (error) {
     return translate(error);
   }

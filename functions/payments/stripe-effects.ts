@@ -4,8 +4,9 @@
  * own `totals.total` before anything is marked paid.
  */
 import type { OrderChange } from '../orders/order-store.js';
-import type { OrderState, RefundRecord } from '../orders/order.js';
-import { money } from '../shared/money.js';
+import type { OrderState, StoredRefund } from '../orders/order.js';
+import { money, type Currency } from '../shared/money.js';
+import type { StripeRefund } from './gateway.js';
 
 export interface PaymentIntentFacts {
   readonly id: string;
@@ -40,30 +41,44 @@ export const paymentFailed = (order: OrderState, intent: PaymentIntentFacts): Ef
 };
 
 /**
- * Refunds Stripe knows of that the order does not (by Stripe refund id): made in the
- * Stripe dashboard, or by our API just before its own write landed.
+ * The record of a Stripe refund, the same whichever side records it: our API right after
+ * creating it, or the `charge.refunded` webhook first (a crash, a slow write). Our refunds
+ * carry their id, reason, source and request fingerprint in Stripe metadata; refunds made
+ * in the Stripe dashboard get an id derived from Stripe's. The time is Stripe's `created`.
  */
-export const unrecordedRefunds = (
-  order: OrderState,
-  stripeRefunds: ReadonlyArray<{ id: string; amount: number; currency: string; metadata: Record<string, string> }>,
-  now: Date,
-): RefundRecord[] => {
-  const known = new Set(order.refunds.map((r) => r.stripeRefundId));
+export const refundFromStripe = (currency: Currency, refund: StripeRefund): StoredRefund => {
+  const { refundId, reason, source, requestHash } = refund.metadata;
+  return {
+    id: refundId ?? `ref_stripe_${refund.id}`,
+    amount: money(refund.amount, currency),
+    reason: refundId ? (reason ?? 'refunded through the API') : 'refunded in Stripe',
+    source: refundId ? (source === 'cancel' ? 'cancel' : 'api') : 'stripe',
+    stripeRefundId: refund.id,
+    createdAt: new Date(refund.created * 1000).toISOString(),
+    ...(requestHash ? { requestHash } : {}),
+  };
+};
+
+/** Most refunds recorded in one transaction (two items each, within DynamoDB's 100); the next webhook records the rest. */
+export const maxRefundsPerChange = 40;
+
+/**
+ * Refunds Stripe knows of that the order does not (by Stripe refund id and by our refund
+ * id): made in the Stripe dashboard, or by our API before its own write landed.
+ */
+export const unrecordedRefunds = (order: OrderState, stripeRefunds: readonly StripeRefund[]): StoredRefund[] => {
+  const knownStripe = new Set(order.refunds.map((r) => r.stripeRefundId));
+  const knownIds = new Set(order.refunds.map((r) => r.id));
   return stripeRefunds
-    .filter((r) => !known.has(r.id) && r.currency.toUpperCase() === order.placed.currency)
-    .map((r) => ({
-      id: r.metadata.refundId ?? `ref_stripe_${r.id}`,
-      amount: money(r.amount, order.placed.currency),
-      reason: 'refunded in Stripe',
-      source: r.metadata.refundId ? 'api' : 'stripe',
-      stripeRefundId: r.id,
-      createdAt: now.toISOString(),
-    }));
+    .filter((r) => !knownStripe.has(r.id) && r.currency.toUpperCase() === order.placed.currency)
+    .map((r) => refundFromStripe(order.placed.currency, r))
+    .filter((r) => !knownIds.has(r.id))
+    .slice(0, maxRefundsPerChange);
 };
 
 /** The order after recording refunds: totals, and `refunded` once everything paid is back. */
-export const withRefunds = (order: OrderState, added: readonly RefundRecord[]): OrderChange => {
+export const withRefunds = (order: OrderState, added: readonly StoredRefund[]): OrderChange => {
   const refundedAmount = order.refundedAmount + added.reduce((sum, r) => sum + r.amount.amount, 0);
   const fully = order.paidAmount > 0 && refundedAmount >= order.paidAmount && order.status !== 'cancelled';
-  return { refunds: [...order.refunds, ...added], refundedAmount, ...(fully ? { status: 'refunded' as const } : {}) };
+  return { newRefunds: added, refundedAmount, ...(fully ? { status: 'refunded' as const } : {}) };
 };

@@ -11,6 +11,7 @@ import { bucketOf } from '../shared/buckets.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
 import { newId } from '../shared/ids.js';
 import { divideHalfUp } from '../shared/money.js';
+import { now as clock } from '../shared/clock.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { eligibility } from './creators.js';
 import { type CommissionItem, entryBuckets } from './entities.js';
@@ -27,19 +28,15 @@ export const reversalTargetFen = (commission: number, refunded: number, paid: nu
   paid <= 0 ? 0 : Number(divideHalfUp(BigInt(commission) * BigInt(Math.min(refunded, paid)), BigInt(paid)));
 
 /**
- * The first period from `period` on that no run has started: an entry never lands in a
- * period already (being) paid. An accrual whose payable month was run already, or a
- * reversal of a paid commission, nets in the next open period. The write re-checks it
- * (a condition on the run item) in the same transaction.
+ * The first period from `period` on that is after the latest run's period (the run head,
+ * read strongly consistently): an entry never lands in a period already (being) run. An
+ * accrual whose payable month was run already, or a reversal of a paid commission, nets
+ * in the next open period. The write re-checks it (a condition on the head) in the same
+ * transaction, so a run started meanwhile sends the write round again.
  */
 export const openPeriodFrom = async (period: string): Promise<string> => {
-  let candidate = period;
-  for (let i = 0; i < 120; i += 1) {
-    const { data: run } = await db().entities.payoutRun.get({ period: candidate }).go({ consistent: true });
-    if (!run) return candidate;
-    candidate = nextPeriod(candidate);
-  }
-  throw new Error(`no open payout period within ten years of ${period}`);
+  const { data: head } = await db().entities.payoutHead.get({}).go({ consistent: true });
+  return head && head.lastPeriod >= period ? nextPeriod(head.lastPeriod) : period;
 };
 
 type Context = { correlationId: string };
@@ -60,13 +57,13 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
   const reversalDelta = after.status === 'accrued' ? Math.max(0, reverse) : 0;
   const period = after.period ?? '';
   const reversalIn = reversalDelta > 0 ? (accrue ? period : await openPeriodFrom(period)) : period;
-  // The periods these entries land in must still be open when the transaction commits.
-  const openChecks = [...new Set([...(accrue ? [period] : []), ...(reversalDelta > 0 ? [reversalIn] : [])])];
+  // The periods these entries land in must still be after the latest run when the transaction commits.
+  const openChecks = [...(accrue ? [period] : []), ...(reversalDelta > 0 ? [reversalIn] : [])].sort().slice(0, 1);
   const item: CommissionItem = { ...after, reversedFen: (accrue ? 0 : (before?.reversedFen ?? 0)) + reversalDelta, version: (before?.version ?? 0) + 1 };
   const result = await db()
     .transaction.write((tx) => [
       commissionWrite(tx, before, item),
-      ...openChecks.map((open) => tx.payoutRun.check({ period: open }).where((attr, op) => op.notExists(attr.status)).commit()),
+      ...openChecks.map((open) => tx.payoutHead.check({}).where((attr, op) => `${op.notExists(attr.lastPeriod)} OR ${op.lt(attr.lastPeriod, open)}`).commit()),
       ...(accrue
         ? [
             tx.commissionEntry
@@ -115,7 +112,7 @@ export const onOrderDelivered = async (data: EventDataOf<'OrderDelivered'>, cont
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const before = await getCommission(data.orderId);
     if (before && before.status !== 'pending_delivery') return; // already accrued or recorded: redelivery
-    const now = new Date();
+    const now = clock();
     const inForce = await termsAt(creatorId, data.placedAt);
     const verdict = inForce ? eligibility(inForce.terms) : { eligible: false, reason: 'no such creator when the order was placed' };
     const base = {
@@ -155,7 +152,7 @@ export const onOrderRefunded = async (data: EventDataOf<'OrderRefunded'>, contex
     const before = await getCommission(data.orderId);
     const refundedTotal = Math.max(before?.refundedTotal ?? 0, data.refundedTotal.amount);
     if (before && before.refundedTotal === refundedTotal && before.paidTotal === data.paidTotal.amount) return; // nothing new
-    const now = new Date();
+    const now = clock();
     if (!before || before.status !== 'accrued') {
       const item: CommissionItem = {
         ...(before ?? { orderId: data.orderId, status: 'pending_delivery' as const, amountFen: 0, reversedFen: 0 }),

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { db } from '../shared/db/service.js';
 import { httpHandler } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
+import { outboxEvent, requestContext } from '../shared/outbox.js';
 
 export const createAgencyBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -10,9 +11,18 @@ export const createAgencyBody = z.strictObject({
 });
 
 /** POST /v1/admin/agencies: an MCN agency; `feeBps` is its share of its creators' gross. */
-export const handler = httpHandler({ body: createAgencyBody }, async ({ body }) => {
-  const agency = { agencyId: newId('agy'), ...body, createdAt: new Date().toISOString() };
-  await db().entities.agency.create(agency).go();
+export const handler = httpHandler({ body: createAgencyBody }, async (request) => {
+  const now = new Date();
+  const agency = { agencyId: newId('agy'), ...request.body, createdAt: now.toISOString() };
+  const registered = outboxEvent(
+    'AgencyRegistered',
+    { agencyId: agency.agencyId, name: agency.name, country: agency.country, feeBps: agency.feeBps, registeredAt: agency.createdAt },
+    requestContext(request, now),
+  );
+  const result = await db()
+    .transaction.write((tx) => [tx.agency.create(agency).commit(), tx.outbox.create(registered).commit()])
+    .go();
+  if (result.canceled) throw new Error(`agency ${agency.agencyId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
   const { agencyId, ...rest } = agency;
   return { status: 201, body: { agency: { id: agencyId, ...rest } } };
 });

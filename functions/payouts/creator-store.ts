@@ -1,3 +1,4 @@
+import type { OutboxItem } from '../shared/db/entities.js';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import type { CreatorTerms } from './creators.js';
@@ -9,8 +10,14 @@ export const checkAgency = async (terms: CreatorTerms): Promise<void> => {
   if (!data) throw new ProblemError('validation_failed', { errors: [{ path: 'contract.agencyId', message: `no agency ${terms.contract.agencyId}` }] });
 };
 
-/** The creator's terms and a new version snapshot, in one transaction (conditional on the version read). */
-export const saveCreatorVersion = async (creatorId: string, terms: CreatorTerms, previous: { version: number; createdAt: string } | undefined, now: Date): Promise<boolean> => {
+/** The creator's terms, a new version snapshot and its audit event, in one transaction (conditional on the version read). */
+export const saveCreatorVersion = async (
+  creatorId: string,
+  terms: CreatorTerms,
+  previous: { version: number; createdAt: string } | undefined,
+  now: Date,
+  event: OutboxItem,
+): Promise<boolean> => {
   const version = (previous?.version ?? 0) + 1;
   const stamp = now.toISOString();
   const result = await db()
@@ -22,6 +29,7 @@ export const saveCreatorVersion = async (creatorId: string, terms: CreatorTerms,
             .commit()
         : tx.creator.create({ creatorId, terms, version, createdAt: stamp, updatedAt: stamp }).commit(),
       tx.creatorVersion.create({ creatorId, version, validFrom: stamp, terms }).commit(),
+      tx.outbox.create(event).commit(),
     ])
     .go();
   return !result.canceled;

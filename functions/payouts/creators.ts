@@ -96,6 +96,10 @@ export const patchTerms = (terms: CreatorTerms, patch: z.output<typeof patchCrea
     : {}),
 });
 
+/** The names of the terms that differ (for the audit trail: what changed, never the amounts). */
+export const changedTerms = (before: CreatorTerms, after: CreatorTerms): string[] =>
+  (Object.keys(after) as (keyof CreatorTerms)[]).filter((name) => JSON.stringify(before[name]) !== JSON.stringify(after[name]));
+
 export const creatorView = (creatorId: string, terms: CreatorTerms, meta: { version: number; createdAt: string; updatedAt: string }) => ({
   id: creatorId,
   displayName: terms.displayName,

@@ -20,6 +20,12 @@ export const agencyEntity = new Entity({
       pk: { field: 'pk', composite: ['agencyId'], template: 'AGENCY#${agencyId}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'AGENCY', casing: 'none' },
     },
+    /** Operators list agencies, newest first. */
+    list: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'AGENCIES', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['createdAt', 'agencyId'], template: '${createdAt}#${agencyId}', casing: 'none' },
+    },
   },
 });
 export type AgencyItem = EntityItem<typeof agencyEntity>;
@@ -39,6 +45,12 @@ export const creatorEntity = new Entity({
     byId: {
       pk: { field: 'pk', composite: ['creatorId'], template: 'CREATOR#${creatorId}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'CREATOR', casing: 'none' },
+    },
+    /** Operators list creators, newest registration first. */
+    list: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'CREATORS', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['createdAt', 'creatorId'], template: '${createdAt}#${creatorId}', casing: 'none' },
     },
   },
 });
@@ -88,15 +100,21 @@ export const commissionEntity = new Entity({
 });
 export type CommissionItem = EntityItem<typeof commissionEntity>;
 
-/** Buckets of a period's entries (by creator), so no single index key takes every accrual. */
+/** Buckets of a period's entries (by payee), so no single key takes every accrual. */
 export const entryBuckets = 4;
 
 /**
- * A payable amount of a period: an accrual (+) or a reversal (-). The run reads a period's
- * entries from gsi1, bucket by bucket, sorted by creator, page by page.
+ * A payable amount of a period for one payee: an accrual (+) or a reversal (-). Payable
+ * entries of every payee kind share one key space on the BASE table, so a run reads them
+ * with strongly consistent Queries: pk `PAYABLE#<period>#<bucket>`, sk
+ * `<payeeType>#<payeeId>#<entryId>` (sorted by payee). A commission entry's payee type is
+ * `creator`; another kind (merchant settlement) writes its own entity on the same keys
+ * with its own payee type and the run settles it with its own settle step (0023).
  */
+export const payableKey = (period: string, bucket: number): string => `PAYABLE#${period}#${bucket}`;
+
 export const commissionEntryEntity = new Entity({
-  model: { entity: 'commissionEntry', version: '1', service },
+  model: { entity: 'commissionEntry', version: '2', service },
   attributes: {
     entryId: { type: 'string', required: true },
     orderId: { type: 'string', required: true },
@@ -108,26 +126,60 @@ export const commissionEntryEntity = new Entity({
     createdAt: { type: 'string', required: true },
   },
   indexes: {
-    byOrder: {
-      pk: { field: 'pk', composite: ['orderId'], template: 'COMMISSION#${orderId}', casing: 'none' },
-      sk: { field: 'sk', composite: ['entryId'], template: 'ENTRY#${entryId}', casing: 'none' },
-    },
     byPeriod: {
+      pk: { field: 'pk', composite: ['period', 'bucket'], template: 'PAYABLE#${period}#${bucket}', casing: 'none' },
+      sk: { field: 'sk', composite: ['creatorId', 'entryId'], template: 'creator#${creatorId}#${entryId}', casing: 'none' },
+    },
+    byOrder: {
       index: 'gsi1',
-      pk: { field: 'gsi1pk', composite: ['period', 'bucket'], template: 'PAYABLE#${period}#${bucket}', casing: 'none' },
-      sk: { field: 'gsi1sk', composite: ['creatorId', 'entryId'], template: '${creatorId}#${entryId}', casing: 'none' },
+      pk: { field: 'gsi1pk', composite: ['orderId'], template: 'COMMISSION#${orderId}', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['entryId'], template: 'ENTRY#${entryId}', casing: 'none' },
+    },
+    /** A creator's entries, newest first (operators read a creator with its commission entries). */
+    byCreator: {
+      index: 'gsi2',
+      pk: { field: 'gsi2pk', composite: ['creatorId'], template: 'CREATOR#${creatorId}#ENTRIES', casing: 'none' },
+      sk: { field: 'gsi2sk', composite: ['createdAt', 'entryId'], template: '${createdAt}#${entryId}', casing: 'none' },
     },
   },
 });
 
-/** One run per period (its key is the period): status, progress checkpoint, running totals. */
+/**
+ * The head of the run sequence (one item): the latest period that has a run and the run
+ * executing now, if any. Starting a run moves it (conditionally), and every payable entry
+ * is written on the condition that its period is after `lastPeriod`: the fence that makes
+ * "an entry committed before the run starts is in it" and "no entry lands in a period
+ * already run" hold (0023).
+ */
+export const payoutHeadEntity = new Entity({
+  model: { entity: 'payoutHead', version: '1', service },
+  attributes: {
+    lastPeriod: { type: 'string', required: true },
+    runningPeriod: { type: 'string' },
+    version: { type: 'number', required: true },
+  },
+  indexes: {
+    byKey: {
+      pk: { field: 'pk', composite: [], template: 'PAYOUTRUNS', casing: 'none' },
+      sk: { field: 'sk', composite: [], template: 'HEAD', casing: 'none' },
+    },
+  },
+});
+export type PayoutHeadItem = EntityItem<typeof payoutHeadEntity>;
+
+/** One run per period (its key is the period): status, progress checkpoint, running totals, lease. */
 export const payoutRunEntity = new Entity({
   model: { entity: 'payoutRun', version: '1', service },
   attributes: {
     period: { type: 'string', required: true },
     status: { type: ['running', 'completed'] as const, required: true },
-    /** Resume point: `{ bucket, afterCreatorId }` (creator boundaries only). */
+    /** The first period whose entries this run settles (the one after the previous run's): catch-up. */
+    fromPeriod: { type: 'string' },
+    /** Resume point: `{ bucket, after }` (payee boundaries only; `after` is `<payeeType>#<payeeId>`). */
     checkpoint: { type: 'any' },
+    /** The processor holding the run (fencing token) and until when (epoch ms of the holder's clock). */
+    leaseToken: { type: 'string' },
+    leaseExpiresAtMs: { type: 'number' },
     grossFen: { type: 'number', required: true },
     agencyFeeFen: { type: 'number', required: true },
     taxWithheldFen: { type: 'number', required: true },
@@ -142,7 +194,7 @@ export const payoutRunEntity = new Entity({
       pk: { field: 'pk', composite: ['period'], template: 'PAYOUTRUN#${period}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'RUN', casing: 'none' },
     },
-    /** Every run, by period (a handful a year): runs must go in period order. */
+    /** Every run, by period (a handful a year): the list, newest first. */
     all: {
       index: 'gsi1',
       pk: { field: 'gsi1pk', composite: [], template: 'PAYOUTRUNS', casing: 'none' },

@@ -3,8 +3,9 @@ import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { now as clock } from '../shared/clock.js';
 import { httpHandler } from '../shared/http.js';
+import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { checkAgency, saveCreatorVersion } from './creator-store.js';
-import { creatorView, patchCreatorBody, patchTerms, type CreatorTerms } from './creators.js';
+import { changedTerms, creatorView, patchCreatorBody, patchTerms, type CreatorTerms } from './creators.js';
 
 export const creatorPath = z.object({ id: z.string().startsWith('cre_') });
 
@@ -12,17 +13,25 @@ export const creatorPath = z.object({ id: z.string().startsWith('cre_') });
  * PATCH /v1/admin/creators/{id}: changes some terms. Every change is a new version, valid
  * from now: commissions and payouts keep using the terms that were in force for them.
  */
-export const handler = httpHandler({ path: creatorPath, body: patchCreatorBody }, async ({ path, body }) => {
+export const handler = httpHandler({ path: creatorPath, body: patchCreatorBody }, async (request) => {
+  const { path, body } = request;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const { data: creator } = await db().entities.creator.get({ creatorId: path.id }).go({ consistent: true });
     if (!creator) throw new ProblemError('not_found');
-    const terms = patchTerms(creator.terms as CreatorTerms, body);
+    const before = creator.terms as CreatorTerms;
+    const terms = patchTerms(before, body);
     if (terms.contract.type === 'agency' && !terms.contract.agencyId) {
       throw new ProblemError('validation_failed', { errors: [{ path: 'contract.agencyId', message: 'required for an agency contract' }] });
     }
     await checkAgency(terms);
     const now = clock();
-    if (await saveCreatorVersion(path.id, terms, creator, now)) {
+    const changed = changedTerms(before, terms);
+    const event = outboxEvent(
+      'CreatorTermsChanged',
+      { creatorId: path.id, previousVersion: creator.version, version: creator.version + 1, changed, previousContract: before.contract, contract: terms.contract, validFrom: now.toISOString() },
+      requestContext(request, now),
+    );
+    if (await saveCreatorVersion(path.id, terms, creator, now, event)) {
       return { status: 200, body: { creator: creatorView(path.id, terms, { version: creator.version + 1, createdAt: creator.createdAt, updatedAt: now.toISOString() }) } };
     }
   }

@@ -2,25 +2,48 @@ import * as z from 'zod';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
+import { pageOf, readCursor } from '../shared/pagination.js';
 import type { PayoutLine } from './payout-line.js';
 import { runView } from './payout-runs.js';
-import { reportCsv, reportJson } from './report.js';
+import { reportCsv, reportCsvRows, reportJson } from './report.js';
 import { runById, runPath } from './run-access.js';
 
-const query = z.object({ format: z.enum(['json', 'csv']).default('json') });
+/** Lines per response: a page stays far under Lambda's 6 MB response limit (about 2 MB of JSON). */
+export const reportPageMax = 5_000;
 
-/** GET /v1/payout-runs/{id}/report?format=json|csv: the lines (and per-agency totals in JSON). */
-export const handler = httpHandler({ path: runPath, query }, async ({ path, query: { format } }) => {
+export const reportQuery = z.object({
+  format: z.enum(['json', 'csv']).default('json'),
+  limit: z.coerce.number().int().min(1).max(reportPageMax).default(reportPageMax),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+/**
+ * GET /v1/payout-runs/{id}/report?format=json|csv[&limit&cursor] (0024). A run of up to
+ * 5,000 lines comes whole, as before (JSON with per-agency totals). A larger run comes in
+ * pages of `limit` lines sorted by creator: JSON carries `nextCursor`; CSV carries the
+ * BOM and header on the first page only and the next page in `x-next-cursor` and `link`,
+ * so the pages concatenate into one file (the finance CLI does that, streaming).
+ */
+export const handler = httpHandler({ path: runPath, query: reportQuery }, async ({ path, query }) => {
   const run = await runById(path.id);
   if (run.status !== 'completed') throw new ProblemError('invalid_state', { params: { state: run.status } });
-  const { data } = await db().entities.payoutLine.query.byRun({ period: run.period }).go({ pages: 'all' });
+  const scope = `payout-report:${run.period}`;
+  const position = await readCursor(scope, query.cursor);
+  const { data, cursor } = await db().entities.payoutLine.query.byRun({ period: run.period }).go({ limit: query.limit, cursor: position });
   const lines = data.map((item) => item.line as PayoutLine);
-  if (format === 'csv') {
+  const { nextCursor } = await pageOf(scope, [], cursor);
+  const whole = !query.cursor && !nextCursor;
+  if (query.format === 'csv') {
+    const next: Record<string, string> = nextCursor
+      ? { 'x-next-cursor': nextCursor, link: `</v1/payout-runs/${path.id}/report?format=csv&limit=${query.limit}&cursor=${encodeURIComponent(nextCursor)}>; rel="next"` }
+      : {};
     return {
       status: 200,
-      body: reportCsv(lines),
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="payout-${run.period}.csv"` },
+      body: query.cursor ? reportCsvRows(lines) : reportCsv(lines),
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="payout-${run.period}.csv"`, ...next },
     };
   }
-  return { status: 200, body: reportJson(runView(run), lines) };
+  const report = reportJson(runView(run), lines);
+  // Per-agency totals need every line: only a report that comes whole carries them.
+  return { status: 200, body: whole ? { ...report, nextCursor } : { run: report.run, lines: report.lines, nextCursor } };
 });

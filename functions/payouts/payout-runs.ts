@@ -1,29 +1,40 @@
 /**
- * Payout runs. One run per period (its key is the period): starting one twice returns the
- * same run. Processing streams the period's commission entries from gsi1, bucket by bucket,
- * sorted by creator, one page at a time (memory stays flat), and settles each creator in
- * ONE transaction: the line (created once), the creator's carry-forward and year-to-date
- * wages state, the ledger posting, and the run's totals and checkpoint. The checkpoint only
- * moves at creator boundaries, so a crash and a retry finish with the same lines.
+ * Payout runs (0014, 0023, 0025). One run per period (its key is the period): starting one
+ * twice returns the same run. Runs go in period order, one at a time, through the run head
+ * (one item): a run for P settles every payable entry of the periods after the previous
+ * run's through P (catch-up), read from the base table with strongly consistent Queries,
+ * merged across those periods, bucket by bucket, sorted by payee, a page at a time (memory
+ * stays flat). Each payee is settled in ONE transaction: the line (created once), the
+ * creator's carry-forward and year-to-date wages state, the ledger posting, and the run's
+ * totals and checkpoint, fenced by the processor's lease token: exactly one processor
+ * works on a run, a crashed one's lease expires and the redelivered request resumes it.
+ * Everything a run records is stamped with the business clock (functions/shared/clock.ts);
+ * only the lease is measured on the real clock, by holders and checkers alike.
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
 import { documentClient } from '../shared/clients/dynamodb.js';
+import { config } from '../shared/config.js';
 import { db, type TransactionEntities } from '../shared/db/service.js';
 import { now as clock } from '../shared/clock.js';
-import { outboxEvent } from '../shared/outbox.js';
+import { outboxEvent, type EventContext } from '../shared/outbox.js';
 import type { CreatorTerms } from './creators.js';
-import { entryBuckets, type PayoutRunItem } from './entities.js';
+import { entryBuckets, payableKey, type PayoutRunItem } from './entities.js';
 import { payoutPosting } from './ledger.js';
 import { computeLine } from './lines.js';
 import type { PayoutLine, PayoutRunView } from './payout-line.js';
 import { postingItem, termsAt } from './payout-store.js';
-import { periodEnd, runIdOf } from './periods.js';
+import { nextPeriod, periodEnd, previousPeriod, runIdOf } from './periods.js';
 import type { WagesYtd } from './tax.js';
 
-const pageSize = 200;
-const indexSettleMs = 500;
-/** A running run untouched this long is presumed stuck (its worker crashed): starting it again resumes it. */
-const stuckAfterMs = 2 * 60_000;
+const pageSize = 500;
+/** How long a processor holds a run without writing before another may take it over (real time). */
+export const defaultLeaseMs = 30_000;
+/** How often a request that found the lease held looks whether its holder is alive. */
+const leaseCheckMs = 500;
+/** The very first run reaches back this many periods for entries (nothing is older than the system). */
+const firstRunLookback = 36;
 
 export const runView = (run: PayoutRunItem): PayoutRunView => ({
   id: runIdOf(run.period),
@@ -43,111 +54,189 @@ export const runView = (run: PayoutRunItem): PayoutRunView => ({
 export const getRun = async (period: string): Promise<PayoutRunItem | null> => (await db().entities.payoutRun.get({ period }).go({ consistent: true })).data;
 
 export class PayoutRunRefusedError extends Error {
-  constructor(readonly reason: 'period_not_over' | 'later_period_run') {
+  constructor(readonly reason: 'period_not_over' | 'later_period_run' | 'run_in_progress') {
     super(reason);
     this.name = 'PayoutRunRefusedError';
   }
 }
 
-/**
- * Starts the period's run (created: true) or returns the existing one; a stuck run is
- * nudged to resume. A period can be run once it is over, and before any later period
- * (carry-forward and year-to-date wages go month by month).
- */
-export const startRun = async (period: string, correlationId: string): Promise<{ created: boolean; run: PayoutRunItem }> => {
-  const now = clock();
-  const existingRun = await getRun(period);
-  if (!existingRun) {
-    if (periodEnd(period) >= now.toISOString()) throw new PayoutRunRefusedError('period_not_over');
-    const { data: later } = await db().entities.payoutRun.query.all({}).gt({ period }).go({ limit: 1 });
-    if (later.length > 0) throw new PayoutRunRefusedError('later_period_run');
-  }
-  const run: PayoutRunItem = {
-    period,
-    status: 'running',
-    grossFen: 0,
-    agencyFeeFen: 0,
-    taxWithheldFen: 0,
-    netFen: 0,
-    lineCount: 0,
-    createdAt: now.toISOString(),
-    updatedAt: now.toISOString(),
-  };
-  const requested = () => outboxEvent('PayoutRunRequested', { runId: runIdOf(period), period }, { correlationId, now });
-  const result = await db()
-    .transaction.write((tx) => [tx.payoutRun.create(run).commit(), tx.outbox.create(requested()).commit()])
-    .go();
-  if (!result.canceled) return { created: true, run };
-  const existing = await getRun(period);
-  if (!existing) throw new Error(`payout run ${period} was neither created nor found`);
-  if (existing.status === 'running' && now.getTime() - Date.parse(existing.updatedAt) > stuckAfterMs) {
-    await db().entities.outbox.create(requested()).go();
-  }
-  return { created: false, run: existing };
+/** The first period a run after `lastPeriod` covers (the very first run reaches back a bounded way). */
+const firstPeriodAfter = (lastPeriod: string | undefined, period: string): string => {
+  if (lastPeriod) return nextPeriod(lastPeriod);
+  let from = period;
+  for (let i = 1; i < firstRunLookback; i += 1) from = previousPeriod(from);
+  return from;
 };
+
+/**
+ * Starts the period's run (created: true) or returns the existing one. Refused when the
+ * period is not over, another run is still running, or this or a later period already
+ * has a run head past it. A running run whose lease lapsed (its processor died) is nudged
+ * with a new request; the lease makes a duplicate harmless.
+ */
+export const startRun = async (period: string, correlationId: string, actor?: EventContext['actor']): Promise<{ created: boolean; run: PayoutRunItem }> => {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const now = clock();
+    const requested = () => outboxEvent('PayoutRunRequested', { runId: runIdOf(period), period }, { correlationId, now, actor });
+    const existing = await getRun(period);
+    if (existing) {
+      if (existing.status === 'running' && (existing.leaseExpiresAtMs ?? 0) < Date.now()) await db().entities.outbox.create(requested()).go();
+      return { created: false, run: existing };
+    }
+    if (periodEnd(period) >= now.toISOString()) throw new PayoutRunRefusedError('period_not_over');
+    const { data: head } = await db().entities.payoutHead.get({}).go({ consistent: true });
+    // The head and the run are written together: a head at this period means the run now exists.
+    if (head?.lastPeriod === period) continue;
+    if (head?.runningPeriod) throw new PayoutRunRefusedError('run_in_progress');
+    if (head && head.lastPeriod > period) throw new PayoutRunRefusedError('later_period_run');
+    const stamp = now.toISOString();
+    const run: PayoutRunItem = {
+      period,
+      status: 'running',
+      fromPeriod: firstPeriodAfter(head?.lastPeriod, period),
+      // Not a holder yet: the grace before a re-POST may nudge a request that was never processed.
+      leaseExpiresAtMs: Date.now() + defaultLeaseMs,
+      grossFen: 0,
+      agencyFeeFen: 0,
+      taxWithheldFen: 0,
+      netFen: 0,
+      lineCount: 0,
+      createdAt: stamp,
+      updatedAt: stamp,
+    };
+    const result = await db()
+      .transaction.write((tx) => [
+        tx.payoutRun.create(run).commit(),
+        head
+          ? tx.payoutHead
+              .put({ lastPeriod: period, runningPeriod: period, version: head.version + 1 })
+              .where(({ version }, { eq }) => eq(version, head.version))
+              .commit()
+          : tx.payoutHead.create({ lastPeriod: period, runningPeriod: period, version: 1 }).commit(),
+        tx.outbox.create(requested()).commit(),
+      ])
+      .go();
+    if (!result.canceled) return { created: true, run };
+    // Someone else started this run or another one meanwhile: look again.
+  }
+  throw new Error(`payout run ${period} could not be started: the run head kept changing`);
+};
+
+/** The lease moved to another processor: this one stops without writing anything more. */
+export class LeaseLostError extends Error {
+  constructor(period: string) {
+    super(`payout run ${period} is held by another processor`);
+    this.name = 'LeaseLostError';
+  }
+}
 
 interface Checkpoint {
   readonly bucket: number;
-  readonly afterCreatorId: string;
+  /** The last payee settled in the bucket: `<payeeType>#<payeeId>` ('' before the first). */
+  readonly after: string;
 }
 
-/** One bucket's entries after a creator, sorted by creator, a page at a time. */
-async function* entries(period: string, bucket: number, afterCreatorId: string): AsyncGenerator<{ creatorId: string; amountFen: number }> {
-  const base = db().entities.commissionEntry.query.byPeriod({ period, bucket }).params() as QueryCommandInput;
-  const keyCondition = afterCreatorId ? `${base.KeyConditionExpression ?? ''} AND #gsi1sk > :after` : base.KeyConditionExpression;
+/** A payable entry as the run reads it, whatever its payee kind. */
+export interface PayableEntry {
+  readonly payeeType: string;
+  readonly payeeId: string;
+  readonly sk: string;
+  readonly amountFen: number;
+}
+
+const payableItem = z.object({ sk: z.string().regex(/^[a-z]+#[^#]+#.+$/), amountFen: z.number().int() });
+
+/** One key's entries after a payee, sorted by payee, a page at a time, strongly consistent. */
+async function* payableEntries(period: string, bucket: number, after: string): AsyncGenerator<PayableEntry> {
   let start: Record<string, unknown> | undefined;
   do {
     const page = await documentClient.send(
       new QueryCommand({
-        ...base,
-        KeyConditionExpression: keyCondition,
-        ExpressionAttributeNames: { ...base.ExpressionAttributeNames, ...(afterCreatorId ? { '#gsi1sk': 'gsi1sk' } : {}) },
-        ExpressionAttributeValues: { ...base.ExpressionAttributeValues, ...(afterCreatorId ? { ':after': `${afterCreatorId}#\uffff` } : {}) },
+        TableName: config.tableName(),
+        ConsistentRead: true,
+        KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': payableKey(period, bucket), ...(after ? { ':after': `${after}#\uffff` } : {}) },
         Limit: pageSize,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
-    for (const item of page.Items ?? []) yield { creatorId: String(item.creatorId), amountFen: Number(item.amountFen) };
+    for (const raw of page.Items ?? []) {
+      const item = payableItem.parse(raw);
+      const [payeeType = '', payeeId = ''] = item.sk.split('#');
+      yield { payeeType, payeeId, sk: item.sk, amountFen: item.amountFen };
+    }
     start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
   } while (start);
 }
 
-/** Settles one creator for the period (idempotent: a settled creator is skipped). */
-const settleCreator = async (period: string, creatorId: string, sumFen: number, checkpoint: Checkpoint): Promise<PayoutLine | null> => {
+/** Merges streams each sorted by `sk` into one sorted stream (k is the number of periods caught up). */
+export async function* mergeBySk<T extends { sk: string }>(streams: readonly AsyncIterator<T>[]): AsyncGenerator<T> {
+  const heads = await Promise.all(streams.map(async (stream) => ({ stream, next: await stream.next() })));
+  for (;;) {
+    let best: (typeof heads)[number] | undefined;
+    for (const head of heads) if (!head.next.done && (!best || (head.next.value.sk < (best.next.value as T).sk))) best = head;
+    if (!best || best.next.done) return;
+    yield best.next.value;
+    best.next = await best.stream.next();
+  }
+}
+
+/** The periods a run covers, oldest first. */
+export const periodsOf = (from: string, through: string): string[] => {
+  const periods: string[] = [];
+  for (let p = from; p <= through; p = nextPeriod(p)) periods.push(p);
+  return periods;
+};
+
+/** What every payee kind's settle step gets: the run, the lease token that fences its writes, the clock reading. */
+export interface SettleContext {
+  readonly period: string;
+  readonly token: string;
+  readonly leaseMs: number;
+  readonly checkpoint: Checkpoint;
+  readonly now: Date;
+}
+
+/** The run's progress as a transaction item: totals, checkpoint, lease renewal; only for the lease holder. */
+const progressItem = (tx: TransactionEntities, context: SettleContext, line: PayoutLine | null) =>
+  tx.payoutRun
+    .patch({ period: context.period })
+    .add({
+      grossFen: line?.grossFen ?? 0,
+      agencyFeeFen: line?.agencyFeeFen ?? 0,
+      taxWithheldFen: line?.taxWithheldFen ?? 0,
+      netFen: line?.netFen ?? 0,
+      lineCount: line ? 1 : 0,
+    })
+    .set({ checkpoint: context.checkpoint, updatedAt: context.now.toISOString(), leaseExpiresAtMs: Date.now() + context.leaseMs })
+    .where(({ status, leaseToken }, { eq }) => `${eq(status, 'running')} AND ${eq(leaseToken, context.token)}`)
+    .commit();
+
+/** A canceled write: the lease was lost (stop quietly) or something else changed (retry). */
+const canceled = async (context: SettleContext, what: string): Promise<never> => {
+  const run = await getRun(context.period);
+  if (run?.leaseToken !== context.token) throw new LeaseLostError(context.period);
+  throw new Error(`${what} changed while settling ${context.period}; the run will be retried`);
+};
+
+/** Settles one creator for the run (idempotent: a creator settled for the period is skipped). */
+const settleCreator = async (creatorId: string, sumFen: number, context: SettleContext): Promise<PayoutLine | null> => {
   const { entities } = db();
-  const [{ data: existingLine }, { data: state }] = await Promise.all([
-    entities.payoutLine.get({ period, creatorId }).go({ consistent: true }),
-    entities.payoutState.get({ creatorId }).go({ consistent: true }),
-  ]);
-  if (existingLine || state?.lastPeriod === period) return null;
-  if (state && state.lastPeriod > period) throw new Error(`creator ${creatorId} was settled for ${state.lastPeriod}, after ${period}: runs must go in period order`);
+  const { period, now } = context;
+  const { data: state } = await entities.payoutState.get({ creatorId }).go({ consistent: true });
+  if (state && state.lastPeriod >= period) return null;
   const carry = state?.carryForwardFen ?? 0;
   const totalFen = sumFen + carry;
-  const now = new Date();
   const stateItem = { creatorId, lastPeriod: period, version: (state?.version ?? 0) + 1 };
   const stateWrite = (tx: TransactionEntities, carryForwardFen: number) =>
     state
       ? tx.payoutState.put({ ...stateItem, carryForwardFen }).where(({ version }, { eq }) => eq(version, state.version)).commit()
       : tx.payoutState.create({ ...stateItem, carryForwardFen }).commit();
-  const progress = (tx: TransactionEntities, line: PayoutLine | null) =>
-    tx.payoutRun
-      .patch({ period })
-      .add({
-        grossFen: line?.grossFen ?? 0,
-        agencyFeeFen: line?.agencyFeeFen ?? 0,
-        taxWithheldFen: line?.taxWithheldFen ?? 0,
-        netFen: line?.netFen ?? 0,
-        lineCount: line ? 1 : 0,
-      })
-      .set({ checkpoint, updatedAt: now.toISOString() })
-      .where(({ status }, { eq }) => eq(status, 'running'))
-      .commit();
 
   if (totalFen <= 0) {
     // Nothing to pay: a negative total carries into the next period.
-    const result = await db().transaction.write((tx) => [stateWrite(tx, totalFen), progress(tx, null)]).go();
-    if (result.canceled) throw new Error(`creator ${creatorId} changed while settling ${period}`);
-    return null;
+    const result = await db().transaction.write((tx) => [stateWrite(tx, totalFen), progressItem(tx, context, null)]).go();
+    return result.canceled ? canceled(context, `creator ${creatorId}`) : null;
   }
 
   // The terms in force at the period's end; a creator registered later (only test data can
@@ -181,40 +270,103 @@ const settleCreator = async (period: string, creatorId: string, sumFen: number, 
           ]
         : []),
       postingItem(tx, payoutPosting(`${runIdOf(period)}:${creatorId}`, line), now),
-      progress(tx, line),
+      progressItem(tx, context, line),
     ])
     .go();
-  if (result.canceled) throw new Error(`creator ${creatorId} changed while settling ${period}`);
-  return line;
+  return result.canceled ? canceled(context, `creator ${creatorId}`) : line;
 };
 
+/**
+ * The settle step of each payee kind: its entries' sum for the run in, its line (or carry)
+ * written in one transaction that includes `progressItem`. Another kind (merchants) adds
+ * its step here and writes its entries on the payable keys with its payee type.
+ */
+export type SettlePayee = (payeeId: string, sumFen: number, context: SettleContext) => Promise<unknown>;
+export const settlers: Record<string, SettlePayee> = { creator: settleCreator };
+
 export interface ProcessOptions {
-  /** Test hook: called after each settled creator (a test throws here to simulate a crash). */
-  readonly afterCreator?: (creatorId: string) => void;
+  /** Test hook: called after each settled payee (a test throws here to simulate a crash). */
+  readonly afterPayee?: (payeeId: string) => void;
+  /** How long the lease lasts without a write (tests shorten it). */
+  readonly leaseMs?: number;
 }
 
-/** Processes (or resumes) the period's run to completion; a completed run is left alone. */
-export const processRun = async (period: string, correlationId: string, options: ProcessOptions = {}): Promise<PayoutRunItem | null> => {
-  const run = await getRun(period);
-  if (!run || run.status === 'completed') return run;
-  const from = (run.checkpoint as Checkpoint | undefined) ?? { bucket: 0, afterCreatorId: '' };
-  // An entry committed just before the run was created may take a moment to reach the index.
-  if (!run.checkpoint) await new Promise((resolve) => setTimeout(resolve, indexSettleMs));
-  for (let bucket = from.bucket; bucket < entryBuckets; bucket += 1) {
-    let current: { creatorId: string; sumFen: number } | undefined;
-    const settle = async (c: { creatorId: string; sumFen: number }) => {
-      await settleCreator(period, c.creatorId, c.sumFen, { bucket, afterCreatorId: c.creatorId });
-      options.afterCreator?.(c.creatorId);
-    };
-    for await (const entry of entries(period, bucket, bucket === from.bucket ? from.afterCreatorId : '')) {
-      if (current && current.creatorId !== entry.creatorId) await settle(current);
-      current = current && current.creatorId === entry.creatorId ? { ...current, sumFen: current.sumFen + entry.amountFen } : { creatorId: entry.creatorId, sumFen: entry.amountFen };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/**
+ * Takes the run's lease, or finds it is not ours to process: null when the run is done or
+ * a live processor holds it (renewed while we waited, or it just took it). A holder that
+ * stopped renewing (crashed) is waited out and taken over: the request is a redelivery.
+ */
+const acquireLease = async (period: string, leaseMs: number): Promise<{ run: PayoutRunItem; token: string } | null> => {
+  let seen: { token: string; expiresAtMs: number } | undefined;
+  for (;;) {
+    const run = await getRun(period);
+    if (!run || run.status === 'completed') return null;
+    const expiresAtMs = run.leaseExpiresAtMs ?? 0;
+    if (run.leaseToken && expiresAtMs > Date.now()) {
+      if (seen && (seen.token !== run.leaseToken || seen.expiresAtMs !== expiresAtMs)) return null; // alive: it renewed
+      seen = { token: run.leaseToken, expiresAtMs };
+      // Look again soon: a live holder renews at every payee (or completes), a dead one never does.
+      await sleep(Math.min(expiresAtMs - Date.now() + 25, leaseCheckMs));
+      continue;
     }
-    if (current) await settle(current);
+    const token = randomUUID();
+    const previous = run.leaseToken;
+    const result = await db()
+      .transaction.write((tx) => [
+        tx.payoutRun
+          .patch({ period })
+          .set({ leaseToken: token, leaseExpiresAtMs: Date.now() + leaseMs })
+          .where((attr, op) => `${op.eq(attr.status, 'running')} AND ${previous ? op.eq(attr.leaseToken, previous) : op.notExists(attr.leaseToken)}`)
+          .commit(),
+      ])
+      .go();
+    if (!result.canceled) return { run, token };
+    return null; // another processor took it this instant
   }
+};
+
+/** Processes (or resumes) the period's run to completion; a completed run, or one another processor holds, is left alone. */
+export const processRun = async (period: string, correlationId: string, options: ProcessOptions = {}): Promise<PayoutRunItem | null> => {
+  const leaseMs = options.leaseMs ?? defaultLeaseMs;
+  const held = await acquireLease(period, leaseMs);
+  if (!held) return getRun(period);
+  const { run, token } = held;
+  try {
+    const from = (run.checkpoint as Checkpoint | undefined) ?? { bucket: 0, after: '' };
+    const periods = periodsOf(run.fromPeriod ?? period, period);
+    for (let bucket = from.bucket; bucket < entryBuckets; bucket += 1) {
+      const after = bucket === from.bucket ? from.after : '';
+      let current: { type: string; id: string; sumFen: number } | undefined;
+      const settle = async (c: { type: string; id: string; sumFen: number }) => {
+        const settler = settlers[c.type];
+        if (!settler) throw new Error(`no settle step for payee type ${c.type}`);
+        await settler(c.id, c.sumFen, { period, token, leaseMs, checkpoint: { bucket, after: `${c.type}#${c.id}` }, now: clock() });
+        options.afterPayee?.(c.id);
+      };
+      for await (const entry of mergeBySk(periods.map((p) => payableEntries(p, bucket, after)))) {
+        if (current && (current.type !== entry.payeeType || current.id !== entry.payeeId)) {
+          await settle(current);
+          current = undefined;
+        }
+        current = current ? { ...current, sumFen: current.sumFen + entry.amountFen } : { type: entry.payeeType, id: entry.payeeId, sumFen: entry.amountFen };
+      }
+      if (current) await settle(current);
+    }
+    return await complete(period, token, correlationId);
+  } catch (error) {
+    if (error instanceof LeaseLostError) return getRun(period);
+    throw error;
+  }
+};
+
+/** Marks the run completed and frees the run head, in one transaction with PayoutRunCompleted. */
+const complete = async (period: string, token: string, correlationId: string): Promise<PayoutRunItem | null> => {
   const done = await getRun(period);
   if (!done || done.status === 'completed') return done;
-  const now = new Date();
+  const now = clock();
+  const stamp = now.toISOString();
   const cny = (amount: number) => ({ amount, currency: 'CNY' as const });
   const completed = outboxEvent(
     'PayoutRunCompleted',
@@ -223,15 +375,20 @@ export const processRun = async (period: string, correlationId: string, options:
       period,
       lineCount: done.lineCount,
       totals: { gross: cny(done.grossFen), agencyFees: cny(done.agencyFeeFen), taxWithheld: cny(done.taxWithheldFen), net: cny(done.netFen) },
-      completedAt: now.toISOString(),
+      completedAt: stamp,
     },
     { correlationId, now },
   );
   const result = await db()
     .transaction.write((tx) => [
-      tx.payoutRun.patch({ period }).set({ status: 'completed', completedAt: now.toISOString(), updatedAt: now.toISOString() }).where(({ status }, { eq }) => eq(status, 'running')).commit(),
+      tx.payoutRun
+        .patch({ period })
+        .set({ status: 'completed', completedAt: stamp, updatedAt: stamp })
+        .where(({ status, leaseToken }, { eq }) => `${eq(status, 'running')} AND ${eq(leaseToken, token)}`)
+        .commit(),
+      tx.payoutHead.patch({}).remove(['runningPeriod']).add({ version: 1 }).where(({ runningPeriod }, { eq }) => eq(runningPeriod, period)).commit(),
       tx.outbox.create(completed).commit(),
     ])
     .go();
-  return result.canceled ? getRun(period) : { ...done, status: 'completed', completedAt: now.toISOString() };
+  return result.canceled ? getRun(period) : { ...done, status: 'completed', completedAt: stamp, updatedAt: stamp };
 };

@@ -171,5 +171,7 @@ const csvRow = (line: PayoutLine): string =>
  * record (header included) ending in CRLF (RFC 4180 allows the last line break; spreadsheets
  * and `csv` parsers expect it). Encode the string as UTF-8 to serve it.
  */
-export const reportCsv = (lines: readonly PayoutLine[]): string =>
-  bom + [csvHeader, ...sortedLines(lines).map(csvRow)].map((record) => record + crlf).join('');
+export const reportCsv = (lines: readonly PayoutLine[]): string => bom + csvHeader + crlf + reportCsvRows(lines);
+
+/** The CSV rows alone (no BOM, no header): a later page of a paged CSV report. */
+export const reportCsvRows = (lines: readonly PayoutLine[]): string => sortedLines(lines).map((line) => csvRow(line) + crlf).join('');

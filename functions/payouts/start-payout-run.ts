@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { httpHandler } from '../shared/http.js';
+import { requestContext } from '../shared/outbox.js';
 import { periodPattern } from './periods.js';
 import { ProblemError } from '../shared/errors.js';
 import { PayoutRunRefusedError, runView, startRun } from './payout-runs.js';
@@ -14,11 +15,10 @@ export const startPayoutRunBody = z.strictObject({ period: z.string().regex(peri
 export const handler = httpHandler({ body: startPayoutRunBody }, async (request) => {
   let started;
   try {
-    started = await startRun(request.body.period, request.correlationId);
+    started = await startRun(request.body.period, request.correlationId, requestContext(request).actor);
   } catch (error) {
     if (!(error instanceof PayoutRunRefusedError)) throw error;
-    const state = error.reason === 'period_not_over' ? `${request.body.period} is not over yet` : `a later period already has a run`;
-    throw new ProblemError('invalid_state', { params: { state }, cause: error });
+    throw new ProblemError('invalid_state', { params: { reason: error.reason, period: request.body.period }, cause: error });
   }
   const { created, run } = started;
   const view = runView(run);

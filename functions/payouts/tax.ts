@@ -107,6 +107,8 @@ export interface WagesYtd {
   cumulativeSpecialFen: number;
   cumulativeAdditionalFen: number;
   taxWithheldFen: number;
+  /** The last month (1..12) the figures run through; absent in figures stored before it was kept (then: the month before). */
+  throughMonth?: number;
 }
 
 export interface ResidentWagesMonthInput {
@@ -146,10 +148,10 @@ export const emptyWagesYtd = (year: number): WagesYtd => ({
  * - Months employed = month - startMonth + 1; the basic deduction is 5,000 yuan per
  *   month employed, or 60,000 yuan from January under the low-income rule (whatever
  *   the start month).
- * - Special and special additional deductions accumulate as passed, month by month.
- *   Months without income: call this with `incomeFen: 0` and that month's deductions
- *   (a month that is never passed contributes no special or additional deductions; the
- *   basic deduction counts months employed regardless).
+ * - Special deductions accumulate as passed: only months that are passed (paid) count.
+ * - Special additional deductions accumulate like the basic deduction, for every month
+ *   employed: a month never passed (no payout line) still counts, at this month's amount
+ *   (from the month after `ytd.throughMonth`, or from `startMonth` in a fresh year).
  * - tax = round(annual table(cumulative taxable)) - tax already withheld this year,
  *   never below 0 (no refund during the year). Hence the year's total withheld is the
  *   largest annual-table tax of any month's cumulative taxable so far.
@@ -169,7 +171,10 @@ export const residentWagesMonth = (input: ResidentWagesMonthInput): ResidentWage
   const previous = input.ytd !== null && input.ytd.year === year ? input.ytd : emptyWagesYtd(year);
   const cumulativeIncome = BigInt(previous.cumulativeIncomeFen) + BigInt(incomeFen);
   const cumulativeSpecial = BigInt(previous.cumulativeSpecialFen) + BigInt(specialFen);
-  const cumulativeAdditional = BigInt(previous.cumulativeAdditionalFen) + BigInt(additionalFen);
+  const fresh = input.ytd === null || input.ytd.year !== year;
+  const additionalFrom = fresh ? startMonth : Math.max(startMonth, (previous.throughMonth ?? month - 1) + 1);
+  const additionalMonths = BigInt(Math.max(0, month - additionalFrom + 1));
+  const cumulativeAdditional = BigInt(previous.cumulativeAdditionalFen) + BigInt(additionalFen) * additionalMonths;
   const monthsEmployed = BigInt(month - startMonth + 1);
   const basic = lowIncomeRule ? BigInt(lowIncomeBasicDeductionFen) : BigInt(monthlyBasicDeductionFen) * monthsEmployed;
   const cumulativeTaxableFen = toSafeNumber(
@@ -188,6 +193,7 @@ export const residentWagesMonth = (input: ResidentWagesMonthInput): ResidentWage
       cumulativeSpecialFen: toSafeNumber('cumulative special deductions', cumulativeSpecial),
       cumulativeAdditionalFen: toSafeNumber('cumulative special additional deductions', cumulativeAdditional),
       taxWithheldFen: previous.taxWithheldFen + taxFen,
+      throughMonth: month,
     },
   };
 };

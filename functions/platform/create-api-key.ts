@@ -1,18 +1,32 @@
 import * as z from 'zod';
 import { issueApiKey } from '../shared/api-keys.js';
+import { db } from '../shared/db/service.js';
+import { ProblemError } from '../shared/errors.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
-import { createApiKey } from './api-key-store.js';
+import { requestContext } from '../shared/outbox.js';
+import { createApiKey, keyView } from './api-key-store.js';
 
-const body = z.object({ role: z.literal('finance') });
+export const merchantIdSchema = z.string().regex(/^mer_[A-Za-z0-9]{1,60}$/, 'a merchant id (mer_...)');
+
+const body = z.discriminatedUnion('role', [
+  z.strictObject({ role: z.literal('finance') }),
+  z.strictObject({ role: z.literal('merchant'), merchantId: merchantIdSchema }),
+]);
 export { body as createApiKeyBody };
 
-/** POST /v1/admin/api-keys: the operator issues a finance key. The key is in this answer only. */
+/**
+ * POST /v1/admin/api-keys: the operator issues a finance key, or another key of an enrolled
+ * merchant (to replace a lost one). The key is in this answer only.
+ */
 export const handler = httpHandler({ body }, async (request) => {
   const issuer = requirePrincipal(request);
+  const tenantId = request.body.role === 'merchant' ? request.body.merchantId : null;
+  if (tenantId) {
+    const { data: merchant } = await db().entities.merchant.get({ merchantId: tenantId }).go();
+    if (!merchant) throw new ProblemError('not_found');
+  }
   const issued = issueApiKey();
-  const record = await createApiKey(issued, { role: request.body.role, tenantId: null, createdBy: issuer.keyId }, request.correlationId);
-  return {
-    status: 201,
-    body: { apiKey: issued.apiKey, key: { id: record.keyId, role: record.role, preview: record.keyPreview, createdAt: record.createdAt } },
-  };
+  const record = await createApiKey(issued, { role: request.body.role, tenantId, createdBy: issuer.keyId }, requestContext(request));
+  const { id, role, merchantId, createdAt, last4 } = keyView(record);
+  return { status: 201, body: { apiKey: issued.apiKey, key: { id, role, ...(merchantId ? { merchantId } : {}), createdAt, last4 } } };
 });

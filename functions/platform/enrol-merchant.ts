@@ -4,9 +4,10 @@ import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
-import { outboxEvent } from '../shared/outbox.js';
+import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { markets } from '../orders/order.js';
 import { apiKeyRecord } from './api-key-store.js';
+import { merchantView } from './merchants.js';
 import { isValidUscc } from './uscc.js';
 
 const body = z.strictObject({
@@ -27,7 +28,8 @@ export { body as enrolMerchantBody };
 /**
  * POST /v1/admin/merchants: enrols a pilot merchant and issues its API key (in this
  * answer only). One transaction: merchant, USCC claim (one merchant per legal entity),
- * key hash, MerchantEnrolled and ApiKeyCreated.
+ * key hash, MerchantEnrolled and ApiKeyCreated. Enrolling a USCC again answers 409 with the
+ * existing merchant's id (`merchantId`), so a retried enrolment finds what the first one made.
  */
 export const handler = httpHandler({ body }, async (request) => {
   const operator = requirePrincipal(request);
@@ -35,12 +37,13 @@ export const handler = httpHandler({ body }, async (request) => {
   const now = new Date();
   const merchantId = newId('mer');
   const issued = issueApiKey();
-  const key = apiKeyRecord(issued, { role: 'merchant', tenantId: merchantId, createdBy: operator.keyId }, request.correlationId, now);
+  const context = requestContext(request, now);
+  const key = apiKeyRecord(issued, { role: 'merchant', tenantId: merchantId, createdBy: operator.keyId }, context);
   const merchant = { merchantId, name, uscc, contactEmail, markets: enrolled, status: 'active' as const, createdAt: now.toISOString() };
   const enrolledEvent = outboxEvent(
     'MerchantEnrolled',
     { merchantId, name, markets: enrolled, enrolledAt: merchant.createdAt },
-    { correlationId: request.correlationId, now },
+    context,
   );
   const result = await db()
     .transaction.write(({ merchant: merchants, usccClaim, apiKey, outbox }) => [
@@ -54,14 +57,18 @@ export const handler = httpHandler({ body }, async (request) => {
   if (result.canceled) {
     const claim = result.data[0];
     if (claim?.rejected && claim.code === 'ConditionalCheckFailed') {
-      throw new ProblemError('already_exists', { params: { what: 'A merchant with this USCC' } });
+      const { data: existing } = await db().entities.usccClaim.get({ uscc }).go({ consistent: true });
+      throw new ProblemError('already_exists', {
+        params: { reason: 'merchant_uscc' },
+        ...(existing ? { extensions: { merchantId: existing.merchantId } } : {}),
+      });
     }
     throw new Error(`merchant ${merchantId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
   }
   return {
     status: 201,
     body: {
-      merchant: { id: merchantId, name, uscc, contactEmail, markets: enrolled, status: merchant.status, createdAt: merchant.createdAt },
+      merchant: merchantView(merchant),
       apiKey: issued.apiKey,
     },
   };

@@ -4,7 +4,7 @@ import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 
 const scope = 'audit-events';
 
-/** GET /v1/admin/audit-events: the audit trail, newest first. */
+/** GET /v1/admin/audit-events: the audit trail, newest first: who (`actor`: key id and role; null = the system), what, when. */
 export const handler = httpHandler({ query: listQuery }, async ({ query }) => {
   const position = await readCursor(scope, query.cursor);
   const { data, cursor } = await db()
@@ -15,6 +15,7 @@ export const handler = httpHandler({ query: listQuery }, async ({ query }) => {
     source: e.source,
     detailType: e.detailType,
     occurredAt: e.occurredAt,
+    actor: e.actor ?? null,
     correlationId: e.correlationId,
     data: e.data,
   }));

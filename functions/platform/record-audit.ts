@@ -1,18 +1,25 @@
+import { detailTypes } from '../../events/catalogue.js';
 import { db } from '../shared/db/service.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { eventHandler } from '../shared/event-handler.js';
 import { logger } from '../shared/observability.js';
 
-/** Records platform events in the audit trail, once per eventId (redelivery is a no-op). */
-export const handler = eventHandler(['ApiKeyCreated', 'MerchantEnrolled', 'LogisticsPartnerRegistered'], async ({ detailType, source, detail }) => {
+/**
+ * Records changes in the audit trail, once per eventId (redelivery is a no-op). Generic:
+ * the audit rule in the manifest decides which detail-types reach it (docs/audit-trail.md),
+ * and the event's `metadata.actor` says who made the change.
+ */
+export const handler = eventHandler(detailTypes, async ({ detailType, source, detail }) => {
+  const { eventId, occurredAt, correlationId, actor } = detail.metadata;
   try {
     await db()
       .entities.auditEvent.create({
-        eventId: detail.metadata.eventId,
+        eventId,
         source,
         detailType,
-        occurredAt: detail.metadata.occurredAt,
-        correlationId: detail.metadata.correlationId,
+        occurredAt,
+        correlationId,
+        ...(actor ? { actor } : {}),
         data: detail.data,
         recordedAt: new Date().toISOString(),
       })

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { RouteSpec } from '../../lib/manifest.js';
 import { hashApiKey, rootPrincipal, type Principal } from './api-keys.js';
+import { now } from './clock.js';
 import { db } from './db/service.js';
 import { ProblemError } from './errors.js';
 import { readSecret } from './secrets.js';
@@ -8,7 +9,9 @@ import { readSecret } from './secrets.js';
 /**
  * Resolves `Authorization: Bearer <key>` to a principal and checks the route's roles.
  * Key lookups are cached per runtime for a minute (the "authorizer cache"): a new key
- * works at once, a deleted one stops within a minute.
+ * works at once, a revoked one stops within a minute, and a rotated one stops when its
+ * overlap ends (the cache never outlives `expiresAt`). Time is the business clock
+ * (functions/shared/clock.ts), so the local runtime's clock can show both.
  */
 const cacheMs = 60_000;
 const cacheLimit = 1_000;
@@ -24,14 +27,17 @@ const sameHash = (a: string, b: string): boolean => {
 };
 
 const lookup = async (keyHash: string): Promise<Principal | undefined> => {
+  const at = now().getTime();
   const hit = cache.get(keyHash);
-  if (hit && hit.expires > Date.now()) return hit.principal;
+  if (hit && hit.expires > at) return hit.principal;
   if (sameHash(keyHash, hashApiKey(await readSecret('adminApiKey')))) return rootPrincipal;
   const { data } = await db().entities.apiKey.get({ keyHash }).go();
-  if (!data) return undefined;
+  if (!data || data.revokedAt) return undefined;
+  const ends = data.expiresAt ? Date.parse(data.expiresAt) : Number.POSITIVE_INFINITY;
+  if (ends <= at) return undefined;
   const principal: Principal = { keyId: data.keyId, role: data.role, tenantId: data.tenantId ?? null };
   if (cache.size >= cacheLimit) cache.clear();
-  cache.set(keyHash, { principal, expires: Date.now() + cacheMs });
+  cache.set(keyHash, { principal, expires: Math.min(at + cacheMs, ends) });
   return principal;
 };
 

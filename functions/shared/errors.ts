@@ -20,6 +20,7 @@ export const problemStatus = {
   already_exists: 409,
   internal_error: 500,
   service_unavailable: 503,
+  unsupported_media_type: 415,
 } as const;
 
 export type ProblemCode = keyof typeof problemStatus;
@@ -36,12 +37,18 @@ export interface ProblemOptions {
   /** Overrides the code's default status (Stripe webhooks answer 400 for invalid_signature). */
   readonly status?: number;
   readonly cause?: unknown;
+  /** Extra response headers (e.g. `retry-after` on a 503). */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** RFC 9457 extension members the client can act on (e.g. the existing resource's id on a 409). */
+  readonly extensions?: Readonly<Record<string, string>>;
 }
 
 export class ProblemError extends Error {
   readonly status: number;
   readonly params: Readonly<Record<string, string | number>>;
   readonly errors: readonly FieldError[] | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly extensions: Readonly<Record<string, string>> | undefined;
 
   constructor(
     readonly code: ProblemCode,
@@ -52,6 +59,8 @@ export class ProblemError extends Error {
     this.status = options.status ?? problemStatus[code];
     this.params = options.params ?? {};
     this.errors = options.errors;
+    this.headers = options.headers ?? {};
+    this.extensions = options.extensions;
   }
 }
 

@@ -17,7 +17,7 @@ import { authenticate } from './auth.js';
 import { ConfigError, ProblemError } from './errors.js';
 import { logger, metrics, tracer } from './observability.js';
 import { negotiateLanguage, problemBody, problemResponse, type Language } from './problem.js';
-import { validate } from './validation.js';
+import { validate, withLanguage } from './validation.js';
 
 export const bodyLimitBytes = 256 * 1024;
 
@@ -62,17 +62,51 @@ const correlationOf = (event: APIGatewayProxyEventV2): string => {
   return given && correlationPattern.test(given) ? given : event.requestContext.requestId;
 };
 
-const decodeBody = (event: APIGatewayProxyEventV2): string => {
-  if (event.body === undefined || event.body === null) return '';
-  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
-  if (bytes.length > bodyLimitBytes) throw new ProblemError('payload_too_large', { params: { limit: bodyLimitBytes } });
-  return bytes.toString('utf8');
+/** `application/json`, with no charset or `charset=utf-8`; an absent Content-Type is taken as JSON. */
+const isJsonMediaType = (contentType: string | undefined): boolean => {
+  if (contentType === undefined || contentType.trim() === '') return true;
+  const [type = '', ...params] = contentType.split(';').map((part) => part.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  return params.every((param) => !param.startsWith('charset=') || /^charset="?utf-8"?$/.test(param));
 };
 
-const requireIdempotencyKey = (value: string | undefined): string => {
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The body as text. API Gateway delivers a body it does not take for text base64-encoded;
+ * those bytes must be UTF-8 (a JSON body never silently turns into U+FFFD), and a body the
+ * route reads must be sent as application/json. A route that reads no body ignores one.
+ */
+const decodeBody = (event: APIGatewayProxyEventV2, readsBody: boolean): string => {
+  if (!readsBody || event.body === undefined || event.body === null || event.body === '') return '';
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.length > bodyLimitBytes) throw new ProblemError('payload_too_large', { params: { limit: bodyLimitBytes } });
+  if (!isJsonMediaType(event.headers['content-type'])) throw new ProblemError('unsupported_media_type');
+  if (!event.isBase64Encoded) return event.body;
+  try {
+    return utf8.decode(bytes);
+  } catch (cause) {
+    throw new ProblemError('malformed_json', { cause });
+  }
+};
+
+/** Longest path parameter any route takes; longer ones never reach a handler (or a DynamoDB key). */
+export const pathParameterMaxLength = 255;
+
+const boundedPathParameters = (given: Record<string, string | undefined> | undefined, lang: Language): Record<string, string | undefined> => {
+  const params = given ?? {};
+  const long = Object.keys(params).filter((name) => (params[name] ?? '').length > pathParameterMaxLength);
+  if (long.length > 0) throw new ProblemError('validation_failed', { errors: long.map((name) => ({ path: name, message: lengthMessage(lang) })) });
+  return params;
+};
+
+const lengthMessage = (lang: Language): string =>
+  lang === 'zh-CN' ? `最多 ${pathParameterMaxLength} 个字符` : `at most ${pathParameterMaxLength} characters`;
+
+const requireIdempotencyKey = (value: string | undefined, lang: Language): string => {
   if (value === undefined || value === '') throw new ProblemError('idempotency_key_required');
   if (value.length > 255) {
-    throw new ProblemError('validation_failed', { errors: [{ path: 'Idempotency-Key', message: 'at most 255 characters' }] });
+    throw new ProblemError('validation_failed', { errors: [{ path: 'Idempotency-Key', message: lengthMessage(lang) }] });
   }
   return value;
 };
@@ -106,9 +140,9 @@ const toProblem = (error: unknown, lang: Language, instance: string, headers: Re
     const log = error.status >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
     log('request refused', { code: error.code, status: error.status, error: error.status >= 500 ? error : undefined });
     return problemResponse(
-      problemBody(error.code, error.status, lang, { params: error.params, errors: error.errors, instance }),
+      problemBody(error.code, error.status, lang, { params: error.params, errors: error.errors, instance, extensions: error.extensions }),
       lang,
-      headers,
+      { ...error.headers, ...headers },
     );
   }
   logger.error('unhandled error', { error: error instanceof Error ? error : String(error) });
@@ -133,31 +167,35 @@ export const httpHandler = <
       const correlationId = correlationOf(event);
       const headers = { 'x-request-id': requestId, 'x-correlation-id': correlationId };
       logger.appendKeys({ requestId, correlationId, route: event.routeKey });
-      try {
-        const route = findRoute(event.routeKey);
-        if (!route) throw new ConfigError(`route ${event.routeKey} is not in the manifest`);
-        const principal = await authenticate(route, event.headers.authorization);
-        if (principal) logger.appendKeys({ keyId: principal.keyId, role: principal.role, tenantId: principal.tenantId ?? undefined });
-        const idempotencyKey = spec.idempotencyKey ? requireIdempotencyKey(event.headers['idempotency-key']) : '';
-        const rawBody = decodeBody(event);
-        const body = spec.body && !spec.rawBody ? validate(spec.body, parseJson(rawBody)) : undefined;
-        const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}) : undefined;
-        const path = spec.path ? validate(spec.path, event.pathParameters ?? {}) : undefined;
-        const result = await fn({
-          body: body as Out<B>,
-          query: query as Out<Q>,
-          path: path as Out<P>,
-          principal,
-          headers: event.headers,
-          rawBody,
-          idempotencyKey,
-          correlationId,
-          requestId,
-        });
-        return counted(respond(result, headers));
-      } catch (error) {
-        return counted(toProblem(error, lang, event.rawPath, headers));
-      }
+      // Validation messages anywhere below (handlers validate too) follow Accept-Language.
+      return withLanguage(lang, async () => {
+        try {
+          const route = findRoute(event.routeKey);
+          if (!route) throw new ConfigError(`route ${event.routeKey} is not in the manifest`);
+          const principal = await authenticate(route, event.headers.authorization);
+          if (principal) logger.appendKeys({ keyId: principal.keyId, role: principal.role, tenantId: principal.tenantId ?? undefined });
+          const idempotencyKey = spec.idempotencyKey ? requireIdempotencyKey(event.headers['idempotency-key'], lang) : '';
+          const pathParameters = boundedPathParameters(event.pathParameters, lang);
+          const rawBody = decodeBody(event, spec.body !== undefined || spec.rawBody === true);
+          const body = spec.body && !spec.rawBody ? validate(spec.body, parseJson(rawBody)) : undefined;
+          const query = spec.query ? validate(spec.query, event.queryStringParameters ?? {}) : undefined;
+          const path = spec.path ? validate(spec.path, pathParameters) : undefined;
+          const result = await fn({
+            body: body as Out<B>,
+            query: query as Out<Q>,
+            path: path as Out<P>,
+            principal,
+            headers: event.headers,
+            rawBody,
+            idempotencyKey,
+            correlationId,
+            requestId,
+          });
+          return counted(respond(result, headers));
+        } catch (error) {
+          return counted(toProblem(error, lang, event.rawPath, headers));
+        }
+      });
     });
 
 /** Every answer counts in Api2xx / Api4xx / Api5xx (the dashboard's error rates). */

@@ -13,6 +13,9 @@ export const canonicalJson = (value: unknown): string =>
 /** The fingerprint compared on replay: same key + different body is `idempotency_key_reused`. */
 export const requestHash = (body: unknown): string => sha256(canonicalJson(body));
 
+/** Whether a replay is the request that was answered first (else: `idempotency_key_reused`). */
+export const sameRequest = (storedHash: string, hash: string): boolean => storedHash === hash;
+
 /** Keys are stored hashed (they may carry client data) and scoped by tenant. */
 export const keyHash = (idempotencyKey: string): string => sha256(idempotencyKey);
 

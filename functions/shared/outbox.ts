@@ -1,4 +1,6 @@
 import { eventCatalogue, type DetailType, type EventDataOf } from '../../events/catalogue.js';
+import type { EventActor } from '../../events/envelope.js';
+import type { Principal } from './api-keys.js';
 import type { OutboxItem } from './db/entities.js';
 import { newId } from './ids.js';
 
@@ -26,6 +28,23 @@ export class OutboxEventTooLargeError extends Error {
 }
 
 /**
+ * What an event is raised in: the request's correlation ID and, for a change a person made
+ * with an API key, the actor (`metadata.actor`), which the audit trail records as "who".
+ */
+export interface EventContext {
+  readonly correlationId: string;
+  readonly now?: Date;
+  readonly actor?: EventActor | undefined;
+}
+
+/** The event context of an HTTP request: its correlation ID and the caller's key as the actor. */
+export const requestContext = (request: { correlationId: string; principal: Principal | null }, now?: Date): EventContext => ({
+  correlationId: request.correlationId,
+  ...(now ? { now } : {}),
+  ...(request.principal ? { actor: { keyId: request.principal.keyId, role: request.principal.role } } : {}),
+});
+
+/**
  * Builds the outbox item for an event, validated against its contract and size-checked
  * (OutboxEventTooLargeError). Handlers write it in the same transaction as the state
  * change; they never call PutEvents.
@@ -33,13 +52,19 @@ export class OutboxEventTooLargeError extends Error {
 export const outboxEvent = <T extends DetailType>(
   detailType: T,
   data: EventDataOf<T>,
-  context: { correlationId: string; now?: Date },
+  context: EventContext,
 ): OutboxItem => {
   const entry = eventCatalogue[detailType];
   const now = context.now ?? new Date();
   const eventId = newId('evt');
   const detail = entry.schema.parse({
-    metadata: { eventId, version: entry.version, occurredAt: now.toISOString(), correlationId: context.correlationId },
+    metadata: {
+      eventId,
+      version: entry.version,
+      occurredAt: now.toISOString(),
+      correlationId: context.correlationId,
+      ...(context.actor ? { actor: context.actor } : {}),
+    },
     data,
   });
   const json = JSON.stringify(detail);

@@ -23,8 +23,8 @@ const messages: Record<ProblemCode, Record<Language, Text>> = {
     'zh-CN': { title: '校验失败', detail: '请求中有无效字段，详见 errors。' },
   },
   malformed_json: {
-    en: { title: 'Malformed JSON', detail: 'The request body is not valid JSON.' },
-    'zh-CN': { title: 'JSON 格式错误', detail: '请求体不是有效的 JSON。' },
+    en: { title: 'Malformed JSON', detail: 'The request body is not valid JSON encoded in UTF-8.' },
+    'zh-CN': { title: 'JSON 格式错误', detail: '请求体不是以 UTF-8 编码的有效 JSON。' },
   },
   payload_too_large: {
     en: { title: 'Payload too large', detail: 'The request body is larger than {limit} bytes.' },
@@ -59,16 +59,16 @@ const messages: Record<ProblemCode, Record<Language, Text>> = {
     'zh-CN': { title: '限制寄递物品', detail: 'SKU {sku}（HS {hsCode}）不能寄往 {market}。' },
   },
   invalid_state: {
-    en: { title: 'Invalid state', detail: 'This is not allowed while the resource is {state}.' },
-    'zh-CN': { title: '状态不允许', detail: '资源当前状态为 {state}，不允许此操作。' },
+    en: { title: 'Invalid state', detail: 'This operation is not allowed while the resource is in state "{state}".' },
+    'zh-CN': { title: '状态不允许', detail: '资源当前状态为“{state}”，不允许此操作。' },
   },
   invalid_signature: {
     en: { title: 'Invalid signature', detail: 'The webhook signature is missing, wrong or outside the allowed time window.' },
     'zh-CN': { title: '签名无效', detail: 'Webhook 签名缺失、错误或超出允许的时间范围。' },
   },
   already_exists: {
-    en: { title: 'Already exists', detail: '{what} already exists.' },
-    'zh-CN': { title: '已存在', detail: '{what} 已存在。' },
+    en: { title: 'Already exists', detail: 'This resource already exists.' },
+    'zh-CN': { title: '已存在', detail: '该资源已存在。' },
   },
   internal_error: {
     en: { title: 'Internal error', detail: 'Something went wrong on our side. Retry later; quote the request ID if it persists.' },
@@ -77,6 +77,61 @@ const messages: Record<ProblemCode, Record<Language, Text>> = {
   service_unavailable: {
     en: { title: 'Service unavailable', detail: 'The service cannot reach its data store yet.' },
     'zh-CN': { title: '服务不可用', detail: '服务暂时无法访问数据存储。' },
+  },
+  unsupported_media_type: {
+    en: { title: 'Unsupported media type', detail: 'Send the request body as application/json (UTF-8).' },
+    'zh-CN': { title: '不支持的媒体类型', detail: '请以 application/json（UTF-8）格式发送请求体。' },
+  },
+};
+
+/**
+ * Details for a named reason (`params.reason`), when the code's one template cannot say it as a
+ * sentence in both languages: callers pass a reason and plain values, never English phrases.
+ */
+const reasons: Partial<Record<ProblemCode, Record<string, Record<Language, string>>>> = {
+  invalid_state: {
+    period_not_over: {
+      en: 'The period {period} is not over yet.',
+      'zh-CN': '期间 {period} 尚未结束。',
+    },
+    later_period_run: {
+      en: 'A later period already has a payout run.',
+      'zh-CN': '更晚的期间已有发放批次。',
+    },
+    run_in_progress: {
+      en: 'Another payout run is still running.',
+      'zh-CN': '另一个发放批次仍在运行。',
+    },
+    payment_in_progress: {
+      en: 'The payment is being processed; retry shortly.',
+      'zh-CN': '该付款正在处理中，请稍后重试。',
+    },
+    refunded_at_stripe: {
+      en: 'Stripe already holds less than this refund (refunded elsewhere meanwhile).',
+      'zh-CN': 'Stripe 上的可退金额已少于本次退款（已在别处退款）。',
+    },
+    only_secret: {
+      en: 'This is the partner\'s only webhook secret; issue a new one before retiring it.',
+      'zh-CN': '这是该合作方唯一的 Webhook 密钥，请先签发新密钥再停用它。',
+    },
+    rollover_in_progress: {
+      en: 'The partner already has two webhook secrets; retire the old one first.',
+      'zh-CN': '该合作方已有两个 Webhook 密钥，请先停用旧密钥。',
+    },
+  },
+  already_exists: {
+    merchant_uscc: {
+      en: 'A merchant with this USCC already exists.',
+      'zh-CN': '使用该统一社会信用代码的商家已存在。',
+    },
+    partner_code: {
+      en: 'A logistics partner with code {code} already exists.',
+      'zh-CN': '代码为 {code} 的物流合作方已存在。',
+    },
+    tracking_number: {
+      en: 'An active shipment of partner {partnerCode} already has tracking number {trackingNumber}.',
+      'zh-CN': '合作方 {partnerCode} 的在途包裹已使用运单号 {trackingNumber}。',
+    },
   },
 };
 
@@ -132,15 +187,23 @@ export const problemBody = (
   code: ProblemCode,
   status: number,
   lang: Language,
-  extra: { params?: Readonly<Record<string, string | number>>; errors?: readonly FieldError[] | undefined; instance?: string } = {},
+  extra: {
+    params?: Readonly<Record<string, string | number>>;
+    errors?: readonly FieldError[] | undefined;
+    instance?: string;
+    extensions?: Readonly<Record<string, string>> | undefined;
+  } = {},
 ): ProblemBody => {
   const text = messages[code][lang];
+  const params = extra.params ?? {};
+  const reason = typeof params.reason === 'string' ? reasons[code]?.[params.reason]?.[lang] : undefined;
   return {
+    ...extra.extensions,
     type: `/problems/${code}`,
     title: text.title,
     status,
     code,
-    detail: fill(text.detail, extra.params ?? {}),
+    detail: fill(reason ?? text.detail, params),
     ...(extra.instance ? { instance: extra.instance } : {}),
     ...(extra.errors ? { errors: extra.errors } : {}),
   };

@@ -5,13 +5,27 @@
  *   schedules               the manifest's schedules
  *   run-schedule <name>     run a schedule now (monthly jobs can be tried at once)
  *   clock [ISO time]        show, or move, the business clock (e.g. to the 2nd of next month)
+ *   stripe-resend <evt_id>  have the Stripe stand-in send that event to the webhook again
  * API_URL (default http://127.0.0.1:$PORT or :3000) and ADMIN_API_KEY (default: the key
  * `npm start` keeps in $DATA_DIR/local-secrets.json).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { findRuntime } from '../../scripts/stripe-pay.js';
 
-const usage = 'usage: npm run local -- dead-letters | events | schedules | run-schedule <name> | clock [ISO time]';
+const usage = 'usage: npm run local -- dead-letters | events | schedules | run-schedule <name> | clock [ISO time] | stripe-resend <evt_id>';
+
+/** Resends a Stripe event through the running runtime's stand-in (what `stripe events resend` does). */
+const stripeResend = async (eventId: string): Promise<number> => {
+  const runtime = findRuntime(process.env);
+  if (!runtime.stripe) throw new Error(`the runtime at ${runtime.apiUrl} uses real Stripe: resend from the Stripe Dashboard or CLI`);
+  const response = await fetch(`${runtime.stripe.url}/v1/events/${encodeURIComponent(eventId)}/retry`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${runtime.stripe.secretKey}` },
+  });
+  console.log(JSON.stringify(await response.json(), null, 2));
+  return response.ok ? 0 : 1;
+};
 
 const adminKey = (): string => {
   if (process.env.ADMIN_API_KEY) return process.env.ADMIN_API_KEY;
@@ -25,6 +39,13 @@ const adminKey = (): string => {
 
 const main = async (): Promise<number> => {
   const [command, arg] = process.argv.slice(2);
+  if (command === 'stripe-resend') {
+    if (!arg) {
+      console.error(usage);
+      return 2;
+    }
+    return stripeResend(arg);
+  }
   const base = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`;
   const routes: Record<string, { method: string; path: string } | undefined> = {
     'dead-letters': { method: 'GET', path: '/local/dead-letters' },

@@ -13,11 +13,12 @@
  * (local data, local credentials), but do not run it on an untrusted network.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DescribeLimitsCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { freePort } from './net.js';
 
 export interface DynamoDbLocal {
@@ -110,9 +111,53 @@ const killGroup = (pid: number, signal: NodeJS.Signals): void => {
   }
 };
 
+/** Running (a zombie, exited and waiting to be reaped, counts as gone). */
+export const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  const stat = `/proc/${pid}/stat`;
+  return !(existsSync(stat) && / Z /.test(readFileSync(stat, 'utf8')));
+};
+
+/** The process group that last ran DynamoDB Local on a data directory. */
+export const dynamoDbLocalLockFile = (dataDir: string): string => join(dataDir, 'dynamodb-local.pid');
+const lockContent = z.object({ pgid: z.number().int().positive(), startedAt: z.string() });
+
+/**
+ * The recorded group is still alive (its runtime was killed before its watchdog ended it):
+ * two DynamoDB Locals on one data directory would corrupt it, so that group is ended first,
+ * by its pid. A pid reused by an unrelated process is left alone: on Linux its command line
+ * must be this data directory's DynamoDB Local.
+ */
+const endPreviousGroup = async (dataDir: string): Promise<void> => {
+  const file = dynamoDbLocalLockFile(dataDir);
+  if (!existsSync(file)) return;
+  let pgid: number;
+  try {
+    pgid = lockContent.parse(JSON.parse(readFileSync(file, 'utf8'))).pgid;
+  } catch {
+    return; // an unreadable lock names no process to end
+  }
+  if (!isAlive(pgid)) return;
+  const cmdline = `/proc/${pgid}/cmdline`;
+  if (existsSync(cmdline)) {
+    const args = readFileSync(cmdline, 'utf8').split('\0');
+    if (!args.some((arg) => arg.endsWith('DynamoDBLocal.jar')) || !args.includes(dataDir)) return;
+  }
+  console.error(`[dynamodb] DynamoDB Local (process group ${pgid}) still runs on ${dataDir}: ending it first`);
+  killGroup(pgid, 'SIGKILL');
+  for (let waited = 0; isAlive(pgid) && waited < 10_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+};
+
 export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> => {
   const port = options.port ?? (await freePort());
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    await endPreviousGroup(options.dataDir);
+  }
   const child = spawn('java', dynamoDbLocalArgs(port, options.dataDir), {
     // Its working directory: the data directory, or a temporary one (nothing is written with -inMemory).
     cwd: options.dataDir ?? tmpdir(),
@@ -125,6 +170,9 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
   if (pid === undefined) {
     const error = await spawnFailed;
     throw new Error(`could not start DynamoDB Local (is Java 17+ installed?): ${error.message}`, { cause: error });
+  }
+  if (options.dataDir) {
+    writeFileSync(dynamoDbLocalLockFile(options.dataDir), `${JSON.stringify({ pgid: pid, startedAt: new Date().toISOString() })}\n`);
   }
   // Watchdog: when this process disappears, end DynamoDB Local's process group.
   spawn('sh', ['-c', watchdogScript(process.pid, pid)], { detached: true, stdio: 'ignore' }).unref();
@@ -146,6 +194,7 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
       const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
+      if (options.dataDir) rmSync(dynamoDbLocalLockFile(options.dataDir), { force: true });
     },
     killNow: () => killGroup(pid, 'SIGKILL'),
   };

@@ -8,9 +8,18 @@
  * than ten entries, or 256 KB of entries, refuse the whole call (ValidationException); an
  * entry with an invalid Time or a Detail that is not a JSON object gets its per-entry error.
  * No request, however malformed, can take the process down.
+ *
+ * Durability: like EventBridge handing an event to a Lambda target's asynchronous queue, an
+ * accepted delivery is not lost when the process dies. With a journal directory (persistent
+ * DATA_DIR) each delivery is written there as a file before PutEvents answers, and removed
+ * only when its target succeeded or it was dead-lettered; `resume()` (at start, once the
+ * handlers are loaded) retries whatever a crash left there. In memory mode nothing is kept.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import * as z from 'zod';
 import { consumerRetryAttempts, type Manifest, type RuleSpec } from '../manifest.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { Invoke } from './invoke.js';
@@ -82,7 +91,30 @@ export interface LocalBusOptions {
   readonly retryBaseMs?: number;
   /** How many recent events `recent()` keeps. */
   readonly keep?: number;
+  /** Where accepted deliveries are kept until done (a file each); omit to keep them in memory only. */
+  readonly journalDir?: string;
 }
+
+/** One accepted delivery of one event to one rule's target, as kept in the journal. */
+const journalEntry = z.object({
+  id: z.string().regex(/^[\w-]+$/),
+  rule: z.string(),
+  /** Attempts already made (a crash mid-attempt counts it as not made). */
+  attempts: z.number().int().nonnegative(),
+  acceptedAt: z.string(),
+  event: z.object({
+    version: z.literal('0'),
+    id: z.string(),
+    'detail-type': z.string(),
+    source: z.string(),
+    account: z.string(),
+    time: z.string(),
+    region: z.string(),
+    resources: z.array(z.string()),
+    detail: z.unknown(),
+  }),
+});
+type JournalEntry = z.infer<typeof journalEntry>;
 
 const matches = (rule: RuleSpec, event: BusEvent): boolean =>
   (rule.source as readonly string[]).includes(event.source) && (rule.detailTypes as readonly string[]).includes(event['detail-type']);
@@ -99,8 +131,71 @@ export class LocalEventBus {
   private waiters: Array<() => void> = [];
   private failNext = 0;
   private readonly events: BusEvent[] = [];
+  /** Deliveries running in this process (journal ids), so `resume()` never starts one twice. */
+  private readonly running = new Set<string>();
 
-  constructor(private readonly options: LocalBusOptions) {}
+  constructor(private readonly options: LocalBusOptions) {
+    if (options.journalDir) mkdirSync(options.journalDir, { recursive: true });
+  }
+
+  /**
+   * Retries the deliveries a previous process accepted and did not finish (crash, SIGKILL).
+   * Call once the targets can be invoked. Returns how many were resumed; an unreadable
+   * journal file or one naming a rule the manifest no longer has is dead-lettered.
+   */
+  resume(): number {
+    const dir = this.options.journalDir;
+    if (!dir || !existsSync(dir)) return 0;
+    let resumed = 0;
+    for (const name of readdirSync(dir).filter((file) => file.endsWith('.json')).sort()) {
+      const file = join(dir, name);
+      let entry: JournalEntry;
+      try {
+        entry = journalEntry.parse(JSON.parse(readFileSync(file, 'utf8')));
+      } catch (error) {
+        this.deadLetter({ name: name, target: 'unknown', attempts: 0, error: `unreadable journal entry: ${errorText(error)}`, payload: null });
+        unlinkSync(file);
+        continue;
+      }
+      if (this.running.has(entry.id)) continue;
+      const rule = this.options.manifest.rules.find((r) => r.name === entry.rule);
+      if (!rule) {
+        this.deadLetter({ name: entry.rule, target: 'unknown', attempts: entry.attempts, error: 'the manifest has no such rule any more', payload: entry.event });
+        unlinkSync(file);
+        continue;
+      }
+      this.track(this.deliver(rule, entry));
+      resumed += 1;
+    }
+    return resumed;
+  }
+
+  /** Deliveries accepted and not yet finished, as the journal holds them (persistent mode only). */
+  pendingInJournal(): number {
+    const dir = this.options.journalDir;
+    return dir && existsSync(dir) ? readdirSync(dir).filter((file) => file.endsWith('.json')).length : 0;
+  }
+
+  private journalFile(id: string): string | undefined {
+    return this.options.journalDir ? join(this.options.journalDir, `${id}.json`) : undefined;
+  }
+
+  /** Written whole, then renamed: a crash leaves the previous version or the new one, never half a file. */
+  private record(entry: JournalEntry): void {
+    const file = this.journalFile(entry.id);
+    if (!file) return;
+    writeFileSync(`${file}.tmp`, JSON.stringify(entry));
+    renameSync(`${file}.tmp`, file);
+  }
+
+  private forget(id: string): void {
+    const file = this.journalFile(id);
+    if (file && existsSync(file)) unlinkSync(file);
+  }
+
+  private deadLetter(letter: { name: string; target: string; attempts: number; error: string; payload: unknown }): void {
+    this.options.deadLetters.add({ kind: 'rule', ...letter, failedAt: new Date().toISOString() });
+  }
 
   /** Starts the PutEvents endpoint on loopback; returns its URL (for AWS_ENDPOINT_URL_EVENTBRIDGE). */
   async listen(): Promise<string> {
@@ -193,7 +288,13 @@ export class LocalEventBus {
     };
     this.events.push(event);
     if (this.events.length > (this.options.keep ?? 500)) this.events.shift();
-    for (const rule of this.options.manifest.rules) if (matches(rule, event)) this.track(this.deliver(rule, event));
+    for (const rule of this.options.manifest.rules) {
+      if (!matches(rule, event)) continue;
+      // Journaled before PutEvents answers: once accepted, the delivery survives a crash.
+      const entry: JournalEntry = { id: `${Date.now().toString(36).padStart(9, '0')}-${randomUUID()}`, rule: rule.name, attempts: 0, acceptedAt: new Date().toISOString(), event };
+      this.record(entry);
+      this.track(this.deliver(rule, entry));
+    }
     return { EventId: event.id };
   }
 
@@ -205,28 +306,28 @@ export class LocalEventBus {
     });
   }
 
-  private async deliver(rule: RuleSpec, event: BusEvent): Promise<void> {
-    const base = this.options.retryBaseMs ?? 100;
-    let lastError: unknown;
-    // Like Lambda's asynchronous invocation: the first attempt and `consumerRetryAttempts` retries.
-    for (let attempt = 0; attempt <= consumerRetryAttempts; attempt += 1) {
-      if (attempt > 0) await sleep(localBackoffMs(attempt - 1, base));
-      try {
-        await this.options.invoke(rule.target, event);
-        return;
-      } catch (error) {
-        lastError = error;
+  private async deliver(rule: RuleSpec, entry: JournalEntry): Promise<void> {
+    this.running.add(entry.id);
+    try {
+      const base = this.options.retryBaseMs ?? 100;
+      let lastError: unknown;
+      // Like Lambda's asynchronous invocation: the first attempt and `consumerRetryAttempts` retries.
+      for (let attempt = entry.attempts; attempt <= consumerRetryAttempts; attempt += 1) {
+        if (attempt > 0) await sleep(localBackoffMs(attempt - 1, base));
+        try {
+          await this.options.invoke(rule.target, entry.event);
+          this.forget(entry.id);
+          return;
+        } catch (error) {
+          lastError = error;
+          if (attempt < consumerRetryAttempts) this.record({ ...entry, attempts: attempt + 1 });
+        }
       }
+      this.deadLetter({ name: rule.name, target: rule.target, attempts: consumerRetryAttempts + 1, error: errorText(lastError), payload: entry.event });
+      this.forget(entry.id);
+    } finally {
+      this.running.delete(entry.id);
     }
-    this.options.deadLetters.add({
-      kind: 'rule',
-      name: rule.name,
-      target: rule.target,
-      attempts: consumerRetryAttempts + 1,
-      error: errorText(lastError),
-      failedAt: new Date().toISOString(),
-      payload: event,
-    });
   }
 
   /** Answers one HTTP request; never rejects (a bad request must not take the process down). */

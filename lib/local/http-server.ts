@@ -4,6 +4,7 @@
  * Routes come from the manifest, so what is served here is what CDK deploys.
  */
 import { randomUUID } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { defaultRoutePath, routeKey, type Manifest, type RouteSpec } from '../manifest.js';
@@ -23,6 +24,18 @@ export interface MatchedRoute {
   readonly route: RouteSpec;
   readonly pathParameters: Record<string, string>;
 }
+
+/**
+ * A path parameter as API Gateway hands it over: percent-decoded, or as sent when it is not a
+ * valid escape sequence (`%ff`, `%zz`), for the handler's validation to refuse; never a crash.
+ */
+export const decodePathSegment = (segment: string): string => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+};
 
 const compile = (route: RouteSpec): CompiledRoute => {
   const params: string[] = [];
@@ -53,7 +66,7 @@ export const createRouter = (manifest: Manifest) => {
       const m = c.pattern.exec(path);
       if (!m || (c.route.method !== method && c.route.method !== 'ANY')) continue;
       const pathParameters: Record<string, string> = {};
-      c.params.forEach((name, i) => (pathParameters[name] = decodeURIComponent(m[i + 1] ?? '')));
+      c.params.forEach((name, i) => (pathParameters[name] = decodePathSegment(m[i + 1] ?? '')));
       return { route: c.route, pathParameters };
     }
     return fallback ? { route: fallback, pathParameters: {} } : undefined;
@@ -80,7 +93,8 @@ export const toApiGatewayEvent = (
   const now = new Date();
   const requestId = randomUUID();
   const key = routeKey(match.route);
-  const isText = body.length === 0 || textual.test(headers['content-type'] ?? 'application/json');
+  // Bytes that are not UTF-8 travel base64-encoded, as binary does: decoding them here would turn them into U+FFFD.
+  const isText = body.length === 0 || (textual.test(headers['content-type'] ?? 'application/json') && isUtf8(body));
   return {
     version: '2.0',
     routeKey: key,
@@ -125,7 +139,15 @@ const readBody = async (req: IncomingMessage): Promise<Buffer | undefined> => {
 };
 
 const sendProblem = (res: ServerResponse, status: number, code: string, title: string, detail: string) => {
-  res.writeHead(status, { 'content-type': 'application/problem+json; charset=utf-8' });
+  // The IDs API Gateway and the handlers put on every answer, also on those the runtime gives itself.
+  const requestId = randomUUID();
+  res.writeHead(status, {
+    'content-type': 'application/problem+json; charset=utf-8',
+    'content-language': 'en',
+    'apigw-requestid': requestId,
+    'x-request-id': requestId,
+    'x-correlation-id': requestId,
+  });
   res.end(JSON.stringify({ type: `/problems/${code}`, title, status, code, detail }));
 };
 
@@ -137,7 +159,9 @@ export const createHttpServer = (manifest: Manifest, invoke: Invoke, localRoutes
   return createServer((req, res) => {
     void (async () => {
       try {
-        const url = new URL(req.url ?? '/', 'http://localhost');
+        // The request target is a path (never resolved against a base: `//x/y` is the path `//x/y`, not host `x`).
+        const target = req.url ?? '/';
+        const url = new URL(`http://localhost${target.startsWith('/') ? '' : '/'}${target}`);
         const body = await readBody(req);
         if (!body) return sendProblem(res, 413, 'payload_too_large', 'Payload too large', 'The request body is too large.');
         if (await localRoutes(req, res, url, body)) return;

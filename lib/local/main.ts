@@ -9,6 +9,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { startStripeStandIn, type StripeStandIn } from './stripe-standin.js';
 import { loadLocalSecrets } from './local-secrets.js';
 import { startRuntime, type Runtime } from './runtime.js';
+import { announceRuntime } from './discovery.js';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -71,9 +72,13 @@ const main = async (): Promise<void> => {
   let dynamo: DynamoDbLocal | undefined;
   const endpoint = env.DYNAMODB_ENDPOINT || (dynamo = await startDynamoDbLocal(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {})).endpoint;
   // Real Stripe (test mode) only when the key comes from the environment; otherwise the offline stand-in.
-  const standIn = secrets.fromEnv.has('stripeSecretKey') ? undefined : await startStripeStandIn();
+  // Its objects, events and pending webhook deliveries are kept in DATA_DIR (memory mode: in memory).
+  const standIn = secrets.fromEnv.has('stripeSecretKey')
+    ? undefined
+    : await startStripeStandIn(dataDir ? { stateFile: join(dataDir, 'stripe-standin-state.json') } : {});
   if (standIn && dataDir) writeFileSync(join(dataDir, 'stripe-standin.json'), `${JSON.stringify({ url: standIn.url })}\n`);
   let runtime: Runtime | undefined;
+  const discovery: { forget?: () => void } = {};
   let stoppingSince: number | undefined;
   const shutdown = async (signal: string): Promise<void> => {
     if (stoppingSince !== undefined) {
@@ -85,6 +90,7 @@ const main = async (): Promise<void> => {
     }
     stoppingSince = Date.now();
     console.log(`\n${signal}: stopping…`);
+    discovery.forget?.();
     try {
       await runtime?.stop();
       await standIn?.stop();
@@ -110,6 +116,15 @@ const main = async (): Promise<void> => {
     await dynamo?.stop();
     throw error;
   }
+  // The stand-in delivers its events (payments, refunds) to the runtime's webhook, signed, with retries.
+  standIn?.setWebhookEndpoint({ url: `${runtime.url}/v1/webhooks/stripe`, secret: secrets.values.stripeWebhookSecret });
+  discovery.forget = announceRuntime({
+    pid: process.pid,
+    apiUrl: runtime.url,
+    dataDir: dataDir ?? 'memory',
+    startedAt: new Date().toISOString(),
+    ...(standIn ? { stripe: { url: standIn.url, secretKey: secrets.values.stripeSecretKey } } : {}),
+  });
   console.log(banner(runtime, endpoint, dynamo?.pid, secrets, standIn));
 };
 

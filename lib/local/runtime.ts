@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import * as z from 'zod';
 import { manifest as defaultManifest, secretEnv, type Manifest, type SecretName } from '../manifest.js';
 import { ensureTable } from './create-table.js';
 import { DeadLetterStore } from './dead-letters.js';
@@ -14,6 +15,17 @@ import { LocalEventBus } from './event-bus.js';
 import { createHttpServer, type LocalRoutes } from './http-server.js';
 import { loadHandlers, type Invoke } from './invoke.js';
 import { StreamPoller, streamsClientFor } from './stream-poller.js';
+import { LocalClock } from './clock.js';
+
+const clockRequest = z.object({ to: z.string().optional() });
+
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 export interface RuntimeOptions {
   readonly dynamoEndpoint: string;
@@ -110,16 +122,22 @@ const startParts = async (options: RuntimeOptions, started: Array<() => Promise<
     invoke: (name, event) => invokeTarget(name, event),
     deadLetters,
     ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
+    ...(options.stateDir ? { journalDir: join(options.stateDir, 'bus-deliveries') } : {}),
   });
   started.push(() => bus.close());
   const busUrl = await bus.listen();
   Object.assign(process.env, handlerEnvironment(options, busUrl, busName));
+  const clock = new LocalClock(options.stateDir ? join(options.stateDir, 'local-clock.json') : undefined);
+  clock.apply();
 
   const dynamodb = new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: 'local', credentials: localCredentials });
   started.push(() => dynamodb.destroy());
   await ensureTable(dynamodb, options.tableName);
   const invoke = await loadHandlers(manifest);
   invokeTarget = invoke;
+  // What a crash left accepted but undelivered (e.g. a PayoutRunRequested mid-run) is retried now.
+  const resumed = bus.resume();
+  if (resumed > 0) console.log(`[bus] resuming ${resumed} delivery(ies) accepted before the last stop`);
 
   const streams = streamsClientFor(options.dynamoEndpoint);
   started.push(() => streams.destroy());
@@ -154,15 +172,16 @@ const startParts = async (options: RuntimeOptions, started: Array<() => Promise<
     if (url.pathname === '/local/clock' && (req.method === 'GET' || req.method === 'POST')) {
       // Time travel for trying monthly jobs: business rules read "now" through functions/shared/clock.ts.
       if (req.method === 'POST') {
-        const { to } = JSON.parse(body.toString('utf8') || '{}') as { to?: string };
+        const request = clockRequest.safeParse(parseJson(body.toString('utf8') || '{}'));
+        const to = request.success ? request.data.to : undefined;
         const target = to ? Date.parse(to) : Date.now();
-        if (Number.isNaN(target)) {
+        if (!request.success || Number.isNaN(target)) {
           json(res, 400, { type: '/problems/validation_failed', title: 'Validation failed', status: 400, code: 'validation_failed', detail: '`to` must be an ISO 8601 time' });
           return true;
         }
-        process.env.CLOCK_OFFSET_MS = String(target - Date.now());
+        clock.set(target - Date.now());
       }
-      json(res, 200, { now: new Date(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)).toISOString(), offsetMs: Number(process.env.CLOCK_OFFSET_MS ?? 0) });
+      json(res, 200, { now: new Date(Date.now() + clock.offsetMs()).toISOString(), offsetMs: clock.offsetMs() });
     } else if (req.method === 'GET' && url.pathname === '/local/dead-letters') json(res, 200, { data: deadLetters.list() });
     else if (req.method === 'GET' && url.pathname === '/local/events') json(res, 200, { data: bus.recent() });
     else if (req.method === 'GET' && url.pathname === '/local/schedules') json(res, 200, { data: manifest.schedules });

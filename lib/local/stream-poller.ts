@@ -8,10 +8,11 @@
  * Checkpoints: a shard's position moves only after every consumer returned for the
  * records read (delivered, or dead-lettered after its retries), and is written to the
  * checkpoint file (persistent data) so a restart resumes after it rather than replaying.
- * What the relay consumer hands on is then the local bus's: it has accepted the events
- * (as PutEvents does) and delivers them from memory. A graceful stop waits for those
- * deliveries; a force-quit (SIGKILL, a second Ctrl-C) between the bus accepting an event
- * and delivering it loses that delivery locally, where on AWS EventBridge holds it durably.
+ * What the relay consumer hands on is then the local bus's: PutEvents answers only after
+ * the bus journaled each delivery in DATA_DIR (lib/local/event-bus.ts), and a restart
+ * retries whatever was journaled, as EventBridge holds an accepted event durably on AWS.
+ * A consumer still running when the process dies has not let the checkpoint move: its
+ * records are read again after a restart (at least once, as on AWS).
  */
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {

@@ -11,14 +11,36 @@
  * unknown parameters are refused (parameter_unknown) and parameters Stripe knows but this
  * stand-in does not model are refused with a message saying so, instead of being ignored.
  *
- * State is in memory, per API key (each key behaves as its own Stripe account).
+ * State is per API key (each key behaves as its own Stripe account), in memory, and with a
+ * state file also on disk (written after every POST), so a restart keeps every PaymentIntent.
+ *
+ * Events and webhooks, as Stripe sends them: a payment that succeeds or is declined, and a
+ * refund, create an Event (`payment_intent.succeeded`, `payment_intent.payment_failed`,
+ * `charge.refunded`; readable at `GET /v1/events[/{id}]`). Once a webhook endpoint is set,
+ * each event is POSTed to it signed (`Stripe-Signature`) and retried with backoff until it
+ * answers 2xx (for up to 3 days, as Stripe does); pending deliveries are part of the state
+ * file, so they survive a restart. `POST /v1/events/{id}/retry` resends an event (what
+ * `stripe events resend` does; `npm run local -- stripe-resend evt_…`).
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import * as z from 'zod';
 
 export interface StripeStandInOptions {
   /** 0 (the default) picks a free port. */
   readonly port?: number;
+  /** Where the state (objects, events, pending webhook deliveries) is kept between restarts; omit for memory only. */
+  readonly stateFile?: string;
+  /** First webhook retry delay; doubles per attempt up to `webhookMaxDelayMs`. */
+  readonly webhookRetryBaseMs?: number;
+  readonly webhookMaxDelayMs?: number;
+}
+
+/** The endpoint events are delivered to, and the secret they are signed with (`whsec_…`). */
+export interface WebhookEndpoint {
+  readonly url: string;
+  readonly secret: string;
 }
 
 export interface StripeStandIn {
@@ -34,6 +56,10 @@ export interface StripeStandIn {
    * nothing is saved under the idempotency key, so the SDK's retries (same key) go through.
    */
   failNext(n: number, status?: number): void;
+  /** Starts (or redirects) webhook deliveries; events created before are delivered too. */
+  setWebhookEndpoint(endpoint: WebhookEndpoint): void;
+  /** Webhook deliveries not yet answered with 2xx, over every account. */
+  pendingWebhooks(): number;
   stop(): Promise<void>;
 }
 
@@ -491,6 +517,29 @@ interface Account {
   /** Payment methods made from test tokens, with the card behaviour they were made from. */
   readonly paymentMethods: Map<string, { readonly method: PaymentMethod; readonly card: TestCard }>;
   readonly idempotency: Map<string, SavedResponse>;
+  readonly events: Map<string, StripeEvent>;
+  /** Webhook deliveries still to make (oldest first). */
+  readonly deliveries: WebhookDelivery[];
+}
+
+interface StripeEvent {
+  id: string;
+  object: 'event';
+  api_version: string | null;
+  created: number;
+  data: { object: unknown };
+  livemode: false;
+  pending_webhooks: number;
+  request: { id: string | null; idempotency_key: string | null };
+  type: string;
+}
+
+interface WebhookDelivery {
+  readonly eventId: string;
+  attempts: number;
+  /** Epoch ms. */
+  nextAttemptAt: number;
+  readonly firstAttemptAt: number;
 }
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -1330,19 +1379,211 @@ const injectedFault = (status: number): ErrorBody => {
   return { type: 'invalid_request_error', message: `Injected failure (status ${status}) from the Stripe stand-in.` };
 };
 
-export const startStripeStandIn = async (options: StripeStandInOptions = {}): Promise<StripeStandIn> => {
+// ---------------------------------------------------------------------------------------------
+// Events, webhook deliveries and the state file
+
+/** Stripe stops retrying a webhook after 3 days. */
+const WEBHOOK_GIVE_UP_MS = 3 * 24 * 60 * 60 * 1000;
+
+const emitEvent = (account: Account, type: string, object: unknown, request: StripeEvent['request']): void => {
+  const event: StripeEvent = {
+    id: newId('evt'),
+    object: 'event',
+    api_version: null,
+    created: now(),
+    data: { object: structuredClone(object) },
+    livemode: false,
+    pending_webhooks: 1,
+    request,
+    type,
+  };
+  account.events.set(event.id, event);
+  account.deliveries.push({ eventId: event.id, attempts: 0, nextAttemptAt: Date.now(), firstAttemptAt: Date.now() });
+};
+
+/** The events a request caused: payments that succeeded or were declined, refunds made. */
+const eventsOf = (
+  account: Account,
+  method: string,
+  path: string,
+  outcome: { ok: true; result: unknown } | { ok: false; error: ApiError },
+  request: StripeEvent['request'],
+): void => {
+  if (method !== 'POST') return;
+  const paymentRoute = /^\/v1\/payment_intents(\/[^/]+\/(confirm|capture))?$/.test(path);
+  if (paymentRoute) {
+    const id = outcome.ok ? (outcome.result as { id?: unknown } | null)?.id : outcome.error.body.payment_intent?.id;
+    const intent = typeof id === 'string' ? account.intents.get(id) : undefined;
+    if (!intent) return;
+    if (outcome.ok && intent.status === 'succeeded') emitEvent(account, 'payment_intent.succeeded', intent, request);
+    if (!outcome.ok && outcome.error.body.type === 'card_error') emitEvent(account, 'payment_intent.payment_failed', intent, request);
+  } else if (path === '/v1/refunds' && outcome.ok) {
+    const chargeId = (outcome.result as { charge?: unknown } | null)?.charge;
+    const charge = typeof chargeId === 'string' ? account.charges.get(chargeId) : undefined;
+    if (charge) emitEvent(account, 'charge.refunded', charge, request);
+  }
+};
+
+/** `Stripe-Signature` as Stripe computes it: HMAC-SHA256 of `<t>.<payload>` keyed with the endpoint secret. */
+export const stripeSignature = (payload: string, secret: string, timestamp = now()): string =>
+  `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${payload}`, 'utf8').digest('hex')}`;
+
+const retrieveEvent: Handler = ({ account, params, id }) => {
+  checkAllowed(params, { modelled: ['expand'] });
+  const event = account.events.get(id);
+  if (!event) throw noSuch('event', id, 'id');
+  return event;
+};
+
+const listEvents: Handler = ({ account, params, path }) => {
+  checkAllowed(params, { modelled: ['limit', 'starting_after', 'ending_before', 'type', 'expand'], unsupported: ['created', 'delivery_success', 'types'] });
+  const type = requiredString(params.type, 'type');
+  const events = [...account.events.values()].filter((event) => type === undefined || event.type === type);
+  const { page, hasMore } = listPage(events, params, 'event');
+  return { object: 'list', data: page, has_more: hasMore, url: path };
+};
+
+/** Resends an event now, whatever became of its earlier deliveries (`stripe events resend`). */
+const retryEvent: Handler = ({ account, params, id }) => {
+  checkAllowed(params, { modelled: ['expand'], ignored: ['for_stripecli', 'webhook_endpoint'] });
+  const event = account.events.get(id);
+  if (!event) throw noSuch('event', id, 'id');
+  account.deliveries.push({ eventId: event.id, attempts: 0, nextAttemptAt: Date.now(), firstAttemptAt: Date.now() });
+  event.pending_webhooks += 1;
+  return event;
+};
+
+const eventRoutes: readonly Route[] = [
+  { method: 'GET', pattern: /^\/v1\/events$/, handler: listEvents },
+  { method: 'GET', pattern: /^\/v1\/events\/([^/]+)$/, handler: retrieveEvent },
+  { method: 'POST', pattern: /^\/v1\/events\/([^/]+)\/retry$/, handler: retryEvent },
+];
+
+const pairs = z.array(z.tuple([z.string(), z.unknown()]));
+const stateSchema = z.object({
+  version: z.literal(1),
+  accounts: z.array(
+    z.object({
+      key: z.string(),
+      intents: pairs,
+      charges: pairs,
+      refunds: pairs,
+      paymentMethods: pairs,
+      idempotency: pairs,
+      events: pairs,
+      deliveries: z.array(z.object({ eventId: z.string(), attempts: z.number().int().nonnegative(), nextAttemptAt: z.number(), firstAttemptAt: z.number() })),
+    }),
+  ),
+});
+
+/** The objects are the stand-in's own, written by `saveState`: their shapes are not re-checked one by one. */
+const loadState = (file: string): Map<string, Account> => {
   const accounts = new Map<string, Account>();
+  if (!existsSync(file)) return accounts;
+  const state = stateSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  for (const a of state.accounts) {
+    accounts.set(a.key, {
+      intents: new Map(a.intents as Array<[string, PaymentIntent]>),
+      charges: new Map(a.charges as Array<[string, Charge]>),
+      refunds: new Map(a.refunds as Array<[string, Refund]>),
+      paymentMethods: new Map(a.paymentMethods as Array<[string, { method: PaymentMethod; card: TestCard }]>),
+      idempotency: new Map(a.idempotency as Array<[string, SavedResponse]>),
+      events: new Map(a.events as Array<[string, StripeEvent]>),
+      deliveries: a.deliveries,
+    });
+  }
+  return accounts;
+};
+
+/** Written whole, then renamed: a crash leaves the previous state or the new one, never half a file. */
+const saveState = (file: string, accounts: ReadonlyMap<string, Account>): void => {
+  const state = {
+    version: 1,
+    accounts: [...accounts].map(([key, a]) => ({
+      key,
+      intents: [...a.intents],
+      charges: [...a.charges],
+      refunds: [...a.refunds],
+      paymentMethods: [...a.paymentMethods],
+      idempotency: [...a.idempotency],
+      events: [...a.events],
+      deliveries: a.deliveries,
+    })),
+  };
+  writeFileSync(`${file}.tmp`, JSON.stringify(state));
+  renameSync(`${file}.tmp`, file);
+};
+
+export const startStripeStandIn = async (options: StripeStandInOptions = {}): Promise<StripeStandIn> => {
+  const stateFile = options.stateFile;
+  const accounts = stateFile ? loadState(stateFile) : new Map<string, Account>();
+  const save = (): void => {
+    if (stateFile) saveState(stateFile, accounts);
+  };
   let requests = 0;
   let faults: Array<number> = [];
 
   const accountFor = (key: string): Account => {
     let account = accounts.get(key);
     if (!account) {
-      account = { intents: new Map(), charges: new Map(), refunds: new Map(), paymentMethods: new Map(), idempotency: new Map() };
+      account = { intents: new Map(), charges: new Map(), refunds: new Map(), paymentMethods: new Map(), idempotency: new Map(), events: new Map(), deliveries: [] };
       accounts.set(key, account);
     }
     return account;
   };
+
+  // Webhook deliveries: one pass over what is due, every tick, one request per delivery at a time.
+  let endpoint: WebhookEndpoint | undefined;
+  const inFlight = new Set<WebhookDelivery>();
+  const retryBaseMs = options.webhookRetryBaseMs ?? 1_000;
+  const maxDelayMs = options.webhookMaxDelayMs ?? 60_000;
+  const deliver = async (account: Account, delivery: WebhookDelivery, target: WebhookEndpoint): Promise<void> => {
+    const event = account.events.get(delivery.eventId);
+    let ok = false;
+    if (event) {
+      const payload = JSON.stringify(event, null, 2);
+      try {
+        const response = await fetch(target.url, {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json; charset=utf-8',
+            'Stripe-Signature': stripeSignature(payload, target.secret),
+            'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+          },
+          body: payload,
+          signal: AbortSignal.timeout(30_000),
+        });
+        await response.arrayBuffer();
+        ok = response.ok;
+      } catch {
+        ok = false; // not reachable (the backend is down or starting): retried like any failure
+      }
+    }
+    delivery.attempts += 1;
+    const giveUp = Date.now() - delivery.firstAttemptAt > WEBHOOK_GIVE_UP_MS;
+    if (ok || giveUp || !event) {
+      account.deliveries.splice(account.deliveries.indexOf(delivery), 1);
+      if (event && ok) event.pending_webhooks = Math.max(0, event.pending_webhooks - 1);
+    } else {
+      delivery.nextAttemptAt = Date.now() + Math.min(retryBaseMs * 2 ** (delivery.attempts - 1), maxDelayMs);
+    }
+    save();
+  };
+  const tick = (): void => {
+    const target = endpoint;
+    if (!target) return;
+    for (const account of accounts.values()) {
+      for (const delivery of account.deliveries) {
+        if (inFlight.has(delivery) || delivery.nextAttemptAt > Date.now()) continue;
+        inFlight.add(delivery);
+        void deliver(account, delivery, target)
+          .catch((error: unknown) => console.error('stripe stand-in: webhook delivery failed', error))
+          .finally(() => inFlight.delete(delivery));
+      }
+    }
+  };
+  const ticker = setInterval(tick, Math.min(250, retryBaseMs));
+  ticker.unref();
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     requests += 1;
@@ -1374,7 +1615,7 @@ export const startStripeStandIn = async (options: StripeStandInOptions = {}): Pr
     try {
       if (body === undefined) throw invalidRequest('Invalid request: the request body is too large.');
       const account = accountFor(checkApiKey(apiKeyOf(req)));
-      const route = routes.find((candidate) => candidate.method === method && candidate.pattern.test(path));
+      const route = [...routes, ...eventRoutes].find((candidate) => candidate.method === method && candidate.pattern.test(path));
       const match = route?.pattern.exec(path);
       if (!route || !match) {
         throw new ApiError(
@@ -1395,8 +1636,20 @@ export const startStripeStandIn = async (options: StripeStandInOptions = {}): Pr
       const id = match[1] !== undefined ? decodeComponent(match[1]) : '';
       const context: Context = { account, params, path, id };
 
+      const cause = { id: requestId, idempotency_key: typeof idempotencyKey === 'string' ? idempotencyKey : null };
       if (typeof idempotencyKey !== 'string') {
-        send(200, JSON.stringify(route.handler(context), null, 2));
+        let result: unknown;
+        try {
+          result = route.handler(context);
+        } catch (error) {
+          if (error instanceof ApiError) eventsOf(account, method, path, { ok: false, error }, cause);
+          throw error;
+        } finally {
+          if (method === 'POST') save();
+        }
+        eventsOf(account, method, path, { ok: true, result }, cause);
+        save();
+        send(200, JSON.stringify(result, null, 2));
         return;
       }
       if (idempotencyKey.length > 255) {
@@ -1433,14 +1686,18 @@ export const startStripeStandIn = async (options: StripeStandInOptions = {}): Pr
       let text: string;
       let keep = true;
       try {
-        text = JSON.stringify(route.handler(context), null, 2);
+        const result = route.handler(context);
+        eventsOf(account, method, path, { ok: true, result }, cause);
+        text = JSON.stringify(result, null, 2);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
+        eventsOf(account, method, path, { ok: false, error }, cause);
         status = error.status;
         text = JSON.stringify({ error: error.body }, null, 2);
         keep = error.saved;
       }
       if (keep) account.idempotency.set(idempotencyKey, { endpoint, fingerprint, status, body: text, requestId, at: Date.now() });
+      save();
       send(status, text, { 'Original-Request': requestId });
     } catch (error) {
       if (error instanceof ApiError) sendError(error);
@@ -1477,7 +1734,15 @@ export const startStripeStandIn = async (options: StripeStandInOptions = {}): Pr
       if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error(`failNext: status must be 400-599, not ${status}`);
       faults = Array.from({ length: n }, () => status);
     },
+    setWebhookEndpoint(next: WebhookEndpoint): void {
+      endpoint = next;
+      tick();
+    },
+    pendingWebhooks(): number {
+      return [...accounts.values()].reduce((sum, account) => sum + account.deliveries.length, 0);
+    },
     stop(): Promise<void> {
+      clearInterval(ticker);
       stopping ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         // The SDK keeps connections alive: drop them so close() does not wait for their timeout.

@@ -78,7 +78,7 @@ describe('a month of creator payouts', () => {
     // Half of the personal resident's order is refunded: half its commission is reversed.
     const refunded = orders.personalResident ?? '';
     const paidTotal = Number(((await request(local.url, 'GET', `/v1/orders/${refunded}`, { key: merchantKey })).body.payment as { paid: { amount: number } }).paid.amount);
-    expect((await request(local.url, 'POST', `/v1/orders/${refunded}/refunds`, { key: merchantKey, body: { amount: { amount: paidTotal / 2, currency: 'USD' }, reason: 'half the sets broken' } })).status).toBe(201);
+    expect((await request(local.url, 'POST', `/v1/orders/${refunded}/refunds`, { key: merchantKey, body: { amount: { amount: paidTotal / 2, currency: 'USD' }, reason: 'half the sets broken' }, headers: { 'idempotency-key': `refund-${Math.random()}` } })).status).toBe(201);
 
     // Wait until the bus delivered every accrual and the reversal, as a finance user would check the next day.
     await eventually(async () => {

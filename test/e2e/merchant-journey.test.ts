@@ -57,7 +57,7 @@ describe('a merchant’s first day, as the README tells it', () => {
     }, 50);
     expect(usOrder.payment).toMatchObject({ paid: { amount: 9136, currency: 'USD' } });
 
-    const refund = await request(local.url, 'POST', `/v1/orders/${usId}/refunds`, { key: merchantKey, body: { amount: { amount: 1136, currency: 'USD' }, reason: 'one tin dented' } });
+    const refund = await request(local.url, 'POST', `/v1/orders/${usId}/refunds`, { key: merchantKey, body: { amount: { amount: 1136, currency: 'USD' }, reason: 'one tin dented' }, headers: { 'idempotency-key': `refund-${Math.random()}` } });
     expect(refund).toMatchObject({ status: 201, body: { refund: { amount: { amount: 1136, currency: 'USD' } } } });
 
     const cancelled = await request(local.url, 'POST', `/v1/orders/${String(hk.body.id)}/cancel`, { key: merchantKey });

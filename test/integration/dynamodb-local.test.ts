@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dynamoDbLocalArgs, dynamoDbLocalCorsOrigin } from '../../lib/local/dynamodb-local.js';
+import { existsSync } from 'node:fs';
+import { dynamoDbLocalArgs, dynamoDbLocalCorsOrigin, isAlive } from '../../lib/local/dynamodb-local.js';
 import { projectRoot } from '../../lib/paths.js';
 import { dynamoEndpoint } from '../support/tables.js';
 
@@ -14,15 +14,7 @@ const preflight = (origin: string) =>
   });
 
 /** Gone, or a zombie waiting to be reaped (it has exited). */
-const exited = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  const stat = `/proc/${pid}/stat`;
-  return existsSync(stat) && / Z /.test(readFileSync(stat, 'utf8'));
-};
+const exited = (pid: number): boolean => !isAlive(pid);
 
 describe('DynamoDB Local', () => {
   it('does not let a web page call it: CORS is granted to one origin nobody can serve, and no other', async () => {

@@ -1,4 +1,5 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import fc from 'fast-check';
 import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
 import { dynamodb } from '../../functions/shared/clients/dynamodb.js';
@@ -33,8 +34,8 @@ const sign = (secret: string, body: string, options: { id?: string; timestamp?: 
   return { 'webhook-id': id, 'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)), 'webhook-signature': new Webhook(secret).sign(id, timestamp, body) };
 };
 
-const send = (events: Event[], options: { code?: string; secret?: string; id?: string; timestamp?: Date; tamper?: boolean; headers?: Record<string, string> } = {}): Promise<Reply> => {
-  const body = JSON.stringify({ events });
+const send = (events: Event[] | Record<string, unknown>, options: { code?: string; secret?: string; id?: string; timestamp?: Date; tamper?: boolean; headers?: Record<string, string> } = {}): Promise<Reply> => {
+  const body = JSON.stringify(Array.isArray(events) ? { events } : events);
   const headers = { ...sign(options.secret ?? partner.secret, body, options), ...options.headers };
   return request(runtime.url, 'POST', `/v1/webhooks/logistics/${options.code ?? partner.code}`, {
     body: options.tamper ? body.replace('"status"', '"status" ') : body,
@@ -154,7 +155,32 @@ describe('webhook intake', () => {
     expect((await send([])).status).toBe(400);
     const many = Array.from({ length: 101 }, (_, i) => ({ eventId: `e${i}`, trackingNumber: 'T1', status: 'picked_up', occurredAt: hoursAgo(1) }));
     expect((await send(many)).status).toBe(400);
-    expect((await send([{ eventId: 'e', trackingNumber: 'T1', status: 'teleported', occurredAt: hoursAgo(1) }])).status).toBe(400);
+    expect((await send({ events: 'none' })).status).toBe(400);
+  });
+
+  it('applies the good events of a batch and lists the bad ones in rejected (per-event validation)', async () => {
+    const orderId = await paidOrder();
+    const tn = uniqueId('TN');
+    await book(orderId, tn);
+    const future = new Date(Date.now() + 8 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const reply = await send([
+      { eventId: `${tn}-1`, trackingNumber: tn, status: 'picked_up', occurredAt: hoursAgo(5) },
+      { eventId: `${tn}-2`, trackingNumber: tn, status: 'teleported', occurredAt: hoursAgo(4) },
+      { eventId: `${tn}-3`, trackingNumber: tn, status: 'departed', occurredAt: hoursAgo(3), flight: { number: 'cx 880', origin: 'HKG', destination: 'LAX' } },
+      { eventId: `${tn}-4`, trackingNumber: tn, status: 'arrived', occurredAt: future },
+    ]);
+    expect(reply.status).toBe(202);
+    expect(reply.body).toEqual({
+      accepted: 2,
+      duplicates: 0,
+      unknownTrackingNumbers: [],
+      rejected: [
+        { index: 1, eventId: `${tn}-2`, code: 'validation_failed', errors: [{ path: 'events.1.status', message: expect.any(String) }] },
+        { index: 3, eventId: `${tn}-4`, code: 'occurred_at_in_future', errors: [{ path: 'events.3.occurredAt', message: expect.any(String) }] },
+      ],
+    });
+    const tracking = await request(runtime.url, 'GET', `/v1/tracking/${tn}`);
+    expect(tracking.body).toMatchObject({ status: 'departed', currentFlight: { number: 'CX880' } });
   });
 
   it('takes an out-of-order batch with a duplicate and an unknown number, and answers what it did', async () => {
@@ -259,6 +285,145 @@ describe('webhook intake', () => {
   });
 });
 
+/**
+ * The partner webhook's own DynamoDB calls while `act` runs (consumers run in their own
+ * invocations), not counting the partner's GetItem: its secrets are cached like API keys
+ * (60 s) and this slow test outlives the cache.
+ */
+const countIntakeCalls = async <T>(act: () => Promise<T>): Promise<{ result: T; calls: number }> => {
+  let calls = 0;
+  const name = `count-intake-calls-${uniqueId('')}`;
+  dynamodb.middlewareStack.add((next, context) => async (args) => {
+    if (localScope.getStore()?.functionName === 'partnerWebhook' && context.commandName !== 'GetItemCommand') calls += 1;
+    return next(args);
+  }, { step: 'initialize', name });
+  try {
+    return { result: await act(), calls };
+  } finally {
+    dynamodb.middlewareStack.remove(name);
+  }
+};
+
+describe('timelines without an item size limit, within the call budget', () => {
+  it('keeps a parcel timeline far beyond 400 KB (one item per event) and serves it whole', async () => {
+    const tn = uniqueId('TNBIG');
+    await book(await paidOrder(), tn);
+    const text = 'x'.repeat(500);
+    for (let b = 0; b < 8; b += 1) {
+      const events = Array.from({ length: 100 }, (_, i) => ({
+        eventId: `${tn}-${b}-${i}`,
+        trackingNumber: tn,
+        status: 'arrived',
+        occurredAt: hoursAgo(100 - b - i / 100),
+        location: { country: 'US', city: 'Los Angeles', iata: 'LAX' },
+        description: text,
+      }));
+      expect((await send(events)).body).toMatchObject({ accepted: 100, duplicates: 0 });
+    }
+    const tracking = await request(runtime.url, 'GET', `/v1/tracking/${tn}`);
+    expect(tracking.status).toBe(200);
+    expect(tracking.body.events).toHaveLength(800);
+    expect(JSON.stringify(tracking.body).length).toBeGreaterThan(400 * 1024);
+  }, 240_000);
+
+  it('holds 3 + n/25 calls in the worst case: 100 events on 100 parcels, every status changing, and the same batch resent', async () => {
+    const numbers: string[] = [];
+    for (let o = 0; o < 10; o += 1) {
+      const orderId = await paidOrder();
+      const batch = Array.from({ length: 10 }, () => uniqueId('TNW'));
+      // Ten parcels of one order booked at once: no 409, no 5xx (item 12).
+      const replies = await Promise.all(batch.map((tn) => book(orderId, tn)));
+      expect(replies.map((r) => r.status)).toEqual(batch.map(() => 201));
+      numbers.push(...batch);
+    }
+    await runtime.settle();
+    const events = numbers.map((tn, i) => ({ eventId: `${tn}-1`, trackingNumber: tn, status: 'picked_up', occurredAt: hoursAgo(5 - i / 100) }));
+    const first = await countIntakeCalls(() => send(events));
+    expect(first.result.body).toMatchObject({ accepted: 100, duplicates: 0 });
+    await runtime.settle();
+    const resent = await countIntakeCalls(() => send(events));
+    expect(resent.result.body).toMatchObject({ accepted: 0, duplicates: 100 });
+    const one = await countIntakeCalls(() => send([{ eventId: `${numbers[0] ?? ''}-2`, trackingNumber: numbers[0] ?? '', status: 'departed', occurredAt: hoursAgo(1) }]));
+    expect(one.result.body).toMatchObject({ accepted: 1 });
+    console.warn(`DynamoDB calls: 100 events / 100 parcels = ${first.calls}; resent = ${resent.calls}; 1 event = ${one.calls}`);
+    expect(first.calls).toBeLessThanOrEqual(3 + 100 / 25);
+    expect(resent.calls).toBeLessThanOrEqual(3 + 100 / 25);
+    expect(one.calls).toBeLessThanOrEqual(3);
+  }, 240_000);
+});
+
+describe('public tracking when partners share a number', () => {
+  it('answers 300 with the partners to choose from, never one merchant parcel in place of another; ?partner= picks', async () => {
+    const tn = uniqueId('TNSHARED');
+    const other = await registerPartner();
+    expect((await book(await paidOrder(), tn)).status).toBe(201);
+    await send([{ eventId: `${tn}-a`, trackingNumber: tn, status: 'departed', occurredAt: hoursAgo(3) }]);
+    expect((await request(runtime.url, 'GET', `/v1/tracking/${tn}`)).body).toMatchObject({ trackingNumber: tn, status: 'departed' });
+    // Another merchant books the same number with another partner: the first parcel is not replaced.
+    expect((await book(await paidOrder(), tn, other.code)).status).toBe(201);
+    const ambiguous = await request(runtime.url, 'GET', `/v1/tracking/${tn}`);
+    expect(ambiguous.status).toBe(300);
+    expect(ambiguous.body).toEqual({
+      trackingNumber: tn,
+      choices: [partner.code, other.code].sort().map((code) => ({ partnerCode: code, href: `/v1/tracking/${tn}?partner=${code}` })),
+    });
+    expect((await request(runtime.url, 'GET', `/v1/tracking/${tn}?partner=${partner.code}`)).body).toMatchObject({ status: 'departed', events: [{ status: 'departed' }] });
+    expect((await request(runtime.url, 'GET', `/v1/tracking/${tn}?partner=${other.code}`)).body).toMatchObject({ status: 'label_created', events: [] });
+    expect((await request(runtime.url, 'GET', `/v1/tracking/${tn}?partner=NOSUCH`)).status).toBe(404);
+    expect((await request(runtime.url, 'GET', `/v1/tracking/${tn}?partner=bad%20code`)).status).toBe(400);
+  });
+});
+
+describe('concurrent, duplicated and reordered batches (property)', () => {
+  it('give exactly one ShipmentStatusChanged per real change and exactly one OrderDelivered', async () => {
+    const statuses = ['picked_up', 'departed', 'arrived', 'out_for_delivery', 'delivered'] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: 9 }), fc.nat({ max: 9 })), { minLength: 3, maxLength: 5 }),
+        fc.boolean(),
+        async (splits, skew) => {
+          const orderId = await paidOrder();
+          const parcels = [uniqueId('TNC'), uniqueId('TNC')];
+          const booked = await Promise.all(parcels.map((tn) => book(orderId, tn)));
+          expect(booked.map((r) => r.status)).toEqual([201, 201]);
+          const all = parcels.flatMap((tn) =>
+            statuses.map((status, i) => ({
+              eventId: `${tn}-${i}`,
+              trackingNumber: tn,
+              status,
+              // With skew, the delivered scan is stamped a minute before out_for_delivery.
+              occurredAt: new Date(Date.now() - (10 - i) * 3600_000 - (skew && status === 'delivered' ? 3_660_000 : 0)).toISOString(),
+            })),
+          );
+          // Batches: overlapping slices in shifted orders, sent at once, each event in at least one.
+          const batches = [all, ...splits.map(([a, b]) => [...all.slice(Math.min(a, b), Math.max(a, b) + 1)].reverse())];
+          const replies = await Promise.all(batches.map((events) => send(events)));
+          expect(replies.map((r) => r.status)).toEqual(batches.map(() => 202));
+          const accepted = replies.reduce((n, r) => n + Number(r.body.accepted), 0);
+          expect(accepted).toBe(all.length);
+          await runtime.settle();
+          for (const tn of parcels) {
+            const changes = busEvents('ShipmentStatusChanged', tn).map((e) => (e.detail as { data: { previousStatus: string; status: string } }).data);
+            // A chain from label_created to delivered: every change real, none repeated.
+            expect(changes[0]?.previousStatus).toBe('label_created');
+            expect(changes.at(-1)?.status).toBe('delivered');
+            changes.forEach((c, i) => {
+              expect(c.status).not.toBe(c.previousStatus);
+              if (i > 0) expect(c.previousStatus).toBe(changes[i - 1]?.status);
+            });
+            const tracking = await request(runtime.url, 'GET', `/v1/tracking/${tn}`);
+            expect(tracking.body).toMatchObject({ status: 'delivered' });
+            expect(tracking.body.events).toHaveLength(statuses.length);
+          }
+          expect((await order(orderId)).status).toBe('delivered');
+          expect(busEvents('OrderDelivered', orderId)).toHaveLength(1);
+        },
+      ),
+      { numRuns: 3, seed: 20261203 },
+    );
+  }, 480_000);
+});
+
 describe('order projection', () => {
   it('delivers a multi-parcel order only when every parcel is delivered', async () => {
     const orderId = await paidOrder();
@@ -278,6 +443,49 @@ describe('order projection', () => {
     expect(delivered.shipments.map((s) => s.status)).toEqual(['delivered', 'delivered']);
     expect(busEvents('OrderShipped', orderId)).toHaveLength(1);
     expect(busEvents('OrderDelivered', orderId)).toHaveLength(1);
+  });
+
+  it('delivers the order when the delivered scan is stamped before the out_for_delivery one (clock skew)', async () => {
+    const orderId = await paidOrder();
+    const tn = uniqueId('TN');
+    await book(orderId, tn);
+    const seven = hoursAgo(2);
+    const sixFiftyNine = new Date(Date.parse(seven) - 60_000).toISOString();
+    await send([{ eventId: `${tn}-1`, trackingNumber: tn, status: 'out_for_delivery', occurredAt: seven }]);
+    await runtime.settle();
+    await send([{ eventId: `${tn}-2`, trackingNumber: tn, status: 'delivered', occurredAt: sixFiftyNine }]);
+    await runtime.settle();
+    expect((await request(runtime.url, 'GET', `/v1/tracking/${tn}`)).body.status).toBe('delivered');
+    const delivered = await order(orderId);
+    expect(delivered.status).toBe('delivered');
+    expect(delivered.shipments.map((s) => s.status)).toEqual(['delivered']);
+    expect(busEvents('OrderDelivered', orderId)).toHaveLength(1);
+  });
+
+  it('keeps parcels off the order item, and GET order still answers them in one DynamoDB call', async () => {
+    const orderId = await paidOrder();
+    const [a, b] = [uniqueId('TNA'), uniqueId('TNB')];
+    expect((await book(orderId, a)).status).toBe(201);
+    expect((await book(orderId, b)).status).toBe(201);
+    await order(orderId); // warms the key cache
+    const calls: string[] = [];
+    const name = 'count-get-order-calls';
+    dynamodb.middlewareStack.add((next, context) => async (args) => {
+      if (localScope.getStore()?.functionName === 'getOrder') calls.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize', name });
+    let got: Awaited<ReturnType<typeof order>>;
+    try {
+      got = await order(orderId);
+    } finally {
+      dynamodb.middlewareStack.remove(name);
+    }
+    expect(got.shipments).toEqual([expect.objectContaining({ trackingNumber: a }), expect.objectContaining({ trackingNumber: b })]);
+    expect(calls).toEqual(['QueryCommand']);
+    const client = localClient();
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName, FilterExpression: 'pk = :pk AND sk = :sk', ExpressionAttributeValues: { ':pk': { S: `ORDER#${orderId}` }, ':sk': { S: 'ORDER' } } }));
+    client.destroy();
+    expect(Items[0]?.shipments).toBeUndefined();
   });
 
   it('applies a redelivered ShipmentStatusChanged once', async () => {

@@ -278,7 +278,7 @@ describe('reading orders', () => {
     const other = await enrolMerchant(runtime.url, adminKey, ['US']);
     expect((await request(runtime.url, 'GET', `/v1/orders/${order.id}`, { key: other.apiKey })).status).toBe(404);
     expect((await request(runtime.url, 'POST', `/v1/orders/${order.id}/cancel`, { key: other.apiKey })).status).toBe(404);
-    expect((await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: other.apiKey, body: { reason: 'x' } })).status).toBe(404);
+    expect((await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: other.apiKey, body: { reason: 'x' }, headers: { 'idempotency-key': `refund-${Math.random()}` } })).status).toBe(404);
   });
 
   it('lists newest first across shards, pages with cursors, filters by status', async () => {
@@ -362,18 +362,18 @@ describe('refunds and cancellation', () => {
 
   it('refunds in part, never more than is left, then the rest; the order becomes refunded', async () => {
     const order = await paidOrder();
-    const part = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { amount: { amount: 2259, currency: 'USD' }, reason: 'one scarf damaged' } });
+    const part = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { amount: { amount: 2259, currency: 'USD' }, reason: 'one scarf damaged' }, headers: { 'idempotency-key': `refund-${Math.random()}` } });
     expect(part).toMatchObject({ status: 201, body: { refund: { amount: { amount: 2259, currency: 'USD' }, status: 'succeeded' } } });
-    const tooMuch = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { amount: { amount: 10001, currency: 'USD' }, reason: 'x' } });
+    const tooMuch = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { amount: { amount: 10001, currency: 'USD' }, reason: 'x' }, headers: { 'idempotency-key': `refund-${Math.random()}` } });
     expect(tooMuch).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [{ path: 'amount.amount' }] } });
-    const wrongCurrency = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { amount: { amount: 1, currency: 'HKD' }, reason: 'x' } });
+    const wrongCurrency = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { amount: { amount: 1, currency: 'HKD' }, reason: 'x' }, headers: { 'idempotency-key': `refund-${Math.random()}` } });
     expect(wrongCurrency.status).toBe(400);
-    const rest = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { reason: 'customer returned the rest' } });
+    const rest = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { reason: 'customer returned the rest' }, headers: { 'idempotency-key': `refund-${Math.random()}` } });
     expect(rest).toMatchObject({ status: 201, body: { refund: { amount: { amount: 10000 } } } });
     const after = await getOrder(order.id);
     expect(after.status).toBe('refunded');
     expect(after.payment.refunded.amount).toBe(12259);
-    const more = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { reason: 'again' } });
+    const more = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { reason: 'again' }, headers: { 'idempotency-key': `refund-${Math.random()}` } });
     expect(more).toMatchObject({ status: 409, body: { code: 'invalid_state' } });
     const stripeRefunds = await stripe.refunds.list({ payment_intent: order.payment.paymentIntentId });
     expect(stripeRefunds.data.reduce((sum, r) => sum + r.amount, 0)).toBe(12259);
@@ -395,7 +395,7 @@ describe('refunds and cancellation', () => {
 
   it('refuses to refund an unpaid order', async () => {
     const order = (await place(usOrder())).body as unknown as Order;
-    const reply = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { reason: 'x' } });
+    const reply = await request(runtime.url, 'POST', `/v1/orders/${order.id}/refunds`, { key: merchant.apiKey, body: { reason: 'x' }, headers: { 'idempotency-key': `refund-${Math.random()}` } });
     expect(reply).toMatchObject({ status: 409, body: { code: 'invalid_state' } });
   });
 

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/shared/clients/dynamodb.js';
 import { newId } from '../../functions/shared/ids.js';
+import { busEvent, clockNow, deliverOrder, setClock, yuan } from '../support/payouts.js';
 import { processRun } from '../../functions/payouts/payout-runs.js';
 import { db } from '../../functions/shared/db/service.js';
 import type { Runtime } from '../../lib/local/runtime.js';
@@ -18,39 +18,8 @@ let tableName: string;
 let financeKey: string;
 let stop: () => Promise<void>;
 
-const yuan = (n: number) => Math.round(n * 100);
-/** Moves the business clock (functions/shared/clock.ts) the handlers run on, as POST /local/clock does. */
-const setClock = (iso: string) => {
-  process.env.CLOCK_OFFSET_MS = String(Date.parse(iso) - Date.now());
-};
-const clockNow = () => new Date(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)).toISOString();
-const event = (detailType: string, source: string, data: unknown) => ({
-  version: '0',
-  id: randomUUID(),
-  'detail-type': detailType,
-  source,
-  account: '000000000000',
-  time: new Date().toISOString(),
-  region: 'local',
-  resources: [],
-  detail: { metadata: { eventId: newId('evt'), version: 1, occurredAt: new Date().toISOString(), correlationId: 'payouts-test' }, data },
-});
-
-/** An attributed order delivered on `deliveredAt` (payable 7 days later): its commission accrues. */
-const deliver = async (creatorId: string, settlementYuan: number, deliveredAt: string, orderId = `ord_${newId('ord').slice(4)}`) => {
-  await runtime.invoke(
-    'accrueCommission',
-    event('OrderDelivered', 'xborder.orders', {
-      orderId,
-      merchantId: 'mer_01TEST',
-      placedAt: clockNow(), // after the creators were registered: their terms then apply
-      deliveredAt,
-      settlementMerchandise: { amount: yuan(settlementYuan), currency: 'CNY' },
-      attribution: { creatorId },
-    }),
-  );
-  return orderId;
-};
+const event = busEvent;
+const deliver = (creatorId: string, settlementYuan: number, deliveredAt: string, orderId?: string) => deliverOrder(runtime, creatorId, settlementYuan, deliveredAt, orderId);
 
 const refund = (orderId: string, refundedCents: number, paidCents: number) =>
   runtime.invoke(
@@ -196,11 +165,13 @@ describe('a month of payouts, checked by hand', () => {
     expect(figures((await lines('2027-05')).get(ids.personalNonResident))).toEqual([yuan(5_000), 0, yuan(4_000), yuan(190), yuan(4_810)]);
 
     // The ledger: every posting balances, and all accounts together sum to zero.
-    const month = new Date().toISOString().slice(0, 7);
+    // Stamped with the business clock: the months the clock was moved through.
     const postings: Array<{ lines: Array<{ account: string; amountFen: number }> }> = [];
-    for (let bucket = 0; bucket < 4; bucket += 1) {
-      const page = await documentClient.send(new QueryCommand({ TableName: tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${month}#${bucket}` } }));
-      postings.push(...((page.Items ?? []) as typeof postings));
+    for (const month of ['2027-03', '2027-04', '2027-05', '2027-06']) {
+      for (let bucket = 0; bucket < 4; bucket += 1) {
+        const page = await documentClient.send(new QueryCommand({ TableName: tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${month}#${bucket}` } }));
+        postings.push(...((page.Items ?? []) as typeof postings));
+      }
     }
     expect(postings.length).toBeGreaterThanOrEqual(12);
     for (const p of postings) expect(p.lines.reduce((s, l) => s + l.amountFen, 0)).toBe(0);
@@ -230,29 +201,34 @@ describe('payout runs', () => {
     expect(outOfOrder).toMatchObject({ status: 409, body: { code: 'invalid_state' } }); // 2027-07 already ran
   });
 
-  it('finishes with the same lines and totals after a crash mid-run', async () => {
-    setClock('2027-06-01T00:00:00.000Z');
-    const period = '2027-06';
-    const creators = [ids.agencyNonResident, ids.personalResident, ids.personalNonResident];
-    for (const c of creators) await deliver(c, 10_000, '2027-06-03T00:00:00.000Z'); // 1,000 each
-    // The run exists, but its worker is this test (no PayoutRunRequested on the bus): crash after the first creator.
-    const now = new Date().toISOString();
-    await db().entities.payoutRun.create({ period, status: 'running', grossFen: 0, agencyFeeFen: 0, taxWithheldFen: 0, netFen: 0, lineCount: 0, createdAt: now, updatedAt: now }).go();
-    let settled = 0;
-    await expect(processRun(period, 'crash-test', { afterCreator: () => { settled += 1; if (settled === 1) throw new Error('simulated crash'); } })).rejects.toThrow('simulated crash');
-    await processRun(period, 'crash-test'); // the retry resumes after the checkpoint
-    await runtime.settle();
-    const done = await request(runtime.url, 'GET', `/v1/payout-runs/run_${period}`, { key: financeKey });
-    expect(done.body).toMatchObject({ status: 'completed', lineCount: 3, totals: { gross: { amount: yuan(3_000) } } });
-    const paid = await lines(period);
-    expect([...paid.keys()].sort()).toEqual([...creators].sort());
-  });
-
   it('never lands an accrual in a period that was already run: it goes to the next open one', async () => {
     setClock('2027-08-03T00:00:00.000Z');
     // Delivered in March but reported only now: March to July all have runs, so August is the first open period.
     const orderId = await deliver(ids.agencyResident, 10_000, '2027-03-20T00:00:00.000Z');
     const { data } = await db().entities.commissionEntry.query.byOrder({ orderId }).go();
     expect(data.map((e) => [e.kind, e.amountFen, e.period])).toEqual([['accrual', yuan(1_000), '2027-08']]);
+  });
+  it('finishes with the same lines and totals after a crash mid-run, catching up the late August accrual', async () => {
+    setClock('2027-09-01T00:00:00.000Z');
+    const period = '2027-09';
+    const creators = [ids.agencyNonResident, ids.personalResident, ids.personalNonResident];
+    for (const c of creators) await deliver(c, 10_000, '2027-09-03T00:00:00.000Z'); // 1,000 each
+    setClock('2027-10-02T00:00:00.000Z');
+    // The run exists, but its worker is this test (no PayoutRunRequested on the bus): crash after the first creator.
+    const now = clockNow();
+    await db().entities.payoutHead.put({ lastPeriod: period, runningPeriod: period, version: 99 }).go();
+    await db().entities.payoutRun.create({ period, fromPeriod: '2027-08', status: 'running', grossFen: 0, agencyFeeFen: 0, taxWithheldFen: 0, netFen: 0, lineCount: 0, createdAt: now, updatedAt: now }).go();
+    let settled = 0;
+    const crash = () => {
+      settled += 1;
+      if (settled === 1) throw new Error('simulated crash');
+    };
+    await expect(processRun(period, 'crash-test', { afterPayee: crash, leaseMs: 100 })).rejects.toThrow('simulated crash');
+    await processRun(period, 'crash-test', { leaseMs: 100 }); // the redelivery waits out the dead lease and resumes after the checkpoint
+    await runtime.settle();
+    const done = await request(runtime.url, 'GET', `/v1/payout-runs/run_${period}`, { key: financeKey });
+    expect(done.body).toMatchObject({ status: 'completed', lineCount: 4, totals: { gross: { amount: yuan(4_000) } } });
+    const paid = await lines(period);
+    expect([...paid.keys()].sort()).toEqual([...creators, ids.agencyResident].sort());
   });
 });

@@ -62,7 +62,8 @@ const problemsOf = (route: RouteSpec, doc: OperationDoc): Map<number, ProblemCod
     ...(route.auth === 'public' ? [] : (['unauthenticated', 'forbidden'] as const)),
     ...(body && !doc.request?.rawBody ? (['malformed_json', 'validation_failed'] as const) : []),
     ...(doc.request?.query || doc.request?.path ? (['validation_failed'] as const) : []),
-    ...(body ? (['payload_too_large'] as const) : []),
+    ...(body ? (['payload_too_large', 'unsupported_media_type'] as const) : []),
+    ...(body && doc.request?.rawBody ? (['malformed_json'] as const) : []),
     ...(doc.problems ?? []),
     'internal_error',
   ];
@@ -96,7 +97,7 @@ const successResponse = (answer: SuccessDoc): ResponseConfig => ({
   description: answer.description,
   headers: answer.headers ? z.object({ ...answerHeaders.shape, ...answer.headers.shape }) : answerHeaders,
   ...(answer.schema
-    ? { content: Object.fromEntries((answer.contentTypes ?? ['application/json']).map((type) => [type, { schema: answer.schema }])) }
+    ? { content: Object.fromEntries((answer.contentTypes ?? ['application/json']).map((type) => [type, { schema: answer.schemaByType?.[type] ?? answer.schema }])) }
     : {}),
 });
 

@@ -17,7 +17,7 @@ import { docsAssetPath, docsCsp } from '../../platform/docs-page.js';
 import { consoleAssetPath, consoleCsp } from '../../platform/console-page.js';
 import { enrolMerchantBody } from '../../platform/enrol-merchant.js';
 import { bookShipmentBody } from '../../logistics/book-shipment.js';
-import { trackingPath } from '../../logistics/get-tracking.js';
+import { trackingPath, trackingQuery } from '../../logistics/get-tracking.js';
 import { partnerWebhookPath } from '../../logistics/partner-webhook.js';
 import { partnerPath } from '../../logistics/partners.js';
 import { registerPartnerBody } from '../../logistics/register-partner.js';
@@ -39,23 +39,35 @@ import {
   partnerSecretIssued,
   productAnswer,
   productPage,
+  unmatchedStripeEventPage,
   refundAnswer,
   shipmentAnswer,
   stripeEvent,
   stripeReceived,
   text,
   tracking,
+  trackingChoices,
   unknownTrackingPage,
   agencyAnswer,
   creatorAnswer,
   payoutReport,
   payoutRun,
+  csvText,
 } from './responses.js';
 import { createAgencyBody } from '../../payouts/create-agency.js';
 import { createCreatorBody, patchCreatorBody } from '../../payouts/creators.js';
 import { creatorPath } from '../../payouts/patch-creator.js';
 import { runPath } from '../../payouts/run-access.js';
 import { startPayoutRunBody } from '../../payouts/start-payout-run.js';
+import { listApiKeysQuery } from '../../platform/list-api-keys.js';
+import { apiKeyPath } from '../../platform/revoke-api-key.js';
+import { apiKeyAnswerOne, apiKeyPage, apiKeyRotated, agencyPage, creatorPage, creatorWithEntries, merchantAnswer, merchantPage, partnerPage } from './responses.js';
+import { creatorReadPath } from '../../platform/get-creator.js';
+import { merchantPath } from '../../platform/get-merchant.js';
+import { reportQuery } from '../../payouts/payout-run-report.js';
+import { payoutRunPage } from './responses.js';
+import { payoutLineDetail } from './responses.js';
+import { runLinePath } from '../../payouts/get-payout-run-line.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -75,6 +87,8 @@ export interface SuccessDoc {
   readonly schema?: z.ZodType;
   /** @default ['application/json'] */
   readonly contentTypes?: readonly string[];
+  /** The body of a media type whose schema is not `schema` (a CSV download is a string). */
+  readonly schemaByType?: Readonly<Record<string, z.ZodType>>;
   readonly headers?: z.ZodObject;
 }
 
@@ -122,16 +136,17 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
   'POST /v1/admin/api-keys': {
     operationId: 'createApiKey',
     tag: 'Operator',
-    summary: 'Issue a finance API key',
-    description: 'The key is in this answer only; the API stores its hash.',
+    summary: 'Issue a finance key or a merchant key',
+    description: 'The key is in this answer only; the API stores its hash. A merchant key names an enrolled merchant (`404` otherwise).',
     request: { body: createApiKeyBody },
     responses: { 201: { description: 'The key was issued.', schema: apiKeyAnswer } },
+    problems: ['not_found'],
   },
   'GET /v1/admin/audit-events': {
     operationId: 'listAuditEvents',
     tag: 'Operator',
     summary: 'Read the audit trail',
-    description: 'Platform events (API keys created, merchants enrolled), newest first.',
+    description: 'Every change an operator or finance made (keys, merchants, partners and their secrets, agencies, creators, payout runs), newest first: who (`actor`), what, when.',
     request: { query: listQuery },
     responses: { 200: { description: 'One page of audit events.', schema: auditEventPage } },
   },
@@ -226,10 +241,11 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Refund an order',
     description:
       'Refunds `amount` (in the order currency), or without it the rest of what was paid; never more than was paid. ' +
-      'With an `Idempotency-Key`, a retry names the same refund here and at Stripe.',
-    request: { path: orderPath, headers: z.object({ 'Idempotency-Key': idempotencyKey.optional() }), body: refundBody },
+      '`Idempotency-Key` is required: a replay with the same key and body returns the first answer (same status, same ' +
+      'refund), also when Stripe\'s `charge.refunded` webhook recorded the refund first; another body with the key is `422`.',
+    request: { path: orderPath, headers: z.object({ 'Idempotency-Key': idempotencyKey }), body: refundBody },
     responses: { 201: { description: 'The refund.', schema: refundAnswer, headers: replayed } },
-    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+    problems: ['not_found', 'idempotency_key_required', 'idempotency_key_reused', 'invalid_state', 'idempotency_in_progress'],
   },
   'POST /v1/webhooks/stripe': {
     operationId: 'stripeWebhook',
@@ -237,8 +253,11 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Stripe events',
     description:
       'Verified with the `Stripe-Signature` header over the raw body (300 s tolerance). Handles `payment_intent.succeeded`, ' +
-      '`payment_intent.payment_failed` and `charge.refunded`; a repeated `evt_` id has no further effect. A `404` asks ' +
-      'Stripe to retry an event whose order is still being written.',
+      '`payment_intent.payment_failed` and `charge.refunded`; a repeated `evt_` id has no further effect. Events that match ' +
+      'no order (another integration on the same Stripe account) and other event types are acknowledged (`200`); the unmatched ' +
+      'ones are kept for operators (`GET /v1/admin/stripe-events`). A `404` asks Stripe to retry an event naming an order of ours ' +
+      'that is still being written, for at most an hour after the event was created. A signed payload that is not a well-formed ' +
+      'event is `400 validation_failed`.',
     request: {
       headers: z.object({
         'Stripe-Signature': z.string().meta({ description: 'Stripe\'s signature: `t=<unix time>,v1=<HMAC-SHA256>`.', example: 't=1732093200,v1=5257a869…' }),
@@ -248,7 +267,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       rawBody: true,
     },
     responses: { 200: { description: 'Received (processed now, or already before).', schema: stripeReceived } },
-    problems: [{ code: 'invalid_signature', status: 400 }, 'not_found', 'idempotency_in_progress'],
+    problems: [{ code: 'invalid_signature', status: 400 }, 'malformed_json', 'validation_failed', 'not_found', 'idempotency_in_progress'],
   },
   'POST /v1/admin/logistics-partners': {
     operationId: 'registerLogisticsPartner',
@@ -291,7 +310,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description: 'The order must be `paid` or `shipped`; an order may have several parcels. A tracking number is unique per partner among active shipments.',
     request: { path: orderPath, body: bookShipmentBody },
     responses: { 201: { description: 'The shipment.', schema: shipmentAnswer } },
-    problems: ['not_found', 'invalid_state', 'already_exists', 'idempotency_in_progress'],
+    problems: ['not_found', 'invalid_state', 'already_exists', 'service_unavailable'],
   },
   'POST /v1/webhooks/logistics/{partnerCode}': {
     operationId: 'logisticsPartnerWebhook',
@@ -300,6 +319,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description:
       'Signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`) over the raw body, 300 s tolerance. ' +
       '1-100 events in any order; an `eventId` already received from the partner counts as a duplicate and changes nothing. ' +
+      'Each event is validated on its own: a bad one (or one stamped over 15 minutes ahead) is listed in `rejected`, the rest applied. ' +
       'See docs/logistics-partners.md.',
     request: {
       path: partnerWebhookPath,
@@ -312,15 +332,21 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       rawBody: true,
     },
     responses: { 202: { description: 'Accepted.', schema: intakeAnswer } },
-    problems: ['invalid_signature', 'validation_failed', 'malformed_json', 'payload_too_large'],
+    problems: ['invalid_signature', 'validation_failed', 'malformed_json', 'payload_too_large', 'service_unavailable'],
   },
   'GET /v1/tracking/{trackingNumber}': {
     operationId: 'getTracking',
     tag: 'Logistics',
     summary: 'Public parcel tracking',
-    description: 'Status, timeline (ordered by occurredAt, duplicates removed) and the current flight. No buyer or merchant data; cacheable for a minute (ETag).',
-    request: { path: trackingPath },
-    responses: { 200: { description: 'The parcel.', schema: tracking }, 304: { description: 'Not modified (`If-None-Match`).' } },
+    description:
+      'Status, timeline (ordered by occurredAt, duplicates removed) and the current flight. No buyer or merchant data; cacheable for a minute (ETag). ' +
+      'A tracking number is unique per partner only: when parcels of several partners share it, the answer is `300` listing the partners, and `?partner=CODE` picks one (docs/logistics-partners.md).',
+    request: { path: trackingPath, query: trackingQuery },
+    responses: {
+      200: { description: 'The parcel.', schema: tracking },
+      300: { description: 'Several partners carry a parcel with this number: choose one with `?partner=`.', schema: trackingChoices },
+      304: { description: 'Not modified (`If-None-Match`).' },
+    },
     problems: ['not_found'],
   },
   'POST /v1/admin/agencies': {
@@ -354,6 +380,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description: 'Exactly one run per period: 201 for the new run, 200 with the existing one. Processing is asynchronous and resumable; poll the run.',
     request: { body: startPayoutRunBody },
     responses: { 200: { description: 'The existing run.', schema: payoutRun }, 201: { description: 'The new run.', schema: payoutRun } },
+    problems: ['invalid_state'],
   },
   'GET /v1/payout-runs/{id}': {
     operationId: 'getPayoutRun',
@@ -367,9 +394,10 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     operationId: 'getPayoutRunReport',
     tag: 'Finance',
     summary: 'Download a payout run report',
-    description: 'JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan).',
-    request: { path: runPath, query: z.object({ format: z.enum(['json', 'csv']).optional() }) },
-    responses: { 200: { description: 'The report.', schema: payoutReport, contentTypes: ['application/json', 'text/csv'] } },
+    description:
+      'JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). Up to 5,000 lines per response: a larger run pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only).',
+    request: { path: runPath, query: reportQuery },
+    responses: { 200: { description: 'The report.', schema: payoutReport, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } } },
     problems: ['not_found', 'invalid_state'],
   },
   'GET /openapi.json': {
@@ -405,6 +433,99 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     },
     problems: ['not_found'],
   },
+  'GET /v1/admin/stripe-events': {
+    operationId: 'listUnmatchedStripeEvents',
+    tag: 'Operator',
+    summary: 'Stripe events that matched no order',
+    description:
+      'Events the Stripe webhook acknowledged without applying them: objects another integration on the same Stripe account created ' +
+      '(no order of ours in their metadata), or events naming an order that did not appear within an hour. Newest first; kept 90 days.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of events.', schema: unmatchedStripeEventPage } },
+  },
+  'GET /v1/admin/api-keys': {
+    operationId: 'listApiKeys',
+    tag: 'Operator',
+    summary: 'List API keys',
+    description: 'By role, then merchant, then creation. `merchantId` implies `role=merchant`. Never the key or its hash.',
+    request: { query: listApiKeysQuery },
+    responses: { 200: { description: 'One page of keys.', schema: apiKeyPage } },
+  },
+  'DELETE /v1/admin/api-keys/{id}': {
+    operationId: 'revokeApiKey',
+    tag: 'Operator',
+    summary: 'Revoke an API key',
+    description: 'Effective within 60 seconds everywhere (the auth cache). Revoking a revoked key answers the same.',
+    request: { path: apiKeyPath },
+    responses: { 200: { description: 'The revoked key.', schema: apiKeyAnswerOne } },
+    problems: ['not_found'],
+  },
+  'POST /v1/api-keys/rotate': {
+    operationId: 'rotateApiKey',
+    tag: 'Catalogue',
+    summary: 'Rotate your API key',
+    description: 'Issues a new key (shown once); the key you call with keeps working for 24 hours, then stops. `409` if it was rotated already.',
+    responses: { 201: { description: 'The new key.', schema: apiKeyRotated } },
+    problems: ['invalid_state'],
+  },
+  'GET /v1/admin/merchants': {
+    operationId: 'listMerchants',
+    tag: 'Operator',
+    summary: 'List merchants',
+    description: 'Newest enrolment first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of merchants.', schema: merchantPage } },
+  },
+  'GET /v1/admin/merchants/{id}': {
+    operationId: 'getMerchant',
+    tag: 'Operator',
+    summary: 'Read a merchant',
+    description: "Its keys: `GET /v1/admin/api-keys?merchantId=`.",
+    request: { path: merchantPath },
+    responses: { 200: { description: 'The merchant.', schema: merchantAnswer } },
+    problems: ['not_found'],
+  },
+  'GET /v1/admin/logistics-partners': {
+    operationId: 'listLogisticsPartners',
+    tag: 'Operator',
+    summary: 'List logistics partners',
+    description: "By code, with their secrets' ids and creation times (never a secret).",
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of partners.', schema: partnerPage } },
+  },
+  'GET /v1/admin/agencies': {
+    operationId: 'listAgencies',
+    tag: 'Operator',
+    summary: 'List MCN agencies',
+    description: 'Newest first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of agencies.', schema: agencyPage } },
+  },
+  'GET /v1/admin/creators': {
+    operationId: 'listCreators',
+    tag: 'Operator',
+    summary: 'List creators',
+    description: 'With their current terms, newest registration first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page of creators.', schema: creatorPage } },
+  },
+  'GET /v1/admin/creators/{id}': {
+    operationId: 'getCreator',
+    tag: 'Operator',
+    summary: 'Read a creator with its commission entries',
+    description: 'Current terms, and a page of commission entries (accruals +, reversals -), newest first: `limit`/`cursor` page the entries.',
+    request: { path: creatorReadPath, query: listQuery },
+    responses: { 200: { description: 'The creator and a page of its entries.', schema: creatorWithEntries } },
+    problems: ['not_found'],
+  },
+  'GET /v1/payout-runs': {
+    operationId: 'listPayoutRuns',
+    tag: 'Finance',
+    summary: 'List payout runs',
+    description: 'Newest period first.',
+    request: { query: listQuery },
+    responses: { 200: { description: 'A page of runs.', schema: payoutRunPage } },
+  },
   'GET /console': {
     operationId: 'getFinanceConsole',
     tag: 'Documentation',
@@ -429,6 +550,17 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       200: { description: 'The file.', schema: text, contentTypes: ['text/javascript', 'text/css'] },
       304: { description: 'Not modified (`If-None-Match`).' },
     },
+    problems: ['not_found'],
+  },
+  'GET /v1/payout-runs/{id}/lines/{creatorId}': {
+    operationId: 'getPayoutRunLine',
+    tag: 'Finance',
+    summary: "A payout line with what is behind it",
+    description:
+      'The commission entries the run settled for the creator (every period the run covers; accruals +, reversals -) and the orders behind them ' +
+      'with their commission rate, amount and reversal. At most 1,000 entries (`truncated` beyond). See docs/decisions/0037.',
+    request: { path: runLinePath },
+    responses: { 200: { description: 'The line detail.', schema: payoutLineDetail } },
     problems: ['not_found'],
   },
 };

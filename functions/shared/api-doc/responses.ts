@@ -44,9 +44,10 @@ export const apiKeyAnswer = z
     apiKey: z.string().meta({ description: 'The key itself: shown in this answer only, stored as a hash.', example: 'xbk_…' }),
     key: z.object({
       id: id('key', 'key_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
-      role: z.literal('finance'),
-      preview: z.string().meta({ example: 'xbk_…a1B2' }),
+      role: z.enum(['finance', 'merchant']),
+      merchantId: id('mer', 'mer_01JD3Q4T7V8X9Y0Z1A2B3C4D5E').optional(),
       createdAt: timestamp,
+      last4: z.string().length(4).meta({ description: 'The last 4 characters of the key, to recognise it.', example: 'a1B2' }),
     }),
   })
   .meta({ id: 'ApiKeyIssued' });
@@ -72,6 +73,10 @@ export const auditEvent = z
     source: z.string().meta({ example: 'xborder.platform' }),
     detailType: z.string().meta({ example: 'MerchantEnrolled' }),
     occurredAt: timestamp,
+    actor: z
+      .object({ keyId: z.string().meta({ example: 'admin' }), role: z.enum(['admin', 'merchant', 'finance']) })
+      .nullable()
+      .meta({ description: 'Who made the change: the API key (id and role); null when the system did.' }),
     correlationId: z.string(),
     data: z.record(z.string(), z.unknown()),
   })
@@ -231,6 +236,16 @@ export const intakeAnswer = z
     accepted: z.number().int().meta({ description: 'New events applied to booked shipments.' }),
     duplicates: z.number().int().meta({ description: 'Events already received from this partner (earlier, or earlier in this batch).' }),
     unknownTrackingNumbers: z.array(z.string()).meta({ description: 'Numbers no booked shipment has; their events are kept for inspection.' }),
+    rejected: z
+      .array(
+        z.object({
+          index: z.number().int().meta({ description: 'Position of the event in the batch (from 0).' }),
+          eventId: z.string().optional(),
+          code: z.enum(['validation_failed', 'occurred_at_in_future']),
+          errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+        }),
+      )
+      .meta({ description: 'Events left out because they are wrong on their own; the rest of the batch was applied.' }),
   })
   .meta({ id: 'TrackingIntakeResult' });
 const flight = z.object({ number: z.string(), origin: z.string(), destination: z.string() });
@@ -317,10 +332,83 @@ export const payoutReport = z
         transfer: moneyCny.meta({ description: 'What to transfer to the agency (its creators\' gross).' }),
         taxToRemit: moneyCny.meta({ description: 'The tax the agency must remit.' }),
       }),
-    ),
+    ).optional().meta({ description: 'Only when the report comes whole (one page).' }),
+    nextCursor: z.string().nullable().optional().meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' }),
   })
   .meta({ id: 'PayoutReport' });
 
+export const csvText = z.string().meta({
+  description: 'CSV: UTF-8 with a BOM, RFC 4180, a header row, amounts as decimal yuan strings.',
+  example: '\uFEFFcreator_id,display_name,agency_id,contract_type,tax_residency,income_category,gross_cny,agency_fee_cny,taxable_income_cny,tax_withheld_cny,net_cny\r\n',
+});
+
+/** `300` of `GET /v1/tracking/{trackingNumber}`: the partners whose parcels share the number. */
+export const trackingChoices = z
+  .object({
+    trackingNumber: z.string(),
+    choices: z.array(z.object({ partnerCode: z.string(), href: z.string().meta({ description: 'This route with `?partner=CODE`.' }) })),
+  })
+  .meta({ id: 'TrackingChoices' });
+export const unmatchedStripeEvent = z
+  .object({
+    eventId: z.string().meta({ example: 'evt_1QAbCdEfGhIjKlMn' }),
+    type: z.string().meta({ example: 'payment_intent.succeeded' }),
+    createdAt: timestamp.meta({ description: 'When Stripe created the event (when it was received, if it said nothing).' }),
+    livemode: z.boolean(),
+    objectId: z.string().nullable().meta({ description: 'The PaymentIntent, charge or other object the event is about.' }),
+    orderId: z.string().nullable().meta({ description: 'The order its metadata names, when that order does not exist.' }),
+    reason: z.enum(['not_ours', 'order_not_found']).meta({
+      description: '`not_ours`: no order of this platform (another integration on the Stripe account); `order_not_found`: it named an order that did not appear within an hour.',
+    }),
+    receivedAt: timestamp,
+    event: z.record(z.string(), z.unknown()).meta({ description: 'The event as Stripe sent it.' }),
+  })
+  .meta({ id: 'UnmatchedStripeEvent' });
+export const unmatchedStripeEventPage = page(unmatchedStripeEvent, 'UnmatchedStripeEventPage');
+export const apiKey = z
+  .object({
+    id: id('key', 'key_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+    role: z.enum(['admin', 'merchant', 'finance']),
+    merchantId: id('mer', 'mer_01JD3Q4T7V8X9Y0Z1A2B3C4D5E').optional(),
+    createdAt: timestamp,
+    createdBy: z.string().meta({ description: 'The key id that issued it (`admin` = the root operator key).', example: 'admin' }),
+    last4: z.string().length(4).meta({ example: 'a1B2' }),
+    status: z.enum(['active', 'expiring', 'expired', 'revoked']).meta({ description: '`expiring`: rotated, works until `expiresAt`.' }),
+    expiresAt: timestamp.optional(),
+    revokedAt: timestamp.optional(),
+    replacedBy: id('key', 'key_01JD3Q4T7V8X9Y0Z1A2B3C4D5F').optional(),
+  })
+  .meta({ id: 'ApiKey', description: 'An API key as operators see it: never the key or its hash.' });
+export const apiKeyPage = page(apiKey, 'ApiKeyPage');
+export const apiKeyAnswerOne = z.object({ key: apiKey }).meta({ id: 'ApiKeyAnswer' });
+export const apiKeyRotated = z
+  .object({
+    apiKey: z.string().meta({ description: 'The new key: shown in this answer only. The calling key works 24 more hours.', example: 'xbk_…' }),
+    key: apiKey,
+  })
+  .meta({ id: 'ApiKeyRotated' });
+
+// Operator reads: the same views the write routes answer, as lists and single resources.
+export const merchantPage = page(merchantEnrolled.shape.merchant, 'MerchantPage');
+export const merchantAnswer = z.object({ merchant: merchantEnrolled.shape.merchant }).meta({ id: 'MerchantAnswer' });
+export const partnerPage = page(partner, 'LogisticsPartnerPage');
+export const agencyPage = page(agencyAnswer.shape.agency, 'AgencyPage');
+export const creatorPage = page(creatorAnswer.shape.creator, 'CreatorPage');
+const commissionEntry = z.object({
+  id: id('cen', 'cen_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+  orderId: id('ord', 'ord_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
+  kind: z.enum(['accrual', 'reversal']),
+  amount: moneyCny.meta({ description: 'Positive for an accrual, negative for a reversal.' }),
+  period: z.string().meta({ description: 'The period it is payable in.', example: '2026-11' }),
+  createdAt: timestamp,
+});
+export const creatorWithEntries = z
+  .object({
+    creator: creatorAnswer.shape.creator,
+    commissionEntries: z.object({ data: z.array(commissionEntry), nextCursor: z.string().nullable() }),
+  })
+  .meta({ id: 'CreatorWithCommissionEntries' });
+export const payoutRunPage = page(payoutRun, 'PayoutRunPage');
 /** A signed CNY amount (a reversal, a carried-in negative total). */
 const signedCny = z.object({ amount: z.number().int(), currency: z.literal('CNY') }).meta({ description: 'Money in CNY fen; negative for reversals and carried-in losses.' });
 export const payoutLineDetail = z

@@ -7,7 +7,12 @@ import { Entity, type EntityItem } from 'electrodb';
 
 const service = 'xborder';
 
-/** API keys, found by the SHA-256 of the key (the key itself is never stored). */
+/**
+ * API keys, found by the SHA-256 of the key (the key itself is never stored). Operators list
+ * them through gsi1 (one partition, sorted by role, then owner, then creation: a role or a
+ * merchant is a key prefix) and revoke by id through gsi2. Issuing keys is rare, so one list
+ * partition stays far below any partition limit.
+ */
 export const apiKeyEntity = new Entity({
   model: { entity: 'apiKey', version: '1', service },
   attributes: {
@@ -15,14 +20,32 @@ export const apiKeyEntity = new Entity({
     keyId: { type: 'string', required: true },
     role: { type: ['admin', 'merchant', 'finance'] as const, required: true },
     tenantId: { type: 'string' },
+    /** The merchant a key belongs to, or `platform` for operator and finance keys (the list index's prefix). */
+    owner: { type: 'string', required: true },
     keyPreview: { type: 'string', required: true },
     createdBy: { type: 'string', required: true },
     createdAt: { type: 'string', required: true },
+    /** Set once by revocation: the key stops authenticating (within the auth cache's minute). */
+    revokedAt: { type: 'string' },
+    /** Set once by rotation: the key keeps working until then. */
+    expiresAt: { type: 'string' },
+    /** The key that replaced this one by rotation. */
+    replacedBy: { type: 'string' },
   },
   indexes: {
     byHash: {
       pk: { field: 'pk', composite: ['keyHash'], template: 'APIKEY#${keyHash}', casing: 'none' },
       sk: { field: 'sk', composite: [], template: 'APIKEY', casing: 'none' },
+    },
+    list: {
+      index: 'gsi1',
+      pk: { field: 'gsi1pk', composite: [], template: 'APIKEYS', casing: 'none' },
+      sk: { field: 'gsi1sk', composite: ['role', 'owner', 'createdAt', 'keyId'], template: '${role}#${owner}#${createdAt}#${keyId}', casing: 'none' },
+    },
+    byId: {
+      index: 'gsi2',
+      pk: { field: 'gsi2pk', composite: ['keyId'], template: 'APIKEYID#${keyId}', casing: 'none' },
+      sk: { field: 'gsi2sk', composite: [], template: 'APIKEY', casing: 'none' },
     },
   },
 });
@@ -63,6 +86,8 @@ export const auditEventEntity = new Entity({
     correlationId: { type: 'string', required: true },
     data: { type: 'any', required: true },
     recordedAt: { type: 'string', required: true },
+    /** Who: the API key (id and role) that made the change; absent for changes the system made. */
+    actor: { type: 'map', properties: { keyId: { type: 'string', required: true }, role: { type: 'string', required: true } } },
   },
   indexes: {
     byEventId: {

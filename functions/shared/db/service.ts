@@ -5,9 +5,11 @@ import {
   idempotencyEntity,
   merchantEntity,
   orderEntity,
+  orderRefundEntity,
   productEntity,
   stripeEventEntity,
   usccClaimEntity,
+  orderShipmentEntity,
 } from '../../orders/entities.js';
 import {
   partnerEntity,
@@ -15,6 +17,7 @@ import {
   trackingClaimEntity,
   unknownTrackingEntity,
   webhookDeliveryEntity,
+  shipmentEventEntity,
 } from '../../logistics/entities.js';
 import {
   agencyEntity,
@@ -27,8 +30,10 @@ import {
   payoutRunEntity,
   payoutStateEntity,
   wagesYtdEntity,
+  payoutHeadEntity,
 } from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
+import { unmatchedStripeEventEntity } from '../../payments/entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
 const entities = {
@@ -56,6 +61,11 @@ const entities = {
   payoutState: payoutStateEntity,
   wagesYtd: wagesYtdEntity,
   ledgerPosting: ledgerPostingEntity,
+  shipmentEvent: shipmentEventEntity,
+  orderShipment: orderShipmentEntity,
+  unmatchedStripeEvent: unmatchedStripeEventEntity,
+  orderRefund: orderRefundEntity,
+  payoutHead: payoutHeadEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });

@@ -1,11 +1,12 @@
 // The offline Stripe stand-in, driven through the real `stripe` SDK (raw fetch only where the
 // SDK cannot go), plus the configuration resolution of `npm run stripe:pay`.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
 import { startStripeStandIn, type StripeStandIn } from '../../../lib/local/stripe-standin.js';
 import { ConfigError, parseStripePayArgs, resolveStripePayConfig } from '../../../scripts/stripe-pay.js';
+import { announceRuntime } from '../../../lib/local/discovery.js';
 
 const KEY = 'sk_test_standin_unit';
 let standIn: StripeStandIn;
@@ -317,56 +318,65 @@ describe('webhook signing helper', () => {
 });
 
 describe('npm run stripe:pay configuration', () => {
+  // Runtimes announce themselves in a per-user directory (lib/local/discovery.ts); here a temporary one.
   let dataDir: string;
-  const writeData = (secrets: object | undefined, standInUrl: string | undefined): void => {
-    rmSync(dataDir, { recursive: true, force: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'stripe-pay-'));
-    if (secrets) writeFileSync(join(dataDir, 'local-secrets.json'), JSON.stringify(secrets));
-    if (standInUrl) writeFileSync(join(dataDir, 'stripe-standin.json'), JSON.stringify({ url: standInUrl }));
-  };
+  let dir: string;
+  const announce = (port: number, data: string, stripeUrl?: string) =>
+    announceRuntime(
+      { pid: process.pid, apiUrl: `http://127.0.0.1:${port}`, dataDir: data, startedAt: new Date().toISOString(), ...(stripeUrl ? { stripe: { url: stripeUrl, secretKey: `sk_test_${port}` } } : {}) },
+      dir,
+    );
 
   beforeEach(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'stripe-pay-'));
+    dir = mkdtempSync(join(tmpdir(), 'stripe-pay-discovery-'));
   });
   afterEach(() => {
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('defaults to what npm start keeps in DATA_DIR: the stand-in and its key', () => {
-    writeData({ stripeSecretKey: 'sk_test_standin_x', stripeWebhookSecret: 'whsec_x', adminApiKey: 'a' }, 'http://127.0.0.1:4010');
-    const config = resolveStripePayConfig({ DATA_DIR: dataDir });
+  it('finds the one running runtime whatever its PORT and DATA_DIR (memory included); its stand-in delivers the webhook', () => {
+    announce(4123, 'memory', 'http://127.0.0.1:4010');
+    const config = resolveStripePayConfig({}, dir);
     expect(config).toMatchObject({
-      secretKey: 'sk_test_standin_x',
-      webhookSecret: 'whsec_x',
+      secretKey: 'sk_test_4123',
+      delivery: 'stand-in',
       stripeApi: { host: '127.0.0.1', port: 4010, protocol: 'http' },
-      webhookUrl: 'http://127.0.0.1:3000/v1/webhooks/stripe',
+      webhookUrl: 'http://127.0.0.1:4123/v1/webhooks/stripe',
     });
-    expect(config.sources.secretKey).toBe(join(dataDir, 'local-secrets.json'));
+    expect(resolveStripePayConfig({ DATA_DIR: 'memory' }, dir).webhookUrl).toBe('http://127.0.0.1:4123/v1/webhooks/stripe');
   });
 
-  it('lets the environment override each setting', () => {
-    writeData({ stripeSecretKey: 'sk_test_standin_x', stripeWebhookSecret: 'whsec_x' }, 'http://127.0.0.1:4010');
+  it('picks one of several by PORT, API_URL or DATA_DIR, and refuses to guess otherwise', () => {
+    announce(4123, 'memory', 'http://127.0.0.1:4010');
+    announce(4124, dataDir, 'http://127.0.0.1:4011');
+    expect(() => resolveStripePayConfig({}, dir)).toThrow(/several runtimes/);
+    expect(resolveStripePayConfig({ PORT: '4124' }, dir).secretKey).toBe('sk_test_4124');
+    expect(resolveStripePayConfig({ API_URL: 'http://127.0.0.1:4123/' }, dir).secretKey).toBe('sk_test_4123');
+    expect(resolveStripePayConfig({ DATA_DIR: dataDir }, dir).secretKey).toBe('sk_test_4124');
+    expect(() => resolveStripePayConfig({ PORT: '5000' }, dir)).toThrow(/no running `npm start` matches PORT=5000/);
+  });
+
+  it('ignores (and removes) the entry of a runtime that is gone, and explains what is missing', () => {
+    const forget = announce(4125, 'memory', 'http://127.0.0.1:4012');
+    forget();
+    expect(() => resolveStripePayConfig({}, dir)).toThrow(/no running `npm start` found/);
+    writeFileSync(join(dir, 'runtime-4126.json'), JSON.stringify({ pid: 2 ** 22 + 17, apiUrl: 'http://127.0.0.1:4126', dataDir: 'memory', startedAt: 'x' }));
+    expect(() => resolveStripePayConfig({}, dir)).toThrow(ConfigError);
+    expect(existsSync(join(dir, 'runtime-4126.json'))).toBe(false);
+  });
+
+  it('with real Stripe (a key from the environment) signs here, with the secret from the environment or DATA_DIR', () => {
+    writeFileSync(join(dataDir, 'local-secrets.json'), JSON.stringify({ stripeSecretKey: 'sk_test_standin_x', stripeWebhookSecret: 'whsec_x' }));
     const env = { DATA_DIR: dataDir, STRIPE_SECRET_KEY: 'sk_test_real', STRIPE_WEBHOOK_SECRET: 'whsec_real', API_URL: 'http://localhost:9999/' };
-    const real = resolveStripePayConfig(env);
-    expect(real).toMatchObject({ secretKey: 'sk_test_real', webhookSecret: 'whsec_real', webhookUrl: 'http://localhost:9999/v1/webhooks/stripe' });
-    // A key from the environment means real Stripe, not the (possibly stale) stand-in file.
+    const real = resolveStripePayConfig(env, dir);
+    expect(real).toMatchObject({ secretKey: 'sk_test_real', webhookSecret: 'whsec_real', delivery: 'here', webhookUrl: 'http://localhost:9999/v1/webhooks/stripe' });
     expect(real.stripeApi).toBeUndefined();
-    expect(resolveStripePayConfig({ ...env, STRIPE_API_BASE: 'https://stripe-mock.internal' }).stripeApi).toEqual({
-      host: 'stripe-mock.internal',
-      port: 443,
-      protocol: 'https',
-    });
-    expect(resolveStripePayConfig({ DATA_DIR: dataDir, PORT: '3100' }).webhookUrl).toBe('http://127.0.0.1:3100/v1/webhooks/stripe');
-  });
-
-  it('explains what is missing', () => {
-    writeData(undefined, undefined);
-    expect(() => resolveStripePayConfig({ DATA_DIR: dataDir })).toThrow(ConfigError);
-    expect(() => resolveStripePayConfig({ DATA_DIR: dataDir })).toThrow(/STRIPE_SECRET_KEY/);
-    writeData({ stripeSecretKey: 'sk_test_standin_x', stripeWebhookSecret: 'whsec_x' }, undefined);
-    expect(() => resolveStripePayConfig({ DATA_DIR: dataDir })).toThrow(/npm start/);
-    expect(() => resolveStripePayConfig({ DATA_DIR: 'memory', STRIPE_SECRET_KEY: 'sk_test_y' })).toThrow(/STRIPE_WEBHOOK_SECRET/);
-    expect(() => resolveStripePayConfig({ DATA_DIR: dataDir, STRIPE_API_BASE: 'not a url' })).toThrow(ConfigError);
+    expect(resolveStripePayConfig({ ...env, STRIPE_API_BASE: 'https://stripe-mock.internal' }, dir).stripeApi).toEqual({ host: 'stripe-mock.internal', port: 443, protocol: 'https' });
+    expect(resolveStripePayConfig({ DATA_DIR: dataDir, STRIPE_SECRET_KEY: 'sk_test_real', PORT: '3100' }, dir)).toMatchObject({ webhookSecret: 'whsec_x', webhookUrl: 'http://127.0.0.1:3100/v1/webhooks/stripe' });
+    expect(() => resolveStripePayConfig({ DATA_DIR: 'memory', STRIPE_SECRET_KEY: 'sk_test_y' }, dir)).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(() => resolveStripePayConfig({ DATA_DIR: dataDir, STRIPE_API_BASE: 'not a url' }, dir)).toThrow(ConfigError);
   });
 
   it('parses the command line', () => {

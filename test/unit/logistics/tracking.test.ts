@@ -1,10 +1,15 @@
 import fc from 'fast-check';
 import {
+  applyToHead,
+  bookedHead,
+  futureToleranceMs,
   isShippedStatus,
   isTerminalStatus,
   mergeTimeline,
   partnerWebhookBody,
+  partnerWebhookEnvelope,
   projectTimeline,
+  sortEvents,
   terminalStatuses,
   timelineEventOf,
   trackingStatuses,
@@ -211,7 +216,7 @@ describe('partnerWebhookBody', () => {
     ['a 4-letter IATA code', { location: { country: 'CN', iata: 'ZSPD' } }, 'events.0.location.iata'],
     ['a 2-letter flight origin', { flight: { number: 'CA123', origin: 'PV', destination: 'LAX' } }, 'events.0.flight.origin'],
     ['a numeric flight destination', { flight: { number: 'CA123', origin: 'PVG', destination: '123' } }, 'events.0.flight.destination'],
-    ['a flight number with a space', { flight: { number: 'CA 123', origin: 'PVG', destination: 'LAX' } }, 'events.0.flight.number'],
+    ['a flight number that is no designator', { flight: { number: 'CA-123', origin: 'PVG', destination: 'LAX' } }, 'events.0.flight.number'],
     ['a 3-letter country', { location: { country: 'CHN' } }, 'events.0.location.country'],
     ['a tracking number with a space', { trackingNumber: 'SF 1' }, 'events.0.trackingNumber'],
     ['a 65-character tracking number', { trackingNumber: 'A'.repeat(65) }, 'events.0.trackingNumber'],
@@ -220,6 +225,16 @@ describe('partnerWebhookBody', () => {
     ['a 501-character description', { description: 'x'.repeat(501) }, 'events.0.description'],
   ])('refuses %s', (_name, change, path) => {
     expect(paths({ events: [{ ...event, ...change }] })).toEqual([path]);
+  });
+
+  it.each([
+    ['cx 880', 'CX880'],
+    ['CX 880', 'CX880'],
+    ['CX880', 'CX880'],
+    [' mu  583a ', 'MU583A'],
+  ])('normalises the flight designator %j to %s', (number, normalised) => {
+    const parsed = partnerWebhookBody.parse({ events: [{ ...event, flight: { ...event.flight, number } }] });
+    expect(parsed.events[0]?.flight?.number).toBe(normalised);
   });
 
   it('accepts the limits', () => {
@@ -235,6 +250,59 @@ describe('partnerWebhookBody', () => {
     expect(parsed.events).toEqual([{ eventId: 'e', trackingNumber: 'T1', status: 'picked_up', occurredAt: '2025-09-01T08:30:00.000Z' }]);
     const [first] = parsed.events;
     expect(first && timelineEventOf(first)).toEqual({ eventId: 'e', status: 'picked_up', occurredAt: '2025-09-01T08:30:00.000Z' });
+  });
+});
+
+describe('sortEvents (per-event validation)', () => {
+  const now = new Date('2025-09-01T10:00:00.000Z');
+  const good = (i: number, extra: Record<string, unknown> = {}) => ({
+    eventId: `e${i}`,
+    trackingNumber: 'SF1',
+    status: 'picked_up',
+    occurredAt: '2025-09-01T08:00:00Z',
+    ...extra,
+  });
+
+  it('keeps the good events of a batch and lists each bad one with its index, eventId, code and fields', () => {
+    const batch = [
+      good(0),
+      good(1, { status: 'lost' }),
+      good(2, { flight: { number: 'cx 880', origin: 'HKG', destination: 'LAX' }, status: 'departed' }),
+      'not an event',
+      good(4, { eventId: '' }),
+      good(5),
+    ];
+    const { events, rejected } = sortEvents(batch, now);
+    expect(events.map((e) => e.eventId)).toEqual(['e0', 'e2', 'e5']);
+    expect(events[1]?.flight?.number).toBe('CX880');
+    expect(rejected).toEqual([
+      { index: 1, eventId: 'e1', code: 'validation_failed', errors: [{ path: 'events.1.status', message: expect.any(String) }] },
+      { index: 3, code: 'validation_failed', errors: [{ path: 'events.3', message: expect.any(String) }] },
+      { index: 4, code: 'validation_failed', errors: [{ path: 'events.4.eventId', message: expect.any(String) }] },
+    ]);
+  });
+
+  it('refuses an event stamped more than 15 minutes ahead of the clock, and takes one at the limit', () => {
+    const batch = [
+      good(0, { occurredAt: '2025-09-01T10:15:00Z' }),
+      good(1, { occurredAt: '2025-09-01T10:15:00.001Z' }),
+      good(2, { occurredAt: '2025-09-01T18:00:00+08:00' }), // 10:00 UTC: fine
+      good(3, { occurredAt: '2025-09-01T18:00:00Z' }), // Beijing time labelled Z: 8 hours ahead
+    ];
+    const { events, rejected } = sortEvents(batch, now);
+    expect(events.map((e) => e.eventId)).toEqual(['e0', 'e2']);
+    expect(rejected.map((r) => [r.index, r.eventId, r.code, r.errors?.[0]?.path])).toEqual([
+      [1, 'e1', 'occurred_at_in_future', 'events.1.occurredAt'],
+      [3, 'e3', 'occurred_at_in_future', 'events.3.occurredAt'],
+    ]);
+  });
+
+  it('leaves envelope problems to the envelope: 1 to 100 events of anything', () => {
+    expect(partnerWebhookEnvelope.safeParse({ events: [1, null, 'x'] }).success).toBe(true);
+    expect(partnerWebhookEnvelope.safeParse({ events: [] }).success).toBe(false);
+    expect(partnerWebhookEnvelope.safeParse({ events: Array.from({ length: 101 }, () => ({})) }).success).toBe(false);
+    expect(partnerWebhookEnvelope.safeParse({ events: {} }).success).toBe(false);
+    expect(partnerWebhookEnvelope.safeParse(null).success).toBe(false);
   });
 });
 
@@ -364,3 +432,92 @@ describe('projectTimeline (properties)', () => {
     );
   });
 });
+
+describe('the head join and per-event intake (properties: skew, future stamps, rejection)', () => {
+  const now = new Date(base + 20 * 15 * 60_000);
+  /** Stamps around `now`: the past, within the 15-minute tolerance, and well beyond it (a carrier's Beijing time labelled Z). */
+  const skewedInstantArb = fc.oneof(
+    instantArb,
+    fc.integer({ min: -5, max: 15 }).map((m) => new Date(now.getTime() + m * 60_000).toISOString()),
+    fc.integer({ min: 16, max: 8 * 60 }).map((m) => new Date(now.getTime() + m * 60_000).toISOString()),
+  );
+  const rawEventArb = fc.oneof(
+    { weight: 6, arbitrary: eventArb.chain((event) => skewedInstantArb.map((occurredAt) => ({ ...event, trackingNumber: 'SF1', occurredAt }))) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, 'x', { eventId: 'bad', status: 'lost' }, { eventId: 'evt-0', trackingNumber: 'SF 1' }) },
+  );
+  const fold = (batches: ReadonlyArray<readonly TimelineEvent[]>) => batches.reduce((head, batch) => applyToHead(head, batch), bookedHead);
+  const splitsOf = <T>(items: readonly T[]): fc.Arbitrary<T[][]> =>
+    fc.array(fc.nat({ max: Math.max(0, items.length) }), { maxLength: 4 }).map((cuts) => {
+      const points = [0, ...[...cuts].sort((a, b) => a - b), items.length];
+      return points.slice(1).map((end, i) => items.slice(points[i], end));
+    });
+
+  it('refuses every event stamped more than 15 minutes ahead, rejects only invalid or future ones, keeps the rest in order', () => {
+    fc.assert(
+      fc.property(fc.array(rawEventArb, { maxLength: 30 }), (raw) => {
+        const { events, rejected } = sortEvents(raw, now);
+        expect(events.length + rejected.length).toBe(raw.length);
+        for (const event of events) expect(Date.parse(event.occurredAt)).toBeLessThanOrEqual(now.getTime() + futureToleranceMs);
+        for (const r of rejected) {
+          const candidate = raw[r.index];
+          expect(partnerWebhookBody.shape.events.element.safeParse(candidate).success).toBe(r.code === 'occurred_at_in_future');
+          expect(r.errors?.length).toBeGreaterThan(0);
+        }
+        const kept = raw.filter((_, i) => !rejected.some((r) => r.index === i));
+        expect(events.map((e) => e.eventId)).toEqual(kept.map((e) => (e as { eventId: string }).eventId));
+      }),
+      { numRuns: 300, seed: 20261203 },
+    );
+  });
+
+  it('gives the same head for any order, split and duplication of the same events (with at most one terminal event)', () => {
+    const setArb = fc
+      .uniqueArray(eventArb, { selector: (event) => event.eventId, maxLength: 12 })
+      .map((events) => {
+        const firstTerminal = events.findIndex((e) => isTerminalStatus(e.status));
+        return events.filter((e, i) => !isTerminalStatus(e.status) || i === firstTerminal);
+      });
+    fc.assert(
+      fc.property(
+        setArb.chain((events) => fc.tuple(fc.constant(events), variantOf(events).chain((variant) => splitsOf(variant)))),
+        ([events, batches]) => {
+          const together = applyToHead(bookedHead, events);
+          expect(fold(batches)).toEqual(together);
+          // The head agrees with the projection of the whole timeline (the public answer).
+          const projection = projectTimeline(events);
+          expect(together.status).toBe(projection.status ?? 'label_created');
+          expect(together.terminal).toBe(projection.terminal);
+          expect(together.currentFlight).toEqual(projection.currentFlight);
+          expect(together.lastEventAt).toBe(projection.lastEventAt);
+          // Re-applying what it already holds changes nothing (a retried batch).
+          for (const batch of batches) expect(applyToHead(together, batch)).toEqual(together);
+        },
+      ),
+      { numRuns: 400, seed: 20261203 },
+    );
+  });
+
+  it('lets a terminal event win whatever its stamp (clock skew), and nothing move the head away from it afterwards', () => {
+    fc.assert(
+      fc.property(eventsArb, eventsArb, (before, after) => {
+        const head = fold([before]);
+        const terminal = before.filter((e) => isTerminalStatus(e.status)).sort(compare)[0];
+        if (terminal) expect(head).toMatchObject({ status: terminal.status, terminal: true });
+        const next = applyToHead(head, after);
+        if (head.terminal) expect(next.status).toBe(head.status);
+        else if (after.some((e) => isTerminalStatus(e.status))) {
+          // Stamped before every earlier event or not: the terminal status is taken.
+          expect(next.terminal).toBe(true);
+          expect(isTerminalStatus(next.status)).toBe(true);
+        }
+      }),
+      { numRuns: 400, seed: 20261203 },
+    );
+  });
+
+  it('delivers even when the delivered scan is stamped a minute before out_for_delivery (hand case)', () => {
+    const head = fold([[ev('a', 'out_for_delivery', at(7))], [ev('b', 'delivered', at(6, 59))]]);
+    expect(head).toMatchObject({ status: 'delivered', statusAt: at(6, 59), terminal: true, lastEventAt: at(7) });
+  });
+});
+

@@ -26,4 +26,17 @@ describe('applyShipmentNews', () => {
     expect(applyShipmentNews(shipped, { shipmentId: 'zz', status: 'delivered', statusAt: 't9' })).toBeUndefined();
     expect(applyShipmentNews(order('delivered', [parcel('a', 'delivered', 't5')]), { shipmentId: 'a', status: 'delivery_failed', statusAt: 't6' })).toBeUndefined();
   });
+
+  it('lets terminal news win whatever its stamp (scanner clock skew), and nothing move a terminal parcel', () => {
+    const out = order('shipped', [parcel('a', 'out_for_delivery', '2025-09-01T07:00:00.000Z')]);
+    const delivered = applyShipmentNews(out, { shipmentId: 'a', status: 'delivered', statusAt: '2025-09-01T06:59:00.000Z' });
+    expect(delivered).toMatchObject({ status: 'delivered', delivered: true });
+    const returned = applyShipmentNews(out, { shipmentId: 'a', status: 'returned', statusAt: '2025-09-01T06:00:00.000Z' });
+    expect(returned?.shipments[0]?.status).toBe('returned');
+    // Older non-terminal news stays stale.
+    expect(applyShipmentNews(out, { shipmentId: 'a', status: 'arrived', statusAt: '2025-09-01T06:59:00.000Z' })).toBeUndefined();
+    const done = order('delivered', [parcel('a', 'delivered', '2025-09-01T06:59:00.000Z')]);
+    expect(applyShipmentNews(done, { shipmentId: 'a', status: 'returned', statusAt: '2025-09-01T08:00:00.000Z' })).toBeUndefined();
+    expect(applyShipmentNews(done, { shipmentId: 'a', status: 'delivered', statusAt: '2025-09-01T06:59:00.000Z' })).toBeUndefined();
+  });
 });

@@ -1,5 +1,5 @@
 import type { OrderState, PlacedOrder } from '../../../functions/orders/order.js';
-import { paymentFailed, paymentSucceeded, unrecordedRefunds, withRefunds } from '../../../functions/payments/stripe-effects.js';
+import { paymentFailed, paymentSucceeded, refundFromStripe, unrecordedRefunds, withRefunds } from '../../../functions/payments/stripe-effects.js';
 
 const now = new Date('2026-11-20T10:00:00.000Z');
 const placed = {
@@ -47,15 +47,31 @@ describe('payment_intent.payment_failed', () => {
 });
 
 describe('refund reconciliation', () => {
-  const stripeRefund = (id: string, amount: number, metadata: Record<string, string> = {}) => ({ id, amount, currency: 'usd', metadata });
+  const stripeRefund = (id: string, amount: number, metadata: Record<string, string> = {}) => ({ id, amount, currency: 'usd', created: 1796292000, metadata });
 
   it('records only refunds the order does not know, naming ours by their own id', () => {
     const known = { ...paid, refunds: [{ id: 'ref_a', amount: { amount: 500, currency: 'USD' as const }, reason: 'x', source: 'api' as const, stripeRefundId: 're_a', createdAt: '' }], refundedAmount: 500 };
-    const added = unrecordedRefunds(known, [stripeRefund('re_a', 500, { refundId: 'ref_a' }), stripeRefund('re_b', 700, { refundId: 'ref_b' }), stripeRefund('re_c', 300)], now);
+    const added = unrecordedRefunds(known, [stripeRefund('re_a', 500, { refundId: 'ref_a' }), stripeRefund('re_b', 700, { refundId: 'ref_b' }), stripeRefund('re_c', 300)]);
     expect(added.map((r) => [r.id, r.source, r.amount.amount])).toEqual([
       ['ref_b', 'api', 700],
       ['ref_stripe_re_c', 'stripe', 300],
     ]);
+  });
+
+  it('records our refund from its Stripe metadata exactly as the API does (reason, source, fingerprint, Stripe time)', () => {
+    const ours = refundFromStripe('USD', stripeRefund('re_d', 900, { refundId: 'ref_d', reason: 'one scarf damaged', source: 'api', requestHash: 'h1' }));
+    expect(ours).toEqual({
+      id: 'ref_d',
+      amount: { amount: 900, currency: 'USD' },
+      reason: 'one scarf damaged',
+      source: 'api',
+      stripeRefundId: 're_d',
+      createdAt: new Date(1796292000 * 1000).toISOString(),
+      requestHash: 'h1',
+    });
+    expect(refundFromStripe('USD', stripeRefund('re_e', 100, { refundId: 'ref_cancel_X', reason: 'order cancelled', source: 'cancel' })).source).toBe('cancel');
+    // The same refund already recorded under our id (by a webhook before Stripe's id was known) is not added twice.
+    expect(unrecordedRefunds({ ...paid, refunds: [{ ...ours, stripeRefundId: null }] }, [stripeRefund('re_d', 900, { refundId: 'ref_d' })])).toEqual([]);
   });
 
   it('adds up refunds and marks the order refunded when all that was paid is back', () => {

@@ -387,6 +387,22 @@ describe('finance payout-report', () => {
     expect(f.stderr()).toBe('');
   });
 
+  it('follows a paged CSV report (x-next-cursor) and concatenates the pages on stdout', async () => {
+    const first = new Response('\uFEFFcreator_id\r\nc1\r\n', { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8', 'x-next-cursor': 'cur 2' } });
+    const second = new Response('c2\r\n', { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' } });
+    const f = fake({ answers: [first, second] });
+    expect(await main(['payout-report', '--run', 'run_2027-01', '--format', 'csv'], f.io)).toBe(0);
+    expect(f.stdout().toString('utf8')).toBe('\uFEFFcreator_id\r\nc1\r\nc2\r\n');
+    expect(f.requests[1]?.url).toBe('http://api.test/v1/payout-runs/run_2027-01/report?format=csv&cursor=cur%202');
+  });
+
+  it('joins a paged JSON report into one document { run, lines }', async () => {
+    const page = (lines: unknown[], nextCursor: string | null) => new Response(JSON.stringify({ run: { id: 'run_2027-01' }, lines, nextCursor }), { status: 200 });
+    const f = fake({ answers: [page([{ creatorId: 'c1' }], 'n2'), page([{ creatorId: 'c2' }], 'n3'), page([], null)] });
+    expect(await main(['payout-report', '--run', 'run_2027-01', '--format', 'json'], f.io)).toBe(0);
+    expect(JSON.parse(f.stdout().toString('utf8'))).toEqual({ run: { id: 'run_2027-01' }, lines: [{ creatorId: 'c1' }, { creatorId: 'c2' }] });
+  });
+
   it('writes the JSON report as served and escapes the run id in the path', async () => {
     const body = '{"run":{"id":"prun/01"},"lines":[],"agencies":[]}';
     const f = fake({ answers: [new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })] });

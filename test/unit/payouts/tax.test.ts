@@ -57,7 +57,25 @@ describe('worked examples (DOMAIN.md)', () => {
       cumulativeSpecialFen: yuan(13_500),
       cumulativeAdditionalFen: yuan(6_000),
       taxWithheldFen: yuan(3_030),
+      throughMonth: 3,
     });
+  });
+
+  it('payout-run example: no line in January, February 20,000 withholds 150.00 (additional counts both months, special only February)', () => {
+    const february = residentWagesMonth({ ytd: null, year: 2027, month: 2, startMonth: 1, incomeFen: yuan(20_000), specialFen: yuan(1_000), additionalFen: yuan(2_000), lowIncomeRule: false });
+    // 20,000 - 5,000 x 2 - 1,000 - 2,000 x 2 = 5,000 at 3%
+    expect(february.cumulativeTaxableFen).toBe(yuan(5_000));
+    expect(february.taxFen).toBe(yuan(150));
+    expect(february.ytd).toMatchObject({ cumulativeSpecialFen: yuan(1_000), cumulativeAdditionalFen: yuan(4_000), throughMonth: 2 });
+  });
+
+  it('counts special additional deductions for months skipped between two paid months, not special ones', () => {
+    const base = { year: 2027, startMonth: 1, specialFen: yuan(1_000), additionalFen: yuan(2_000), lowIncomeRule: false };
+    const january = residentWagesMonth({ ...base, ytd: null, month: 1, incomeFen: yuan(10_000) });
+    const april = residentWagesMonth({ ...base, ytd: january.ytd, month: 4, incomeFen: yuan(30_000) });
+    // 40,000 - 5,000 x 4 - 1,000 x 2 - 2,000 x 4 = 10,000
+    expect(april.cumulativeTaxableFen).toBe(yuan(10_000));
+    expect(april.ytd).toMatchObject({ cumulativeSpecialFen: yuan(2_000), cumulativeAdditionalFen: yuan(8_000), throughMonth: 4 });
   });
 
   it('resident wages, low-income rule, 6,000 x 12: 0.00 x 10, then 180.00, 180.00', () => {

@@ -127,11 +127,25 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(operationOf(doc, 'POST', '/v1/orders'))).toContain(JSON.stringify('^[A-Za-z0-9._-]{1,64}$'));
   });
 
-  it('documents Idempotency-Key (required on orders, optional on refunds), Stripe-Signature and Accept-Language', () => {
+  it('documents Idempotency-Key (required on orders and refunds), Stripe-Signature and Accept-Language', () => {
     expect(headerParameter('POST', '/v1/orders', 'Idempotency-Key')).toMatchObject({ required: true, schema: { minLength: 1, maxLength: 255 } });
-    expect(headerParameter('POST', '/v1/orders/{id}/refunds', 'Idempotency-Key')).toMatchObject({ required: false });
+    expect(headerParameter('POST', '/v1/orders/{id}/refunds', 'Idempotency-Key')).toMatchObject({ required: true });
     expect(headerParameter('POST', '/v1/webhooks/stripe', 'Stripe-Signature')).toMatchObject({ required: true });
     for (const route of documentedRoutes) expect(headerParameter(route.method, route.path, 'Accept-Language')).toMatchObject({ required: false });
+  });
+
+  it('documents 413 and 415 on every route that reads a body, 409 on payout runs, per-event rejections and the CSV report as a string', () => {
+    for (const route of documentedRoutes.filter((r) => operations[routeKey(r)]?.request?.body !== undefined)) {
+      expect([route.path, problemCodesAt(route.method, route.path, 413)]).toEqual([route.path, ['payload_too_large']]);
+      expect([route.path, problemCodesAt(route.method, route.path, 415)]).toEqual([route.path, ['unsupported_media_type']]);
+    }
+    expect(problemCodesAt('GET', '/v1/orders', 415)).toEqual([]);
+    expect(problemCodesAt('POST', '/v1/payout-runs', 409)).toEqual(['invalid_state']);
+    const rejected = at(doc, 'components', 'schemas', 'TrackingIntakeResult', 'properties', 'rejected', 'items');
+    expect(rejected).toMatchObject({ required: ['index', 'code'], properties: { index: { type: 'integer' }, eventId: { type: 'string' }, code: { enum: ['validation_failed', 'occurred_at_in_future'] }, errors: { type: 'array' } } });
+    const report = at(operationOf(doc, 'GET', '/v1/payout-runs/{id}/report'), 'responses', '200', 'content');
+    expect(at(report, 'text/csv', 'schema')).toMatchObject({ type: 'string' });
+    expect(at(report, 'application/json', 'schema')).toEqual({ $ref: '#/components/schemas/PayoutReport' });
   });
 
   it('lists the problem codes API.md gives each route, at their statuses, with real problem bodies as examples', () => {
@@ -140,11 +154,17 @@ describe('OpenAPI document', () => {
     expect(problemCodesAt('POST', '/v1/orders', 409)).toEqual(['idempotency_in_progress']);
     expect(problemCodesAt('POST', '/v1/orders', 413)).toEqual(['payload_too_large']);
     expect(problemCodesAt('POST', '/v1/orders/{id}/cancel', 409).sort()).toEqual(['idempotency_in_progress', 'invalid_state']);
+    expect(problemCodesAt('POST', '/v1/orders/{id}/refunds', 400).sort()).toEqual(['idempotency_key_required', 'malformed_json', 'validation_failed']);
+    expect(problemCodesAt('POST', '/v1/orders/{id}/refunds', 409).sort()).toEqual(['idempotency_in_progress', 'invalid_state']);
+    expect(problemCodesAt('POST', '/v1/orders/{id}/refunds', 422)).toEqual(['idempotency_key_reused']);
     expect(problemCodesAt('GET', '/v1/orders/{id}', 404)).toEqual(['not_found']);
     expect(problemCodesAt('POST', '/v1/admin/merchants', 409)).toEqual(['already_exists']);
     expect(problemCodesAt('GET', '/health', 503)).toEqual(['service_unavailable']);
     // Stripe webhooks: a bad signature is 400 (not 401), and there is no API key to refuse.
-    expect(problemCodesAt('POST', '/v1/webhooks/stripe', 400)).toEqual(['invalid_signature']);
+    // A signed body that is not UTF-8 JSON, or not a well-formed event, is a 400 too (API.md).
+    expect(problemCodesAt('POST', '/v1/webhooks/stripe', 400)).toEqual(['malformed_json', 'invalid_signature', 'validation_failed']);
+    // Stripe webhooks: a bad signature is 400 (not 401), and there is no API key to refuse; a signed non-event is 400 too.
+    expect(problemCodesAt('POST', '/v1/webhooks/stripe', 400).sort()).toEqual(['invalid_signature', 'malformed_json', 'validation_failed']);
     expect(problemCodesAt('POST', '/v1/webhooks/stripe', 401)).toEqual([]);
     for (const route of documentedRoutes) {
       expect(problemCodesAt(route.method, route.path, 500)).toEqual(['internal_error']);

@@ -1,13 +1,12 @@
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { mockClient } from 'aws-sdk-client-mock';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey, issueApiKey } from '../../../functions/shared/api-keys.js';
-import { clearAuthCache } from '../../../functions/shared/auth.js';
 import { bodyLimitBytes, httpHandler } from '../../../functions/shared/http.js';
 import { handler as createApiKey } from '../../../functions/platform/create-api-key.js';
+import { adapterTestEnv } from '../../support/adapter-env.js';
 import { apiEvent, lambdaContext } from '../../support/api-event.js';
 
-const ddb = mockClient(DynamoDBDocumentClient);
 const adminKey = issueApiKey().apiKey;
+const ddb = adapterTestEnv(adminKey);
 const route = 'POST /v1/admin/api-keys';
 
 const storedKey = (apiKey: string, role: 'finance' | 'merchant') => ({
@@ -28,15 +27,6 @@ const call = async (event: ReturnType<typeof apiEvent>) => {
   return { ...response, json: response.body ? (JSON.parse(response.body) as Record<string, unknown>) : undefined };
 };
 
-beforeAll(() => {
-  process.env.TABLE_NAME = 'unit-table';
-  process.env.ADMIN_API_KEY = adminKey;
-});
-
-afterEach(() => {
-  ddb.reset();
-  clearAuthCache();
-});
 
 describe('HTTP adapter: auth', () => {
   it.each([
