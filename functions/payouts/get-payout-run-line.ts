@@ -1,13 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { bucketOf } from '../shared/buckets.js';
-import { documentClient } from '../shared/clients/dynamodb.js';
-import { config } from '../shared/config.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
-import { entryBuckets, payableKey } from './entities.js';
+import { entryBuckets } from './entities.js';
 import type { PayoutLine } from './payout-line.js';
 import { lineDetail, lineDetailMaxEntries, type DetailCommission, type DetailEntry, type DetailOrder } from './payout-line-detail.js';
 import { periodsOf } from './payout-runs.js';
@@ -17,29 +14,9 @@ export const runLinePath = runPath.extend({
   creatorId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'a creator ID'),
 });
 
-/** The creator's payable entries of one period: its bucket's key, the creator's sort-key prefix, strongly consistent. */
-const entriesOf = async (period: string, creatorId: string, budget: number): Promise<DetailEntry[]> => {
-  const entries: DetailEntry[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: config.tableName(),
-        ConsistentRead: true,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': payableKey(period, bucketOf(creatorId, entryBuckets)), ':prefix': `creator#${creatorId}#` },
-        Limit: Math.min(budget - entries.length, 500),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const Item of page.Items ?? []) {
-      const entry = db().entities.commissionEntry.parse({ Item }).data;
-      if (entry) entries.push(entry);
-    }
-    start = page.LastEvaluatedKey as Record<string, unknown> | undefined;
-  } while (start && entries.length < budget);
-  return entries;
-};
+/** The creator's payable entries of one period: its bucket's key, the creator's sort-key prefix (`creator#<id>#`), strongly consistent. */
+const entriesOf = async (period: string, creatorId: string, budget: number): Promise<DetailEntry[]> =>
+  (await db().entities.commissionEntry.query.byPeriod({ period, bucket: bucketOf(creatorId, entryBuckets), creatorId }).go({ consistent: true, limit: budget, pages: 'all' })).data;
 
 /**
  * GET /v1/payout-runs/{id}/lines/{creatorId}: a line with the commission entries the run

@@ -187,6 +187,12 @@ describe('the finance console in Chromium', () => {
     await page.keyboard.press('Enter');
     const detail = (await finance(`/v1/payout-runs/run_${period}/lines/${creators.agency}`)) as { entries: Array<{ orderId: string }>; orders: Array<{ orderId: string }> };
     expect(detail.entries.length).toBe(2);
+    // 30% of one and of two gift sets (10,000.00 CNY each): the line's gross, nothing carried in.
+    expect(detail).toMatchObject({ gross: { amount: 900_000 }, entriesTotal: { amount: 900_000 }, carriedIn: { amount: 0 }, truncated: false });
+    expect(detail.orders.map((o) => o.orderId).sort()).toEqual(detail.entries.map((e) => e.orderId).sort());
+    expect((await request(base, 'GET', `/v1/payout-runs/run_${period}/lines/cre_unknown`, { key: financeKey })).status).toBe(404);
+    expect((await request(base, 'GET', `/v1/payout-runs/run_${period}/lines/${encodeURIComponent('cre_1#x')}`, { key: financeKey })).status).toBe(400);
+    expect((await request(base, 'GET', `/v1/payout-runs/run_${period}/lines/${creators.agency}`, { key: env.adminKey })).status).toBe(403);
     const dialog = page.getByRole('dialog');
     await dialog.locator('#drill-orders').waitFor();
     for (const { orderId } of detail.orders) await expectText(dialog.locator('#drill-orders tbody'), orderId);
