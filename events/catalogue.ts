@@ -9,6 +9,7 @@ import {
   ShipmentStatusChangedV1,
 } from './schemas/logistics.js';
 import { CommissionAccruedV1, CommissionReversedV1, PayoutRunCompletedV1, PayoutRunRequestedV1 } from './schemas/payouts.js';
+import { MerchantSettledV1, MerchantSettlementAccruedV1 } from './schemas/payouts.js';
 import { ApiKeyCreatedV1 } from './schemas/platform.js';
 
 /** Event sources, one per bounded context. */
@@ -134,6 +135,18 @@ export const eventCatalogue = {
     version: 1,
     schema: PayoutRunCompletedV1,
     description: 'A payout run finished: its lines and totals are final.',
+  },
+  MerchantSettlementAccrued: {
+    source: eventSources.payouts,
+    version: 1,
+    schema: MerchantSettlementAccruedV1,
+    description: "A delivered order's proceeds for its merchant (gross, platform fee, creator commission, net), payable after the return window.",
+  },
+  MerchantSettled: {
+    source: eventSources.payouts,
+    version: 1,
+    schema: MerchantSettledV1,
+    description: "A payout run settled a merchant's period: paid, or a negative total carried forward.",
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

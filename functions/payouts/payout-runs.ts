@@ -19,6 +19,7 @@ import type { PayoutLine, PayoutRunView } from './payout-line.js';
 import { postingItem, termsAt } from './payout-store.js';
 import { periodEnd, runIdOf } from './periods.js';
 import type { WagesYtd } from './tax.js';
+import { settleMerchants } from './settlement-run.js';
 
 const pageSize = 200;
 const indexSettleMs = 500;
@@ -212,6 +213,8 @@ export const processRun = async (period: string, correlationId: string, options:
     }
     if (current) await settle(current);
   }
+  // Merchants are settled by the same run, before it completes (settlement-run.ts).
+  await settleMerchants(period, correlationId);
   const done = await getRun(period);
   if (!done || done.status === 'completed') return done;
   const now = new Date();

@@ -173,3 +173,15 @@ const csvRow = (line: PayoutLine): string =>
  */
 export const reportCsv = (lines: readonly PayoutLine[]): string =>
   bom + [csvHeader, ...sortedLines(lines).map(csvRow)].map((record) => record + crlf).join('');
+
+/**
+ * A CSV document in the same format as the report (UTF-8 BOM, CRLF after every record,
+ * RFC 4180 quoting) from a fixed header and rows of formatted cells. Free text a party
+ * controls (names) goes through `defuseCsvFormula` first.
+ */
+export const csvDocument = (header: string, rows: Iterable<readonly string[]>): string => {
+  const records = [header];
+  for (const row of rows) records.push(row.map(csvField).join(','));
+  return bom + records.map((record) => record + crlf).join('');
+};
+export { defuseFormula as defuseCsvFormula };

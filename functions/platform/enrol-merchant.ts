@@ -5,7 +5,7 @@ import { ProblemError } from '../shared/errors.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
-import { markets } from '../orders/order.js';
+import { defaultTakeRateBps, markets, takeRateBpsSchema } from '../orders/order.js';
 import { apiKeyRecord } from './api-key-store.js';
 import { isValidUscc } from './uscc.js';
 
@@ -21,6 +21,8 @@ const body = z.strictObject({
     .array(z.enum(markets))
     .min(1)
     .refine((list) => new Set(list).size === list.length, 'each market at most once'),
+  /** The platform's take on merchandise in basis points (default 500 = 5%); orders snapshot it. */
+  takeRateBps: takeRateBpsSchema.default(defaultTakeRateBps),
 });
 export { body as enrolMerchantBody };
 
@@ -31,12 +33,12 @@ export { body as enrolMerchantBody };
  */
 export const handler = httpHandler({ body }, async (request) => {
   const operator = requirePrincipal(request);
-  const { name, uscc, contactEmail, markets: enrolled } = request.body;
+  const { name, uscc, contactEmail, markets: enrolled, takeRateBps } = request.body;
   const now = new Date();
   const merchantId = newId('mer');
   const issued = issueApiKey();
   const key = apiKeyRecord(issued, { role: 'merchant', tenantId: merchantId, createdBy: operator.keyId }, request.correlationId, now);
-  const merchant = { merchantId, name, uscc, contactEmail, markets: enrolled, status: 'active' as const, createdAt: now.toISOString() };
+  const merchant = { merchantId, name, uscc, contactEmail, markets: enrolled, status: 'active' as const, createdAt: now.toISOString(), takeRateBps };
   const enrolledEvent = outboxEvent(
     'MerchantEnrolled',
     { merchantId, name, markets: enrolled, enrolledAt: merchant.createdAt },
@@ -61,7 +63,7 @@ export const handler = httpHandler({ body }, async (request) => {
   return {
     status: 201,
     body: {
-      merchant: { id: merchantId, name, uscc, contactEmail, markets: enrolled, status: merchant.status, createdAt: merchant.createdAt },
+      merchant: { id: merchantId, name, uscc, contactEmail, markets: enrolled, status: merchant.status, takeRateBps, createdAt: merchant.createdAt },
       apiKey: issued.apiKey,
     },
   };

@@ -55,6 +55,7 @@ import { createCreatorBody, patchCreatorBody } from '../../payouts/creators.js';
 import { creatorPath } from '../../payouts/patch-creator.js';
 import { runPath } from '../../payouts/run-access.js';
 import { startPayoutRunBody } from '../../payouts/start-payout-run.js';
+import { settlementOperations } from '../../payouts/settlement-api-doc.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -65,6 +66,7 @@ export const tags = {
   Logistics: 'Parcels: partners, booking, public tracking.',
   Finance: 'Creator payout runs and reports (role `finance`).',
   Documentation: 'This document and its reference page.',
+  Settlement: "A merchant's proceeds in CNY: balance, settled periods, statements (role `merchant`).",
 } as const;
 export type Tag = keyof typeof tags;
 
@@ -404,4 +406,5 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     },
     problems: ['not_found'],
   },
+  ...settlementOperations,
 };

@@ -29,6 +29,14 @@ import {
   wagesYtdEntity,
 } from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
+import {
+  merchantPeriodEntity,
+  merchantRunEntity,
+  merchantSettlementEntity,
+  merchantSettlementStateEntity,
+  merchantStatementEntity,
+  settlementEntryEntity,
+} from '../../payouts/settlement-entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
 const entities = {
@@ -56,6 +64,12 @@ const entities = {
   payoutState: payoutStateEntity,
   wagesYtd: wagesYtdEntity,
   ledgerPosting: ledgerPostingEntity,
+  merchantSettlement: merchantSettlementEntity,
+  settlementEntry: settlementEntryEntity,
+  merchantPeriod: merchantPeriodEntity,
+  merchantStatement: merchantStatementEntity,
+  merchantSettlementState: merchantSettlementStateEntity,
+  merchantRun: merchantRunEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
