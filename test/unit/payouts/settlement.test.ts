@@ -247,7 +247,7 @@ describe('the ledger', () => {
 
         const balances = new Map<string, number>();
         for (const p of [...postings, ...commissionPostings]) {
-          expect(p.lines.reduce((s, l) => s + l.amountFen, 0)).toBe(0);
+          expect(p.lines.map((l) => l.amountFen).reduce((s, v) => s + v, 0)).toBe(0);
           for (const l of p.lines) balances.set(l.account, (balances.get(l.account) ?? 0) + l.amountFen);
         }
         const balance = (account: string) => balances.get(account) ?? 0;
