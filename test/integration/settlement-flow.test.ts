@@ -6,7 +6,8 @@ import { nextPeriod, periodEnd, periodOf } from '../../functions/payouts/periods
 import { settleMerchants } from '../../functions/payouts/settlement-run.js';
 import type { Runtime } from '../../lib/local/runtime.js';
 import { request } from '../support/http.js';
-import { buyer, catalogue, listCatalogue, randomUscc } from '../support/merchants.js';
+import type { catalogue} from '../support/merchants.js';
+import { buyer, listCatalogue, randomUscc } from '../support/merchants.js';
 import { startTestRuntime, testStripeKey, testWebhookSecret } from '../support/runtime.js';
 
 // Merchant settlement through the local runtime over HTTP, on DynamoDB Local: three merchants
