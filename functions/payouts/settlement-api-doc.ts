@@ -13,6 +13,16 @@ const cny = moneySchema('CNY');
 const period = z.string().meta({ example: '2026-11' });
 const covers = z.object({ from: period, to: period });
 const figures = { gross: cny, platformFee: cny, creatorCommission: cny, refunds: cny, net: cny };
+/** A settled period's figures (settlements list, finance lines). */
+const settledFigures = {
+  gross: cny,
+  platformFee: cny,
+  creatorCommissions: cny,
+  refunds: cny,
+  carriedIn: cny,
+  carriedForward: cny,
+  net: cny.meta({ description: 'What the run paid (0 when the total carried forward).' }),
+};
 
 export const balance = z.object({ pending: cny, available: cny, paid: cny }).meta({ id: 'MerchantBalance' });
 
@@ -21,13 +31,7 @@ export const settlement = z
     period,
     coversPeriods: covers,
     status: z.literal('settled'),
-    gross: cny,
-    platformFee: cny,
-    creatorCommissions: cny,
-    refunds: cny,
-    carriedIn: cny,
-    carriedForward: cny,
-    net: cny.meta({ description: 'What the run paid (0 when the total carried forward).' }),
+    ...settledFigures,
     settledAt: z.iso.datetime(),
     statement: z.string(),
   })
@@ -47,17 +51,7 @@ export const statement = z
   })
   .meta({ id: 'MerchantStatement' });
 
-const merchantLine = z.object({
-  merchantId: z.string(),
-  name: z.string(),
-  gross: cny,
-  platformFee: cny,
-  creatorCommissions: cny,
-  refunds: cny,
-  carriedIn: cny,
-  carriedForward: cny,
-  net: cny,
-});
+const merchantLine = z.object({ merchantId: z.string(), name: z.string(), ...settledFigures });
 const merchantTotals = z.object({ gross: cny, platformFee: cny, creatorCommissions: cny, refunds: cny, net: cny });
 
 export const merchantStatements = z

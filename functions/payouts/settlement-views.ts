@@ -89,10 +89,8 @@ export interface StatementHeaderItem extends SettledHeader {
   readonly periodNetFen: number;
 }
 
-export const settlementView = (s: StatementHeaderItem) => ({
-  period: s.period,
-  coversPeriods: { from: s.fromPeriod, to: s.period },
-  status: 'settled' as const,
+/** The figures of a settled period (a statement header): the settlements list and the finance lines share them. */
+const settledFigures = (s: Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period' | 'merchantId' | 'name'>) => ({
   gross: cny(s.grossFen),
   platformFee: cny(s.feeFen),
   creatorCommissions: cny(s.commissionFen),
@@ -100,22 +98,19 @@ export const settlementView = (s: StatementHeaderItem) => ({
   carriedIn: cny(s.carriedInFen),
   carriedForward: cny(s.carryForwardFen),
   net: cny(s.paidFen),
+});
+
+export const settlementView = (s: StatementHeaderItem) => ({
+  period: s.period,
+  coversPeriods: { from: s.fromPeriod, to: s.period },
+  status: 'settled' as const,
+  ...settledFigures(s),
   settledAt: s.settledAt,
   statement: `/v1/settlements/${s.period}/statement`,
 });
 
 /** Finance: one line per merchant of a run (API.md field names). */
-export const merchantStatementLine = (s: Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period'>) => ({
-  merchantId: s.merchantId,
-  name: s.name,
-  gross: cny(s.grossFen),
-  platformFee: cny(s.feeFen),
-  creatorCommissions: cny(s.commissionFen),
-  refunds: cny(s.refundsFen),
-  carriedIn: cny(s.carriedInFen),
-  carriedForward: cny(s.carryForwardFen),
-  net: cny(s.paidFen),
-});
+export const merchantStatementLine = (s: Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period'>) => ({ merchantId: s.merchantId, name: s.name, ...settledFigures(s) });
 
 const byMerchant = <T extends { merchantId: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => (a.merchantId < b.merchantId ? -1 : a.merchantId > b.merchantId ? 1 : 0));
 
