@@ -263,3 +263,39 @@ describe('a settlement journey', () => {
     expect(balances.get('commission_expense') ?? 0).toBe(0); // every commission funded by its merchant
   });
 });
+
+describe('the merchant half of a run', () => {
+  it('resumes after a crash between merchants and settles each merchant exactly once', async () => {
+    const { onOrderDelivered } = await import('../../functions/payouts/settlement-store.js');
+    const { getMerchantRun } = await import('../../functions/payouts/settlement-run.js');
+    const merchants = ['mer_CRASHA', 'mer_CRASHB', 'mer_CRASHC'];
+    for (const [i, merchantId] of merchants.entries()) {
+      const data = {
+        orderId: `ord_CRASH${i}`,
+        merchantId,
+        placedAt: '2024-01-01T00:00:00.000Z',
+        deliveredAt: '2024-01-03T00:00:00.000Z',
+        settlementMerchandise: { amount: 10_000 * (i + 1), currency: 'CNY' as const },
+        attribution: null,
+        takeRateBps: 500,
+      };
+      await onOrderDelivered(data, { correlationId: 'crash' });
+      await onOrderDelivered(data, { correlationId: 'crash' }); // a duplicate delivery accrues nothing more
+    }
+    let settled = 0;
+    await expect(
+      settleMerchants('2024-01', 'crash', {
+        afterMerchant: () => {
+          settled += 1;
+          if (settled === 1) throw new Error('worker crashed');
+        },
+      }),
+    ).rejects.toThrow('worker crashed');
+    expect((await getMerchantRun('2024-01'))?.merchantCount).toBe(1);
+    const done = await settleMerchants('2024-01', 'crash');
+    // 100.00, 200.00 and 300.00 gross at 5 %: nets 95.00 + 190.00 + 285.00, each merchant once.
+    expect(done).toMatchObject({ merchantCount: 3, grossFen: 60_000, feeFen: 3_000, netFen: 57_000 });
+    expect(done?.completedAt).toEqual(expect.any(String));
+    expect(await settleMerchants('2024-01', 'crash')).toMatchObject({ merchantCount: 3, netFen: 57_000 });
+  });
+});
