@@ -18,7 +18,7 @@ export const previewCreators = async (_period: string): Promise<null> => Promise
  */
 export const handler = httpHandler({ path: settlementPeriodPath }, async ({ path: { period } }) => {
   const [run, merchants, creators] = await Promise.all([getRun(period), previewMerchants(period), previewCreators(period)]);
-  const lines = merchants.map((m) => merchantStatementLine({ ...m, name: m.merchantId, periodNetFen: m.netFen }));
+  const lines = merchants.map((m) => merchantStatementLine({ ...m, periodNetFen: m.netFen }));
   const total = (pick: (m: (typeof merchants)[number]) => number) => money(merchants.reduce((t, m) => t + pick(m), 0), 'CNY');
   return {
     status: 200,

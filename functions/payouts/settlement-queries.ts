@@ -34,6 +34,7 @@ export const runStatements = async (period: string): Promise<MerchantStatementIt
 
 export interface MerchantPreviewLine extends StatementFigures {
   readonly merchantId: string;
+  readonly name: string;
   readonly carriedInFen: number;
   readonly paidFen: number;
   readonly carryForwardFen: number;
@@ -48,11 +49,11 @@ export const previewMerchants = async (period: string): Promise<MerchantPreviewL
   const lines: MerchantPreviewLine[] = [];
   for (let bucket = 0; bucket < settlementEntryBuckets; bucket += 1) {
     for await (const m of merchantTotals(periods, bucket, '')) {
-      const state = await settlementState(m.merchantId);
+      const [state, { data: merchant }] = await Promise.all([settlementState(m.merchantId), db().entities.merchant.get({ merchantId: m.merchantId }).go()]);
       if (state && state.lastPeriod >= period) continue; // already settled by a run
       const carriedInFen = state?.carryForwardFen ?? 0;
       const totals = settleTotals(m.figures.netFen, carriedInFen);
-      lines.push({ merchantId: m.merchantId, ...m.figures, carriedInFen, paidFen: totals.paidFen, carryForwardFen: totals.carryForwardFen });
+      lines.push({ merchantId: m.merchantId, name: merchant?.name ?? m.merchantId, ...m.figures, carriedInFen, paidFen: totals.paidFen, carryForwardFen: totals.carryForwardFen });
     }
   }
   return lines;

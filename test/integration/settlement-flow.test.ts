@@ -191,6 +191,7 @@ describe('a settlement journey', () => {
     expect(preview.status).toBe(200);
     const previewNet = new Map((preview.body.merchants as { lines: Array<{ merchantId: string; net: { amount: number } }> }).lines.map((l) => [l.merchantId, l.net.amount]));
     expect(previewNet.get(a.id)).toBe(netA1);
+    expect((preview.body.merchants as { lines: Array<{ name: string }> }).lines.map((l) => l.name).sort()).toEqual(['Macau Trade Co', 'Suzhou Silk Works', '杭州茶丝有限公司']);
     expect(preview.body.run).toBeNull();
 
     await runPeriod(first);
