@@ -360,6 +360,42 @@ const functions = {
     table: 'read',
     secrets: ['cursorKey'],
   },
+  patchMerchant: {
+    entry: 'functions/platform/patch-merchant.ts',
+    description: "Operator changes a merchant's take rate (for orders placed from now on)",
+    table: 'write',
+  },
+  settleMerchantOrders: {
+    entry: 'functions/payouts/settle-merchant-orders.ts',
+    description: "Merchant settlement of an order: collection, accrual on delivery, refunds, cancellation",
+    table: 'write',
+  },
+  getBalance: {
+    entry: 'functions/payouts/get-balance.ts',
+    description: 'Merchant reads its balance: pending, available, paid (CNY)',
+    table: 'read',
+  },
+  listSettlements: {
+    entry: 'functions/payouts/list-settlements.ts',
+    description: 'Merchant lists its settled periods',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  getSettlementStatement: {
+    entry: 'functions/payouts/get-settlement-statement.ts',
+    description: "Merchant downloads a period's settlement statement (JSON or CSV)",
+    table: 'read',
+  },
+  merchantStatementsReport: {
+    entry: 'functions/payouts/merchant-statements-report.ts',
+    description: "Finance downloads a payout run's merchant statements (JSON or CSV)",
+    table: 'read',
+  },
+  periodPreview: {
+    entry: 'functions/payouts/period-preview.ts',
+    description: 'Finance previews what a payout run for a period would pay now (reads only)',
+    table: 'read',
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -406,6 +442,12 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/v1/admin/stripe-events', auth: ['admin'], function: 'listStripeEvents' },
   { method: 'GET', path: '/v1/payout-runs', auth: ['finance'], function: 'listPayoutRuns' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
+  { method: 'PATCH', path: '/v1/admin/merchants/{id}', auth: ['admin'], function: 'patchMerchant' },
+  { method: 'GET', path: '/v1/balance', auth: ['merchant'], function: 'getBalance' },
+  { method: 'GET', path: '/v1/settlements', auth: ['merchant'], function: 'listSettlements' },
+  { method: 'GET', path: '/v1/settlements/{period}/statement', auth: ['merchant'], function: 'getSettlementStatement' },
+  { method: 'GET', path: '/v1/payout-runs/{id}/merchant-statements', auth: ['finance'], function: 'merchantStatementsReport' },
+  { method: 'GET', path: '/v1/payout-periods/{period}/preview', auth: ['finance'], function: 'periodPreview' },
 ];
 
 /**
@@ -469,6 +511,14 @@ const payoutRules: readonly RuleSpec<FunctionName>[] = [
     target: 'processPayoutRun',
     retryAttempts: 8,
     maxEventAgeSeconds: 6 * 3600,
+  },
+  {
+    name: 'MerchantSettlementOfOrders',
+    source: [eventSources.orders, eventSources.payments],
+    detailTypes: ['OrderPaid', 'OrderDelivered', 'OrderRefunded', 'OrderCancelled'],
+    target: 'settleMerchantOrders',
+    retryAttempts: 8,
+    maxEventAgeSeconds: 24 * 3600,
   },
 ];
 

@@ -34,6 +34,14 @@ import {
 } from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
 import { unmatchedStripeEventEntity } from '../../payments/entities.js';
+import {
+  merchantPeriodEntity,
+  merchantRunEntity,
+  merchantSettlementEntity,
+  merchantSettlementStateEntity,
+  merchantStatementEntity,
+  settlementEntryEntity,
+} from '../../payouts/settlement-entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
 const entities = {
@@ -66,6 +74,12 @@ const entities = {
   unmatchedStripeEvent: unmatchedStripeEventEntity,
   orderRefund: orderRefundEntity,
   payoutHead: payoutHeadEntity,
+  merchantSettlement: merchantSettlementEntity,
+  settlementEntry: settlementEntryEntity,
+  merchantPeriod: merchantPeriodEntity,
+  merchantStatement: merchantStatementEntity,
+  merchantSettlementState: merchantSettlementStateEntity,
+  merchantRun: merchantRunEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
