@@ -10,6 +10,7 @@ import {
 } from './schemas/logistics.js';
 import { CommissionAccruedV1, CommissionReversedV1, PayoutRunCompletedV1, PayoutRunRequestedV1 } from './schemas/payouts.js';
 import { ApiKeyCreatedV1 } from './schemas/platform.js';
+import { WebhookDeliveryScheduledV1, WebhookEndpointDisabledV1 } from './schemas/notifications.js';
 
 /** Event sources, one per bounded context. */
 export const eventSources = {
@@ -134,6 +135,18 @@ export const eventCatalogue = {
     version: 1,
     schema: PayoutRunCompletedV1,
     description: 'A payout run finished: its lines and totals are final.',
+  },
+  WebhookDeliveryScheduled: {
+    source: eventSources.platform,
+    version: 1,
+    schema: WebhookDeliveryScheduledV1,
+    description: 'A merchant webhook delivery is due; a rule puts it on the delivery queue (ids only).',
+  },
+  WebhookEndpointDisabled: {
+    source: eventSources.platform,
+    version: 1,
+    schema: WebhookEndpointDisabledV1,
+    description: 'A merchant webhook endpoint failed for three days straight and was disabled.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

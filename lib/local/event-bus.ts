@@ -14,6 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { consumerRetryAttempts, type Manifest, type RuleSpec } from '../manifest.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { Invoke } from './invoke.js';
+import type { LocalQueue } from './queue.js';
 import { errorText, localBackoffMs, sleep } from './retry.js';
 
 export interface BusEvent {
@@ -82,6 +83,8 @@ export interface LocalBusOptions {
   readonly retryBaseMs?: number;
   /** How many recent events `recent()` keeps. */
   readonly keep?: number;
+  /** The manifest's queues: events matching a queue's `fedBy` are sent to it (an SQS rule target on AWS). */
+  readonly queues?: readonly LocalQueue[];
 }
 
 const matches = (rule: RuleSpec, event: BusEvent): boolean =>
@@ -194,6 +197,10 @@ export class LocalEventBus {
     this.events.push(event);
     if (this.events.length > (this.options.keep ?? 500)) this.events.shift();
     for (const rule of this.options.manifest.rules) if (matches(rule, event)) this.track(this.deliver(rule, event));
+    for (const queue of this.options.queues ?? []) {
+      const { source: sources, detailTypes } = queue.spec.fedBy;
+      if ((sources as readonly string[]).includes(event.source) && (detailTypes as readonly string[]).includes(event['detail-type'])) queue.send(JSON.stringify(event));
+    }
     return { EventId: event.id };
   }
 

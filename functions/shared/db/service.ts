@@ -29,6 +29,7 @@ import {
   wagesYtdEntity,
 } from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
+import { merchantWebhookDeliveryEntity, webhookEndpointEntity } from '../../notifications/entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
 const entities = {
@@ -56,6 +57,8 @@ const entities = {
   payoutState: payoutStateEntity,
   wagesYtd: wagesYtdEntity,
   ledgerPosting: ledgerPostingEntity,
+  webhookEndpoint: webhookEndpointEntity,
+  merchantWebhookDelivery: merchantWebhookDeliveryEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
