@@ -312,7 +312,7 @@ export class StatelessStack extends Stack {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
-      retentionPeriod: Duration.days(4),
+      retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
     });
     new Rule(this, `Rule${spec.name}Queue`, {
@@ -327,13 +327,20 @@ export class StatelessStack extends Stack {
         }),
       ],
     });
-    this.fn(spec.function).addEventSource(
-      new SqsEventSource(queue, {
-        batchSize: spec.batchSize,
-        maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
-        reportBatchItemFailures: true,
-      }),
-    );
+    const source = new SqsEventSource(queue, {
+      batchSize: spec.batchSize,
+      maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
+      reportBatchItemFailures: true,
+    });
+    this.fn(spec.function).addEventSource(source);
+    const mapping = this.fn(spec.function).node.children.find((child) => child.node.id.startsWith('SqsEventSource:'));
+    if (mapping) {
+      suppressNag(
+        mapping,
+        'Serverless-LambdaEventSourceMappingDestination',
+        `An SQS event source mapping takes no on-failure destination: messages ${spec.function} fails ${spec.maxReceiveCount} times move to the queue's dead-letter queue (redrive policy), alarmed as FailureQueue-Queue${spec.name}.`,
+      );
+    }
     const stuck = new Alarm(this, `Queue${spec.name}OldestMessage`, {
       alarmName: `xborder-${this.stage}-Queue${spec.name}-OldestMessage`,
       alarmDescription: `${spec.name}: a message has waited over ${spec.maxMessageAgeSeconds} s (its consumer ${spec.function} is failing or throttled)`,
