@@ -12,7 +12,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { eventCatalogue } from '../../events/catalogue.js';
+import { WebhookDeliveryScheduledV1 } from '../../events/schemas/notifications.js';
 import { now as clockNow } from '../shared/clock.js';
 import { config } from '../shared/config.js';
 import { db } from '../shared/db/service.js';
@@ -24,7 +24,8 @@ import { enforceUrlSafety, signingSecrets } from './endpoints.js';
 import { attemptLeaseMs, isSuccess, nextAttemptAfter, retryScale, shouldDisable } from './policy.js';
 import { sendWebhook, type SendOutcome } from './sender.js';
 
-const scheduled = eventCatalogue.WebhookDeliveryScheduled.schema;
+/** Only this contract, not the whole catalogue: the dispatcher's bundle stays small. */
+const scheduled = WebhookDeliveryScheduledV1;
 
 /** The message body: the EventBridge event the rule put on the queue. */
 const parseMessage = (body: string) => {
