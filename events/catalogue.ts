@@ -20,6 +20,7 @@ import {
   PartnerSecretRotatedV1,
 } from './schemas/platform.js';
 import { MerchantSettledV1, MerchantSettlementAccruedV1 } from './schemas/payouts.js';
+import { WebhookDeliveryScheduledV1, WebhookEndpointDisabledV1 } from './schemas/notifications.js';
 
 /** Event sources, one per bounded context. */
 export const eventSources = {
@@ -198,6 +199,18 @@ export const eventCatalogue = {
     version: 1,
     schema: MerchantSettledV1,
     description: "A payout run settled a merchant's period: paid, or a negative total carried forward.",
+  },
+  WebhookDeliveryScheduled: {
+    source: eventSources.platform,
+    version: 1,
+    schema: WebhookDeliveryScheduledV1,
+    description: 'A merchant webhook delivery is due; a rule puts it on the delivery queue (ids only).',
+  },
+  WebhookEndpointDisabled: {
+    source: eventSources.platform,
+    version: 1,
+    schema: WebhookEndpointDisabledV1,
+    description: 'A merchant webhook endpoint failed for three days straight and was disabled.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

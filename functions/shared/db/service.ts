@@ -42,6 +42,7 @@ import {
   merchantStatementEntity,
   settlementEntryEntity,
 } from '../../payouts/settlement-entities.js';
+import { merchantWebhookDeliveryEntity, webhookEndpointEntity } from '../../notifications/entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
 const entities = {
@@ -80,6 +81,8 @@ const entities = {
   merchantStatement: merchantStatementEntity,
   merchantSettlementState: merchantSettlementStateEntity,
   merchantRun: merchantRunEntity,
+  webhookEndpoint: webhookEndpointEntity,
+  merchantWebhookDelivery: merchantWebhookDeliveryEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });
