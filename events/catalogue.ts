@@ -19,6 +19,8 @@ import {
   PartnerSecretRetiredV1,
   PartnerSecretRotatedV1,
 } from './schemas/platform.js';
+import { MerchantSettledV1, MerchantSettlementAccruedV1 } from './schemas/payouts.js';
+import { WebhookDeliveryScheduledV1, WebhookEndpointDisabledV1 } from './schemas/notifications.js';
 
 /** Event sources, one per bounded context. */
 export const eventSources = {
@@ -185,6 +187,30 @@ export const eventCatalogue = {
     version: 1,
     schema: CreatorTermsChangedV1,
     description: "An operator changed a creator's terms: a new version, valid from now (audit trail).",
+  },
+  MerchantSettlementAccrued: {
+    source: eventSources.payouts,
+    version: 1,
+    schema: MerchantSettlementAccruedV1,
+    description: "A delivered order's proceeds for its merchant (gross, platform fee, creator commission, net), payable after the return window.",
+  },
+  MerchantSettled: {
+    source: eventSources.payouts,
+    version: 1,
+    schema: MerchantSettledV1,
+    description: "A payout run settled a merchant's period: paid, or a negative total carried forward.",
+  },
+  WebhookDeliveryScheduled: {
+    source: eventSources.platform,
+    version: 1,
+    schema: WebhookDeliveryScheduledV1,
+    description: 'A merchant webhook delivery is due; a rule puts it on the delivery queue (ids only).',
+  },
+  WebhookEndpointDisabled: {
+    source: eventSources.platform,
+    version: 1,
+    schema: WebhookEndpointDisabledV1,
+    description: 'A merchant webhook endpoint failed for three days straight and was disabled.',
   },
 } as const satisfies Record<string, CatalogueEntry>;
 

@@ -87,6 +87,26 @@ export interface ScheduleSpec<F extends string = string> {
   readonly input?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * An SQS queue fed by an EventBridge rule (events matching `fedBy`) and consumed by a
+ * function (SQS event source, partial batch responses). Messages a consumer reports as
+ * failed `maxReceiveCount` times move to the queue's dead-letter queue. Locally the runtime
+ * keeps the queue in memory with the same receive count and dead-letters what exhausts it.
+ */
+export interface QueueSpec<F extends string = string> {
+  readonly name: string;
+  readonly description: string;
+  readonly fedBy: { readonly source: readonly EventSource[]; readonly detailTypes: readonly DetailType[] };
+  readonly function: F;
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly maxReceiveCount: number;
+  /** At least six times the consumer's timeout (AWS guidance for SQS event sources). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Alarm when the oldest message has waited this long (the consumer is stuck or failing). */
+  readonly maxMessageAgeSeconds: number;
+}
+
 /** API Gateway's catch-all route key. */
 export const defaultRoutePath = '$default';
 
@@ -360,6 +380,104 @@ const functions = {
     table: 'read',
     secrets: ['cursorKey'],
   },
+  patchMerchant: {
+    entry: 'functions/platform/patch-merchant.ts',
+    description: "Operator changes a merchant's take rate (for orders placed from now on)",
+    table: 'write',
+  },
+  settleMerchantOrders: {
+    entry: 'functions/payouts/settle-merchant-orders.ts',
+    description: "Merchant settlement of an order: collection, accrual on delivery, refunds, cancellation",
+    table: 'write',
+  },
+  getBalance: {
+    entry: 'functions/payouts/get-balance.ts',
+    description: 'Merchant reads its balance: pending, available, paid (CNY)',
+    table: 'read',
+  },
+  listSettlements: {
+    entry: 'functions/payouts/list-settlements.ts',
+    description: 'Merchant lists its settled periods',
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  getSettlementStatement: {
+    entry: 'functions/payouts/get-settlement-statement.ts',
+    description: "Merchant downloads a period's settlement statement (JSON or CSV)",
+    table: 'read',
+  },
+  merchantStatementsReport: {
+    entry: 'functions/payouts/merchant-statements-report.ts',
+    description: "Finance downloads a payout run's merchant statements (JSON or CSV)",
+    table: 'read',
+  },
+  periodPreview: {
+    entry: 'functions/payouts/period-preview.ts',
+    description: 'Finance previews what a payout run for a period would pay now (reads only)',
+    table: 'read',
+  },
+  createWebhookEndpoint: {
+    entry: 'functions/notifications/create-endpoint.ts',
+    description: 'Merchant registers a webhook endpoint and receives its secret once',
+    table: 'write',
+    secrets: ['partnerSecretsKey'],
+  },
+  listWebhookEndpoints: {
+    entry: 'functions/notifications/list-endpoints.ts',
+    description: "Merchant lists its webhook endpoints",
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  getWebhookEndpoint: {
+    entry: 'functions/notifications/get-endpoint.ts',
+    description: 'Merchant reads one of its webhook endpoints',
+    table: 'read',
+  },
+  updateWebhookEndpoint: {
+    entry: 'functions/notifications/update-endpoint.ts',
+    description: "Merchant changes a webhook endpoint's url, events or status",
+    table: 'write',
+  },
+  deleteWebhookEndpoint: {
+    entry: 'functions/notifications/delete-endpoint.ts',
+    description: 'Merchant deletes a webhook endpoint',
+    table: 'write',
+  },
+  rollWebhookSecret: {
+    entry: 'functions/notifications/roll-endpoint-secret.ts',
+    description: "Merchant rolls a webhook endpoint's secret (old and new sign for 24 h)",
+    table: 'write',
+    secrets: ['partnerSecretsKey'],
+  },
+  listWebhookDeliveries: {
+    entry: 'functions/notifications/list-deliveries.ts',
+    description: "Merchant reads a webhook endpoint's delivery log",
+    table: 'read',
+    secrets: ['cursorKey'],
+  },
+  retryWebhookDelivery: {
+    entry: 'functions/notifications/retry-delivery.ts',
+    description: 'Merchant sends a webhook delivery again',
+    table: 'write',
+  },
+  fanOutWebhooks: {
+    entry: 'functions/notifications/fan-out.ts',
+    description: "Domain events -> one delivery record per matching merchant webhook endpoint",
+    table: 'write',
+  },
+  dispatchWebhooks: {
+    entry: 'functions/notifications/dispatch.ts',
+    description: 'Delivery queue consumer: signs (Standard Webhooks) and POSTs merchant webhooks',
+    table: 'write',
+    secrets: ['partnerSecretsKey'],
+    timeoutSeconds: 60,
+  },
+  retryWebhookDeliveries: {
+    entry: 'functions/notifications/retry-due.ts',
+    description: 'Every minute: puts webhook deliveries whose retry is due back on the delivery queue',
+    table: 'write',
+    timeoutSeconds: 120,
+  },
   financeConsole: {
     entry: 'functions/platform/console.ts',
     description: 'GET /console: the finance console page (served from this API under a self-only CSP)',
@@ -421,6 +539,12 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/v1/admin/stripe-events', auth: ['admin'], function: 'listStripeEvents' },
   { method: 'GET', path: '/v1/payout-runs', auth: ['finance'], function: 'listPayoutRuns' },
   { method: 'ANY', path: defaultRoutePath, auth: 'public', function: 'notFound' },
+  { method: 'PATCH', path: '/v1/admin/merchants/{id}', auth: ['admin'], function: 'patchMerchant' },
+  { method: 'GET', path: '/v1/balance', auth: ['merchant'], function: 'getBalance' },
+  { method: 'GET', path: '/v1/settlements', auth: ['merchant'], function: 'listSettlements' },
+  { method: 'GET', path: '/v1/settlements/{period}/statement', auth: ['merchant'], function: 'getSettlementStatement' },
+  { method: 'GET', path: '/v1/payout-runs/{id}/merchant-statements', auth: ['finance'], function: 'merchantStatementsReport' },
+  { method: 'GET', path: '/v1/payout-periods/{period}/preview', auth: ['finance'], function: 'periodPreview' },
   { method: 'GET', path: '/console', auth: 'public', function: 'financeConsole' },
   { method: 'GET', path: '/console/{asset}', auth: 'public', function: 'financeConsoleAssets' },
   { method: 'GET', path: '/v1/payout-runs/{id}/lines/{creatorId}', auth: ['finance'], function: 'getPayoutRunLine' },
@@ -443,6 +567,17 @@ export const auditedDetailTypes = [
   'CreatorTermsChanged',
   'PayoutRunRequested',
 ] as const satisfies readonly DetailType[];
+
+const webhookRoutes: readonly RouteSpec<FunctionName>[] = [
+  { method: 'POST', path: '/v1/webhook-endpoints', auth: ['merchant'], function: 'createWebhookEndpoint' },
+  { method: 'GET', path: '/v1/webhook-endpoints', auth: ['merchant'], function: 'listWebhookEndpoints' },
+  { method: 'GET', path: '/v1/webhook-endpoints/{id}', auth: ['merchant'], function: 'getWebhookEndpoint' },
+  { method: 'PATCH', path: '/v1/webhook-endpoints/{id}', auth: ['merchant'], function: 'updateWebhookEndpoint' },
+  { method: 'DELETE', path: '/v1/webhook-endpoints/{id}', auth: ['merchant'], function: 'deleteWebhookEndpoint' },
+  { method: 'POST', path: '/v1/webhook-endpoints/{id}/secret', auth: ['merchant'], function: 'rollWebhookSecret' },
+  { method: 'GET', path: '/v1/webhook-endpoints/{id}/deliveries', auth: ['merchant'], function: 'listWebhookDeliveries' },
+  { method: 'POST', path: '/v1/webhook-deliveries/{id}/retry', auth: ['merchant'], function: 'retryWebhookDelivery' },
+];
 
 const rules: readonly RuleSpec<FunctionName>[] = [
   {
@@ -488,6 +623,49 @@ const payoutRules: readonly RuleSpec<FunctionName>[] = [
     retryAttempts: 8,
     maxEventAgeSeconds: 6 * 3600,
   },
+  {
+    name: 'MerchantSettlementOfOrders',
+    source: [eventSources.orders, eventSources.payments],
+    detailTypes: ['OrderPaid', 'OrderDelivered', 'OrderRefunded', 'OrderCancelled'],
+    target: 'settleMerchantOrders',
+    retryAttempts: 8,
+    maxEventAgeSeconds: 24 * 3600,
+  },
+];
+
+const webhookRules: readonly RuleSpec<FunctionName>[] = [
+  {
+    name: 'MerchantWebhookFanOut',
+    source: [eventSources.orders, eventSources.payments, eventSources.logistics, eventSources.payouts],
+    detailTypes: [
+      'OrderPaid',
+      'OrderPaymentFailed',
+      'OrderCancelled',
+      'OrderShipped',
+      'OrderDelivered',
+      'OrderRefunded',
+      'ShipmentStatusChanged',
+      'ShipmentStalled',
+      'MerchantSettlementAccrued',
+    ],
+    target: 'fanOutWebhooks',
+    retryAttempts: 8,
+    maxEventAgeSeconds: 24 * 3600,
+  },
+];
+
+const queues: readonly QueueSpec<FunctionName>[] = [
+  {
+    name: 'WebhookDeliveries',
+    description: 'Merchant webhook deliveries due now (first attempts, retries, manual retries)',
+    fedBy: { source: [eventSources.platform], detailTypes: ['WebhookDeliveryScheduled'] },
+    function: 'dispatchWebhooks',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    maxReceiveCount: 5,
+    visibilityTimeoutSeconds: 6 * 60,
+    maxMessageAgeSeconds: 15 * 60,
+  },
 ];
 
 const streams: readonly StreamSpec<FunctionName>[] = [
@@ -516,6 +694,13 @@ const schedules: readonly ScheduleSpec<FunctionName>[] = [
     timezone: 'Asia/Shanghai',
     function: 'monthlyPayoutRun',
   },
+  {
+    name: 'RetryWebhookDeliveries',
+    description: 'Every minute: merchant webhook deliveries whose retry is due go back on the delivery queue',
+    expression: 'rate(1 minute)',
+    timezone: 'UTC',
+    function: 'retryWebhookDeliveries',
+  },
 ];
 
 export interface Manifest {
@@ -524,9 +709,17 @@ export interface Manifest {
   readonly rules: readonly RuleSpec[];
   readonly streams: readonly StreamSpec[];
   readonly schedules: readonly ScheduleSpec[];
+  readonly queues?: readonly QueueSpec[];
 }
 
-export const manifest = { functions, routes, rules: [...rules, ...payoutRules], streams, schedules } as const satisfies Manifest;
+export const manifest = {
+  functions,
+  routes: [...routes, ...webhookRoutes],
+  rules: [...rules, ...payoutRules, ...webhookRules],
+  streams,
+  schedules,
+  queues,
+} as const satisfies Manifest;
 
 /** `METHOD /path` as API Gateway names it in `event.routeKey` (the catch-all is just `$default`). */
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string =>

@@ -60,5 +60,7 @@ export const OrderDeliveredV1 = eventDetail(
     deliveredAt: z.iso.datetime(),
     settlementMerchandise: money,
     attribution: z.object({ creatorId: z.string(), postId: z.string().optional() }).nullable(),
+    /** Added in place (optional, not breaking): the merchant's take rate the order was placed under. */
+    takeRateBps: z.number().int().min(0).max(10_000).optional(),
   }),
 );

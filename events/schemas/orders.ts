@@ -23,6 +23,8 @@ export const OrderPlacedV1 = eventDetail(
     attribution: z.object({ creatorId: z.string(), postId: z.string().optional() }).nullable(),
     paymentIntentId: z.string(),
     placedAt: z.iso.datetime(),
+    /** Added in place (optional, not breaking): the merchant's take rate the order was placed under. */
+    takeRateBps: z.number().int().min(0).max(10_000).optional(),
   }),
 );
 

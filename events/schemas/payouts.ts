@@ -34,3 +34,38 @@ export const PayoutRunCompletedV1 = eventDetail(
     completedAt: z.iso.datetime(),
   }),
 );
+
+/** A delivered order's proceeds for its merchant (CNY), payable in `period` after the return window. */
+export const MerchantSettlementAccruedV1 = eventDetail(
+  1,
+  z.object({
+    orderId: z.string().startsWith('ord_'),
+    merchantId: z.string().startsWith('mer_'),
+    gross: cny,
+    platformFee: cny,
+    creatorCommission: cny,
+    net: cny,
+    takeRateBps: z.number().int().min(0).max(10_000),
+    deliveredAt: z.iso.datetime(),
+    payableAt: z.iso.datetime(),
+    period,
+  }),
+);
+
+/** A payout run settled a merchant's period: `net` is what is transferred (0 when the total carries forward). */
+export const MerchantSettledV1 = eventDetail(
+  1,
+  z.object({
+    runId: z.string().startsWith('run_'),
+    period,
+    merchantId: z.string().startsWith('mer_'),
+    gross: cny,
+    platformFee: cny,
+    creatorCommissions: cny,
+    refunds: cny,
+    carriedIn: cny,
+    carriedForward: cny,
+    net: cny,
+    settledAt: z.iso.datetime(),
+  }),
+);

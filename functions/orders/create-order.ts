@@ -6,7 +6,7 @@ import { outboxEvent } from '../shared/outbox.js';
 import { createPaymentIntent } from '../payments/gateway.js';
 import type { IdempotencyItem, OrderItem } from './entities.js';
 import { quote, restrictedReason } from './landed-cost.js';
-import { createOrderBody, marketCurrency, orderIdFor, orderView, shardOf, type OrderLine, type PlacedOrder } from './order.js';
+import { createOrderBody, defaultTakeRateBps, marketCurrency, orderIdFor, orderView, shardOf, type OrderLine, type PlacedOrder } from './order.js';
 import { getIdempotencyRecord, loadOrderContext, placeOrder } from './order-store.js';
 import { loadPricingConfig } from './pricing-config.js';
 
@@ -107,6 +107,7 @@ export const handler = httpHandler({ body: createOrderBody, idempotencyKey: true
     payment: { provider: 'stripe', paymentIntentId: intent.id, clientSecret: intent.clientSecret },
     ...(body.attribution ? { attribution: body.attribution } : {}),
     createdAt: now.toISOString(),
+    takeRateBps: merchant.takeRateBps ?? defaultTakeRateBps,
   };
   const state = { placed, status: 'pending_payment' as const, version: 1, paidAmount: 0, refundedAmount: 0, refunds: [], updatedAt: placed.createdAt };
   const answer = { status: 201, body: orderView(state), headers: { location: `/v1/orders/${orderId}` } };
@@ -146,6 +147,7 @@ export const handler = httpHandler({ body: createOrderBody, idempotencyKey: true
       attribution: body.attribution ?? null,
       paymentIntentId: intent.id,
       placedAt: placed.createdAt,
+      takeRateBps: placed.takeRateBps,
     },
     { correlationId: request.correlationId, now },
   );

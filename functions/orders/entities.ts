@@ -17,6 +17,11 @@ export const merchantEntity = new Entity({
     markets: { type: 'set', items: ['US', 'HK', 'MO'] as const, required: true },
     status: { type: ['active', 'suspended'] as const, required: true },
     createdAt: { type: 'string', required: true },
+    /** The platform's take on merchandise, in basis points (absent: defaultTakeRateBps). Orders snapshot it. */
+    takeRateBps: { type: 'number' },
+    updatedAt: { type: 'string' },
+    /** Optimistic lock for operator changes (absent on merchants never changed: 0). */
+    version: { type: 'number' },
   },
   indexes: {
     byId: {

@@ -40,6 +40,10 @@ export const createOrderBody = z.strictObject({
 });
 export type CreateOrderBody = z.output<typeof createOrderBody>;
 
+/** The platform's take on merchandise when a merchant has no rate of its own (DOMAIN.md "Merchant settlement"). */
+export const defaultTakeRateBps = 500;
+export const takeRateBpsSchema = z.number().int().min(0).max(10_000);
+
 export const idempotencyKeyHeader = z.string().min(1).max(255);
 
 export const refundBody = z.strictObject({
@@ -75,6 +79,8 @@ export interface PlacedOrder {
   readonly payment: { readonly provider: 'stripe'; readonly paymentIntentId: string; readonly clientSecret: string };
   readonly attribution?: { readonly creatorId: string; readonly postId?: string };
   readonly createdAt: string;
+  /** The merchant's take rate when the order was placed (absent on orders placed before take rates: the default). */
+  readonly takeRateBps?: number;
 }
 
 export interface RefundRecord {

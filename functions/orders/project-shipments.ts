@@ -43,6 +43,7 @@ export const handler = eventHandler(['ShipmentStatusChanged'], async ({ detail }
             deliveredAt: news.statusAt,
             settlementMerchandise: order.placed.settlement.merchandise,
             attribution: order.placed.attribution ?? null,
+            ...(order.placed.takeRateBps === undefined ? {} : { takeRateBps: order.placed.takeRateBps }),
           },
           { ...context, now },
         ),

@@ -4,13 +4,15 @@
  * agency_payable:<agency>, tax_payable, creator_settlement:<creator> (net owed to a
  * personal-contract creator).
  */
+import type { MerchantPostingKind } from './settlement-ledger.js';
+
 export interface PostingLine {
   readonly account: string;
   readonly amountFen: number;
 }
 
 export interface Posting {
-  readonly kind: 'commission_accrual' | 'commission_reversal' | 'payout';
+  readonly kind: 'commission_accrual' | 'commission_reversal' | 'payout' | MerchantPostingKind;
   readonly reference: string;
   readonly lines: readonly PostingLine[];
 }

@@ -27,6 +27,7 @@ import type { PayoutLine, PayoutRunView } from './payout-line.js';
 import { postingItem, termsAt } from './payout-store.js';
 import { nextPeriod, periodEnd, previousPeriod, runIdOf } from './periods.js';
 import type { WagesYtd } from './tax.js';
+import { settleMerchants } from './settlement-run.js';
 
 const pageSize = 500;
 /** How long a processor holds a run without writing before another may take it over (real time). */
@@ -354,6 +355,8 @@ export const processRun = async (period: string, correlationId: string, options:
       }
       if (current) await settle(current);
     }
+    // Merchants are settled by the same run, over the same periods, before it completes (settlement-run.ts).
+    await settleMerchants(period, correlationId);
     return await complete(period, token, correlationId);
   } catch (error) {
     if (error instanceof LeaseLostError) return getRun(period);

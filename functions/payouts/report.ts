@@ -175,3 +175,14 @@ export const reportCsv = (lines: readonly PayoutLine[]): string => bom + csvHead
 
 /** The CSV rows alone (no BOM, no header): a later page of a paged CSV report. */
 export const reportCsvRows = (lines: readonly PayoutLine[]): string => sortedLines(lines).map((line) => csvRow(line) + crlf).join('');
+/**
+ * A CSV document in the same format as the report (UTF-8 BOM, CRLF after every record,
+ * RFC 4180 quoting) from a fixed header and rows of formatted cells. Free text a party
+ * controls (names) goes through `defuseCsvFormula` first.
+ */
+export const csvDocument = (header: string, rows: Iterable<readonly string[]>): string => {
+  const records = [header];
+  for (const row of rows) records.push(row.map(csvField).join(','));
+  return bom + records.map((record) => record + crlf).join('');
+};
+export { defuseFormula as defuseCsvFormula };

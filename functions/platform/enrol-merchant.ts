@@ -5,7 +5,7 @@ import { ProblemError } from '../shared/errors.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
-import { markets } from '../orders/order.js';
+import { defaultTakeRateBps, markets, takeRateBpsSchema } from '../orders/order.js';
 import { apiKeyRecord } from './api-key-store.js';
 import { merchantView } from './merchants.js';
 import { isValidUscc } from './uscc.js';
@@ -22,6 +22,8 @@ const body = z.strictObject({
     .array(z.enum(markets))
     .min(1)
     .refine((list) => new Set(list).size === list.length, 'each market at most once'),
+  /** The platform's take on merchandise in basis points (default 500 = 5%); orders snapshot it. */
+  takeRateBps: takeRateBpsSchema.default(defaultTakeRateBps),
 });
 export { body as enrolMerchantBody };
 
@@ -33,13 +35,13 @@ export { body as enrolMerchantBody };
  */
 export const handler = httpHandler({ body }, async (request) => {
   const operator = requirePrincipal(request);
-  const { name, uscc, contactEmail, markets: enrolled } = request.body;
+  const { name, uscc, contactEmail, markets: enrolled, takeRateBps } = request.body;
   const now = new Date();
   const merchantId = newId('mer');
   const issued = issueApiKey();
   const context = requestContext(request, now);
   const key = apiKeyRecord(issued, { role: 'merchant', tenantId: merchantId, createdBy: operator.keyId }, context);
-  const merchant = { merchantId, name, uscc, contactEmail, markets: enrolled, status: 'active' as const, createdAt: now.toISOString() };
+  const merchant = { merchantId, name, uscc, contactEmail, markets: enrolled, status: 'active' as const, createdAt: now.toISOString(), takeRateBps };
   const enrolledEvent = outboxEvent(
     'MerchantEnrolled',
     { merchantId, name, markets: enrolled, enrolledAt: merchant.createdAt },

@@ -31,6 +31,7 @@ export const manifestForStage = (manifest: Manifest, stage: Pick<StageConfig, 'p
     rules: manifest.rules.filter((rule) => kept(rule.target)),
     streams: manifest.streams.filter((stream) => kept(stream.function)),
     schedules: manifest.schedules.filter((schedule) => kept(schedule.function)),
+    ...(manifest.queues ? { queues: manifest.queues.filter((queue) => kept(queue.function)) } : {}),
   };
 };
 

@@ -2,8 +2,8 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 
 /** What the local runtime could not deliver after its retries: the stand-in for the DLQs and on-failure queues. */
 export interface DeadLetter {
-  readonly kind: 'rule' | 'stream';
-  /** The manifest rule or stream name. */
+  readonly kind: 'rule' | 'stream' | 'queue';
+  /** The manifest rule, stream or queue name. */
   readonly name: string;
   readonly target: string;
   readonly attempts: number;

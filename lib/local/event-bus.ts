@@ -23,6 +23,7 @@ import * as z from 'zod';
 import { consumerRetryAttempts, type Manifest, type RuleSpec } from '../manifest.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import type { Invoke } from './invoke.js';
+import type { LocalQueue } from './queue.js';
 import { errorText, localBackoffMs, sleep } from './retry.js';
 
 export interface BusEvent {
@@ -93,6 +94,8 @@ export interface LocalBusOptions {
   readonly keep?: number;
   /** Where accepted deliveries are kept until done (a file each); omit to keep them in memory only. */
   readonly journalDir?: string;
+  /** The manifest's queues: events matching a queue's `fedBy` are sent to it (an SQS rule target on AWS). */
+  readonly queues?: readonly LocalQueue[];
 }
 
 /** One accepted delivery of one event to one rule's target, as kept in the journal. */
@@ -294,6 +297,10 @@ export class LocalEventBus {
       const entry: JournalEntry = { id: `${Date.now().toString(36).padStart(9, '0')}-${randomUUID()}`, rule: rule.name, attempts: 0, acceptedAt: new Date().toISOString(), event };
       this.record(entry);
       this.track(this.deliver(rule, entry));
+    }
+    for (const queue of this.options.queues ?? []) {
+      const { source: sources, detailTypes } = queue.spec.fedBy;
+      if ((sources as readonly string[]).includes(event.source) && (detailTypes as readonly string[]).includes(event['detail-type'])) queue.send(JSON.stringify(event));
     }
     return { EventId: event.id };
   }

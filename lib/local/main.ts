@@ -110,6 +110,7 @@ const main = async (): Promise<void> => {
       port,
       ...(dataDir ? { stateDir: dataDir } : {}),
       ...(standIn ? { stripeApiBase: standIn.url } : {}),
+      minuteScheduleMs: 60_000,
     });
   } catch (error) {
     await standIn?.stop();

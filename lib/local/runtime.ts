@@ -26,6 +26,7 @@ const parseJson = (text: string): unknown => {
     return undefined;
   }
 };
+import { LocalQueue } from './queue.js';
 
 export interface RuntimeOptions {
   readonly dynamoEndpoint: string;
@@ -42,6 +43,11 @@ export interface RuntimeOptions {
   readonly logLevel?: string;
   /** Where the Stripe SDK sends requests (the offline stand-in); omit for real Stripe. */
   readonly stripeApiBase?: string;
+  /**
+   * When set, schedules with a `rate(N minute[s])` expression run every N times this many ms
+   * (`npm start`: 60000, as on AWS). Tests leave it unset and run schedules themselves.
+   */
+  readonly minuteScheduleMs?: number;
 }
 
 export interface Runtime {
@@ -116,15 +122,22 @@ const startParts = async (options: RuntimeOptions, started: Array<() => Promise<
   const deadLetters = new DeadLetterStore(options.stateDir ? join(options.stateDir, 'dead-letters.jsonl') : undefined);
 
   let invokeTarget: Invoke = () => Promise.reject(new Error('handlers not loaded'));
+  const queues = (manifest.queues ?? []).map(
+    (spec) => new LocalQueue(spec, (name, event) => invokeTarget(name, event), deadLetters, options.retryBaseMs),
+  );
   const bus = new LocalEventBus({
     busName,
     manifest,
     invoke: (name, event) => invokeTarget(name, event),
     deadLetters,
+    queues,
     ...(options.retryBaseMs === undefined ? {} : { retryBaseMs: options.retryBaseMs }),
     ...(options.stateDir ? { journalDir: join(options.stateDir, 'bus-deliveries') } : {}),
   });
   started.push(() => bus.close());
+  started.push(async () => {
+    for (const queue of queues) await queue.close();
+  });
   const busUrl = await bus.listen();
   Object.assign(process.env, handlerEnvironment(options, busUrl, busName));
   const clock = new LocalClock(options.stateDir ? join(options.stateDir, 'local-clock.json') : undefined);
@@ -161,6 +174,9 @@ const startParts = async (options: RuntimeOptions, started: Array<() => Promise<
     // EventBridge Scheduler invokes a Lambda target with the schedule's input as the event.
     return invoke(schedule.function, schedule.input ?? {});
   };
+
+  const timers = options.minuteScheduleMs === undefined ? [] : minuteSchedules(manifest, options.minuteScheduleMs, runSchedule);
+  started.push(() => timers.forEach((timer) => clearInterval(timer)));
 
   const localRoutes: LocalRoutes = async (req, res, url, body) => {
     if (!url.pathname.startsWith('/local/')) return false;
@@ -226,18 +242,40 @@ const startParts = async (options: RuntimeOptions, started: Array<() => Promise<
       for (let round = 0; round < 50; round += 1) {
         await poller.drained();
         await bus.idle();
+        for (const queue of queues) await queue.idle();
         await poller.drained();
-        if (!bus.busy) return;
+        if (!bus.busy && !queues.some((queue) => queue.busy)) return;
       }
     },
     stop: async () => {
       // HTTP server first, then the poller (its last batch completes), the bus (its deliveries
       // complete), and the clients.
       await closeServer();
+      timers.forEach((timer) => clearInterval(timer));
       await poller.stop();
       await bus.close();
+      for (const queue of queues) await queue.close();
       streams.destroy();
       dynamodb.destroy();
     },
   };
 };
+
+/** Timers running the `rate(N minute[s])` schedules locally; an overlapping run is skipped. */
+const minuteSchedules = (manifest: Manifest, minuteMs: number, run: (name: string) => Promise<unknown>): NodeJS.Timeout[] =>
+  manifest.schedules.flatMap((schedule) => {
+    const minutes = /^rate\((\d+) minutes?\)$/.exec(schedule.expression)?.[1];
+    if (minutes === undefined) return [];
+    let running = false;
+    const timer = setInterval(() => {
+      if (running) return;
+      running = true;
+      run(schedule.name)
+        .catch((error: unknown) => console.error(`[runtime] schedule ${schedule.name} failed:`, error))
+        .finally(() => {
+          running = false;
+        });
+    }, Number(minutes) * minuteMs);
+    timer.unref();
+    return [timer];
+  });

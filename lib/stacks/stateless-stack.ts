@@ -10,11 +10,13 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination, type IHttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { LambdaFunction, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { CfnFunction, FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -32,6 +34,7 @@ import {
   secretsOf,
   type FunctionSpec,
   type Manifest,
+  type QueueSpec,
   type RouteSpec,
   type RuleSpec,
   type ScheduleSpec,
@@ -131,6 +134,7 @@ export class StatelessStack extends Stack {
     this.manifest.rules.forEach((rule) => this.busRule(rule));
     this.manifest.streams.forEach((stream) => this.streamConsumer(stream));
     this.manifest.schedules.forEach((schedule) => this.schedule(schedule));
+    this.manifest.queues?.forEach((queue) => this.queue(queue));
     this.asyncTargets().forEach((name) => this.asyncFailureRouting(name));
     const asyncTargets = this.asyncTargets();
     this.functions.forEach((fn, name) => this.explainFunctionFindings(name, fn, asyncTargets.includes(name)));
@@ -295,6 +299,62 @@ export class StatelessStack extends Stack {
     }
   }
 
+  /**
+   * A manifest queue: an SQS queue (SSE-SQS, TLS only) with its dead-letter queue after
+   * `maxReceiveCount` receives, fed by an EventBridge rule (its own retry policy and DLQ for
+   * sends that fail), consumed by its function through an event source mapping with partial
+   * batch responses (the mapping's grant names this queue only), and an alarm on the age of
+   * the oldest message (the consumer is stuck); the DLQs are alarmed like every failure queue.
+   */
+  private queue(spec: QueueSpec): Queue {
+    const dlq = this.deadLetterQueue(`Queue${spec.name}`);
+    const queue = new Queue(this, `Queue${spec.name}`, {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+      retentionPeriod: Duration.days(14),
+      deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
+    });
+    new Rule(this, `Rule${spec.name}Queue`, {
+      description: `${spec.name}: ${spec.description}`,
+      eventBus: this.stateful.bus,
+      eventPattern: { source: [...spec.fedBy.source], detailType: [...spec.fedBy.detailTypes] },
+      targets: [
+        new SqsQueue(queue, {
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+          deadLetterQueue: this.deadLetterQueue(`Rule${spec.name}Queue`),
+        }),
+      ],
+    });
+    const source = new SqsEventSource(queue, {
+      batchSize: spec.batchSize,
+      maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
+      reportBatchItemFailures: true,
+    });
+    this.fn(spec.function).addEventSource(source);
+    const mapping = this.fn(spec.function).node.children.find((child) => child.node.id.startsWith('SqsEventSource:'));
+    if (mapping) {
+      suppressNag(
+        mapping,
+        'Serverless-LambdaEventSourceMappingDestination',
+        `An SQS event source mapping takes no on-failure destination: messages ${spec.function} fails ${spec.maxReceiveCount} times move to the queue's dead-letter queue (redrive policy), alarmed as FailureQueue-Queue${spec.name}.`,
+      );
+    }
+    const stuck = new Alarm(this, `Queue${spec.name}OldestMessage`, {
+      alarmName: `xborder-${this.stage}-Queue${spec.name}-OldestMessage`,
+      alarmDescription: `${spec.name}: a message has waited over ${spec.maxMessageAgeSeconds} s (its consumer ${spec.function} is failing or throttled)`,
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: spec.maxMessageAgeSeconds,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 5,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    stuck.addAlarmAction(new SnsAction(this.stateful.alarmTopic));
+    stuck.addOkAction(new SnsAction(this.stateful.alarmTopic));
+    return queue;
+  }
+
   /** Every function that EventBridge rules or Scheduler schedules invoke (asynchronously), once each. */
   private asyncTargets(): string[] {
     return [
@@ -345,11 +405,14 @@ export class StatelessStack extends Stack {
   private explainFunctionFindings(name: string, fn: HouseFunction, asyncTarget: boolean): void {
     const streamConsumer = this.manifest.streams.some((s) => s.function === name);
     const routed = this.manifest.routes.some((r) => r.function === name);
+    const queueConsumer = (this.manifest.queues ?? []).some((q) => q.function === name);
     const dlqReason = asyncTarget
       ? `${name} is invoked asynchronously by a rule or schedule: its EventInvokeConfig sends failed events to an SQS on-failure destination, which supersedes a DeadLetterConfig (enforced by FailureRoutingChecks).`
       : streamConsumer
         ? `${name} is invoked by a DynamoDB stream event source mapping, whose on-failure SQS destination receives failed batches; DeadLetterConfig does not apply to stream invocations.`
-        : routed
+        : queueConsumer
+          ? `${name} consumes an SQS queue through an event source mapping: messages it fails move to the queue's own dead-letter queue (redrive policy); DeadLetterConfig applies to asynchronous invocations only.`
+          : routed
           ? `${name} is invoked synchronously by API Gateway: a failure is answered to the caller, and DeadLetterConfig applies to asynchronous invocations only.`
           : `${name} has no asynchronous trigger in the manifest; DeadLetterConfig applies to asynchronous invocations only.`;
     suppressNag(fn, 'Serverless-LambdaDLQ', dlqReason);

@@ -39,6 +39,7 @@ const ACKNOWLEDGEABLE = [
   /^AwsSolutions-SQS3$/, // the dead-letter queues themselves
   /^Serverless-SQSRedrivePolicy$/, // idem
   /^Serverless-LambdaDLQ$/, // synchronous, stream or EventInvokeConfig-routed functions
+  /^Serverless-LambdaEventSourceMappingDestination$/, // SQS mappings: the queue's redrive policy is the failure path
   /^AwsSolutions-IAM5\[Resource::\*\]$/, // X-Ray, ListStreams
   /^AwsSolutions-IAM5\[Resource::<[A-Za-z0-9]+\.Arn>:\*\]$/, // a schedule role's grantInvoke on versions
 ];

@@ -280,7 +280,7 @@ describe('stateless stack: asynchronous wiring', () => {
   it('gives every dead-letter and failure queue encryption, TLS only and 14 days', () => {
     const queues = dev.stateless.findResources('AWS::SQS::Queue');
     const expected =
-      manifest.rules.length + manifest.streams.length + manifest.schedules.length + asyncTargetsOf(manifest).length;
+      manifest.rules.length + manifest.streams.length + manifest.schedules.length + asyncTargetsOf(manifest).length + 3 * (manifest.queues?.length ?? 0); // a queue: itself, its DLQ, its feed rule's DLQ
     expect(Object.keys(queues)).toHaveLength(expected);
     for (const id of Object.keys(queues)) {
       expect(queues[id]).toMatchObject({ Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 } });

@@ -66,6 +66,7 @@ import { creatorReadPath } from '../../platform/get-creator.js';
 import { merchantPath } from '../../platform/get-merchant.js';
 import { reportQuery } from '../../payouts/payout-run-report.js';
 import { payoutRunPage } from './responses.js';
+import { settlementOperations } from '../../payouts/settlement-api-doc.js';
 import { payoutLineDetail } from './responses.js';
 import { runLinePath } from '../../payouts/get-payout-run-line.js';
 
@@ -78,6 +79,7 @@ export const tags = {
   Logistics: 'Parcels: partners, booking, public tracking.',
   Finance: 'Creator payout runs and reports (role `finance`).',
   Documentation: 'This document and its reference page.',
+  Settlement: "A merchant's proceeds in CNY: balance, settled periods, statements (role `merchant`).",
 } as const;
 export type Tag = keyof typeof tags;
 
@@ -526,6 +528,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     request: { query: listQuery },
     responses: { 200: { description: 'A page of runs.', schema: payoutRunPage } },
   },
+  ...settlementOperations,
   'GET /console': {
     operationId: 'getFinanceConsole',
     tag: 'Documentation',

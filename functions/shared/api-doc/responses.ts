@@ -61,6 +61,7 @@ export const merchantEnrolled = z
       contactEmail: z.email(),
       markets: z.array(z.enum(markets)),
       status: z.enum(['active', 'suspended']),
+      takeRateBps: z.number().int().meta({ description: "The platform's take on merchandise, basis points (orders snapshot it)." }),
       createdAt: timestamp,
     }),
     apiKey: z.string().meta({ description: "The merchant's API key: shown in this answer only." }),

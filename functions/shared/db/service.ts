@@ -34,6 +34,15 @@ import {
 } from '../../payouts/entities.js';
 import { apiKeyEntity, auditEventEntity, outboxEntity } from './entities.js';
 import { unmatchedStripeEventEntity } from '../../payments/entities.js';
+import {
+  merchantPeriodEntity,
+  merchantRunEntity,
+  merchantSettlementEntity,
+  merchantSettlementStateEntity,
+  merchantStatementEntity,
+  settlementEntryEntity,
+} from '../../payouts/settlement-entities.js';
+import { merchantWebhookDeliveryEntity, webhookEndpointEntity } from '../../notifications/entities.js';
 
 /** Every entity on the table, so one transaction can span them. */
 const entities = {
@@ -66,6 +75,14 @@ const entities = {
   unmatchedStripeEvent: unmatchedStripeEventEntity,
   orderRefund: orderRefundEntity,
   payoutHead: payoutHeadEntity,
+  merchantSettlement: merchantSettlementEntity,
+  settlementEntry: settlementEntryEntity,
+  merchantPeriod: merchantPeriodEntity,
+  merchantStatement: merchantStatementEntity,
+  merchantSettlementState: merchantSettlementStateEntity,
+  merchantRun: merchantRunEntity,
+  webhookEndpoint: webhookEndpointEntity,
+  merchantWebhookDelivery: merchantWebhookDeliveryEntity,
 };
 
 const build = (table: string) => new Service(entities, { client: documentClient, table });

@@ -1,0 +1,60 @@
+import { db } from '../shared/db/service.js';
+import { eventHandler } from '../shared/event-handler.js';
+import { logger } from '../shared/observability.js';
+import { newDelivery, scheduledEvent } from './deliveries.js';
+import { maxEndpointsPerMerchant } from './endpoints.js';
+import { merchantOf, notificationsOf, notifyingEvents, webhookPayload, type NotifyingEvent } from './mapping.js';
+import { deliveryIdOf } from './policy.js';
+
+/** ShipmentStalled names no merchant: its shipment does. */
+const merchantOfEvent = async (data: unknown): Promise<string | undefined> => {
+  const named = merchantOf(data);
+  if (named) return named;
+  const shipmentId = (data as { shipmentId?: unknown }).shipmentId;
+  if (typeof shipmentId !== 'string') return undefined;
+  const { data: shipment } = await db().entities.shipment.get({ shipmentId }).go();
+  return shipment?.merchantId;
+};
+
+/**
+ * Domain events -> one delivery record per matching enabled endpoint, each written with its
+ * WebhookDeliveryScheduled outbox event in one transaction. The delivery id (the receiver's
+ * `webhook-id`) is derived from event, type and endpoint, and the create is conditional, so
+ * a redelivered event creates and schedules nothing twice.
+ */
+export const handler = eventHandler(notifyingEvents, async ({ detailType, detail }) => {
+  const merchantId = await merchantOfEvent(detail.data);
+  if (!merchantId) throw new Error(`${detailType} ${detail.metadata.eventId}: no merchant found`);
+  const notifications = notificationsOf(detailType as NotifyingEvent, detail.data as never);
+  const { data: endpoints } = await db().entities.webhookEndpoint.query.byMerchant({ merchantId }).go({ limit: maxEndpointsPerMerchant });
+  const now = new Date();
+  let created = 0;
+  for (const endpoint of endpoints) {
+    if (endpoint.status !== 'enabled') continue;
+    for (const notification of notifications) {
+      if (!endpoint.events.includes(notification.type)) continue;
+      const delivery = newDelivery(
+        {
+          deliveryId: deliveryIdOf(detail.metadata.eventId, notification.type, endpoint.endpointId),
+          endpointId: endpoint.endpointId,
+          merchantId,
+          eventId: detail.metadata.eventId,
+          type: notification.type,
+          payload: webhookPayload(detail.metadata.eventId, detail.metadata.occurredAt, notification),
+        },
+        now,
+      );
+      const result = await db()
+        .transaction.write(({ merchantWebhookDelivery, outbox }) => [
+          merchantWebhookDelivery.create(delivery).commit(),
+          outbox.create(scheduledEvent(delivery, detail.metadata.correlationId, now)).commit(),
+        ])
+        .go();
+      if (!result.canceled) created += 1;
+      else if (result.data[0]?.code !== 'ConditionalCheckFailed') {
+        throw new Error(`delivery ${delivery.deliveryId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
+      }
+    }
+  }
+  logger.info('webhook fan-out', { merchantId, endpoints: endpoints.length, created });
+});

@@ -1,0 +1,8 @@
+import { httpHandler, requireTenant } from '../shared/http.js';
+import { endpointPath, endpointView, getEndpoint } from './endpoints.js';
+
+/** GET /v1/webhook-endpoints/{id} (another merchant's endpoint is 404). */
+export const handler = httpHandler({ path: endpointPath }, async (request) => ({
+  status: 200,
+  body: { endpoint: endpointView(await getEndpoint(requireTenant(request), request.path.id)) },
+}));

@@ -1,0 +1,122 @@
+/**
+ * OpenAPI entries of the merchant settlement routes (spread into api-doc/operations.ts).
+ * Answers are described here, next to the views that produce them (settlement-views.ts).
+ */
+import * as z from 'zod';
+import { listQuery } from '../shared/pagination.js';
+import { moneySchema } from '../shared/money.js';
+import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
+import { settlementPeriodPath, statementQuery } from './get-settlement-statement.js';
+import { runPath } from './run-access.js';
+
+const cny = moneySchema('CNY');
+const period = z.string().meta({ example: '2026-11' });
+const covers = z.object({ from: period, to: period });
+const figures = { gross: cny, platformFee: cny, creatorCommission: cny, refunds: cny, net: cny };
+/** A settled period's figures (settlements list, finance lines). */
+const settledFigures = {
+  gross: cny,
+  platformFee: cny,
+  creatorCommissions: cny,
+  refunds: cny,
+  carriedIn: cny,
+  carriedForward: cny,
+  net: cny.meta({ description: 'What the run paid (0 when the total carried forward).' }),
+};
+
+export const balance = z.object({ pending: cny, available: cny, paid: cny }).meta({ id: 'MerchantBalance' });
+
+export const settlement = z
+  .object({
+    period,
+    coversPeriods: covers,
+    status: z.literal('settled'),
+    ...settledFigures,
+    settledAt: z.iso.datetime(),
+    statement: z.string(),
+  })
+  .meta({ id: 'MerchantSettlement' });
+
+export const settlementPage = z.object({ data: z.array(settlement), nextCursor: z.string().nullable() }).meta({ id: 'MerchantSettlementPage' });
+
+export const statement = z
+  .object({
+    merchantId: z.string(),
+    period,
+    status: z.enum(['open', 'settled']),
+    coversPeriods: covers.optional(),
+    settledAt: z.iso.datetime().optional(),
+    lines: z.array(z.object({ orderId: z.string(), deliveredAt: z.iso.datetime(), ...figures })),
+    totals: z.object({ ...figures, carriedIn: cny, paid: cny, carriedForward: cny }),
+  })
+  .meta({ id: 'MerchantStatement' });
+
+const merchantLine = z.object({ merchantId: z.string(), name: z.string(), ...settledFigures });
+const merchantTotals = z.object({ gross: cny, platformFee: cny, creatorCommissions: cny, refunds: cny, net: cny });
+
+export const merchantStatements = z
+  .object({ runId: z.string(), period, lines: z.array(merchantLine), totals: merchantTotals.extend({ carriedForward: cny }) })
+  .meta({ id: 'RunMerchantStatements' });
+
+export const periodPreview = z
+  .object({
+    period,
+    run: z.object({ id: z.string(), status: z.enum(['running', 'completed']) }).nullable(),
+    merchants: z.object({ lines: z.array(merchantLine), totals: merchantTotals }),
+    creators: z.null().meta({ description: 'Creator lines: not previewed yet (null).' }),
+  })
+  .meta({ id: 'PayoutPeriodPreview' });
+
+const merchantAnswer = z.object({ merchant: z.object({ id: z.string(), takeRateBps: z.number().int() }).loose() }).meta({ id: 'MerchantUpdated' });
+
+const format = z.object({ format: z.enum(['json', 'csv']).optional() });
+
+export const settlementOperations = {
+  'PATCH /v1/admin/merchants/{id}': {
+    operationId: 'patchMerchant',
+    tag: 'Operator' as const,
+    summary: "Change a merchant's take rate",
+    description: 'For orders placed from now on; placed orders keep the rate they snapshot.',
+    request: { path: merchantPath, body: patchMerchantBody },
+    responses: { 200: { description: 'The merchant.', schema: merchantAnswer } },
+    problems: ['not_found' as const, 'idempotency_in_progress' as const],
+  },
+  'GET /v1/balance': {
+    operationId: 'getBalance',
+    tag: 'Settlement' as const,
+    summary: "The merchant's balance (CNY)",
+    description: '`paid` by runs; of the rest, `available` = periods already over plus any carried-forward total (what a run would pay now), `pending` = periods not over.',
+    responses: { 200: { description: 'The balance.', schema: balance } },
+  },
+  'GET /v1/settlements': {
+    operationId: 'listSettlements',
+    tag: 'Settlement' as const,
+    summary: 'Settled periods, newest first',
+    request: { query: listQuery },
+    responses: { 200: { description: 'One page.', schema: settlementPage } },
+  },
+  'GET /v1/settlements/{period}/statement': {
+    operationId: 'getSettlementStatement',
+    tag: 'Settlement' as const,
+    summary: "A period's statement",
+    description: 'Per-order lines and totals; CSV: UTF-8 BOM, RFC 4180, amounts in yuan. A period no run settled yet is `open`.',
+    request: { path: settlementPeriodPath, query: statementQuery.partial() },
+    responses: { 200: { description: 'The statement.', schema: statement, contentTypes: ['application/json', 'text/csv'] } },
+  },
+  'GET /v1/payout-runs/{id}/merchant-statements': {
+    operationId: 'getRunMerchantStatements',
+    tag: 'Finance' as const,
+    summary: "A run's merchant statements",
+    request: { path: runPath, query: format },
+    responses: { 200: { description: 'One line per merchant.', schema: merchantStatements, contentTypes: ['application/json', 'text/csv'] } },
+    problems: ['not_found' as const, 'invalid_state' as const],
+  },
+  'GET /v1/payout-periods/{period}/preview': {
+    operationId: 'previewPayoutPeriod',
+    tag: 'Finance' as const,
+    summary: 'What a run for the period would pay now',
+    description: 'Reads what the run would read; changes nothing.',
+    request: { path: settlementPeriodPath },
+    responses: { 200: { description: 'The preview.', schema: periodPreview } },
+  },
+};

@@ -1,0 +1,202 @@
+/**
+ * The merchant half of a payout run (the plug-in point for payout-runs.ts, decision 0026).
+ *
+ * `settleMerchants(period, correlationId)` streams the settlement entries of the run's period
+ * and of the months before it that no run covered (catch-up) with
+ * strongly consistent Queries on the table (`MPAYABLE#<period>#<bucket>`, sorted by merchant,
+ * a page at a time: memory stays flat) and settles each merchant in ONE transaction: its
+ * statement, its carry-forward state, the ledger posting of what is paid, the run's merchant
+ * totals and checkpoint, and `MerchantSettled`. The checkpoint only moves at merchant
+ * boundaries and a settled merchant is skipped, so a crash and a retry end with the same
+ * statements. Call it while the run is `running`, before the run completes.
+ */
+import { db, type TransactionEntities } from '../shared/db/service.js';
+import { outboxEvent } from '../shared/outbox.js';
+import { postingItem } from './payout-store.js';
+import { nextPeriod, previousPeriod, runIdOf } from './periods.js';
+import { merchantPayoutPosting } from './settlement-ledger.js';
+import { addFigures, emptyFigures, figuresOf, settleTotals, type StatementFigures } from './settlement.js';
+import { settlementEntryBuckets, type MerchantRunItem, type MerchantStatementItem } from './settlement-entities.js';
+
+const pageSize = 200;
+
+interface MerchantCheckpoint {
+  readonly bucket: number;
+  readonly afterMerchantId: string;
+}
+
+/** One bucket's entries after a merchant, sorted by merchant, page by page, strongly consistent. */
+export async function* merchantEntries(period: string, bucket: number, afterMerchantId: string): AsyncGenerator<{ merchantId: string; figures: StatementFigures }> {
+  const query = db().entities.settlementEntry.query.byPeriod({ period, bucket });
+  // `<merchant>\uffff` sorts after every entry of that merchant and before the next merchant's.
+  const ranged = afterMerchantId ? query.gt({ merchantId: `${afterMerchantId}\uffff` }) : query;
+  let cursor: string | null = null;
+  do {
+    const page: { data: Array<{ merchantId: string; kind: 'accrual' | 'reversal'; grossFen: number; feeFen: number; commissionFen: number }>; cursor: string | null } =
+      await ranged.go({ consistent: true, limit: pageSize, ...(cursor ? { cursor } : {}) });
+    for (const e of page.data) yield { merchantId: e.merchantId, figures: figuresOf(e.kind, { grossFen: e.grossFen, feeFen: e.feeFen, commissionFen: e.commissionFen }) };
+    cursor = page.cursor;
+  } while (cursor);
+}
+
+const cny = (amount: number) => ({ amount, currency: 'CNY' as const });
+
+const runProgress = (tx: TransactionEntities, period: string, statement: MerchantStatementItem | null, checkpoint: MerchantCheckpoint, completedAt?: string) =>
+  tx.merchantRun
+    .upsert({ period })
+    .add({
+      grossFen: statement?.grossFen ?? 0,
+      feeFen: statement?.feeFen ?? 0,
+      commissionFen: statement?.commissionFen ?? 0,
+      refundsFen: statement?.refundsFen ?? 0,
+      carriedForwardFen: statement?.carryForwardFen ?? 0,
+      netFen: statement?.paidFen ?? 0,
+      merchantCount: statement ? 1 : 0,
+    })
+    .set({ checkpoint, ...(completedAt ? { completedAt } : {}) })
+    .commit();
+
+/**
+ * Settles one merchant for the period (idempotent: a settled merchant is skipped). `figures`
+ * are the sums of the merchant's entries in the period. Returns the statement written.
+ */
+export const settleMerchant = async (
+  period: string,
+  merchantId: string,
+  figures: StatementFigures,
+  checkpoint: MerchantCheckpoint,
+  correlationId: string,
+  fromPeriod: string = period,
+): Promise<MerchantStatementItem | null> => {
+  const { entities } = db();
+  const [{ data: existing }, { data: state }, { data: merchant }] = await Promise.all([
+    entities.merchantStatement.get({ merchantId, period }).go({ consistent: true }),
+    entities.merchantSettlementState.get({ merchantId }).go({ consistent: true }),
+    entities.merchant.get({ merchantId }).go(),
+  ]);
+  if (existing || state?.lastPeriod === period) return null;
+  if (state && state.lastPeriod > period) throw new Error(`merchant ${merchantId} was settled for ${state.lastPeriod}, after ${period}: runs must go in period order`);
+  const carriedInFen = state?.carryForwardFen ?? 0;
+  const totals = settleTotals(figures.netFen, carriedInFen);
+  const now = new Date();
+  const statement: MerchantStatementItem = {
+    merchantId,
+    period,
+    fromPeriod,
+    name: merchant?.name ?? merchantId,
+    grossFen: figures.grossFen,
+    feeFen: figures.feeFen,
+    commissionFen: figures.commissionFen,
+    refundsFen: figures.refundsFen,
+    periodNetFen: figures.netFen,
+    carriedInFen,
+    paidFen: totals.paidFen,
+    carryForwardFen: totals.carryForwardFen,
+    settledAt: now.toISOString(),
+  };
+  const stateItem = { merchantId, lastPeriod: period, carryForwardFen: totals.carryForwardFen, paidFen: (state?.paidFen ?? 0) + totals.paidFen, version: (state?.version ?? 0) + 1 };
+  const settled = outboxEvent(
+    'MerchantSettled',
+    {
+      runId: runIdOf(period),
+      period,
+      merchantId,
+      gross: cny(figures.grossFen),
+      platformFee: cny(figures.feeFen),
+      creatorCommissions: cny(figures.commissionFen),
+      refunds: cny(figures.refundsFen),
+      carriedIn: cny(carriedInFen),
+      carriedForward: cny(totals.carryForwardFen),
+      net: cny(totals.paidFen),
+      settledAt: statement.settledAt,
+    },
+    { correlationId, now },
+  );
+  const result = await db()
+    .transaction.write((tx) => [
+      tx.merchantStatement.create(statement).commit(),
+      state ? tx.merchantSettlementState.put(stateItem).where(({ version }, { eq }) => eq(version, state.version)).commit() : tx.merchantSettlementState.create(stateItem).commit(),
+      ...(totals.paidFen > 0 ? [postingItem(tx, merchantPayoutPosting(`${runIdOf(period)}:${merchantId}`, merchantId, totals.paidFen), now)] : []),
+      runProgress(tx, period, statement, checkpoint),
+      tx.outbox.create(settled).commit(),
+    ])
+    .go();
+  if (result.canceled) throw new Error(`merchant ${merchantId} changed while settling ${period}`);
+  return statement;
+};
+
+export interface SettleMerchantsOptions {
+  /** Test hook: called after each settled merchant (a test throws here to simulate a crash). */
+  readonly afterMerchant?: (merchantId: string) => void;
+}
+
+export const getMerchantRun = async (period: string): Promise<MerchantRunItem | null> => (await db().entities.merchantRun.get({ period }).go({ consistent: true })).data;
+
+/** How far back a first-ever run looks for entries (no earlier run bounds it). */
+export const firstRunLookbackMonths = 12;
+
+/**
+ * The periods a run for `period` settles: every period after the latest earlier run, through
+ * `period` (a month finance skipped is caught up by the next run). Entries only ever land in
+ * periods without a run (openPeriodFrom), so together the runs settle every entry once.
+ */
+export const catchUpPeriods = async (period: string): Promise<string[]> => {
+  // The payout run of the period knows where its catch-up starts (the run head, payout-runs.ts).
+  // Before the run exists (a preview), it would start after the last run.
+  const [{ data: run }, { data: head }] = await Promise.all([
+    db().entities.payoutRun.get({ period }).go({ consistent: true }),
+    db().entities.payoutHead.get({}).go({ consistent: true }),
+  ]);
+  let from = run?.fromPeriod ?? (head?.lastPeriod && head.lastPeriod < period ? nextPeriod(head.lastPeriod) : period);
+  if (!run?.fromPeriod && !(head?.lastPeriod && head.lastPeriod < period)) for (let i = 0; i < firstRunLookbackMonths; i += 1) from = previousPeriod(from);
+  const periods: string[] = [];
+  for (let p = from; p <= period; p = nextPeriod(p)) periods.push(p);
+  return periods;
+};
+
+type Sorted = AsyncGenerator<{ merchantId: string; figures: StatementFigures }>;
+
+/** Merges streams sorted by merchant into one sorted by merchant (k-way, k = catch-up periods). */
+async function* mergeByMerchant(streams: Sorted[]): Sorted {
+  const heads = await Promise.all(streams.map(async (s) => ({ s, next: await s.next() })));
+  for (;;) {
+    let min: (typeof heads)[number] | undefined;
+    for (const h of heads) if (!h.next.done && (!min || (!min.next.done && h.next.value.merchantId < min.next.value.merchantId))) min = h;
+    if (!min || min.next.done) return;
+    yield min.next.value;
+    min.next = await min.s.next();
+  }
+}
+
+/** Each merchant's summed figures over the periods' entries of one bucket, after a merchant, in merchant order. */
+export async function* merchantTotals(periods: readonly string[], bucket: number, afterMerchantId: string): Sorted {
+  let current: { merchantId: string; figures: StatementFigures } | undefined;
+  for await (const entry of mergeByMerchant(periods.map((p) => merchantEntries(p, bucket, afterMerchantId)))) {
+    if (current && current.merchantId !== entry.merchantId) yield current;
+    current = { merchantId: entry.merchantId, figures: addFigures(current?.merchantId === entry.merchantId ? current.figures : emptyFigures, entry.figures) };
+  }
+  if (current) yield current;
+}
+
+/**
+ * Settles (or resumes settling) every merchant with entries in the run's catch-up periods,
+ * one statement per merchant for the run's period; idempotent. A merchant with only a
+ * carry-forward and no new entry stays as it is (its negative total waits for new entries).
+ */
+export const settleMerchants = async (period: string, correlationId: string, options: SettleMerchantsOptions = {}): Promise<MerchantRunItem | null> => {
+  const run = await getMerchantRun(period);
+  if (run?.completedAt) return run;
+  const periods = await catchUpPeriods(period);
+  const from = (run?.checkpoint as MerchantCheckpoint | undefined) ?? { bucket: 0, afterMerchantId: '' };
+  for (let bucket = from.bucket; bucket < settlementEntryBuckets; bucket += 1) {
+    for await (const m of merchantTotals(periods, bucket, bucket === from.bucket ? from.afterMerchantId : '')) {
+      await settleMerchant(period, m.merchantId, m.figures, { bucket, afterMerchantId: m.merchantId }, correlationId, periods[0] ?? period);
+      options.afterMerchant?.(m.merchantId);
+    }
+  }
+  const result = await db()
+    .transaction.write((tx) => [runProgress(tx, period, null, { bucket: settlementEntryBuckets, afterMerchantId: '' }, new Date().toISOString())])
+    .go();
+  if (result.canceled) throw new Error(`merchant run ${period} could not be completed`);
+  return getMerchantRun(period);
+};

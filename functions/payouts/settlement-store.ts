@@ -1,0 +1,186 @@
+/**
+ * Merchant settlement persistence: the order consumers (paid, delivered, refunded, cancelled)
+ * apply a fact to the order's settlement state (settlement-order.ts) and write the step in
+ * ONE transaction, conditional on the state's version: the item, its entries (keyed by
+ * period and bucket for the run), the merchant's period totals, the ledger postings and the
+ * outbox events. A redelivered or reordered event finds nothing new and writes nothing.
+ */
+import * as z from 'zod';
+import type { EventDataOf } from '../../events/catalogue.js';
+import { bucketOf } from '../shared/buckets.js';
+import { db, type TransactionEntities } from '../shared/db/service.js';
+import { newId } from '../shared/ids.js';
+import { outboxEvent } from '../shared/outbox.js';
+import { defaultTakeRateBps, type PlacedOrder } from '../orders/order.js';
+import { openPeriodFrom, returnWindowDays } from './commissions.js';
+import { eligibility } from './creators.js';
+import { postingItem, termsAt } from './payout-store.js';
+import { addDays, periodOf } from './periods.js';
+import { figuresOf, netOf } from './settlement.js';
+import { periodTotalShards, settlementEntryBuckets, type MerchantSettlementItem } from './settlement-entities.js';
+import { applyFact, dutiesFenOf, initialSettlement, type OrderSettlement, type SettlementFact, type SettlementStep } from './settlement-order.js';
+
+const collected = z.object({ grossFen: z.number().int(), shippingFen: z.number().int(), dutiesFen: z.number().int() });
+const amounts = z.object({ grossFen: z.number().int(), feeFen: z.number().int(), commissionFen: z.number().int() });
+const settlementState = z.object({
+  orderId: z.string(),
+  merchantId: z.string(),
+  status: z.enum(['pending_delivery', 'accrued', 'cancelled']),
+  collected: collected.nullable(),
+  accrued: amounts
+    .extend({ takeRateBps: z.number().int(), deliveredAt: z.string(), payableAt: z.string(), period: z.string() })
+    .nullable(),
+  refundedTotal: z.number().int(),
+  paidTotal: z.number().int(),
+  cashReversed: collected,
+  entryReversed: amounts,
+});
+
+type Context = { correlationId: string };
+
+export const getSettlement = async (orderId: string): Promise<{ item: MerchantSettlementItem | null; state: OrderSettlement | null }> => {
+  const { data } = await db().entities.merchantSettlement.get({ orderId }).go({ consistent: true });
+  return { item: data, state: data ? settlementState.parse(data.state) : null };
+};
+
+const settlementWrite = (tx: TransactionEntities, before: MerchantSettlementItem | null, state: OrderSettlement) => {
+  const item = { orderId: state.orderId, merchantId: state.merchantId, status: state.status, state, version: (before?.version ?? 0) + 1 };
+  return before ? tx.merchantSettlement.put(item).where(({ version }, { eq }) => eq(version, before.version)).commit() : tx.merchantSettlement.create(item).commit();
+};
+
+/** Writes one step; 'conflict' when the order's settlement (or an open period) changed meanwhile. */
+const saveStep = async (before: MerchantSettlementItem | null, step: SettlementStep, context: Context): Promise<'saved' | 'conflict'> => {
+  const now = new Date();
+  const { state } = step;
+  const openPeriods = [...new Set(step.entries.map((e) => e.period))];
+  const result = await db()
+    .transaction.write((tx) => [
+      settlementWrite(tx, before, state),
+      // The periods these entries land in must not have a run yet when this commits.
+      // (the run head: no run at or after the earliest of them), as commission entries do.
+      ...(openPeriods.length > 0
+        ? [tx.payoutHead.check({}).where((attr, op) => `${op.notExists(attr.lastPeriod)} OR ${op.lt(attr.lastPeriod, [...openPeriods].sort()[0] ?? '')}`).commit()]
+        : []),
+      ...step.entries.map((entry) =>
+        tx.settlementEntry
+          .create({
+            entryId: newId('sen'),
+            orderId: state.orderId,
+            merchantId: state.merchantId,
+            kind: entry.kind,
+            ...entry.amounts,
+            netFen: netOf(entry.amounts),
+            deliveredAt: entry.deliveredAt,
+            period: entry.period,
+            bucket: bucketOf(state.merchantId, settlementEntryBuckets),
+            createdAt: now.toISOString(),
+          })
+          .commit(),
+      ),
+      ...step.entries.map((entry) => {
+        const f = figuresOf(entry.kind, entry.amounts);
+        return tx.merchantPeriod
+          .upsert({ merchantId: state.merchantId, period: entry.period, shard: bucketOf(state.orderId, periodTotalShards) })
+          .add({ grossFen: f.grossFen, feeFen: f.feeFen, commissionFen: f.commissionFen, refundsFen: f.refundsFen, netFen: f.netFen, entryCount: 1 })
+          .commit();
+      }),
+      ...step.postings.map((posting) => postingItem(tx, posting, now)),
+      ...step.entries
+        .filter((entry) => entry.kind === 'accrual')
+        .map((entry) => {
+          const cny = (amount: number) => ({ amount, currency: 'CNY' as const });
+          const data: EventDataOf<'MerchantSettlementAccrued'> = {
+            orderId: state.orderId,
+            merchantId: state.merchantId,
+            gross: cny(entry.amounts.grossFen),
+            platformFee: cny(entry.amounts.feeFen),
+            creatorCommission: cny(entry.amounts.commissionFen),
+            net: cny(netOf(entry.amounts)),
+            takeRateBps: state.accrued?.takeRateBps ?? defaultTakeRateBps,
+            deliveredAt: entry.deliveredAt,
+            payableAt: state.accrued?.payableAt ?? entry.deliveredAt,
+            period: entry.period,
+          };
+          return tx.outbox.create(outboxEvent('MerchantSettlementAccrued', data, { ...context, now })).commit();
+        }),
+    ])
+    .go();
+  return result.canceled ? 'conflict' : 'saved';
+};
+
+export class SettlementConflictError extends Error {
+  constructor(orderId: string) {
+    super(`settlement of order ${orderId} kept changing; the event will be retried`);
+    this.name = 'SettlementConflictError';
+  }
+}
+
+/**
+ * Reads the order's settlement, asks `factOf` what the event means for it now (a period may
+ * depend on the state), applies it and writes the step; retries on a conflict.
+ */
+const applyToOrder = async (orderId: string, merchantId: string, factOf: (state: OrderSettlement) => Promise<SettlementFact>, context: Context): Promise<void> => {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const { item, state } = await getSettlement(orderId);
+    const current = state ?? initialSettlement(orderId, merchantId);
+    const step = applyFact(current, await factOf(current));
+    if (!step) return; // nothing new: a duplicate or news already applied
+    if ((await saveStep(item, step, context)) === 'saved') return;
+  }
+  throw new SettlementConflictError(orderId);
+};
+
+/** The creator's commission rate on the order (null when none or not eligible), as the commissions module decides it. */
+export const commissionRateOn = async (attribution: { creatorId: string } | null, placedAt: string): Promise<number | null> => {
+  if (!attribution) return null;
+  const inForce = await termsAt(attribution.creatorId, placedAt);
+  return inForce && eligibility(inForce.terms).eligible ? inForce.terms.contract.commissionRateBps : null;
+};
+
+/** The open period a reversal of this order lands in now (after a run: the next open one). */
+const reversalPeriod = async (state: OrderSettlement): Promise<string> => (state.accrued ? openPeriodFrom(state.accrued.period) : '');
+
+export const onOrderPaid = async (data: EventDataOf<'OrderPaid'>, context: Context): Promise<void> => {
+  const { data: order } = await db().entities.order.get({ orderId: data.orderId }).go({ consistent: true });
+  if (!order) throw new Error(`order ${data.orderId} of a payment not found`);
+  const placed = order.document as PlacedOrder;
+  const fact: SettlementFact = {
+    kind: 'paid',
+    collected: {
+      grossFen: placed.settlement.merchandise.amount,
+      shippingFen: placed.settlement.shipping.amount,
+      dutiesFen: dutiesFenOf(placed.customs.items.map((i) => ({ declaredFen: i.declaredValue.amount, dutyRateBps: i.dutyRateBps }))),
+    },
+  };
+  await applyToOrder(data.orderId, data.merchantId, () => Promise.resolve(fact), context);
+};
+
+export const onOrderDelivered = async (data: EventDataOf<'OrderDelivered'>, context: Context): Promise<void> => {
+  const commissionRateBps = await commissionRateOn(data.attribution, data.placedAt);
+  const payableAt = addDays(data.deliveredAt, returnWindowDays());
+  await applyToOrder(
+    data.orderId,
+    data.merchantId,
+    async () => ({
+      kind: 'delivered',
+      grossFen: data.settlementMerchandise.amount,
+      takeRateBps: data.takeRateBps ?? defaultTakeRateBps,
+      commissionRateBps,
+      deliveredAt: data.deliveredAt,
+      payableAt,
+      period: await openPeriodFrom(periodOf(new Date(payableAt))),
+    }),
+    context,
+  );
+};
+
+export const onOrderRefunded = async (data: EventDataOf<'OrderRefunded'>, context: Context): Promise<void> =>
+  applyToOrder(
+    data.orderId,
+    data.merchantId,
+    async (state) => ({ kind: 'refunded', refundedTotal: data.refundedTotal.amount, paidTotal: data.paidTotal.amount, period: await reversalPeriod(state) }),
+    context,
+  );
+
+export const onOrderCancelled = async (data: EventDataOf<'OrderCancelled'>, context: Context): Promise<void> =>
+  applyToOrder(data.orderId, data.merchantId, () => Promise.resolve({ kind: 'cancelled' }), context);

@@ -1,0 +1,161 @@
+/**
+ * What merchants and finance see of merchant settlement (API.md "Merchant settlement"). Pure:
+ * items in, answers out. Amounts are integer fen inside, Money (CNY) in JSON and decimal
+ * yuan strings in CSV (the payout report's CSV writer).
+ */
+import { money, toDecimalString, type Money } from '../shared/money.js';
+import { periodEnd } from './periods.js';
+import { csvDocument, defuseCsvFormula } from './report.js';
+import { addFigures, emptyFigures, figuresOf, type StatementFigures } from './settlement.js';
+
+const cny = (fen: number): Money => money(fen, 'CNY');
+
+export interface EntryRow {
+  readonly orderId: string;
+  readonly kind: 'accrual' | 'reversal';
+  readonly grossFen: number;
+  readonly feeFen: number;
+  readonly commissionFen: number;
+  readonly deliveredAt: string;
+}
+
+export interface StatementLineFigures extends StatementFigures {
+  readonly orderId: string;
+  readonly deliveredAt: string;
+}
+
+/** One line per order (entries sorted or not), sorted by orderId; refunds are negative. */
+export const statementLines = (entries: Iterable<EntryRow>): StatementLineFigures[] => {
+  const byOrder = new Map<string, StatementLineFigures>();
+  for (const e of entries) {
+    const before = byOrder.get(e.orderId) ?? { orderId: e.orderId, deliveredAt: e.deliveredAt, ...emptyFigures };
+    byOrder.set(e.orderId, { ...before, ...addFigures(before, figuresOf(e.kind, { grossFen: e.grossFen, feeFen: e.feeFen, commissionFen: e.commissionFen })) });
+  }
+  return [...byOrder.values()].sort((a, b) => (a.orderId < b.orderId ? -1 : a.orderId > b.orderId ? 1 : 0));
+};
+
+export const totalsOf = (lines: Iterable<StatementFigures>): StatementFigures => {
+  let sum = emptyFigures;
+  for (const l of lines) sum = addFigures(sum, l);
+  return sum;
+};
+
+const figuresView = (f: StatementFigures) => ({ gross: cny(f.grossFen), platformFee: cny(f.feeFen), creatorCommission: cny(f.commissionFen), refunds: cny(f.refundsFen), net: cny(f.netFen) });
+
+/** The header of a settled period (from the statement item). */
+export interface SettledHeader {
+  readonly period: string;
+  readonly fromPeriod: string;
+  readonly carriedInFen: number;
+  readonly paidFen: number;
+  readonly carryForwardFen: number;
+  readonly settledAt: string;
+}
+
+export const statementJson = (merchantId: string, period: string, lines: readonly StatementLineFigures[], settled: SettledHeader | null) => {
+  const totals = totalsOf(lines);
+  return {
+    merchantId,
+    period,
+    status: settled ? ('settled' as const) : ('open' as const),
+    ...(settled ? { coversPeriods: { from: settled.fromPeriod, to: settled.period }, settledAt: settled.settledAt } : {}),
+    lines: lines.map((l) => ({ orderId: l.orderId, deliveredAt: l.deliveredAt, ...figuresView(l) })),
+    totals: {
+      ...figuresView(totals),
+      carriedIn: cny(settled?.carriedInFen ?? 0),
+      paid: cny(settled?.paidFen ?? 0),
+      carriedForward: cny(settled?.carryForwardFen ?? 0),
+    },
+  };
+};
+
+/** The statement CSV header, fixed by API.md. */
+export const statementCsvHeader = 'order_id,delivered_at,gross_cny,platform_fee_cny,creator_commission_cny,refunds_cny,net_cny';
+
+export const statementCsv = (lines: readonly StatementLineFigures[]): string =>
+  csvDocument(
+    statementCsvHeader,
+    lines.map((l) => [l.orderId, l.deliveredAt, ...[l.grossFen, l.feeFen, l.commissionFen, l.refundsFen, l.netFen].map(toDecimalString)]),
+  );
+
+/** A merchant's settled period, as the settlements list and the finance report show it. */
+export interface StatementHeaderItem extends SettledHeader {
+  readonly merchantId: string;
+  readonly name: string;
+  readonly grossFen: number;
+  readonly feeFen: number;
+  readonly commissionFen: number;
+  readonly refundsFen: number;
+  readonly periodNetFen: number;
+}
+
+/** The figures of a settled period (a statement header): the settlements list and the finance lines share them. */
+const settledFigures = (s: Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period' | 'merchantId' | 'name'>) => ({
+  gross: cny(s.grossFen),
+  platformFee: cny(s.feeFen),
+  creatorCommissions: cny(s.commissionFen),
+  refunds: cny(s.refundsFen),
+  carriedIn: cny(s.carriedInFen),
+  carriedForward: cny(s.carryForwardFen),
+  net: cny(s.paidFen),
+});
+
+export const settlementView = (s: StatementHeaderItem) => ({
+  period: s.period,
+  coversPeriods: { from: s.fromPeriod, to: s.period },
+  status: 'settled' as const,
+  ...settledFigures(s),
+  settledAt: s.settledAt,
+  statement: `/v1/settlements/${s.period}/statement`,
+});
+
+/** Finance: one line per merchant of a run (API.md field names). */
+export const merchantStatementLine = (s: Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period'>) => ({ merchantId: s.merchantId, name: s.name, ...settledFigures(s) });
+
+const byMerchant = <T extends { merchantId: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => (a.merchantId < b.merchantId ? -1 : a.merchantId > b.merchantId ? 1 : 0));
+
+export const merchantStatementsJson = (runId: string, period: string, items: readonly Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period'>[]) => {
+  const lines = byMerchant(items);
+  const sum = (pick: (s: (typeof lines)[number]) => number) => cny(lines.reduce((t, s) => t + pick(s), 0));
+  return {
+    runId,
+    period,
+    lines: lines.map(merchantStatementLine),
+    totals: {
+      gross: sum((s) => s.grossFen),
+      platformFee: sum((s) => s.feeFen),
+      creatorCommissions: sum((s) => s.commissionFen),
+      refunds: sum((s) => s.refundsFen),
+      carriedForward: sum((s) => s.carryForwardFen),
+      net: sum((s) => s.paidFen),
+    },
+  };
+};
+
+export const merchantStatementsCsvHeader = 'merchant_id,name,gross_cny,platform_fee_cny,creator_commissions_cny,refunds_cny,carried_in_cny,carried_forward_cny,net_cny';
+
+export const merchantStatementsCsv = (items: readonly Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period'>[]): string =>
+  csvDocument(
+    merchantStatementsCsvHeader,
+    byMerchant(items).map((s) => [
+      s.merchantId,
+      defuseCsvFormula(s.name),
+      ...[s.grossFen, s.feeFen, s.commissionFen, s.refundsFen, s.carriedInFen, s.carryForwardFen, s.paidFen].map(toDecimalString),
+    ]),
+  );
+
+/**
+ * The balance from a merchant's period totals: `paid` = what runs transferred; of what no run
+ * settled yet, `available` = the periods already over plus the carried-forward total (what a
+ * run would pay now), `pending` = the periods still running (return window or month not over).
+ */
+export const balanceOf = (periods: ReadonlyArray<{ period: string; netFen: number }>, state: { lastPeriod: string; carryForwardFen: number; paidFen: number } | null, now: Date) => {
+  let pending = 0;
+  let available = state?.carryForwardFen ?? 0;
+  for (const p of periods) {
+    if (state && p.period <= state.lastPeriod) continue;
+    if (periodEnd(p.period) < now.toISOString()) available += p.netFen;
+    else pending += p.netFen;
+  }
+  return { pending: cny(pending), available: cny(available), paid: cny(state?.paidFen ?? 0) };
+};
