@@ -69,6 +69,12 @@ const firstPeriodAfter = (lastPeriod: string | undefined, period: string): strin
   return from;
 };
 
+/** The periods a run for `period` settles: its own record once it exists, else after the run head's last period (the preview). */
+export const runPeriodsOf = async (period: string): Promise<string[]> => {
+  const [run, { data: head }] = await Promise.all([getRun(period), db().entities.payoutHead.get({}).go({ consistent: true })]);
+  return periodsOf(run?.fromPeriod ?? firstPeriodAfter(head?.lastPeriod !== undefined && head.lastPeriod < period ? head.lastPeriod : undefined, period), period);
+};
+
 /**
  * Starts the period's run (created: true) or returns the existing one. Refused when the
  * period is not over, another run is still running, or this or a later period already
@@ -148,7 +154,7 @@ export interface PayableEntry {
 const payableItem = z.object({ sk: z.string().regex(/^[a-z]+#[^#]+#.+$/), amountFen: z.number().int() });
 
 /** One key's entries after a payee, sorted by payee, a page at a time, strongly consistent. */
-async function* payableEntries(period: string, bucket: number, after: string): AsyncGenerator<PayableEntry> {
+export async function* payableEntries(period: string, bucket: number, after: string): AsyncGenerator<PayableEntry> {
   let start: Record<string, unknown> | undefined;
   do {
     const page = await documentClient.send(
@@ -220,26 +226,17 @@ const canceled = async (context: SettleContext, what: string): Promise<never> =>
   throw new Error(`${what} changed while settling ${context.period}; the run will be retried`);
 };
 
-/** Settles one creator for the run (idempotent: a creator settled for the period is skipped). */
-const settleCreator = async (creatorId: string, sumFen: number, context: SettleContext): Promise<PayoutLine | null> => {
+/**
+ * What settling the creator for the period computes, reading only (the run writes it, the
+ * period preview shows it): null when a run already settled the creator for the period;
+ * `computed` null when the total (with a carried negative) pays nothing.
+ */
+export const draftCreatorLine = async (creatorId: string, sumFen: number, period: string) => {
   const { entities } = db();
-  const { period, now } = context;
   const { data: state } = await entities.payoutState.get({ creatorId }).go({ consistent: true });
   if (state && state.lastPeriod >= period) return null;
-  const carry = state?.carryForwardFen ?? 0;
-  const totalFen = sumFen + carry;
-  const stateItem = { creatorId, lastPeriod: period, version: (state?.version ?? 0) + 1 };
-  const stateWrite = (tx: TransactionEntities, carryForwardFen: number) =>
-    state
-      ? tx.payoutState.put({ ...stateItem, carryForwardFen }).where(({ version }, { eq }) => eq(version, state.version)).commit()
-      : tx.payoutState.create({ ...stateItem, carryForwardFen }).commit();
-
-  if (totalFen <= 0) {
-    // Nothing to pay: a negative total carries into the next period.
-    const result = await db().transaction.write((tx) => [stateWrite(tx, totalFen), progressItem(tx, context, null)]).go();
-    return result.canceled ? canceled(context, `creator ${creatorId}`) : null;
-  }
-
+  const totalFen = sumFen + (state?.carryForwardFen ?? 0);
+  if (totalFen <= 0) return { state, totalFen, computed: null };
   // The terms in force at the period's end; a creator registered later (only test data can
   // do that) falls back to the current terms rather than blocking everyone else's payout.
   const inForce = (await termsAt(creatorId, periodEnd(period))) ?? (await termsAt(creatorId, '9999'));
@@ -259,9 +256,30 @@ const settleCreator = async (creatorId: string, sumFen: number, context: SettleC
     agency: agency ? { agencyId: agency.agencyId, name: agency.name, feeBps: agency.feeBps } : null,
     ytd: (ytdItem?.ytd as WagesYtd | undefined) ?? null,
   });
+  return { state, totalFen, computed: { line, ytd, version: inForce.version, agencyId, year, ytdItem } };
+};
+
+/** Settles one creator for the run (idempotent: a creator settled for the period is skipped). */
+const settleCreator = async (creatorId: string, sumFen: number, context: SettleContext): Promise<PayoutLine | null> => {
+  const { period, now } = context;
+  const draft = await draftCreatorLine(creatorId, sumFen, period);
+  if (!draft) return null;
+  const { state, totalFen, computed } = draft;
+  const stateItem = { creatorId, lastPeriod: period, version: (state?.version ?? 0) + 1 };
+  const stateWrite = (tx: TransactionEntities, carryForwardFen: number) =>
+    state
+      ? tx.payoutState.put({ ...stateItem, carryForwardFen }).where(({ version }, { eq }) => eq(version, state.version)).commit()
+      : tx.payoutState.create({ ...stateItem, carryForwardFen }).commit();
+
+  if (!computed) {
+    // Nothing to pay: a negative total carries into the next period.
+    const result = await db().transaction.write((tx) => [stateWrite(tx, totalFen), progressItem(tx, context, null)]).go();
+    return result.canceled ? canceled(context, `creator ${creatorId}`) : null;
+  }
+  const { line, ytd, agencyId, year, ytdItem } = computed;
   const result = await db()
     .transaction.write((tx) => [
-      tx.payoutLine.create({ period, creatorId, line, creatorVersion: inForce.version, createdAt: now.toISOString() }).commit(),
+      tx.payoutLine.create({ period, creatorId, line, creatorVersion: computed.version, createdAt: now.toISOString() }).commit(),
       stateWrite(tx, 0),
       ...(ytd && agencyId
         ? [

@@ -147,6 +147,9 @@ describe('the finance console in Chromium', () => {
     await expectText(row, 'Not run');
     await row.getByRole('link', { name: `Preview ${period}` }).click();
     await page.getByRole('heading', { name: `Preview of ${period}` }).waitFor();
+    const preview = (await finance(`/v1/payout-periods/${period}/preview`)) as { creators: { lines: Array<{ creatorId: string }>; totals: { net: { amount: number } } } };
+    expect(preview.creators.lines.map((l) => l.creatorId).sort()).toEqual([creators.agency, creators.personal].sort());
+    await expectText(page.locator('#preview'), new Intl.NumberFormat('en', { style: 'currency', currency: 'CNY' }).format(preview.creators.totals.net.amount / 100));
     await shot('preview');
     await page.getByRole('button', { name: 'Start payout run' }).click();
     const dialog = page.getByRole('dialog');
@@ -155,6 +158,8 @@ describe('the finance console in Chromium', () => {
     await page.getByRole('heading', { name: `Payout run ${period}` }).waitFor({ timeout: 30_000 });
     const run = await finance(`/v1/payout-runs/run_${period}`);
     expect(run).toMatchObject({ status: 'completed', lineCount: 2 });
+    // The preview showed what the run then paid.
+    expect((run.totals as { net: { amount: number } }).net.amount).toBe(preview.creators.totals.net.amount);
   });
 
   it('shows the run totals, the tax by income category and the chart as the API reports them', async () => {
