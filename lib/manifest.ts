@@ -5,25 +5,12 @@
  * file shows the whole system.
  */
 import { eventSources, type DetailType, type EventSource } from '../events/catalogue.js';
+import type { RouteAuth, SecretName } from '../functions/shared/contracts.js';
 
-export type Role = 'admin' | 'merchant' | 'finance';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 export type TableAccess = 'none' | 'read' | 'write';
 
-/**
- * Secrets a function reads. Locally the value itself is in the environment
- * variable named here; on AWS the variable `<NAME>_SECRET_ARN` points at a
- * Secrets Manager secret read once per cold start (functions/shared/secrets.ts).
- */
-export const secretEnv = {
-  adminApiKey: 'ADMIN_API_KEY',
-  cursorKey: 'CURSOR_KEY',
-  stripeSecretKey: 'STRIPE_SECRET_KEY',
-  stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
-  /** Seals logistics partners' webhook secrets at rest (AES-256-GCM key material). */
-  partnerSecretsKey: 'PARTNER_SECRETS_KEY',
-} as const;
-export type SecretName = keyof typeof secretEnv;
+export { roles, secretEnv, type Role, type RouteAuth, type SecretName } from '../functions/shared/contracts.js';
 
 export interface FunctionSpec {
   /** Handler module, relative to the project root; it exports `handler`. */
@@ -43,7 +30,7 @@ export interface RouteSpec<F extends string = string> {
   /** API Gateway HTTP API path template: `/v1/orders/{id}`; `$default` catches what no other route serves. */
   readonly path: string;
   /** `public` needs no key; otherwise the roles whose keys may call it. */
-  readonly auth: 'public' | readonly Role[];
+  readonly auth: RouteAuth;
   readonly function: F;
 }
 

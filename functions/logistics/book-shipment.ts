@@ -5,6 +5,7 @@ import { orderChangeItem } from '../orders/order-store.js';
 import { bucketOf } from '../shared/buckets.js';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
@@ -30,7 +31,7 @@ export const shipmentView = (s: Pick<ShipmentItem, 'shipmentId' | 'orderId' | 'p
  * transaction: the tracking-number claim (free, or held only by a finished parcel: carriers
  * recycle numbers), the shipment, the order's parcel list (optimistic lock), ShipmentBooked.
  */
-export const handler = httpHandler({ path: orderPath, body: bookShipmentBody }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: orderPath, body: bookShipmentBody }, async (request) => {
   const merchantId = requireTenant(request);
   const { partnerCode: code, trackingNumber } = request.body;
   const order = await ownOrder(merchantId, request.path.id);

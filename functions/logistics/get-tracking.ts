@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
-import { httpHandler } from '../shared/http.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
 import type { TimelineEvent } from './tracking.js';
 
 export const trackingPath = z.object({ trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a tracking number') });
@@ -12,7 +12,7 @@ export const trackingPath = z.object({ trackingNumber: z.string().regex(/^[A-Za-
  * most recently booked parcel with that number. No buyer or merchant data. Cacheable for a
  * minute, with an ETag (304 when unchanged).
  */
-export const handler = httpHandler({ path: trackingPath }, async (request) => {
+export const handler = httpHandler({ access: publicRoute, path: trackingPath }, async (request) => {
   const { data } = await db().entities.shipment.query.byTrackingNumber({ trackingNumber: request.path.trackingNumber }).go({ order: 'desc', limit: 1 });
   const shipment = data[0];
   if (!shipment) throw new ProblemError('not_found');

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { db } from '../shared/db/service.js';
-import { httpHandler } from '../shared/http.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
 import { logger, metrics } from '../shared/observability.js';
 import { readSecret } from '../shared/secrets.js';
 import { validate } from '../shared/validation.js';
@@ -45,7 +45,7 @@ const verify = async (code: string, rawBody: string, headers: Readonly<Record<st
  * POST /v1/webhooks/logistics/{partnerCode}: a signed batch (Standard Webhooks) of 1-100
  * tracking events -> 202 { accepted, duplicates, unknownTrackingNumbers }.
  */
-export const handler = httpHandler({ path: partnerWebhookPath, rawBody: true }, async (request) => {
+export const handler = httpHandler({ access: publicRoute, path: partnerWebhookPath, rawBody: true }, async (request) => {
   const code = request.path.partnerCode;
   let payload: unknown;
   try {

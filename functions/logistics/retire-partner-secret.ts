@@ -2,13 +2,14 @@ import * as z from 'zod';
 import { db } from '../shared/db/service.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { partnerCode, partnerView, secretsOf } from './partners.js';
 
 export const partnerSecretPath = z.object({ code: partnerCode, secretId: z.string().startsWith('whs_') });
 
 /** DELETE /v1/admin/logistics-partners/{code}/secrets/{secretId}: ends a rollover (the last secret cannot go). */
-export const handler = httpHandler({ path: partnerSecretPath }, async (request) => {
+export const handler = httpHandler({ access: keyed('admin'), path: partnerSecretPath }, async (request) => {
   const { data: partner } = await db().entities.partner.get({ code: request.path.code }).go({ consistent: true });
   if (!partner) throw new ProblemError('not_found');
   const secrets = secretsOf(partner);

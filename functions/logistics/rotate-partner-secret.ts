@@ -1,6 +1,7 @@
 import { db } from '../shared/db/service.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { issuePartnerSecret, maxActiveSecrets, partnerPath, partnerView, rotationRefused, secretsOf } from './partners.js';
 
@@ -8,7 +9,7 @@ import { issuePartnerSecret, maxActiveSecrets, partnerPath, partnerView, rotatio
  * POST /v1/admin/logistics-partners/{code}/secrets: starts a rollover. The new secret is
  * returned once; both verify until the old one is retired (DELETE .../secrets/{id}).
  */
-export const handler = httpHandler({ path: partnerPath }, async (request) => {
+export const handler = httpHandler({ access: keyed('admin'), path: partnerPath }, async (request) => {
   const { data: partner } = await db().entities.partner.get({ code: request.path.code }).go({ consistent: true });
   if (!partner) throw new ProblemError('not_found');
   const secrets = secretsOf(partner);

@@ -1,4 +1,5 @@
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { money } from '../shared/money.js';
 import { outboxEvent } from '../shared/outbox.js';
@@ -12,7 +13,7 @@ import { refundedEvent } from './refund-events.js';
  * POST /v1/orders/{id}/cancel: from pending_payment (the PaymentIntent is cancelled) or
  * paid (refunded in full through Stripe, idempotently); 409 invalid_state otherwise.
  */
-export const handler = httpHandler({ path: orderPath }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: orderPath }, async (request) => {
   const merchantId = requireTenant(request);
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const order = await ownOrder(merchantId, request.path.id);

@@ -1,4 +1,5 @@
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, parseJson, requireTenant, type HttpResult } from '../shared/http.js';
 import { derivedToken, idempotencyTtlSeconds, keyHash, requestHash } from '../shared/idempotency.js';
 import { money } from '../shared/money.js';
@@ -23,7 +24,7 @@ const replay = (record: IdempotencyItem, hash: string): HttpResult => {
  * the Stripe PaymentIntent (idempotency key derived from merchant + Idempotency-Key), ONE
  * TransactWriteItems (order, idempotency record with the answer, OrderPlaced).
  */
-export const handler = httpHandler({ body: createOrderBody, idempotencyKey: true }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), body: createOrderBody, idempotencyKey: true }, async (request) => {
   const merchantId = requireTenant(request);
   const { body, idempotencyKey } = request;
   const hash = requestHash(parseJson(request.rawBody));

@@ -1,5 +1,6 @@
 import { refundPayment } from '../payments/gateway.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { derivedToken } from '../shared/idempotency.js';
 import { newId } from '../shared/ids.js';
@@ -17,7 +18,7 @@ const refundView = (orderId: string, refund: RefundRecord) => ({ ...refund, orde
  * An `Idempotency-Key` header makes retries safe end to end: the same key names the same
  * refund here and at Stripe.
  */
-export const handler = httpHandler({ path: orderPath, body: refundBody }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: orderPath, body: refundBody }, async (request) => {
   const merchantId = requireTenant(request);
   const key = request.headers['idempotency-key'];
   let order = await ownOrder(merchantId, request.path.id);

@@ -4,7 +4,7 @@ import { findOrderByPaymentIntent, getOrder, markStripeEvent, saveOrderChange, s
 import { refundedEvent } from '../orders/refund-events.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { ProblemError } from '../shared/errors.js';
-import { httpHandler } from '../shared/http.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
 import { money } from '../shared/money.js';
 import { logger, metrics } from '../shared/observability.js';
 import { outboxEvent } from '../shared/outbox.js';
@@ -94,7 +94,7 @@ const decide = async (event: Stripe.Event, order: StoredOrder, correlationId: st
  * POST /v1/webhooks/stripe: signature over the raw body (400 when it fails), each `evt_`
  * applied once (its marker is written with the change), amounts checked before `paid`.
  */
-export const handler = httpHandler({ rawBody: true }, async (request) => {
+export const handler = httpHandler({ access: publicRoute, rawBody: true }, async (request) => {
   const event = await verify(request.rawBody, request.headers['stripe-signature']);
   logger.appendKeys({ stripeEventId: event.id, stripeEventType: event.type });
   if (await stripeEventSeen(event.id)) return received;

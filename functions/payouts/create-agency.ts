@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { db } from '../shared/db/service.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 
@@ -10,7 +11,7 @@ export const createAgencyBody = z.strictObject({
 });
 
 /** POST /v1/admin/agencies: an MCN agency; `feeBps` is its share of its creators' gross. */
-export const handler = httpHandler({ body: createAgencyBody }, async ({ body }) => {
+export const handler = httpHandler({ access: keyed('admin'), body: createAgencyBody }, async ({ body }) => {
   const agency = { agencyId: newId('agy'), ...body, createdAt: new Date().toISOString() };
   await db().entities.agency.create(agency).go();
   const { agencyId, ...rest } = agency;

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import type { PayoutLine } from './payout-line.js';
 import { runView } from './payout-runs.js';
@@ -10,7 +11,7 @@ import { runById, runPath } from './run-access.js';
 const query = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 /** GET /v1/payout-runs/{id}/report?format=json|csv: the lines (and per-agency totals in JSON). */
-export const handler = httpHandler({ path: runPath, query }, async ({ path, query: { format } }) => {
+export const handler = httpHandler({ access: keyed('finance'), path: runPath, query }, async ({ path, query: { format } }) => {
   const run = await runById(path.id);
   if (run.status !== 'completed') throw new ProblemError('invalid_state', { params: { state: run.status } });
   const { data } = await db().entities.payoutLine.query.byRun({ period: run.period }).go({ pages: 'all' });

@@ -1,4 +1,4 @@
-import type { Role } from '../../lib/manifest.js';
+import type { Role } from '../shared/contracts.js';
 import type { IssuedKey } from '../shared/api-keys.js';
 import type { ApiKeyItem, OutboxItem } from '../shared/db/entities.js';
 import { db } from '../shared/db/service.js';

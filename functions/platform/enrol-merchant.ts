@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { issueApiKey } from '../shared/api-keys.js';
 import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
@@ -29,7 +30,7 @@ export { body as enrolMerchantBody };
  * answer only). One transaction: merchant, USCC claim (one merchant per legal entity),
  * key hash, MerchantEnrolled and ApiKeyCreated.
  */
-export const handler = httpHandler({ body }, async (request) => {
+export const handler = httpHandler({ access: keyed('admin'), body }, async (request) => {
   const operator = requirePrincipal(request);
   const { name, uscc, contactEmail, markets: enrolled } = request.body;
   const now = new Date();

@@ -2,7 +2,6 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
@@ -10,7 +9,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import { tableDefinition } from '../../lib/table.js';
 import { eventBridge } from '../shared/clients/eventbridge.js';
 import { config } from '../shared/config.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
 import { relay, type RelayItem } from './relay.js';
 
 const isOutboxInsert = (record: DynamoDBRecord): boolean =>
@@ -56,7 +55,6 @@ const countRelayedByDetailType = (items: readonly RelayItem[], failed: readonly 
 /** Table stream -> EventBridge. Reports the records whose events could not be put, so only they are retried. */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false })) // answers carry keys, secrets and buyer data: never in traces
   .use(logMetrics(metrics))
   .handler(async (event) => {
     const eventBusName = config.eventBusName();

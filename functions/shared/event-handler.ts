@@ -7,11 +7,10 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { eventCatalogue, type DetailType, type EventDetailOf } from '../../events/catalogue.js';
-import { logger, metrics, tracer } from './observability.js';
+import { logger, metrics } from './observability.js';
 
 export interface DeliveredEvent<T extends DetailType> {
   readonly detailType: T;
@@ -34,7 +33,6 @@ export const eventHandler = <T extends DetailType>(
 ) =>
   middy<EventBridgeEvent<string, unknown>, void, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false })) // answers carry keys, secrets and buyer data: never in traces
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const detailType = event['detail-type'];
