@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
+import { eventSources } from '../sources.js';
 
 export const apiKeyRole = z.enum(['admin', 'merchant', 'finance']);
 
@@ -14,3 +16,12 @@ export const ApiKeyCreatedV1 = eventDetail(
     createdAt: z.iso.datetime(),
   }),
 );
+
+// Contracts: detail-type, source and version of each schema above.
+
+export const ApiKeyCreated = defineEvent('ApiKeyCreated', {
+  source: eventSources.platform,
+  version: 1,
+  schema: ApiKeyCreatedV1,
+  description: 'An operator issued an API key (audit trail).',
+});

@@ -11,6 +11,7 @@ import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { activeShipmentBuckets, type ShipmentItem } from './entities.js';
 import { partnerCode } from './partners.js';
+import { ShipmentBooked } from '../../events/schemas/logistics.js';
 
 export const bookShipmentBody = z.strictObject({
   partnerCode,
@@ -58,7 +59,7 @@ export const handler = httpHandler({ access: keyed('merchant'), path: orderPath,
   // No news yet: any partner event, even one from before the booking, is newer than ''.
   const summary: OrderShipment = { id: shipmentId, partnerCode: code, trackingNumber, status: shipment.status, statusAt: '' };
   const booked = outboxEvent(
-    'ShipmentBooked',
+    ShipmentBooked,
     { shipmentId, orderId: order.placed.id, merchantId, partnerCode: code, trackingNumber, bookedAt: shipment.bookedAt },
     { correlationId: request.correlationId, now },
   );

@@ -20,6 +20,7 @@ import { db, type TransactionEntities } from '../shared/db/service.js';
 import { outboxEvent } from '../shared/outbox.js';
 import type { ShipmentItem, TrackingClaimItem } from './entities.js';
 import { mergeTimeline, timelineEventOf, type PartnerEvent, type ShipmentProjection, type TimelineEvent } from './tracking.js';
+import { ShipmentStatusChanged } from '../../events/schemas/logistics.js';
 
 export interface IntakeResult {
   readonly accepted: number;
@@ -80,7 +81,7 @@ const planShipment = (shipment: ShipmentItem, incoming: readonly PartnerEvent[],
   ];
   if (changed) {
     const event: OutboxItem = outboxEvent(
-      'ShipmentStatusChanged',
+      ShipmentStatusChanged,
       {
         shipmentId: shipment.shipmentId,
         orderId: shipment.orderId,

@@ -5,6 +5,7 @@ import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { issuePartnerSecret, partnerCode, partnerView } from './partners.js';
+import { LogisticsPartnerRegistered } from '../../events/schemas/logistics.js';
 
 export const registerPartnerBody = z.strictObject({ code: partnerCode, name: z.string().trim().min(1).max(200) });
 
@@ -14,7 +15,7 @@ export const handler = httpHandler({ access: keyed('admin'), body: registerPartn
   const { secret, stored } = await issuePartnerSecret(now);
   const partner = { ...request.body, secrets: [stored], createdAt: now.toISOString(), version: 1 };
   const registered = outboxEvent(
-    'LogisticsPartnerRegistered',
+    LogisticsPartnerRegistered,
     { partnerCode: partner.code, name: partner.name, registeredAt: partner.createdAt },
     { correlationId: request.correlationId, now },
   );

@@ -8,6 +8,7 @@ import { canCancel, orderView, type RefundRecord } from './order.js';
 import { orderPath, ownOrder } from './order-access.js';
 import { saveOrderChange } from './order-store.js';
 import { refundedEvent } from './refund-events.js';
+import { OrderCancelled } from '../../events/schemas/orders.js';
 
 /**
  * POST /v1/orders/{id}/cancel: from pending_payment (the PaymentIntent is cancelled) or
@@ -24,7 +25,7 @@ export const handler = httpHandler({ access: keyed('merchant'), path: orderPath 
     if (recordedFirst) {
       // Stripe's charge.refunded for this cancel's refund landed before our own write: finish the cancel.
       const cancelled = outboxEvent(
-        'OrderCancelled',
+        OrderCancelled,
         { orderId: placed.id, merchantId, previousStatus: 'paid', refunded: recordedFirst.amount, cancelledAt: now.toISOString() },
         { correlationId: request.correlationId, now },
       );
@@ -47,7 +48,7 @@ export const handler = httpHandler({ access: keyed('merchant'), path: orderPath 
       refund = { id: refundId, amount, reason: 'order cancelled', source: 'cancel', stripeRefundId: stripeRefund?.id ?? null, createdAt: now.toISOString() };
     }
     const cancelled = outboxEvent(
-      'OrderCancelled',
+      OrderCancelled,
       { orderId: placed.id, merchantId, previousStatus: order.status, refunded: refund?.amount ?? null, cancelledAt: now.toISOString() },
       { correlationId: request.correlationId, now },
     );

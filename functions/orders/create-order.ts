@@ -10,6 +10,7 @@ import { quote, restrictedReason } from './landed-cost.js';
 import { createOrderBody, marketCurrency, orderIdFor, orderView, shardOf, type OrderLine, type PlacedOrder } from './order.js';
 import { getIdempotencyRecord, loadOrderContext, placeOrder } from './order-store.js';
 import { loadPricingConfig } from './pricing-config.js';
+import { OrderPlaced } from '../../events/schemas/orders.js';
 
 /** Rates, rate cards, duty and restriction rules: defaults overridable with PRICING_CONFIG (JSON). */
 const pricing = loadPricingConfig(process.env.PRICING_CONFIG);
@@ -137,7 +138,7 @@ export const handler = httpHandler({ access: keyed('merchant'), body: createOrde
     ttl: Math.floor(now.getTime() / 1000) + idempotencyTtlSeconds,
   };
   const event = outboxEvent(
-    'OrderPlaced',
+    OrderPlaced,
     {
       orderId,
       merchantId,

@@ -11,6 +11,7 @@ import { outboxEvent } from '../shared/outbox.js';
 import { readSecret } from '../shared/secrets.js';
 import { listRefunds } from './gateway.js';
 import { paymentFailed, paymentSucceeded, unrecordedRefunds, withRefunds, type PaymentIntentFacts } from './stripe-effects.js';
+import { OrderPaid, OrderPaymentFailed } from '../../events/schemas/orders.js';
 
 /** Stripe's signature tolerance, as API.md fixes it. */
 const toleranceSeconds = 300;
@@ -60,7 +61,7 @@ const decide = async (event: Stripe.Event, order: StoredOrder, correlationId: st
     }
     if (effect.kind !== 'paid') return undefined;
     const paid = outboxEvent(
-      'OrderPaid',
+      OrderPaid,
       { orderId: placed.id, merchantId: order.merchantId, amount: money(effect.amount, placed.currency), paymentIntentId: placed.payment.paymentIntentId, paidAt: now.toISOString() },
       context,
     );
@@ -70,7 +71,7 @@ const decide = async (event: Stripe.Event, order: StoredOrder, correlationId: st
     const effect = paymentFailed(order, facts(event.data.object));
     if (effect.kind !== 'payment_failed') return undefined;
     const failed = outboxEvent(
-      'OrderPaymentFailed',
+      OrderPaymentFailed,
       { orderId: placed.id, merchantId: order.merchantId, paymentIntentId: placed.payment.paymentIntentId, reason: effect.reason, failedAt: now.toISOString() },
       context,
     );

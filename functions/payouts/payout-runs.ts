@@ -19,6 +19,7 @@ import type { PayoutLine, PayoutRunView } from './payout-line.js';
 import { postingItem, termsAt } from './payout-store.js';
 import { periodEnd, runIdOf } from './periods.js';
 import type { WagesYtd } from './tax.js';
+import { PayoutRunCompleted, PayoutRunRequested } from '../../events/schemas/payouts.js';
 
 const pageSize = 200;
 const indexSettleMs = 500;
@@ -73,7 +74,7 @@ export const startRun = async (period: string, correlationId: string): Promise<{
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
   };
-  const requested = () => outboxEvent('PayoutRunRequested', { runId: runIdOf(period), period }, { correlationId, now });
+  const requested = () => outboxEvent(PayoutRunRequested, { runId: runIdOf(period), period }, { correlationId, now });
   const result = await db()
     .transaction.write((tx) => [tx.payoutRun.create(run).commit(), tx.outbox.create(requested()).commit()])
     .go();
@@ -217,7 +218,7 @@ export const processRun = async (period: string, correlationId: string, options:
   const now = new Date();
   const cny = (amount: number) => ({ amount, currency: 'CNY' as const });
   const completed = outboxEvent(
-    'PayoutRunCompleted',
+    PayoutRunCompleted,
     {
       runId: runIdOf(period),
       period,

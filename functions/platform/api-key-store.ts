@@ -3,6 +3,7 @@ import type { IssuedKey } from '../shared/api-keys.js';
 import type { ApiKeyItem, OutboxItem } from '../shared/db/entities.js';
 import { db } from '../shared/db/service.js';
 import { outboxEvent } from '../shared/outbox.js';
+import { ApiKeyCreated } from '../../events/schemas/platform.js';
 
 export class ApiKeyStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -35,7 +36,7 @@ export const apiKeyRecord = (
     createdAt,
   };
   const event = outboxEvent(
-    'ApiKeyCreated',
+    ApiKeyCreated,
     { keyId: issued.keyId, role: grant.role, tenantId: grant.tenantId, createdBy: grant.createdBy, createdAt },
     { correlationId, now },
   );

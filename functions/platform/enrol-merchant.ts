@@ -9,6 +9,7 @@ import { outboxEvent } from '../shared/outbox.js';
 import { markets } from '../orders/order.js';
 import { apiKeyRecord } from './api-key-store.js';
 import { isValidUscc } from './uscc.js';
+import { MerchantEnrolled } from '../../events/schemas/orders.js';
 
 const body = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -39,7 +40,7 @@ export const handler = httpHandler({ access: keyed('admin'), body }, async (requ
   const key = apiKeyRecord(issued, { role: 'merchant', tenantId: merchantId, createdBy: operator.keyId }, request.correlationId, now);
   const merchant = { merchantId, name, uscc, contactEmail, markets: enrolled, status: 'active' as const, createdAt: now.toISOString() };
   const enrolledEvent = outboxEvent(
-    'MerchantEnrolled',
+    MerchantEnrolled,
     { merchantId, name, markets: enrolled, enrolledAt: merchant.createdAt },
     { correlationId: request.correlationId, now },
   );

@@ -6,14 +6,14 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { tableDefinition } from '../../lib/table.js';
+import { entityAttribute } from '../shared/contracts.js';
 import { eventBridge } from '../shared/clients/eventbridge.js';
 import { config } from '../shared/config.js';
 import { logger, metrics } from '../shared/observability.js';
 import { relay, type RelayItem } from './relay.js';
 
 const isOutboxInsert = (record: DynamoDBRecord): boolean =>
-  record.eventName === 'INSERT' && record.dynamodb?.NewImage?.[tableDefinition.entityAttribute]?.S === 'outbox';
+  record.eventName === 'INSERT' && record.dynamodb?.NewImage?.[entityAttribute]?.S === 'outbox';
 
 const toRelayItem = (record: DynamoDBRecord, eventBusName: string): RelayItem | undefined => {
   const id = record.dynamodb?.SequenceNumber;

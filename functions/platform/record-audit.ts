@@ -2,9 +2,12 @@ import { db } from '../shared/db/service.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { eventHandler } from '../shared/event-handler.js';
 import { logger } from '../shared/observability.js';
+import { LogisticsPartnerRegistered } from '../../events/schemas/logistics.js';
+import { MerchantEnrolled } from '../../events/schemas/orders.js';
+import { ApiKeyCreated } from '../../events/schemas/platform.js';
 
 /** Records platform events in the audit trail, once per eventId (redelivery is a no-op). */
-export const handler = eventHandler(['ApiKeyCreated', 'MerchantEnrolled', 'LogisticsPartnerRegistered'], async ({ detailType, source, detail }) => {
+export const handler = eventHandler([ApiKeyCreated, MerchantEnrolled, LogisticsPartnerRegistered], async ({ detailType, source, detail }) => {
   try {
     await db()
       .entities.auditEvent.create({

@@ -24,3 +24,6 @@ export const secretEnv = {
   partnerSecretsKey: 'PARTNER_SECRETS_KEY',
 } as const;
 export type SecretName = keyof typeof secretEnv;
+
+/** The table attribute ElectroDB stores each item's entity name in (stream filters and the relay read it). */
+export const entityAttribute = '__edb_e__';
