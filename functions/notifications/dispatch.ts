@@ -23,6 +23,7 @@ import type { MerchantWebhookDeliveryItem, WebhookEndpointItem } from './entitie
 import { enforceUrlSafety, signingSecrets } from './endpoints.js';
 import { attemptLeaseMs, isSuccess, nextAttemptAfter, retryScale, shouldDisable } from './policy.js';
 import { sendWebhook, type SendOutcome } from './sender.js';
+import { WebhookEndpointDisabled } from '../../events/schemas/notifications.js';
 
 /** Only this contract, not the whole catalogue: the dispatcher's bundle stays small. */
 const scheduled = WebhookDeliveryScheduledV1;
@@ -89,7 +90,7 @@ const trackEndpointHealth = async (endpoint: WebhookEndpointItem, outcome: SendO
       await entity.patch(key).set({ failingSince: now.toISOString() }).where(({ failingSince }, { notExists }) => notExists(failingSince)).go();
     } else if (endpoint.status === 'enabled' && shouldDisable(endpoint.failingSince, now)) {
       const disabled = outboxEvent(
-        'WebhookEndpointDisabled',
+        WebhookEndpointDisabled,
         { endpointId: endpoint.endpointId, merchantId: endpoint.merchantId, failingSince: endpoint.failingSince, disabledAt: now.toISOString(), lastResponseCode: outcome.status },
         { correlationId, now },
       );

@@ -28,6 +28,7 @@ import { postingItem, termsAt } from './payout-store.js';
 import { nextPeriod, periodEnd, previousPeriod, runIdOf } from './periods.js';
 import type { WagesYtd } from './tax.js';
 import { settleMerchants } from './settlement-run.js';
+import { PayoutRunCompleted, PayoutRunRequested } from '../../events/schemas/payouts.js';
 
 const pageSize = 500;
 /** How long a processor holds a run without writing before another may take it over (real time). */
@@ -78,7 +79,7 @@ const firstPeriodAfter = (lastPeriod: string | undefined, period: string): strin
 export const startRun = async (period: string, correlationId: string, actor?: EventContext['actor']): Promise<{ created: boolean; run: PayoutRunItem }> => {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const now = clock();
-    const requested = () => outboxEvent('PayoutRunRequested', { runId: runIdOf(period), period }, { correlationId, now, actor });
+    const requested = () => outboxEvent(PayoutRunRequested, { runId: runIdOf(period), period }, { correlationId, now, actor });
     const existing = await getRun(period);
     if (existing) {
       if (existing.status === 'running' && (existing.leaseExpiresAtMs ?? 0) < Date.now()) await db().entities.outbox.create(requested()).go();
@@ -372,7 +373,7 @@ const complete = async (period: string, token: string, correlationId: string): P
   const stamp = now.toISOString();
   const cny = (amount: number) => ({ amount, currency: 'CNY' as const });
   const completed = outboxEvent(
-    'PayoutRunCompleted',
+    PayoutRunCompleted,
     {
       runId: runIdOf(period),
       period,

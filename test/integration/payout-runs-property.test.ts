@@ -1,3 +1,4 @@
+import { eventCatalogue } from '../../events/catalogue.js';
 import { outboxEvent } from '../../functions/shared/outbox.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
@@ -48,7 +49,7 @@ const runCase = async (ops: readonly Op[]) => {
   setClock('2027-01-03T00:00:00.000Z');
   for (const creatorId of creators) {
     const now = new Date(clockNow());
-    const registered = outboxEvent('CreatorRegistered', { creatorId, version: 1, contract: terms.contract, registeredAt: now.toISOString() }, { correlationId: 'prop', now });
+    const registered = outboxEvent(eventCatalogue.CreatorRegistered, { creatorId, version: 1, contract: terms.contract, registeredAt: now.toISOString() }, { correlationId: 'prop', now });
     await saveCreatorVersion(creatorId, terms, undefined, now, registered);
   }
   const orders: Array<{ orderId: string; paid: number }> = [];
