@@ -4,7 +4,7 @@ import { db } from '../shared/db/service.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, publicRoute } from '../shared/http.js';
 import type { ShipmentItem } from './entities.js';
-import { partnerCode } from './partners.js';
+import { partnerCode } from './partner-code.js';
 import { projectTimeline, type TimelineEvent, type TrackingStatus } from './tracking.js';
 
 export const trackingPath = z.object({ trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a tracking number') });

@@ -10,8 +10,7 @@ import { readSecret } from '../shared/secrets.js';
 import type { WebhookEndpointItem } from './entities.js';
 import { checkWebhookUrl, UrlRefusedError } from './url-guard.js';
 
-/** A merchant has at most this many endpoints (fan-out reads them all in one Query). */
-export const maxEndpointsPerMerchant = 16;
+export { maxEndpointsPerMerchant } from './policy.js';
 
 /** How long the old secret keeps signing after a rollover. */
 export const rolloverOverlapMs = 24 * 3600_000;

@@ -2,9 +2,8 @@ import { db } from '../shared/db/service.js';
 import { eventHandler } from '../shared/event-handler.js';
 import { logger } from '../shared/observability.js';
 import { newDelivery, scheduledEvent } from './deliveries.js';
-import { maxEndpointsPerMerchant } from './endpoints.js';
 import { merchantOf, notificationsOf, notifyingContracts, webhookPayload, type NotifyingEvent } from './mapping.js';
-import { deliveryIdOf } from './policy.js';
+import { deliveryIdOf, maxEndpointsPerMerchant } from './policy.js';
 
 /** ShipmentStalled names no merchant: its shipment does. */
 const merchantOfEvent = async (data: unknown): Promise<string | undefined> => {
