@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { canBookShipment } from '../orders/order.js';
 import { orderPath, ownOrder } from '../orders/order-access.js';
 import { bucketOf } from '../shared/buckets.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';

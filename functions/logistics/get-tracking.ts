@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, publicRoute } from '../shared/http.js';
 import type { ShipmentItem } from './entities.js';

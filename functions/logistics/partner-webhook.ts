@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { httpHandler, publicRoute } from '../shared/http.js';
 import { logger, metrics } from '../shared/observability.js';
 import { readSecret } from '../shared/secrets.js';

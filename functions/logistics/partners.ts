@@ -2,7 +2,7 @@ import { ProblemError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { readSecret } from '../shared/secrets.js';
 import type { OutboxItem } from '../shared/db/entities.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import type { PartnerItem } from './entities.js';
 import { newWebhookSecret, sealSecret } from './partner-secrets.js';
 

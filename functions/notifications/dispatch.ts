@@ -15,7 +15,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { WebhookDeliveryScheduledV1 } from '../../events/schemas/notifications.js';
 import { now as clockNow } from '../shared/clock.js';
 import { config } from '../shared/config.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { logger, metrics } from '../shared/observability.js';
 import { outboxEvent } from '../shared/outbox.js';

@@ -3,7 +3,7 @@ import { ulid } from 'ulid';
 import * as z from 'zod';
 import { webhookTypes } from '../../events/webhooks/payloads.js';
 import { config } from '../shared/config.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { newWebhookSecret, openWithLabel, sealWithLabel } from '../shared/sealing.js';
 import { readSecret } from '../shared/secrets.js';

@@ -1,4 +1,4 @@
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { eventHandler } from '../shared/event-handler.js';
 import { logger } from '../shared/observability.js';
 import { newDelivery, scheduledEvent } from './deliveries.js';

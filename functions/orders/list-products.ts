@@ -1,4 +1,4 @@
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';

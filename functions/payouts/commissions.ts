@@ -8,7 +8,7 @@
  */
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { newId } from '../shared/ids.js';
 import { divideHalfUp } from '../shared/money.js';
 import { now as clock } from '../shared/clock.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { now as clock } from '../shared/clock.js';
 import { keyed } from '../shared/auth.js';

@@ -16,7 +16,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { now as clock } from '../shared/clock.js';
 import { outboxEvent, type EventContext } from '../shared/outbox.js';
 import type { CreatorTerms } from './creators.js';

@@ -10,7 +10,7 @@
  * boundaries and a settled merchant is skipped, so a crash and a retry end with the same
  * statements. Call it while the run is `running`, before the run completes.
  */
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { postingItem } from './payout-store.js';
 import { nextPeriod, previousPeriod, runIdOf } from './periods.js';

@@ -1,7 +1,7 @@
 import { issueApiKey, type IssuedKey, type Principal } from '../shared/api-keys.js';
 import { now as clock } from '../shared/clock.js';
 import type { ApiKeyItem, OutboxItem } from '../shared/db/entities.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { outboxEvent, type EventContext } from '../shared/outbox.js';
 import { ApiKeyCreated, ApiKeyRevoked, ApiKeyRotated } from '../../events/schemas/platform.js';

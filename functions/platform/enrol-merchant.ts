@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { issueApiKey } from '../shared/api-keys.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';

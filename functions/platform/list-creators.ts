@@ -1,6 +1,6 @@
 import { creatorView, type CreatorTerms } from '../payouts/creators.js';
 import type { CreatorItem } from '../payouts/entities.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery } from '../shared/pagination.js';

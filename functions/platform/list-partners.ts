@@ -1,5 +1,5 @@
 import { partnerView } from '../logistics/partners.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery } from '../shared/pagination.js';
