@@ -1,9 +1,8 @@
 import { outboxEntity } from '../shared/db/entities.js';
 import { serviceOf } from '../shared/db/service.js';
 import { idempotencyEntity, merchantEntity, orderEntity, orderRefundEntity, orderShipmentEntity, productEntity, stripeEventEntity, usccClaimEntity } from './entities.js';
-import { unmatchedStripeEventEntity } from '../payments/entities.js';
 
-/** The orders context's model (payments/ is its Stripe adapter and shares it). */
+/** The orders context's model (payments/, its Stripe adapter, changes orders through order-store.ts). */
 const entities = {
   outbox: outboxEntity,
   merchant: merchantEntity,
@@ -14,8 +13,6 @@ const entities = {
   orderShipment: orderShipmentEntity,
   idempotency: idempotencyEntity,
   stripeEvent: stripeEventEntity,
-  // The Stripe webhook (payments/) keeps an unmatched event in one transaction with its dedupe marker.
-  unmatchedStripeEvent: unmatchedStripeEventEntity,
 };
 
 /** This context's ElectroDB service on the configured table. */

@@ -30,7 +30,6 @@ const contexts = ['orders', 'payments', 'logistics', 'payouts', 'platform', 'not
  * create merchants and read what other contexts own; a stalled parcel's merchant comes from its shipment.
  */
 const ports: Readonly<Record<string, readonly string[]>> = {
-  orders: ['payments'],
   payments: ['orders'],
   logistics: ['orders'],
   payouts: ['orders'],
