@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import jestPlugin from 'eslint-plugin-jest';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', '**/*.js', '!eslint.config.js'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.data/', 'coverage/', '**/*.js', '!eslint.config.js', '**/*.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

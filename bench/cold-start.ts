@@ -60,6 +60,9 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
+/** DESIGN's cold-start budget: a bundle imports in at most this multiple of its bare baseline. */
+export const ratioBudget = (fn: string): number => (fn === 'health' || fn === 'notFound' ? 1.1 : 1.25);
+
 export interface ColdStartRow {
   readonly fn: string;
   readonly kb: number;
@@ -72,7 +75,9 @@ export interface ColdStartRow {
 export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
   const dir = mkdtempSync(join(tmpdir(), 'xborder-bench-'));
   const rows: ColdStartRow[] = [];
+  const only = process.env.BENCH_FUNCTIONS?.split(',').filter(Boolean);
   for (const [name, spec] of Object.entries(manifest.functions)) {
+    if (only && !only.includes(name)) continue;
     const real = await bundle(join(projectRoot, spec.entry), join(dir, name));
     const baselineSource = join(dir, `${name}-baseline.ts`);
     const imports = sdkPackagesIn(real.metafile).map((pkg) => sdkClients[pkg]).join('\n');
@@ -80,6 +85,7 @@ export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
     const baseline = await bundle(baselineSource, join(dir, `${name}-baseline`));
     const realTimes: number[] = [];
     const baseTimes: number[] = [];
+    // Interleaved fresh processes, so machine load drifts over both sides alike.
     for (let i = 0; i < runs; i += 1) {
       realTimes.push(importMs(real.file));
       baseTimes.push(importMs(baseline.file));

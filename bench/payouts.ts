@@ -27,7 +27,7 @@ export interface PayoutBenchRow {
 
 const seed = async (n: number, tableName: string): Promise<void> => {
   process.env.TABLE_NAME = tableName;
-  const { db } = await import('../functions/shared/db/service.js');
+  const { db } = await import('../functions/payouts/db.js');
   const { bucketOf } = await import('../functions/shared/buckets.js');
   const { entryBuckets } = await import('../functions/payouts/entities.js');
   const creators = Math.max(1, Math.floor(n / 10));

@@ -5,25 +5,13 @@
  * file shows the whole system.
  */
 import { eventCatalogue, eventSources, type DetailType, type EventSource } from '../events/catalogue.js';
+import type { RouteAuth, SecretName } from '../functions/shared/contracts.js';
+import { auditedEvents } from '../functions/platform/audited-events.js';
 
-export type Role = 'admin' | 'merchant' | 'finance';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 export type TableAccess = 'none' | 'read' | 'write';
 
-/**
- * Secrets a function reads. Locally the value itself is in the environment
- * variable named here; on AWS the variable `<NAME>_SECRET_ARN` points at a
- * Secrets Manager secret read once per cold start (functions/shared/secrets.ts).
- */
-export const secretEnv = {
-  adminApiKey: 'ADMIN_API_KEY',
-  cursorKey: 'CURSOR_KEY',
-  stripeSecretKey: 'STRIPE_SECRET_KEY',
-  stripeWebhookSecret: 'STRIPE_WEBHOOK_SECRET',
-  /** Seals logistics partners' webhook secrets at rest (AES-256-GCM key material). */
-  partnerSecretsKey: 'PARTNER_SECRETS_KEY',
-} as const;
-export type SecretName = keyof typeof secretEnv;
+export { roles, secretEnv, type Role, type RouteAuth, type SecretName } from '../functions/shared/contracts.js';
 
 export interface FunctionSpec {
   /** Handler module, relative to the project root; it exports `handler`. */
@@ -43,7 +31,7 @@ export interface RouteSpec<F extends string = string> {
   /** API Gateway HTTP API path template: `/v1/orders/{id}`; `$default` catches what no other route serves. */
   readonly path: string;
   /** `public` needs no key; otherwise the roles whose keys may call it. */
-  readonly auth: 'public' | readonly Role[];
+  readonly auth: RouteAuth;
   readonly function: F;
 }
 
@@ -552,21 +540,9 @@ const routes: readonly RouteSpec<FunctionName>[] = [
 
 /**
  * The audit trail: every change an operator or finance makes. To audit a new change, add its
- * detail-type here and pass the caller as `actor` when building the event (docs/audit-trail.md).
+ * contract to functions/platform/audited-events.ts and pass the caller as `actor` (docs/operators.md).
  */
-export const auditedDetailTypes = [
-  'ApiKeyCreated',
-  'MerchantEnrolled',
-  'LogisticsPartnerRegistered',
-  'ApiKeyRevoked',
-  'ApiKeyRotated',
-  'PartnerSecretRotated',
-  'PartnerSecretRetired',
-  'AgencyRegistered',
-  'CreatorRegistered',
-  'CreatorTermsChanged',
-  'PayoutRunRequested',
-] as const satisfies readonly DetailType[];
+export const auditedDetailTypes = auditedEvents.map((e) => e.detailType) satisfies readonly DetailType[];
 
 const webhookRoutes: readonly RouteSpec<FunctionName>[] = [
   { method: 'POST', path: '/v1/webhook-endpoints', auth: ['merchant'], function: 'createWebhookEndpoint' },

@@ -3,6 +3,8 @@
  * runtime (DynamoDB Local) both create the table from this definition, and the
  * ElectroDB entities in functions/shared/db name the same attributes and indexes.
  */
+import { entityAttribute } from '../functions/shared/contracts.js';
+
 export interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: string;
@@ -22,7 +24,7 @@ export const tableDefinition = {
   timeToLiveAttribute: 'ttl',
   streamViewType: 'NEW_AND_OLD_IMAGES',
   /** The attribute ElectroDB stores the entity name in (used by stream filters). */
-  entityAttribute: '__edb_e__',
+  entityAttribute,
 } as const;
 
 /** Every key attribute is a string. */

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
+import { eventSources } from '../sources.js';
 
 const flight = z.object({ number: z.string(), origin: z.string(), destination: z.string() });
 const money = z.object({ amount: z.number().int(), currency: z.enum(['CNY', 'USD', 'HKD', 'MOP']) });
@@ -64,3 +66,47 @@ export const OrderDeliveredV1 = eventDetail(
     takeRateBps: z.number().int().min(0).max(10_000).optional(),
   }),
 );
+
+// Contracts: detail-type, source and version of each schema above.
+
+export const LogisticsPartnerRegistered = defineEvent('LogisticsPartnerRegistered', {
+  source: eventSources.platform,
+  version: 1,
+  schema: LogisticsPartnerRegisteredV1,
+  description: 'An operator registered a logistics partner (its secret is never in the event).',
+});
+
+export const ShipmentBooked = defineEvent('ShipmentBooked', {
+  source: eventSources.logistics,
+  version: 1,
+  schema: ShipmentBookedV1,
+  description: 'A merchant booked a parcel of an order with a logistics partner.',
+});
+
+export const ShipmentStatusChanged = defineEvent('ShipmentStatusChanged', {
+  source: eventSources.logistics,
+  version: 1,
+  schema: ShipmentStatusChangedV1,
+  description: "A shipment's status changed (partner milestones, ordered by occurredAt).",
+});
+
+export const ShipmentStalled = defineEvent('ShipmentStalled', {
+  source: eventSources.logistics,
+  version: 1,
+  schema: ShipmentStalledV1,
+  description: 'A non-terminal shipment had no event for 72 hours (once per stall).',
+});
+
+export const OrderShipped = defineEvent('OrderShipped', {
+  source: eventSources.orders,
+  version: 1,
+  schema: OrderShippedV1,
+  description: 'The first parcel of the order was picked up (or got any later milestone).',
+});
+
+export const OrderDelivered = defineEvent('OrderDelivered', {
+  source: eventSources.orders,
+  version: 1,
+  schema: OrderDeliveredV1,
+  description: 'Every parcel of the order was delivered.',
+});

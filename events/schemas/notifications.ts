@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
+import { eventSources } from '../sources.js';
 
 /**
  * A merchant webhook delivery is due (first attempt, a retry, or an operator's or
@@ -28,3 +30,19 @@ export const WebhookEndpointDisabledV1 = eventDetail(
     lastResponseCode: z.number().int().nullable(),
   }),
 );
+
+// Contracts: detail-type, source and version of each schema above.
+
+export const WebhookDeliveryScheduled = defineEvent('WebhookDeliveryScheduled', {
+  source: eventSources.platform,
+  version: 1,
+  schema: WebhookDeliveryScheduledV1,
+  description: 'A merchant webhook delivery is due; a rule puts it on the delivery queue (ids only).',
+});
+
+export const WebhookEndpointDisabled = defineEvent('WebhookEndpointDisabled', {
+  source: eventSources.platform,
+  version: 1,
+  schema: WebhookEndpointDisabledV1,
+  description: 'A merchant webhook endpoint failed for three days straight and was disabled.',
+});

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
+import { eventSources } from '../sources.js';
 
 const money = z.object({ amount: z.number().int(), currency: z.enum(['CNY', 'USD', 'HKD', 'MOP']) });
 const market = z.enum(['US', 'HK', 'MO']);
@@ -77,3 +79,47 @@ export const OrderRefundedV1 = eventDetail(
     refundedAt: z.iso.datetime(),
   }),
 );
+
+// Contracts: detail-type, source and version of each schema above.
+
+export const MerchantEnrolled = defineEvent('MerchantEnrolled', {
+  source: eventSources.platform,
+  version: 1,
+  schema: MerchantEnrolledV1,
+  description: 'An operator enrolled a merchant in the export pilot.',
+});
+
+export const OrderPlaced = defineEvent('OrderPlaced', {
+  source: eventSources.orders,
+  version: 1,
+  schema: OrderPlacedV1,
+  description: 'A merchant placed an order; its PaymentIntent awaits payment.',
+});
+
+export const OrderPaid = defineEvent('OrderPaid', {
+  source: eventSources.payments,
+  version: 1,
+  schema: OrderPaidV1,
+  description: 'Stripe confirmed payment of the order total.',
+});
+
+export const OrderPaymentFailed = defineEvent('OrderPaymentFailed', {
+  source: eventSources.payments,
+  version: 1,
+  schema: OrderPaymentFailedV1,
+  description: 'A payment attempt for the order failed; the order still awaits payment.',
+});
+
+export const OrderCancelled = defineEvent('OrderCancelled', {
+  source: eventSources.orders,
+  version: 1,
+  schema: OrderCancelledV1,
+  description: 'The order was cancelled (refunded in full if it had been paid).',
+});
+
+export const OrderRefunded = defineEvent('OrderRefunded', {
+  source: eventSources.payments,
+  version: 1,
+  schema: OrderRefundedV1,
+  description: 'Money was returned to the buyer, in part or in full.',
+});

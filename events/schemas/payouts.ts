@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
+import { eventSources } from '../sources.js';
 
 const cny = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
@@ -69,3 +71,47 @@ export const MerchantSettledV1 = eventDetail(
     settledAt: z.iso.datetime(),
   }),
 );
+
+// Contracts: detail-type, source and version of each schema above.
+
+export const CommissionAccrued = defineEvent('CommissionAccrued', {
+  source: eventSources.payouts,
+  version: 1,
+  schema: CommissionAccruedV1,
+  description: "A creator's commission on a delivered order, payable after the return window.",
+});
+
+export const CommissionReversed = defineEvent('CommissionReversed', {
+  source: eventSources.payouts,
+  version: 1,
+  schema: CommissionReversedV1,
+  description: 'Part of a commission reversed in proportion to a refund.',
+});
+
+export const PayoutRunRequested = defineEvent('PayoutRunRequested', {
+  source: eventSources.payouts,
+  version: 1,
+  schema: PayoutRunRequestedV1,
+  description: 'A payout run for a period was started (processing is asynchronous and resumable).',
+});
+
+export const PayoutRunCompleted = defineEvent('PayoutRunCompleted', {
+  source: eventSources.payouts,
+  version: 1,
+  schema: PayoutRunCompletedV1,
+  description: 'A payout run finished: its lines and totals are final.',
+});
+
+export const MerchantSettlementAccrued = defineEvent('MerchantSettlementAccrued', {
+  source: eventSources.payouts,
+  version: 1,
+  schema: MerchantSettlementAccruedV1,
+  description: "A delivered order's proceeds for its merchant (gross, platform fee, creator commission, net), payable after the return window.",
+});
+
+export const MerchantSettled = defineEvent('MerchantSettled', {
+  source: eventSources.payouts,
+  version: 1,
+  schema: MerchantSettledV1,
+  description: "A payout run settled a merchant's period: paid, or a negative total carried forward.",
+});

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
+import { eventSources } from '../sources.js';
 
 export const apiKeyRole = z.enum(['admin', 'merchant', 'finance']);
 
@@ -106,3 +108,61 @@ export const CreatorTermsChangedV1 = eventDetail(
     validFrom: z.iso.datetime(),
   }),
 );
+
+// Contracts: detail-type, source and version of each schema above.
+
+export const ApiKeyCreated = defineEvent('ApiKeyCreated', {
+  source: eventSources.platform,
+  version: 1,
+  schema: ApiKeyCreatedV1,
+  description: 'An operator issued an API key (audit trail).',
+});
+
+export const ApiKeyRevoked = defineEvent('ApiKeyRevoked', {
+  source: eventSources.platform,
+  version: 1,
+  schema: ApiKeyRevokedV1,
+  description: 'An operator revoked an API key (audit trail).',
+});
+
+export const ApiKeyRotated = defineEvent('ApiKeyRotated', {
+  source: eventSources.platform,
+  version: 1,
+  schema: ApiKeyRotatedV1,
+  description: 'A merchant rotated its API key; the previous key works for 24 more hours (audit trail).',
+});
+
+export const PartnerSecretRotated = defineEvent('PartnerSecretRotated', {
+  source: eventSources.platform,
+  version: 1,
+  schema: PartnerSecretRotatedV1,
+  description: "An operator started a rollover of a logistics partner's webhook secret (audit trail).",
+});
+
+export const PartnerSecretRetired = defineEvent('PartnerSecretRetired', {
+  source: eventSources.platform,
+  version: 1,
+  schema: PartnerSecretRetiredV1,
+  description: "An operator retired a logistics partner's webhook secret (audit trail).",
+});
+
+export const AgencyRegistered = defineEvent('AgencyRegistered', {
+  source: eventSources.platform,
+  version: 1,
+  schema: AgencyRegisteredV1,
+  description: 'An operator registered an MCN agency (audit trail).',
+});
+
+export const CreatorRegistered = defineEvent('CreatorRegistered', {
+  source: eventSources.platform,
+  version: 1,
+  schema: CreatorRegisteredV1,
+  description: 'An operator registered a creator (audit trail).',
+});
+
+export const CreatorTermsChanged = defineEvent('CreatorTermsChanged', {
+  source: eventSources.platform,
+  version: 1,
+  schema: CreatorTermsChangedV1,
+  description: "An operator changed a creator's terms: a new version, valid from now (audit trail).",
+});

@@ -2,14 +2,16 @@ import * as z from 'zod';
 import { canBookShipment } from '../orders/order.js';
 import { orderPath, ownOrder } from '../orders/order-access.js';
 import { bucketOf } from '../shared/buckets.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { activeShipmentBuckets, type ShipmentItem } from './entities.js';
 import { partnerCode } from './partners.js';
+import { ShipmentBooked } from '../../events/schemas/logistics.js';
 
 export const bookShipmentBody = z.strictObject({
   partnerCode,
@@ -39,7 +41,7 @@ const maxBookingAttempts = 5;
  * ShipmentBooked. DynamoDB's TransactionConflict between concurrent bookings is retried with
  * jittered backoff; if it persists the answer is a retryable 503.
  */
-export const handler = httpHandler({ path: orderPath, body: bookShipmentBody }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: orderPath, body: bookShipmentBody }, async (request) => {
   const merchantId = requireTenant(request);
   const { partnerCode: code, trackingNumber } = request.body;
   const order = await ownOrder(merchantId, request.path.id);
@@ -69,7 +71,7 @@ export const handler = httpHandler({ path: orderPath, body: bookShipmentBody }, 
     version: 1,
   };
   const booked = outboxEvent(
-    'ShipmentBooked',
+    ShipmentBooked,
     { shipmentId, orderId, merchantId, partnerCode: code, trackingNumber, bookedAt: shipment.bookedAt },
     { correlationId: request.correlationId, now },
   );

@@ -3,10 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { logger, metrics } from '../shared/observability.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { activeShipmentBuckets } from './entities.js';
+import { ShipmentStalled } from '../../events/schemas/logistics.js';
 
 /** No event for this long while not delivered or returned: stalled (DOMAIN.md). */
 export const stallAfterHours = 72;
@@ -32,7 +33,7 @@ export const detectStalls = async (now: Date): Promise<{ stalled: number }> => {
         const { data: shipment } = await entities.shipment.get({ shipmentId: hit.shipmentId }).go({ consistent: true });
         if (!shipment || shipment.terminal || shipment.stalledAt === shipment.lastActivityAt || shipment.lastActivityAt >= cutoff) continue;
         const event = outboxEvent(
-          'ShipmentStalled',
+          ShipmentStalled,
           {
             shipmentId: shipment.shipmentId,
             orderId: shipment.orderId,

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
-import { httpHandler } from '../shared/http.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
 import type { ShipmentItem } from './entities.js';
-import { partnerCode } from './partners.js';
+import { partnerCode } from './partner-code.js';
 import { projectTimeline, type TimelineEvent, type TrackingStatus } from './tracking.js';
 
 export const trackingPath = z.object({ trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a tracking number') });
@@ -50,7 +50,7 @@ const eventView = ({ status, occurredAt, location, flight, description }: Timeli
  * the parcels, one Query (paginated) reads the chosen parcel's timeline. No buyer or
  * merchant data. Cacheable for a minute, with an ETag (304 when unchanged).
  */
-export const handler = httpHandler({ path: trackingPath, query: trackingQuery }, async (request) => {
+export const handler = httpHandler({ access: publicRoute, path: trackingPath, query: trackingQuery }, async (request) => {
   const { trackingNumber } = request.path;
   const { entities } = db();
   const { data: heads } = await entities.shipment.query.byTrackingNumber({ trackingNumber }).go({ pages: 'all' });

@@ -19,12 +19,13 @@
  */
 import type { OutboxItem } from '../shared/db/entities.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
 import { outboxEvent } from '../shared/outbox.js';
 import type { ShipmentItem, TrackingClaimItem } from './entities.js';
 import { applyToHead, timelineEventOf, type Flight, type PartnerEvent, type TimelineEvent, type TrackingHead, type TrackingStatus } from './tracking.js';
+import { ShipmentStatusChanged } from '../../events/schemas/logistics.js';
 
 export interface IntakeResult {
   readonly accepted: number;
@@ -144,7 +145,7 @@ const planShipment = (
   ];
   if (changed) {
     const event: OutboxItem = outboxEvent(
-      'ShipmentStatusChanged',
+      ShipmentStatusChanged,
       {
         shipmentId: shipment.shipmentId,
         orderId: shipment.orderId,

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from '../shared/db/service.js';
-import { httpHandler } from '../shared/http.js';
+import { db } from './db.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
 import { logger, metrics } from '../shared/observability.js';
 import { readSecret } from '../shared/secrets.js';
 import { validate } from '../shared/validation.js';
@@ -48,7 +48,7 @@ const verify = async (code: string, rawBody: string, headers: Readonly<Record<st
  * Only the envelope can fail the request (400); each event is validated on its own and a
  * bad one is listed in `rejected` while the rest of the batch is applied.
  */
-export const handler = httpHandler({ path: partnerWebhookPath, rawBody: true }, async (request) => {
+export const handler = httpHandler({ access: publicRoute, path: partnerWebhookPath, rawBody: true }, async (request) => {
   const code = request.path.partnerCode;
   let payload: unknown;
   try {

@@ -1,14 +1,12 @@
-import * as z from 'zod';
 import { ProblemError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { readSecret } from '../shared/secrets.js';
 import type { OutboxItem } from '../shared/db/entities.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import type { PartnerItem } from './entities.js';
 import { newWebhookSecret, sealSecret } from './partner-secrets.js';
 
-export const partnerCode = z.string().regex(/^[A-Z0-9_]{2,16}$/, 'code: 2-16 characters A-Z, 0-9, _');
-export const partnerPath = z.object({ code: partnerCode });
+export { partnerCode, partnerPath } from './partner-code.js';
 
 /** A partner's webhook secret as stored: sealed, with an id to retire it by. */
 export interface StoredSecret {

@@ -1,19 +1,21 @@
 import * as z from 'zod';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { issuePartnerSecret, partnerCode, partnerView } from './partners.js';
+import { LogisticsPartnerRegistered } from '../../events/schemas/logistics.js';
 
 export const registerPartnerBody = z.strictObject({ code: partnerCode, name: z.string().trim().min(1).max(200) });
 
 /** POST /v1/admin/logistics-partners: the partner and its first `whsec_` secret (in this answer only). */
-export const handler = httpHandler({ body: registerPartnerBody }, async (request) => {
+export const handler = httpHandler({ access: keyed('admin'), body: registerPartnerBody }, async (request) => {
   const now = new Date();
   const { secret, stored } = await issuePartnerSecret(now);
   const partner = { ...request.body, secrets: [stored], createdAt: now.toISOString(), version: 1 };
   const registered = outboxEvent(
-    'LogisticsPartnerRegistered',
+    LogisticsPartnerRegistered,
     { partnerCode: partner.code, name: partner.name, registeredAt: partner.createdAt },
     requestContext(request, now),
   );

@@ -1,14 +1,16 @@
 import * as z from 'zod';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { partnerCode, partnerView, savePartnerSecrets, secretsOf } from './partners.js';
+import { PartnerSecretRetired } from '../../events/schemas/platform.js';
 
 export const partnerSecretPath = z.object({ code: partnerCode, secretId: z.string().startsWith('whs_') });
 
 /** DELETE /v1/admin/logistics-partners/{code}/secrets/{secretId}: ends a rollover (the last secret cannot go). */
-export const handler = httpHandler({ path: partnerSecretPath }, async (request) => {
+export const handler = httpHandler({ access: keyed('admin'), path: partnerSecretPath }, async (request) => {
   const { data: partner } = await db().entities.partner.get({ code: request.path.code }).go({ consistent: true });
   if (!partner) throw new ProblemError('not_found');
   const secrets = secretsOf(partner);
@@ -17,7 +19,7 @@ export const handler = httpHandler({ path: partnerSecretPath }, async (request) 
   const remaining = secrets.filter((s) => s.id !== request.path.secretId);
   const now = new Date();
   const retired = outboxEvent(
-    'PartnerSecretRetired',
+    PartnerSecretRetired,
     { partnerCode: partner.code, secretId: request.path.secretId, previousSecretIds: secrets.map((s) => s.id), activeSecretIds: remaining.map((s) => s.id), retiredAt: now.toISOString() },
     requestContext(request, now),
   );

@@ -1,12 +1,13 @@
 import { now as clockNow } from '../shared/clock.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { createEndpointBody, endpointView, issueEndpointSecret, maxEndpointsPerMerchant, newEndpointId, requireSafeUrl } from './endpoints.js';
 
 /** POST /v1/webhook-endpoints: registers an endpoint; its `whsec_` secret is in this answer only. */
-export const handler = httpHandler({ body: createEndpointBody }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), body: createEndpointBody }, async (request) => {
   const merchantId = requireTenant(request);
   const url = await requireSafeUrl(request.body.url);
   const existing = await db().entities.webhookEndpoint.query.byMerchant({ merchantId }).go({ limit: maxEndpointsPerMerchant });

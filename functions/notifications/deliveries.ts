@@ -3,11 +3,12 @@ import { bucketOf } from '../shared/buckets.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { dueBuckets, type MerchantWebhookDeliveryItem } from './entities.js';
 import { attemptLeaseMs } from './policy.js';
+import { WebhookDeliveryScheduled } from '../../events/schemas/notifications.js';
 
 /** The outbox event that puts a delivery on the delivery queue (rule WebhookDeliveryQueue). */
 export const scheduledEvent = (delivery: Pick<MerchantWebhookDeliveryItem, 'deliveryId' | 'endpointId' | 'merchantId' | 'attempts'>, correlationId: string, now: Date) =>
   outboxEvent(
-    'WebhookDeliveryScheduled',
+    WebhookDeliveryScheduled,
     { deliveryId: delivery.deliveryId, endpointId: delivery.endpointId, merchantId: delivery.merchantId, attempt: delivery.attempts, scheduledAt: now.toISOString() },
     { correlationId, now },
   );

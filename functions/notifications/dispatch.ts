@@ -15,7 +15,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { WebhookDeliveryScheduledV1 } from '../../events/schemas/notifications.js';
 import { now as clockNow } from '../shared/clock.js';
 import { config } from '../shared/config.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { logger, metrics } from '../shared/observability.js';
 import { outboxEvent } from '../shared/outbox.js';
@@ -23,6 +23,7 @@ import type { MerchantWebhookDeliveryItem, WebhookEndpointItem } from './entitie
 import { enforceUrlSafety, signingSecrets } from './endpoints.js';
 import { attemptLeaseMs, isSuccess, nextAttemptAfter, retryScale, shouldDisable } from './policy.js';
 import { sendWebhook, type SendOutcome } from './sender.js';
+import { WebhookEndpointDisabled } from '../../events/schemas/notifications.js';
 
 /** Only this contract, not the whole catalogue: the dispatcher's bundle stays small. */
 const scheduled = WebhookDeliveryScheduledV1;
@@ -89,7 +90,7 @@ const trackEndpointHealth = async (endpoint: WebhookEndpointItem, outcome: SendO
       await entity.patch(key).set({ failingSince: now.toISOString() }).where(({ failingSince }, { notExists }) => notExists(failingSince)).go();
     } else if (endpoint.status === 'enabled' && shouldDisable(endpoint.failingSince, now)) {
       const disabled = outboxEvent(
-        'WebhookEndpointDisabled',
+        WebhookEndpointDisabled,
         { endpointId: endpoint.endpointId, merchantId: endpoint.merchantId, failingSince: endpoint.failingSince, disabledAt: now.toISOString(), lastResponseCode: outcome.status },
         { correlationId, now },
       );

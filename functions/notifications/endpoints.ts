@@ -3,15 +3,14 @@ import { ulid } from 'ulid';
 import * as z from 'zod';
 import { webhookTypes } from '../../events/webhooks/payloads.js';
 import { config } from '../shared/config.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { newWebhookSecret, openWithLabel, sealWithLabel } from '../shared/sealing.js';
 import { readSecret } from '../shared/secrets.js';
 import type { WebhookEndpointItem } from './entities.js';
 import { checkWebhookUrl, UrlRefusedError } from './url-guard.js';
 
-/** A merchant has at most this many endpoints (fan-out reads them all in one Query). */
-export const maxEndpointsPerMerchant = 16;
+export { maxEndpointsPerMerchant } from './policy.js';
 
 /** How long the old secret keeps signing after a rollover. */
 export const rolloverOverlapMs = 24 * 3600_000;

@@ -1,10 +1,9 @@
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { eventHandler } from '../shared/event-handler.js';
 import { logger } from '../shared/observability.js';
 import { newDelivery, scheduledEvent } from './deliveries.js';
-import { maxEndpointsPerMerchant } from './endpoints.js';
-import { merchantOf, notificationsOf, notifyingEvents, webhookPayload, type NotifyingEvent } from './mapping.js';
-import { deliveryIdOf } from './policy.js';
+import { merchantOf, notificationsOf, notifyingContracts, webhookPayload, type NotifyingEvent } from './mapping.js';
+import { deliveryIdOf, maxEndpointsPerMerchant } from './policy.js';
 
 /** ShipmentStalled names no merchant: its shipment does. */
 const merchantOfEvent = async (data: unknown): Promise<string | undefined> => {
@@ -22,7 +21,7 @@ const merchantOfEvent = async (data: unknown): Promise<string | undefined> => {
  * `webhook-id`) is derived from event, type and endpoint, and the create is conditional, so
  * a redelivered event creates and schedules nothing twice.
  */
-export const handler = eventHandler(notifyingEvents, async ({ detailType, detail }) => {
+export const handler = eventHandler(notifyingContracts, async ({ detailType, detail }) => {
   const merchantId = await merchantOfEvent(detail.data);
   if (!merchantId) throw new Error(`${detailType} ${detail.metadata.eventId}: no merchant found`);
   const notifications = notificationsOf(detailType as NotifyingEvent, detail.data as never);

@@ -1,11 +1,12 @@
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 import { deliveryView } from './deliveries.js';
 import { endpointPath, getEndpoint } from './endpoints.js';
 
 /** GET /v1/webhook-endpoints/{id}/deliveries: the endpoint's delivery log, newest first. */
-export const handler = httpHandler({ path: endpointPath, query: listQuery }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: endpointPath, query: listQuery }, async (request) => {
   const merchantId = requireTenant(request);
   const endpoint = await getEndpoint(merchantId, request.path.id);
   const scope = `webhook-deliveries:${endpoint.endpointId}`;

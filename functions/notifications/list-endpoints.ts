@@ -1,10 +1,11 @@
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 import { endpointView } from './endpoints.js';
 
 /** GET /v1/webhook-endpoints: the merchant's endpoints, oldest first, one Query per page. */
-export const handler = httpHandler({ query: listQuery }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), query: listQuery }, async (request) => {
   const merchantId = requireTenant(request);
   const scope = `webhook-endpoints:${merchantId}`;
   const position = await readCursor(scope, request.query.cursor);

@@ -5,6 +5,9 @@
  * that do not carry one (ShipmentStalled).
  */
 import type { DetailType, EventDataOf } from '../../events/catalogue.js';
+import { OrderDelivered, OrderShipped, ShipmentStalled, ShipmentStatusChanged } from '../../events/schemas/logistics.js';
+import { OrderCancelled, OrderPaid, OrderPaymentFailed, OrderRefunded } from '../../events/schemas/orders.js';
+import { MerchantSettlementAccrued } from '../../events/schemas/payouts.js';
 import { webhookCatalogue, type WebhookDataOf, type WebhookType } from '../../events/webhooks/payloads.js';
 
 export interface Notification {
@@ -68,6 +71,19 @@ export const webhookMappers = {
 
 export type NotifyingEvent = keyof typeof webhookMappers;
 export const notifyingEvents = Object.keys(webhookMappers) as NotifyingEvent[];
+
+/** The contracts of the events that notify, as the fan-out consumer accepts them (its bundle carries only these). */
+export const notifyingContracts = [
+  OrderPaid,
+  OrderPaymentFailed,
+  OrderCancelled,
+  OrderShipped,
+  OrderDelivered,
+  OrderRefunded,
+  ShipmentStatusChanged,
+  ShipmentStalled,
+  MerchantSettlementAccrued,
+] as const satisfies ReadonlyArray<{ detailType: NotifyingEvent }>;
 
 export const notificationsOf = <T extends NotifyingEvent>(detailType: T, data: EventDataOf<T>): Notification[] =>
   (webhookMappers[detailType] as Mapper<T>)(data);

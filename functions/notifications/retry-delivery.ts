@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { now as clockNow } from '../shared/clock.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { deliveryView, scheduledEvent } from './deliveries.js';
 import { attemptLeaseMs } from './policy.js';
@@ -12,7 +13,7 @@ const deliveryPath = z.object({ id: z.string().regex(/^msg_[0-9a-f]{32}$/, 'a de
  * POST /v1/webhook-deliveries/{id}/retry: sends a delivery again now, whatever its state,
  * with a fresh retry window (same `webhook-id`: receivers that saw it already dedupe it).
  */
-export const handler = httpHandler({ path: deliveryPath }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: deliveryPath }, async (request) => {
   const merchantId = requireTenant(request);
   const { data: delivery } = await db().entities.merchantWebhookDelivery.get({ deliveryId: request.path.id }).go({ consistent: true });
   if (!delivery || delivery.merchantId !== merchantId) throw new ProblemError('not_found');

@@ -9,7 +9,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { now as clockNow } from '../shared/clock.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { logger } from '../shared/observability.js';
 import { scheduledEvent } from './deliveries.js';
 import { dueBuckets, type MerchantWebhookDeliveryItem } from './entities.js';

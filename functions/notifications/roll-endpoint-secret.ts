@@ -1,7 +1,8 @@
 import { now as clockNow } from '../shared/clock.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { endpointPath, endpointView, getEndpoint, issueEndpointSecret, rolloverOverlapMs, secretsOf } from './endpoints.js';
 
@@ -11,7 +12,7 @@ import { endpointPath, endpointView, getEndpoint, issueEndpointSecret, rolloverO
  * switch its verifier at any moment of that day; then only the new one signs. A second
  * rollover inside the window drops the older previous secret (at most two sign at once).
  */
-export const handler = httpHandler({ path: endpointPath }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: endpointPath }, async (request) => {
   const merchantId = requireTenant(request);
   const endpoint = await getEndpoint(merchantId, request.path.id);
   const now = clockNow();

@@ -1,7 +1,8 @@
 import { now as clockNow } from '../shared/clock.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { endpointPath, endpointView, getEndpoint, requireSafeUrl, updateEndpointBody } from './endpoints.js';
 
@@ -9,7 +10,7 @@ import { endpointPath, endpointView, getEndpoint, requireSafeUrl, updateEndpoint
  * PATCH /v1/webhook-endpoints/{id}: url, events, status. Enabling an endpoint (also one the
  * platform disabled after three days of failures) starts its failure clock afresh.
  */
-export const handler = httpHandler({ path: endpointPath, body: updateEndpointBody }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: endpointPath, body: updateEndpointBody }, async (request) => {
   const merchantId = requireTenant(request);
   const endpoint = await getEndpoint(merchantId, request.path.id);
   const url = request.body.url === undefined ? endpoint.url : await requireSafeUrl(request.body.url);

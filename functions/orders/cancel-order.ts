@@ -1,4 +1,5 @@
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { cancelPaymentIntent, refundPayment } from '../payments/gateway.js';
@@ -7,12 +8,13 @@ import { refundFromStripe } from '../payments/stripe-effects.js';
 import { orderPath, ownOrder } from './order-access.js';
 import { saveOrderChange } from './order-store.js';
 import { refundedEvent } from './refund-events.js';
+import { OrderCancelled } from '../../events/schemas/orders.js';
 
 /**
  * POST /v1/orders/{id}/cancel: from pending_payment (the PaymentIntent is cancelled) or
  * paid (refunded in full through Stripe, idempotently); 409 invalid_state otherwise.
  */
-export const handler = httpHandler({ path: orderPath }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: orderPath }, async (request) => {
   const merchantId = requireTenant(request);
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const order = await ownOrder(merchantId, request.path.id);
@@ -23,7 +25,7 @@ export const handler = httpHandler({ path: orderPath }, async (request) => {
     if (recordedFirst) {
       // Stripe's charge.refunded for this cancel's refund landed before our own write: finish the cancel.
       const cancelled = outboxEvent(
-        'OrderCancelled',
+        OrderCancelled,
         { orderId: placed.id, merchantId, previousStatus: 'paid', refunded: recordedFirst.amount, cancelledAt: now.toISOString() },
         { correlationId: request.correlationId, now },
       );
@@ -49,7 +51,7 @@ export const handler = httpHandler({ path: orderPath }, async (request) => {
       refund = refundFromStripe(placed.currency, stripeRefund);
     }
     const cancelled = outboxEvent(
-      'OrderCancelled',
+      OrderCancelled,
       { orderId: placed.id, merchantId, previousStatus: order.status, refunded: refund?.amount ?? null, cancelledAt: now.toISOString() },
       { correlationId: request.correlationId, now },
     );

@@ -1,4 +1,5 @@
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, parseJson, requireTenant, type HttpResult } from '../shared/http.js';
 import { derivedToken, idempotencyTtlSeconds, keyHash, requestHash, sameRequest } from '../shared/idempotency.js';
 import { money } from '../shared/money.js';
@@ -9,6 +10,7 @@ import { quote, restrictedReason } from './landed-cost.js';
 import { createOrderBody, defaultTakeRateBps, marketCurrency, orderIdFor, orderView, shardOf, type OrderLine, type PlacedOrder } from './order.js';
 import { getIdempotencyRecord, loadOrderContext, placeOrder } from './order-store.js';
 import { loadPricingConfig } from './pricing-config.js';
+import { OrderPlaced } from '../../events/schemas/orders.js';
 
 /** Rates, rate cards, duty and restriction rules: defaults overridable with PRICING_CONFIG (JSON). */
 const pricing = loadPricingConfig(process.env.PRICING_CONFIG);
@@ -23,7 +25,7 @@ const replay = (record: IdempotencyItem, hash: string): HttpResult => {
  * the Stripe PaymentIntent (idempotency key derived from merchant + Idempotency-Key), ONE
  * TransactWriteItems (order, idempotency record with the answer, OrderPlaced).
  */
-export const handler = httpHandler({ body: createOrderBody, idempotencyKey: true }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), body: createOrderBody, idempotencyKey: true }, async (request) => {
   const merchantId = requireTenant(request);
   const { body, idempotencyKey } = request;
   const hash = requestHash(parseJson(request.rawBody));
@@ -136,7 +138,7 @@ export const handler = httpHandler({ body: createOrderBody, idempotencyKey: true
     ttl: Math.floor(now.getTime() / 1000) + idempotencyTtlSeconds,
   };
   const event = outboxEvent(
-    'OrderPlaced',
+    OrderPlaced,
     {
       orderId,
       merchantId,

@@ -1,6 +1,7 @@
 import { refundPayment } from '../payments/gateway.js';
 import { refundFromStripe, withRefunds } from '../payments/stripe-effects.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, parseJson, requireTenant, type HttpResult } from '../shared/http.js';
 import { derivedToken, requestHash, sameRequest } from '../shared/idempotency.js';
 import { refundBody, refundableAmount, refundRecordView, type StoredRefund } from './order.js';
@@ -25,7 +26,7 @@ const answer = (orderId: string, refund: StoredRefund, replayed: boolean): HttpR
  * every order of retries, crashes and Stripe's `charge.refunded` webhook (which records
  * the refund from its metadata exactly as this handler would); another body is 422.
  */
-export const handler = httpHandler({ path: orderPath, body: refundBody, idempotencyKey: true }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: orderPath, body: refundBody, idempotencyKey: true }, async (request) => {
   const merchantId = requireTenant(request);
   const { body, idempotencyKey } = request;
   const hash = requestHash(parseJson(request.rawBody));

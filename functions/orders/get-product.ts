@@ -1,10 +1,11 @@
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { productView, skuPath } from './product.js';
 
 /** GET /v1/products/{sku}: one GetItem in the merchant's own partition (another merchant's SKU is simply absent). */
-export const handler = httpHandler({ path: skuPath }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: skuPath }, async (request) => {
   const merchantId = requireTenant(request);
   const { data } = await db().entities.product.get({ merchantId, sku: request.path.sku }).go();
   if (!data) throw new ProblemError('not_found');

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 import { orderStatuses, orderView } from './order.js';
@@ -8,7 +9,7 @@ const query = listQuery.extend({ status: z.enum(orderStatuses).optional() });
 export { query as listOrdersQuery };
 
 /** GET /v1/orders?status=&limit=&cursor=: newest first across the merchant's index shards. */
-export const handler = httpHandler({ query }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), query }, async (request) => {
   const merchantId = requireTenant(request);
   const { status, limit, cursor } = request.query;
   const scope = `orders:${merchantId}:${status ?? '*'}`;

@@ -7,7 +7,7 @@ import { documentClient } from '../shared/clients/dynamodb.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import type { IdempotencyItem, MerchantItem, OrderItem, OrderRefundItem, OrderShipmentItem, ProductItem } from './entities.js';
 import type { Money } from '../shared/money.js';
 import { orderShards, type OrderShipment, type OrderState, type OrderStatus, type PlacedOrder, type RefundRecord, type StoredRefund } from './order.js';

@@ -4,6 +4,8 @@ import type { OutboxItem } from '../shared/db/entities.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { getOrder, saveParcelProgress } from './order-store.js';
 import { applyShipmentNews } from './shipment-progress.js';
+import { OrderDelivered, OrderShipped, ShipmentStatusChanged } from '../../events/schemas/logistics.js';
+
 
 export class OrderProjectionError extends Error {
   constructor(message: string) {
@@ -17,7 +19,7 @@ export class OrderProjectionError extends Error {
  * OrderDelivered once each. Idempotent under redelivery (applied news is recognised),
  * optimistic locking against concurrent parcels of one order.
  */
-export const handler = eventHandler(['ShipmentStatusChanged'], async ({ detail }) => {
+export const handler = eventHandler([ShipmentStatusChanged], async ({ detail }) => {
   const news = detail.data;
   const context = { correlationId: detail.metadata.correlationId };
   for (let attempt = 0; attempt < 8; attempt += 1) {
@@ -30,12 +32,12 @@ export const handler = eventHandler(['ShipmentStatusChanged'], async ({ detail }
     const now = new Date();
     const events: OutboxItem[] = [];
     if (progress.shipped) {
-      events.push(outboxEvent('OrderShipped', { orderId: order.placed.id, merchantId: order.merchantId, shippedAt: news.statusAt }, { ...context, now }));
+      events.push(outboxEvent(OrderShipped, { orderId: order.placed.id, merchantId: order.merchantId, shippedAt: news.statusAt }, { ...context, now }));
     }
     if (progress.delivered) {
       events.push(
         outboxEvent(
-          'OrderDelivered',
+          OrderDelivered,
           {
             orderId: order.placed.id,
             merchantId: order.merchantId,

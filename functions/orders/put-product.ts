@@ -1,9 +1,10 @@
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { productBody, productView, skuPath } from './product.js';
 
 /** PUT /v1/products/{sku}: creates (201) or replaces (200) a catalogue entry, in one conditional-free upsert. */
-export const handler = httpHandler({ body: productBody, path: skuPath }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), body: productBody, path: skuPath }, async (request) => {
   const merchantId = requireTenant(request);
   const { title, brand, hsCode, originCountry, price, weightGrams } = request.body;
   const now = new Date().toISOString();

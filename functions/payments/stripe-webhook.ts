@@ -4,7 +4,7 @@ import { findOrderByPaymentIntent, getOrder, markStripeEvent, saveOrderChange, s
 import { refundedEvent } from '../orders/refund-events.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { ProblemError } from '../shared/errors.js';
-import { httpHandler, parseJson } from '../shared/http.js';
+import { httpHandler, publicRoute, parseJson } from '../shared/http.js';
 import { validate } from '../shared/validation.js';
 import { money } from '../shared/money.js';
 import { logger, metrics } from '../shared/observability.js';
@@ -24,6 +24,7 @@ import {
 } from './stripe-event.js';
 import { keepUnmatchedEvent } from './unmatched-store.js';
 import { paymentFailed, paymentSucceeded, unrecordedRefunds, withRefunds, type PaymentIntentFacts } from './stripe-effects.js';
+import { OrderPaid, OrderPaymentFailed } from '../../events/schemas/orders.js';
 
 /** Stripe's signature tolerance, as API.md fixes it. */
 const toleranceSeconds = 300;
@@ -90,7 +91,7 @@ const decide = async (event: HandledEvent, order: StoredOrder, correlationId: st
     }
     if (effect.kind !== 'paid') return undefined;
     const paid = outboxEvent(
-      'OrderPaid',
+      OrderPaid,
       { orderId: placed.id, merchantId: order.merchantId, amount: money(effect.amount, placed.currency), paymentIntentId: placed.payment.paymentIntentId, paidAt: now.toISOString() },
       context,
     );
@@ -100,7 +101,7 @@ const decide = async (event: HandledEvent, order: StoredOrder, correlationId: st
     const effect = paymentFailed(order, facts(event.intent));
     if (effect.kind !== 'payment_failed') return undefined;
     const failed = outboxEvent(
-      'OrderPaymentFailed',
+      OrderPaymentFailed,
       { orderId: placed.id, merchantId: order.merchantId, paymentIntentId: placed.payment.paymentIntentId, reason: effect.reason, failedAt: now.toISOString() },
       context,
     );
@@ -127,7 +128,7 @@ const decide = async (event: HandledEvent, order: StoredOrder, correlationId: st
  * operators; only one naming an order of ours that does not exist yet is retried (404),
  * for at most an hour after Stripe created it.
  */
-export const handler = httpHandler({ rawBody: true }, async (request) => {
+export const handler = httpHandler({ access: publicRoute, rawBody: true }, async (request) => {
   const envelope = await verify(request.rawBody, request.headers['stripe-signature']);
   logger.appendKeys({ stripeEventId: envelope.id, stripeEventType: envelope.type });
   const event = handledEvent(envelope);

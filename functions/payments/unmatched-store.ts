@@ -2,7 +2,7 @@
  * Stripe events kept for operators: written with the event's dedupe marker in one
  * transaction, so a redelivery is recognised and nothing is kept twice.
  */
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { unmatchedStripeEventDays } from './entities.js';
 import type { StripeEventEnvelope, UnmatchedReason } from './stripe-event.js';
 

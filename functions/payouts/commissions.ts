@@ -8,7 +8,7 @@
  */
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { newId } from '../shared/ids.js';
 import { divideHalfUp } from '../shared/money.js';
 import { now as clock } from '../shared/clock.js';
@@ -18,6 +18,7 @@ import { type CommissionItem, entryBuckets } from './entities.js';
 import { accrualPosting, reversalPosting } from './ledger.js';
 import { postingItem, termsAt } from './payout-store.js';
 import { addDays, nextPeriod, periodOf } from './periods.js';
+import { CommissionAccrued, CommissionReversed } from '../../events/schemas/payouts.js';
 
 export const returnWindowDays = (): number => Number(process.env.RETURN_WINDOW_DAYS ?? 7);
 
@@ -73,7 +74,7 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
             tx.outbox
               .create(
                 outboxEvent(
-                  'CommissionAccrued',
+                  CommissionAccrued,
                   { orderId: item.orderId, creatorId, amount: { amount: item.amountFen, currency: 'CNY' }, rateBps: item.rateBps ?? 0, payableAt: item.payableAt ?? '', period },
                   { ...context, now },
                 ),
@@ -90,7 +91,7 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
             tx.outbox
               .create(
                 outboxEvent(
-                  'CommissionReversed',
+                  CommissionReversed,
                   { orderId: item.orderId, creatorId, amount: { amount: reversalDelta, currency: 'CNY' }, reversedTotal: { amount: item.reversedFen, currency: 'CNY' }, period: reversalIn },
                   { ...context, now },
                 ),

@@ -1,8 +1,10 @@
 import * as z from 'zod';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
+import { AgencyRegistered } from '../../events/schemas/platform.js';
 
 export const createAgencyBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -11,11 +13,11 @@ export const createAgencyBody = z.strictObject({
 });
 
 /** POST /v1/admin/agencies: an MCN agency; `feeBps` is its share of its creators' gross. */
-export const handler = httpHandler({ body: createAgencyBody }, async (request) => {
+export const handler = httpHandler({ access: keyed('admin'), body: createAgencyBody }, async (request) => {
   const now = new Date();
   const agency = { agencyId: newId('agy'), ...request.body, createdAt: now.toISOString() };
   const registered = outboxEvent(
-    'AgencyRegistered',
+    AgencyRegistered,
     { agencyId: agency.agencyId, name: agency.name, country: agency.country, feeBps: agency.feeBps, registeredAt: agency.createdAt },
     requestContext(request, now),
   );

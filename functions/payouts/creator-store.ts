@@ -1,5 +1,5 @@
 import type { OutboxItem } from '../shared/db/entities.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import type { CreatorTerms } from './creators.js';
 

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { bucketOf } from '../shared/buckets.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
+import { keyed } from '../shared/auth.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
 import { entryBuckets } from './entities.js';
@@ -23,7 +24,7 @@ const entriesOf = async (period: string, creatorId: string, budget: number): Pro
  * settled for it (every period it covers) and the orders behind them. Reads only: one Query
  * per covered period and one BatchGet of the orders and their commissions (0037).
  */
-export const handler = httpHandler({ path: runLinePath }, async ({ path }) => {
+export const handler = httpHandler({ access: keyed('finance'), path: runLinePath }, async ({ path }) => {
   const run = await runById(path.id);
   const { data: item } = await db().entities.payoutLine.get({ period: run.period, creatorId: path.creatorId }).go();
   if (!item) throw new ProblemError('not_found');

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { periodPattern } from './periods.js';
 import { linesOf, statementOf } from './settlement-queries.js';
@@ -11,7 +12,7 @@ export const statementQuery = z.object({ format: z.enum(['json', 'csv']).default
  * GET /v1/settlements/{period}/statement?format=json|csv: the per-order lines and totals of a
  * settled period (every month its run covered), or of a period no run settled yet (`open`).
  */
-export const handler = httpHandler({ path: settlementPeriodPath, query: statementQuery }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: settlementPeriodPath, query: statementQuery }, async (request) => {
   const merchantId = requireTenant(request);
   const { period } = request.path;
   const settled = await statementOf(merchantId, period);

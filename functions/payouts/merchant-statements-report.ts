@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { runById, runPath } from './run-access.js';
 import { runStatements } from './settlement-queries.js';
@@ -8,7 +9,7 @@ import { merchantStatementsCsv, merchantStatementsJson } from './settlement-view
 const query = z.object({ format: z.enum(['json', 'csv']).default('json') });
 
 /** GET /v1/payout-runs/{id}/merchant-statements?format=json|csv: one line per merchant the run settled. */
-export const handler = httpHandler({ path: runPath, query }, async ({ path, query: { format } }) => {
+export const handler = httpHandler({ access: keyed('finance'), path: runPath, query }, async ({ path, query: { format } }) => {
   const run = await runById(path.id);
   if (run.status !== 'completed') throw new ProblemError('invalid_state', { params: { state: run.status } });
   const statements = await runStatements(run.period);

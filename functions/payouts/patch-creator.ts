@@ -1,11 +1,13 @@
 import * as z from 'zod';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { now as clock } from '../shared/clock.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { checkAgency, saveCreatorVersion } from './creator-store.js';
 import { changedTerms, creatorView, patchCreatorBody, patchTerms, type CreatorTerms } from './creators.js';
+import { CreatorTermsChanged } from '../../events/schemas/platform.js';
 
 export const creatorPath = z.object({ id: z.string().startsWith('cre_') });
 
@@ -13,7 +15,7 @@ export const creatorPath = z.object({ id: z.string().startsWith('cre_') });
  * PATCH /v1/admin/creators/{id}: changes some terms. Every change is a new version, valid
  * from now: commissions and payouts keep using the terms that were in force for them.
  */
-export const handler = httpHandler({ path: creatorPath, body: patchCreatorBody }, async (request) => {
+export const handler = httpHandler({ access: keyed('admin'), path: creatorPath, body: patchCreatorBody }, async (request) => {
   const { path, body } = request;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const { data: creator } = await db().entities.creator.get({ creatorId: path.id }).go({ consistent: true });
@@ -27,7 +29,7 @@ export const handler = httpHandler({ path: creatorPath, body: patchCreatorBody }
     const now = clock();
     const changed = changedTerms(before, terms);
     const event = outboxEvent(
-      'CreatorTermsChanged',
+      CreatorTermsChanged,
       { creatorId: path.id, previousVersion: creator.version, version: creator.version + 1, changed, previousContract: before.contract, contract: terms.contract, validFrom: now.toISOString() },
       requestContext(request, now),
     );

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { pageOf, readCursor } from '../shared/pagination.js';
 import type { PayoutLine } from './payout-line.js';
@@ -24,7 +25,7 @@ export const reportQuery = z.object({
  * BOM and header on the first page only and the next page in `x-next-cursor` and `link`,
  * so the pages concatenate into one file (the finance CLI does that, streaming).
  */
-export const handler = httpHandler({ path: runPath, query: reportQuery }, async ({ path, query }) => {
+export const handler = httpHandler({ access: keyed('finance'), path: runPath, query: reportQuery }, async ({ path, query }) => {
   const run = await runById(path.id);
   if (run.status !== 'completed') throw new ProblemError('invalid_state', { params: { state: run.status } });
   const scope = `payout-report:${run.period}`;

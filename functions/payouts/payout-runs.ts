@@ -16,7 +16,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { now as clock } from '../shared/clock.js';
 import { outboxEvent, type EventContext } from '../shared/outbox.js';
 import type { CreatorTerms } from './creators.js';
@@ -28,6 +28,7 @@ import { postingItem, termsAt } from './payout-store.js';
 import { nextPeriod, periodEnd, previousPeriod, runIdOf } from './periods.js';
 import type { WagesYtd } from './tax.js';
 import { settleMerchants } from './settlement-run.js';
+import { PayoutRunCompleted, PayoutRunRequested } from '../../events/schemas/payouts.js';
 
 const pageSize = 500;
 /** How long a processor holds a run without writing before another may take it over (real time). */
@@ -84,7 +85,7 @@ export const runPeriodsOf = async (period: string): Promise<string[]> => {
 export const startRun = async (period: string, correlationId: string, actor?: EventContext['actor']): Promise<{ created: boolean; run: PayoutRunItem }> => {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const now = clock();
-    const requested = () => outboxEvent('PayoutRunRequested', { runId: runIdOf(period), period }, { correlationId, now, actor });
+    const requested = () => outboxEvent(PayoutRunRequested, { runId: runIdOf(period), period }, { correlationId, now, actor });
     const existing = await getRun(period);
     if (existing) {
       if (existing.status === 'running' && (existing.leaseExpiresAtMs ?? 0) < Date.now()) await db().entities.outbox.create(requested()).go();
@@ -390,7 +391,7 @@ const complete = async (period: string, token: string, correlationId: string): P
   const stamp = now.toISOString();
   const cny = (amount: number) => ({ amount, currency: 'CNY' as const });
   const completed = outboxEvent(
-    'PayoutRunCompleted',
+    PayoutRunCompleted,
     {
       runId: runIdOf(period),
       period,

@@ -1,6 +1,6 @@
 /** Reads shared by the payout handlers, and the ledger posting item builder. */
 import { randomInt } from 'node:crypto';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { ledgerBuckets } from './entities.js';
 import type { CreatorTerms } from './creators.js';
 import type { Posting } from './ledger.js';

@@ -1,4 +1,5 @@
 import { money } from '../shared/money.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { runIdOf } from './periods.js';
 import { entryBuckets } from './entities.js';
@@ -44,7 +45,7 @@ export const previewCreators = async (period: string) => {
  * GET /v1/payout-periods/{period}/preview: what a run for the period would pay now (merchant
  * lines and totals; creator lines through `previewCreators`), changing nothing.
  */
-export const handler = httpHandler({ path: settlementPeriodPath }, async ({ path: { period } }) => {
+export const handler = httpHandler({ access: keyed('finance'), path: settlementPeriodPath }, async ({ path: { period } }) => {
   const [run, merchants, creators] = await Promise.all([getRun(period), previewMerchants(period), previewCreators(period)]);
   const lines = merchants.map((m) => merchantStatementLine({ ...m, periodNetFen: m.netFen }));
   const total = (pick: (m: (typeof merchants)[number]) => number) => money(merchants.reduce((t, m) => t + pick(m), 0), 'CNY');

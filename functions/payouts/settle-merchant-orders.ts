@@ -1,10 +1,13 @@
+import type { EventContract } from '../../events/define.js';
+import { OrderDelivered } from '../../events/schemas/logistics.js';
+import { OrderCancelled, OrderPaid, OrderRefunded } from '../../events/schemas/orders.js';
 import { eventHandler, type DeliveredEvent } from '../shared/event-handler.js';
 import { onOrderCancelled, onOrderDelivered, onOrderPaid, onOrderRefunded } from './settlement-store.js';
 
-const accepts = ['OrderPaid', 'OrderDelivered', 'OrderRefunded', 'OrderCancelled'] as const;
+const accepts = [OrderPaid, OrderDelivered, OrderRefunded, OrderCancelled] as const;
 type Accepted = (typeof accepts)[number];
 /** One of the accepted events, discriminated by detail-type. */
-type OneOf = { [K in Accepted]: DeliveredEvent<K> }[Accepted];
+type OneOf = Accepted extends infer C ? (C extends EventContract ? DeliveredEvent<C> : never) : never;
 
 /**
  * The merchant's side of an order's money: OrderPaid (collection in CNY), OrderDelivered

@@ -1,5 +1,5 @@
 /** Reads behind the merchant settlement routes (Query and GetItem only, never Scan). */
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { nextPeriod } from './periods.js';
 import { settlementEntryBuckets, type MerchantStatementItem } from './settlement-entities.js';
 import { catchUpPeriods, merchantTotals } from './settlement-run.js';

@@ -10,13 +10,14 @@
  * boundaries and a settled merchant is skipped, so a crash and a retry end with the same
  * statements. Call it while the run is `running`, before the run completes.
  */
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { postingItem } from './payout-store.js';
 import { nextPeriod, previousPeriod, runIdOf } from './periods.js';
 import { merchantPayoutPosting } from './settlement-ledger.js';
 import { addFigures, emptyFigures, figuresOf, settleTotals, type StatementFigures } from './settlement.js';
 import { settlementEntryBuckets, type MerchantRunItem, type MerchantStatementItem } from './settlement-entities.js';
+import { MerchantSettled } from '../../events/schemas/payouts.js';
 
 const pageSize = 200;
 
@@ -96,7 +97,7 @@ export const settleMerchant = async (
   };
   const stateItem = { merchantId, lastPeriod: period, carryForwardFen: totals.carryForwardFen, paidFen: (state?.paidFen ?? 0) + totals.paidFen, version: (state?.version ?? 0) + 1 };
   const settled = outboxEvent(
-    'MerchantSettled',
+    MerchantSettled,
     {
       runId: runIdOf(period),
       period,

@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { defaultTakeRateBps, type PlacedOrder } from '../orders/order.js';
@@ -19,6 +19,7 @@ import { addDays, periodOf } from './periods.js';
 import { figuresOf, netOf } from './settlement.js';
 import { periodTotalShards, settlementEntryBuckets, type MerchantSettlementItem } from './settlement-entities.js';
 import { applyFact, dutiesFenOf, initialSettlement, type OrderSettlement, type SettlementFact, type SettlementStep } from './settlement-order.js';
+import { MerchantSettlementAccrued } from '../../events/schemas/payouts.js';
 
 const collected = z.object({ grossFen: z.number().int(), shippingFen: z.number().int(), dutiesFen: z.number().int() });
 const amounts = z.object({ grossFen: z.number().int(), feeFen: z.number().int(), commissionFen: z.number().int() });
@@ -101,7 +102,7 @@ const saveStep = async (before: MerchantSettlementItem | null, step: SettlementS
             payableAt: state.accrued?.payableAt ?? entry.deliveredAt,
             period: entry.period,
           };
-          return tx.outbox.create(outboxEvent('MerchantSettlementAccrued', data, { ...context, now })).commit();
+          return tx.outbox.create(outboxEvent(MerchantSettlementAccrued, data, { ...context, now })).commit();
         }),
     ])
     .go();

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { requestContext } from '../shared/outbox.js';
 import { periodPattern } from './periods.js';
@@ -12,7 +13,7 @@ export const startPayoutRunBody = z.strictObject({ period: z.string().regex(peri
  * per period, whatever is retried or sent concurrently). The run completes asynchronously;
  * poll GET /v1/payout-runs/{id}.
  */
-export const handler = httpHandler({ body: startPayoutRunBody }, async (request) => {
+export const handler = httpHandler({ access: keyed('finance'), body: startPayoutRunBody }, async (request) => {
   let started;
   try {
     started = await startRun(request.body.period, request.correlationId, requestContext(request).actor);

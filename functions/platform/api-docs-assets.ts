@@ -1,7 +1,7 @@
 import { compressAsset as compress, etagOf, matchesEtag as matches } from './static-assets.js';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ProblemError } from '../shared/errors.js';
-import { httpHandler } from '../shared/http.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
 import { docsAssetPath, docsAssets, docsInitScript, isDocsAsset, type DocsAsset } from './docs-page.js';
 import { rendererFile } from './docs-renderer.js';
 
@@ -21,7 +21,7 @@ const assetOf = async (name: DocsAsset): Promise<Asset> => {
   return asset;
 };
 
-const serve = httpHandler({ path: docsAssetPath }, async (request) => {
+const serve = httpHandler({ access: publicRoute, path: docsAssetPath }, async (request) => {
   const name = request.path.asset;
   if (!isDocsAsset(name)) throw new ProblemError('not_found');
   const { text, etag } = await assetOf(name);
@@ -35,5 +35,7 @@ const serve = httpHandler({ path: docsAssetPath }, async (request) => {
 });
 
 /** GET /docs/{asset}: Swagger UI's script and stylesheet (from the npm package, bundled) and our init script. */
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
-  compress(event, await serve(event, context));
+export const handler = Object.assign(
+  async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => compress(event, await serve(event, context)),
+  { access: serve.access },
+);

@@ -1,11 +1,11 @@
-import { httpHandler } from '../shared/http.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
 import { docsCsp, docsHtml } from './docs-page.js';
 
 /**
  * GET /docs: the API reference page. Static HTML; Swagger UI and its init script come
  * from GET /docs/{asset} (api-docs-assets.ts), the document from GET /openapi.json.
  */
-export const handler = httpHandler({}, async () => ({
+export const handler = httpHandler({ access: publicRoute }, async () => ({
   status: 200,
   body: docsHtml,
   headers: {

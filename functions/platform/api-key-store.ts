@@ -1,9 +1,10 @@
 import { issueApiKey, type IssuedKey, type Principal } from '../shared/api-keys.js';
 import { now as clock } from '../shared/clock.js';
 import type { ApiKeyItem, OutboxItem } from '../shared/db/entities.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { outboxEvent, type EventContext } from '../shared/outbox.js';
+import { ApiKeyCreated, ApiKeyRevoked, ApiKeyRotated } from '../../events/schemas/platform.js';
 
 export class ApiKeyStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -39,7 +40,7 @@ export const apiKeyRecord = (issued: IssuedKey, grant: KeyGrant, context: EventC
     createdAt,
   };
   const event = outboxEvent(
-    'ApiKeyCreated',
+    ApiKeyCreated,
     { keyId: issued.keyId, role: grant.role, tenantId: grant.tenantId, createdBy: grant.createdBy, createdAt },
     { ...context, now },
   );
@@ -101,7 +102,7 @@ export const revokeKey = async (keyId: string, context: EventContext): Promise<A
   if (!key) throw new ProblemError('not_found');
   if (key.revokedAt) return key;
   const revokedAt = (context.now ?? clock()).toISOString();
-  const event = outboxEvent('ApiKeyRevoked', { keyId, role: key.role, tenantId: key.tenantId ?? null, revokedAt }, context);
+  const event = outboxEvent(ApiKeyRevoked, { keyId, role: key.role, tenantId: key.tenantId ?? null, revokedAt }, context);
   const result = await db()
     .transaction.write(({ apiKey, outbox }) => [
       apiKey
@@ -132,7 +133,7 @@ export const rotateKey = async (caller: Principal, context: EventContext): Promi
   const { item } = apiKeyRecord(issued, { role: previous.role, tenantId: previous.tenantId ?? null, createdBy: previous.keyId }, { ...context, now });
   const previousExpiresAt = new Date(now.getTime() + rotationOverlapMs).toISOString();
   const event = outboxEvent(
-    'ApiKeyRotated',
+    ApiKeyRotated,
     { keyId: issued.keyId, previousKeyId: previous.keyId, role: previous.role, tenantId: previous.tenantId ?? null, previousExpiresAt, rotatedAt: now.toISOString() },
     { ...context, now },
   );

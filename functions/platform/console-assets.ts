@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ProblemError } from '../shared/errors.js';
-import { httpHandler } from '../shared/http.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
 import { consoleAssetPath, consoleAssets, isConsoleAsset, type ConsoleAsset } from './console-page.js';
 import { compressAsset, etagOf, matchesEtag } from './static-assets.js';
 
@@ -14,7 +14,7 @@ const etagOfAsset = (name: ConsoleAsset): string => {
   return etag;
 };
 
-const serve = httpHandler({ path: consoleAssetPath }, async (request) => {
+const serve = httpHandler({ access: publicRoute, path: consoleAssetPath }, async (request) => {
   const name = request.path.asset;
   if (!isConsoleAsset(name)) throw new ProblemError('not_found');
   const etag = etagOfAsset(name);
@@ -29,5 +29,7 @@ const serve = httpHandler({ path: consoleAssetPath }, async (request) => {
 });
 
 /** GET /console/{asset}: the console's script (with uPlot) and stylesheet, bundled from console/src. */
-export const handler = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> =>
-  compressAsset(event, await serve(event, context));
+export const handler = Object.assign(
+  async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => compressAsset(event, await serve(event, context)),
+  { access: serve.access },
+);

@@ -1,8 +1,8 @@
-import { httpHandler } from '../shared/http.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
 import { consoleCsp, consoleHtml } from './console-page.js';
 
 /** GET /console: the finance console page. Static HTML; its script and stylesheet come from GET /console/{asset}. */
-export const handler = httpHandler({}, async () => ({
+export const handler = httpHandler({ access: publicRoute }, async () => ({
   status: 200,
   body: consoleHtml,
   headers: {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { issueApiKey } from '../shared/api-keys.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { requestContext } from '../shared/outbox.js';
 import { createApiKey, keyView } from './api-key-store.js';
@@ -18,7 +19,7 @@ export { body as createApiKeyBody };
  * POST /v1/admin/api-keys: the operator issues a finance key, or another key of an enrolled
  * merchant (to replace a lost one). The key is in this answer only.
  */
-export const handler = httpHandler({ body }, async (request) => {
+export const handler = httpHandler({ access: keyed('admin'), body }, async (request) => {
   const issuer = requirePrincipal(request);
   const tenantId = request.body.role === 'merchant' ? request.body.merchantId : null;
   if (tenantId) {

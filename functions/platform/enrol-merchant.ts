@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { issueApiKey } from '../shared/api-keys.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
@@ -9,6 +10,7 @@ import { defaultTakeRateBps, markets, takeRateBpsSchema } from '../orders/order.
 import { apiKeyRecord } from './api-key-store.js';
 import { merchantView } from './merchants.js';
 import { isValidUscc } from './uscc.js';
+import { MerchantEnrolled } from '../../events/schemas/orders.js';
 
 const body = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -33,7 +35,7 @@ export { body as enrolMerchantBody };
  * key hash, MerchantEnrolled and ApiKeyCreated. Enrolling a USCC again answers 409 with the
  * existing merchant's id (`merchantId`), so a retried enrolment finds what the first one made.
  */
-export const handler = httpHandler({ body }, async (request) => {
+export const handler = httpHandler({ access: keyed('admin'), body }, async (request) => {
   const operator = requirePrincipal(request);
   const { name, uscc, contactEmail, markets: enrolled, takeRateBps } = request.body;
   const now = new Date();
@@ -43,7 +45,7 @@ export const handler = httpHandler({ body }, async (request) => {
   const key = apiKeyRecord(issued, { role: 'merchant', tenantId: merchantId, createdBy: operator.keyId }, context);
   const merchant = { merchantId, name, uscc, contactEmail, markets: enrolled, status: 'active' as const, createdAt: now.toISOString(), takeRateBps };
   const enrolledEvent = outboxEvent(
-    'MerchantEnrolled',
+    MerchantEnrolled,
     { merchantId, name, markets: enrolled, enrolledAt: merchant.createdAt },
     context,
   );
@@ -61,8 +63,9 @@ export const handler = httpHandler({ body }, async (request) => {
     if (claim?.rejected && claim.code === 'ConditionalCheckFailed') {
       const { data: existing } = await db().entities.usccClaim.get({ uscc }).go({ consistent: true });
       throw new ProblemError('already_exists', {
-        params: { reason: 'merchant_uscc' },
-        ...(existing ? { extensions: { merchantId: existing.merchantId } } : {}),
+        ...(existing
+          ? { params: { reason: 'merchant_uscc_existing', merchantId: existing.merchantId }, extensions: { merchantId: existing.merchantId } }
+          : { params: { reason: 'merchant_uscc' } }),
       });
     }
     throw new Error(`merchant ${merchantId} was not written: ${result.data.map((d) => d.code).join(', ')}`);

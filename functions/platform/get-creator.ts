@@ -1,5 +1,6 @@
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 import { storedCreatorView } from './list-creators.js';
@@ -11,7 +12,7 @@ export const creatorReadPath = idPath('cre');
  * GET /v1/admin/creators/{id}?limit&cursor: the creator's current terms and a page of its
  * commission entries (accruals +, reversals -), newest first. Two reads, in parallel.
  */
-export const handler = httpHandler({ path: creatorReadPath, query: listQuery }, async ({ path, query }) => {
+export const handler = httpHandler({ access: keyed('admin'), path: creatorReadPath, query: listQuery }, async ({ path, query }) => {
   const scope = `admin-creator-entries:${path.id}`;
   const position = await readCursor(scope, query.cursor);
   const [{ data: creator }, entries] = await Promise.all([

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { now as clock } from '../shared/clock.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 import { keyView, listKeys } from './api-key-store.js';
@@ -10,7 +11,7 @@ export const listApiKeysQuery = listQuery
   .refine((q) => !q.merchantId || !q.role || q.role === 'merchant', { path: ['merchantId'], message: 'only with role=merchant (or no role)' });
 
 /** GET /v1/admin/api-keys?role&merchantId: keys by role, then owner, then creation; never the key or its hash. */
-export const handler = httpHandler({ query: listApiKeysQuery }, async ({ query }) => {
+export const handler = httpHandler({ access: keyed('admin'), query: listApiKeysQuery }, async ({ query }) => {
   const scope = `api-keys:${query.merchantId ? 'merchant' : (query.role ?? '')}:${query.merchantId ?? ''}`;
   const { data, cursor } = await listKeys(query, query.limit, await readCursor(scope, query.cursor));
   const now = clock();

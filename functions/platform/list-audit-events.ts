@@ -1,11 +1,12 @@
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 
 const scope = 'audit-events';
 
 /** GET /v1/admin/audit-events: the audit trail, newest first: who (`actor`: key id and role; null = the system), what, when. */
-export const handler = httpHandler({ query: listQuery }, async ({ query }) => {
+export const handler = httpHandler({ access: keyed('admin'), query: listQuery }, async ({ query }) => {
   const position = await readCursor(scope, query.cursor);
   const { data, cursor } = await db()
     .entities.auditEvent.query.byTime({})

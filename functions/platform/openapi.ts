@@ -1,9 +1,9 @@
-import { openApiJson } from '../shared/api-doc/document.js';
-import { httpHandler } from '../shared/http.js';
+import { httpHandler, publicRoute } from '../shared/http.js';
+import { openApiDocumentJson } from './openapi-document.generated.js';
 
-/** GET /openapi.json: the OpenAPI 3.1 document, generated from the zod schemas and the manifest routes. */
-export const handler = httpHandler({}, async () => ({
+/** GET /openapi.json: the OpenAPI 3.1 document, generated at build time (npm run openapi) from the zod schemas and the manifest routes. */
+export const handler = httpHandler({ access: publicRoute }, async () => ({
   status: 200,
-  body: openApiJson(),
+  body: openApiDocumentJson,
   headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
 }));

@@ -2,19 +2,18 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { tableDefinition } from '../../lib/table.js';
+import { entityAttribute } from '../shared/contracts.js';
 import { eventBridge } from '../shared/clients/eventbridge.js';
 import { config } from '../shared/config.js';
-import { logger, metrics, tracer } from '../shared/observability.js';
+import { logger, metrics } from '../shared/observability.js';
 import { relay, type RelayItem } from './relay.js';
 
 const isOutboxInsert = (record: DynamoDBRecord): boolean =>
-  record.eventName === 'INSERT' && record.dynamodb?.NewImage?.[tableDefinition.entityAttribute]?.S === 'outbox';
+  record.eventName === 'INSERT' && record.dynamodb?.NewImage?.[entityAttribute]?.S === 'outbox';
 
 const toRelayItem = (record: DynamoDBRecord, eventBusName: string): RelayItem | undefined => {
   const id = record.dynamodb?.SequenceNumber;
@@ -56,7 +55,6 @@ const countRelayedByDetailType = (items: readonly RelayItem[], failed: readonly 
 /** Table stream -> EventBridge. Reports the records whose events could not be put, so only they are retried. */
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(captureLambdaHandler(tracer, { captureResponse: false })) // answers carry keys, secrets and buyer data: never in traces
   .use(logMetrics(metrics))
   .handler(async (event) => {
     const eventBusName = config.eventBusName();

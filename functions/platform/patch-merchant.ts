@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { takeRateBpsSchema } from '../orders/order.js';
 
@@ -13,7 +14,7 @@ export const patchMerchantBody = z.strictObject({ takeRateBps: takeRateBpsSchema
  * on. Orders already placed keep the rate they snapshot (DOMAIN.md "Merchant settlement").
  * Optimistic locking on the merchant's `version`.
  */
-export const handler = httpHandler({ path: merchantPath, body: patchMerchantBody }, async ({ path, body }) => {
+export const handler = httpHandler({ access: keyed('admin'), path: merchantPath, body: patchMerchantBody }, async ({ path, body }) => {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const { data: merchant } = await db().entities.merchant.get({ merchantId: path.id }).go({ consistent: true });
     if (!merchant) throw new ProblemError('not_found');

@@ -1,15 +1,15 @@
-import { detailTypes } from '../../events/catalogue.js';
-import { db } from '../shared/db/service.js';
+import { db } from './db.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { eventHandler } from '../shared/event-handler.js';
 import { logger } from '../shared/observability.js';
+import { auditedEvents } from './audited-events.js';
 
 /**
  * Records changes in the audit trail, once per eventId (redelivery is a no-op). Generic:
- * the audit rule in the manifest decides which detail-types reach it (docs/audit-trail.md),
+ * audited-events.ts lists what reaches it (the manifest's audit rule is built from it),
  * and the event's `metadata.actor` says who made the change.
  */
-export const handler = eventHandler(detailTypes, async ({ detailType, source, detail }) => {
+export const handler = eventHandler(auditedEvents, async ({ detailType, source, detail }) => {
   const { eventId, occurredAt, correlationId, actor } = detail.metadata;
   try {
     await db()

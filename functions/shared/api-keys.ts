@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from '../../lib/manifest.js';
+import type { Role } from './contracts.js';
 import { newId } from './ids.js';
 
 /** An API key: `xbk_` + 32 random bytes (base64url). Shown once; stored as its SHA-256. */

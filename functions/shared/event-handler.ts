@@ -7,16 +7,16 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
-import { eventCatalogue, type DetailType, type EventDetailOf } from '../../events/catalogue.js';
-import { logger, metrics, tracer } from './observability.js';
+import type { DetailOf, EventContract } from '../../events/define.js';
+import type { EventMetadata } from '../../events/envelope.js';
+import { logger, metrics } from './observability.js';
 
-export interface DeliveredEvent<T extends DetailType> {
-  readonly detailType: T;
+export interface DeliveredEvent<E extends EventContract> {
+  readonly detailType: E['detailType'];
   readonly source: string;
-  readonly detail: EventDetailOf<T>;
+  readonly detail: DetailOf<E> & { metadata: EventMetadata };
 }
 
 export class UnexpectedEventError extends Error {
@@ -26,28 +26,27 @@ export class UnexpectedEventError extends Error {
   }
 }
 
-const isOneOf = <T extends string>(value: string, options: readonly T[]): value is T => (options as readonly string[]).includes(value);
-
-export const eventHandler = <T extends DetailType>(
-  accepts: readonly T[],
-  fn: (event: DeliveredEvent<T>) => Promise<void>,
+/** A consumer states the contracts it accepts; its bundle carries those schemas only. */
+export const eventHandler = <E extends EventContract>(
+  accepts: readonly E[],
+  fn: (event: DeliveredEvent<E>) => Promise<void>,
 ) =>
   middy<EventBridgeEvent<string, unknown>, void, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false })) // answers carry keys, secrets and buyer data: never in traces
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const detailType = event['detail-type'];
-      if (!isOneOf(detailType, accepts)) {
+      const contract = accepts.find((c) => c.detailType === detailType);
+      if (!contract) {
         metrics.addMetric('EventsRejected', MetricUnit.Count, 1);
         throw new UnexpectedEventError(`unexpected detail-type ${detailType}`);
       }
-      const parsed = eventCatalogue[detailType].schema.safeParse(event.detail);
+      const parsed = contract.schema.safeParse(event.detail);
       if (!parsed.success) {
         metrics.addMetric('EventsRejected', MetricUnit.Count, 1);
         throw new UnexpectedEventError(`${detailType} breaks its contract: ${parsed.error.message}`);
       }
-      const detail = parsed.data as EventDetailOf<T>;
+      const detail = parsed.data as DetailOf<E> & { metadata: EventMetadata };
       logger.appendKeys({ correlationId: detail.metadata.correlationId, eventId: detail.metadata.eventId, detailType });
       try {
         await fn({ detailType, source: event.source, detail });

@@ -7,15 +7,13 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { findRoute } from '../../lib/manifest.js';
 import type { Principal } from './api-keys.js';
-import { authenticate } from './auth.js';
+import type { RouteAuth } from './contracts.js';
 import { ConfigError, ProblemError } from './errors.js';
-import { logger, metrics, tracer } from './observability.js';
+import { logger, metrics } from './observability.js';
 import { negotiateLanguage, problemBody, problemResponse, type Language } from './problem.js';
 import { validate, withLanguage } from './validation.js';
 
@@ -43,7 +41,21 @@ export interface HttpResult {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Who may call a route, stated by the handler next to its code (a unit test proves the
+ * manifest's route says the same). Keyed routes get theirs from `keyed(...)` in auth.ts, so
+ * only keyed bundles carry the key lookup; public routes use `publicRoute`.
+ */
+export interface RouteAccess {
+  readonly auth: RouteAuth;
+  readonly authenticate?: (authorization: string | undefined) => Promise<Principal>;
+}
+
+/** A route anyone may call (no API key). */
+export const publicRoute: RouteAccess = { auth: 'public' };
+
 export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  readonly access: RouteAccess;
   readonly body?: B;
   readonly query?: Q;
   readonly path?: P;
@@ -157,9 +169,9 @@ export const httpHandler = <
   spec: HttpSpec<NonNullable<B>, NonNullable<Q>, NonNullable<P>> & { body?: B; query?: Q; path?: P },
   fn: (request: HttpRequest<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>,
 ) =>
-  middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
+  Object.assign(
+    middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(captureLambdaHandler(tracer, { captureResponse: false })) // answers carry keys, secrets and buyer data: never in traces
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const lang = negotiateLanguage(event.headers['accept-language']);
@@ -170,9 +182,7 @@ export const httpHandler = <
       // Validation messages anywhere below (handlers validate too) follow Accept-Language.
       return withLanguage(lang, async () => {
         try {
-          const route = findRoute(event.routeKey);
-          if (!route) throw new ConfigError(`route ${event.routeKey} is not in the manifest`);
-          const principal = await authenticate(route, event.headers.authorization);
+          const principal = spec.access.authenticate ? await spec.access.authenticate(event.headers.authorization) : null;
           if (principal) logger.appendKeys({ keyId: principal.keyId, role: principal.role, tenantId: principal.tenantId ?? undefined });
           const idempotencyKey = spec.idempotencyKey ? requireIdempotencyKey(event.headers['idempotency-key'], lang) : '';
           const pathParameters = boundedPathParameters(event.pathParameters, lang);
@@ -196,7 +206,9 @@ export const httpHandler = <
           return counted(toProblem(error, lang, event.rawPath, headers));
         }
       });
-    });
+    }),
+    { access: spec.access },
+  );
 
 /** Every answer counts in Api2xx / Api4xx / Api5xx (the dashboard's error rates). */
 const counted = (response: APIGatewayProxyStructuredResultV2): APIGatewayProxyStructuredResultV2 => {

@@ -6,7 +6,7 @@
  * missing binding fails locally as it would on AWS. On AWS nothing sets the store.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { SecretName } from '../../lib/manifest.js';
+import type { SecretName } from './contracts.js';
 
 export interface LocalScope {
   readonly functionName: string;

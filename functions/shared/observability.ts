@@ -1,10 +1,12 @@
-/** Logger, metrics and tracer: created once per runtime and shared by every handler in a bundle. */
+/**
+ * Logger and metrics: created once per runtime and shared by every handler in a bundle.
+ * Tracing is Lambda's own active tracing (set by the house construct), not an SDK in the
+ * bundle: docs/decisions/0034-tracing-without-the-xray-sdk.md.
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'xborder';
 
 export const logger = new Logger({ serviceName });
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'xborder', serviceName });
-export const tracer = new Tracer({ serviceName });

@@ -1,4 +1,4 @@
-import { eventCatalogue, type DetailType, type EventDataOf } from '../../events/catalogue.js';
+import type { DataOf, EventContract } from '../../events/define.js';
 import type { EventActor } from '../../events/envelope.js';
 import type { Principal } from './api-keys.js';
 import type { OutboxItem } from './db/entities.js';
@@ -49,12 +49,12 @@ export const requestContext = (request: { correlationId: string; principal: Prin
  * (OutboxEventTooLargeError). Handlers write it in the same transaction as the state
  * change; they never call PutEvents.
  */
-export const outboxEvent = <T extends DetailType>(
-  detailType: T,
-  data: EventDataOf<T>,
+export const outboxEvent = <E extends EventContract>(
+  entry: E,
+  data: DataOf<E>,
   context: EventContext,
 ): OutboxItem => {
-  const entry = eventCatalogue[detailType];
+  const { detailType } = entry;
   const now = context.now ?? new Date();
   const eventId = newId('evt');
   const detail = entry.schema.parse({

@@ -124,6 +124,10 @@ const reasons: Partial<Record<ProblemCode, Record<string, Record<Language, strin
       en: 'A merchant with this USCC already exists.',
       'zh-CN': '使用该统一社会信用代码的商家已存在。',
     },
+    merchant_uscc_existing: {
+      en: 'Merchant {merchantId} is already enrolled with this USCC.',
+      'zh-CN': '使用该统一社会信用代码的商家 {merchantId} 已注册。',
+    },
     partner_code: {
       en: 'A logistics partner with code {code} already exists.',
       'zh-CN': '代码为 {code} 的物流合作方已存在。',

@@ -1,4 +1,4 @@
-import { secretEnv, type SecretName } from '../../lib/manifest.js';
+import { secretEnv, type SecretName } from './contracts.js';
 import { ConfigError } from './errors.js';
 import { localScope } from './local-scope.js';
 

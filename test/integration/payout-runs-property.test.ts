@@ -1,8 +1,9 @@
+import { eventCatalogue } from '../../events/catalogue.js';
 import { outboxEvent } from '../../functions/shared/outbox.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { documentClient } from '../../functions/shared/clients/dynamodb.js';
-import { db } from '../../functions/shared/db/service.js';
+import { db } from '../../functions/payouts/db.js';
 import { saveCreatorVersion } from '../../functions/payouts/creator-store.js';
 import { onOrderDelivered, onOrderRefunded } from '../../functions/payouts/commissions.js';
 import { PayoutRunRefusedError, processRun, startRun } from '../../functions/payouts/payout-runs.js';
@@ -48,7 +49,7 @@ const runCase = async (ops: readonly Op[]) => {
   setClock('2027-01-03T00:00:00.000Z');
   for (const creatorId of creators) {
     const now = new Date(clockNow());
-    const registered = outboxEvent('CreatorRegistered', { creatorId, version: 1, contract: terms.contract, registeredAt: now.toISOString() }, { correlationId: 'prop', now });
+    const registered = outboxEvent(eventCatalogue.CreatorRegistered, { creatorId, version: 1, contract: terms.contract, registeredAt: now.toISOString() }, { correlationId: 'prop', now });
     await saveCreatorVersion(creatorId, terms, undefined, now, registered);
   }
   const orders: Array<{ orderId: string; paid: number }> = [];

@@ -1,3 +1,4 @@
+import { eventCatalogue } from '../../events/catalogue.js';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as LambdaAttributeValue, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
@@ -81,7 +82,7 @@ describe('API key -> ApiKeyCreated -> audit trail', () => {
     await runtime.settle();
     const keyIds = Array.from({ length: 5 }, (_, i) => `key_multi${i}${Date.now()}`);
     const items = keyIds.map((keyId) =>
-      outboxEvent('ApiKeyCreated', { keyId, role: 'finance', tenantId: null, createdBy: 'admin', createdAt: new Date().toISOString() }, { correlationId: `multi-${keyId}` }),
+      outboxEvent(eventCatalogue.ApiKeyCreated, { keyId, role: 'finance', tenantId: null, createdBy: 'admin', createdAt: new Date().toISOString() }, { correlationId: `multi-${keyId}` }),
     );
     const records: DynamoDBRecord[] = items.map((item, i) => ({
       eventID: `multi-${i}`,

@@ -6,7 +6,6 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { defaultRoutePath, manifest as defaultManifest, routeKey, type Manifest, type RouteSpec } from '../../../lib/manifest.js';
 import { problemStatus, type FieldError, type ProblemCode } from '../errors.js';
 import { bodyLimitBytes } from '../http.js';
 import { problemBody } from '../problem.js';
@@ -14,6 +13,18 @@ import { operations as defaultOperations, tags, type OperationDoc, type ProblemR
 import { problem } from './responses.js';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+
+/** What the document needs of a manifest route (lib/manifest.ts passes its routes in: handlers never import lib/). */
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
+  readonly path: string;
+  readonly auth: 'public' | readonly string[];
+}
+export interface Manifest {
+  readonly routes: readonly RouteSpec[];
+}
+const defaultRoutePath = '$default';
+const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>): string => (route.path === defaultRoutePath ? defaultRoutePath : `${route.method} ${route.path}`);
 
 /** The security scheme of keyed routes: `Authorization: Bearer <api key>`. */
 export const apiKeyScheme = 'apiKey';
@@ -169,7 +180,7 @@ const info = {
 
 /** Builds the document; throws when a manifest route and the operation docs disagree. */
 export const buildOpenApiDocument = (
-  m: Manifest = defaultManifest,
+  m: Manifest,
   docs: Readonly<Record<string, OperationDoc>> = defaultOperations,
 ): OpenApiDocument => {
   const registry = new OpenAPIRegistry();
@@ -196,8 +207,3 @@ export const buildOpenApiDocument = (
     tags: Object.entries(tags).map(([name, description]) => ({ name, description })),
   });
 };
-
-let json: string | undefined;
-
-/** The document as JSON text, generated once per runtime. */
-export const openApiJson = (): string => (json ??= JSON.stringify(buildOpenApiDocument()));

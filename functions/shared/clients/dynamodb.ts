@@ -5,9 +5,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { tracer } from '../observability.js';
 
-export const dynamodb = tracer.captureAWSv3Client(new DynamoDBClient({ maxAttempts: 4 }));
+export const dynamodb = new DynamoDBClient({ maxAttempts: 4 });
 export const documentClient = DynamoDBDocumentClient.from(dynamodb, {
   marshallOptions: { removeUndefinedValues: true },
 });

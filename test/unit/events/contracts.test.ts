@@ -37,7 +37,7 @@ describe('event contracts', () => {
 
   it('outbox events carry metadata and refuse data that breaks the contract', () => {
     const item = outboxEvent(
-      'ApiKeyCreated',
+      eventCatalogue.ApiKeyCreated,
       { keyId: 'key_1', role: 'finance', tenantId: null, createdBy: 'admin', createdAt: '2026-11-01T00:00:00.000Z' },
       { correlationId: 'corr-1', now: new Date('2026-11-02T03:04:05.000Z') },
     );
@@ -45,7 +45,7 @@ describe('event contracts', () => {
     expect(item.ttl).toBe(Date.parse('2026-11-09T03:04:05.000Z') / 1000);
     expect(JSON.parse(item.detail)).toMatchObject({ metadata: { eventId: item.eventId, version: 1, correlationId: 'corr-1' } });
     expect(() =>
-      outboxEvent('ApiKeyCreated', { keyId: 'nope', role: 'finance', tenantId: null, createdBy: 'admin', createdAt: 'yesterday' }, { correlationId: 'c' }),
+      outboxEvent(eventCatalogue.ApiKeyCreated, { keyId: 'nope', role: 'finance', tenantId: null, createdBy: 'admin', createdAt: 'yesterday' }, { correlationId: 'c' }),
     ).toThrow();
   });
 });

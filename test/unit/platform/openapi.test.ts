@@ -29,9 +29,10 @@ import { problemBody } from '../../../functions/shared/problem.js';
 import { bundling } from '../../../lib/bundling.js';
 import { defaultRoutePath, manifest, routeKey, type Manifest } from '../../../lib/manifest.js';
 import { projectRoot } from '../../../lib/paths.js';
+import { generatedDocumentFile, generatedDocumentSource } from '../../../scripts/openapi.js';
 import { apiEvent, lambdaContext } from '../../support/api-event.js';
 
-const doc = buildOpenApiDocument();
+const doc = buildOpenApiDocument(manifest);
 const documentedRoutes = manifest.routes.filter((r) => r.path !== defaultRoutePath);
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -79,6 +80,12 @@ describe('OpenAPI document', () => {
     expect(validator.version).toBe('3.1');
     expect(() => validator.resolveRefs()).not.toThrow();
     expect(doc).toMatchObject({ openapi: '3.1.0', info: { title: expect.any(String), version: expect.any(String) }, servers: [{ url: '/' }] });
+  });
+
+  it('the committed document (served by /openapi.json) is what `npm run openapi` generates now', () => {
+    const committed = readFileSync(generatedDocumentFile, 'utf8');
+    // A stale file fails here: run `npm run openapi` after changing a route or a schema.
+    expect(committed).toBe(generatedDocumentSource());
   });
 
   it('documents every manifest route but $default, with its method and path, and nothing else', () => {

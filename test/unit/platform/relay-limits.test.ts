@@ -1,3 +1,4 @@
+import { eventCatalogue } from '../../../events/catalogue.js';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { putEventsBatches, putEventsEntrySize, putEventsLimits, relay, type RelayItem, type RelayOptions } from '../../../functions/platform/relay.js';
 import { OutboxEventTooLargeError, outboxDetailLimitBytes, outboxEvent } from '../../../functions/shared/outbox.js';
@@ -72,11 +73,11 @@ describe('outbox event size', () => {
   const data = (createdBy: string) => ({ keyId: 'key_1', role: 'finance' as const, tenantId: null, createdBy, createdAt: '2026-11-01T00:00:00.000Z' });
 
   it('refuses an event whose detail is over the outbox limit, so the original write fails', () => {
-    expect(() => outboxEvent('ApiKeyCreated', data('字'.repeat(outboxDetailLimitBytes / 3 + 10)), { correlationId: 'c' })).toThrow(
+    expect(() => outboxEvent(eventCatalogue.ApiKeyCreated, data('字'.repeat(outboxDetailLimitBytes / 3 + 10)), { correlationId: 'c' })).toThrow(
       OutboxEventTooLargeError,
     );
     try {
-      outboxEvent('ApiKeyCreated', data('x'.repeat(outboxDetailLimitBytes)), { correlationId: 'c' });
+      outboxEvent(eventCatalogue.ApiKeyCreated, data('x'.repeat(outboxDetailLimitBytes)), { correlationId: 'c' });
     } catch (error) {
       expect(error).toMatchObject({ name: 'OutboxEventTooLargeError', detailType: 'ApiKeyCreated', limitBytes: outboxDetailLimitBytes });
       expect((error as OutboxEventTooLargeError).bytes).toBeGreaterThan(outboxDetailLimitBytes);
@@ -85,7 +86,7 @@ describe('outbox event size', () => {
   });
 
   it('accepts an event just under the limit, and such an event fits in one PutEvents call', () => {
-    const item = outboxEvent('ApiKeyCreated', data('x'.repeat(outboxDetailLimitBytes - 400)), { correlationId: 'c' });
+    const item = outboxEvent(eventCatalogue.ApiKeyCreated, data('x'.repeat(outboxDetailLimitBytes - 400)), { correlationId: 'c' });
     expect(Buffer.byteLength(item.detail)).toBeLessThanOrEqual(outboxDetailLimitBytes);
     const entry = { Source: item.source, DetailType: item.detailType, Detail: item.detail, Time: new Date(item.occurredAt) };
     expect(putEventsEntrySize(entry)).toBeLessThan(putEventsLimits.totalEntryBytesBelow);

@@ -1,3 +1,4 @@
+import { eventCatalogue } from '../../../events/catalogue.js';
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue as LambdaAttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -66,7 +67,7 @@ describe('outbox relay handler', () => {
 
   const outboxRecord = (sequence: string, eventName: 'INSERT' | 'REMOVE' = 'INSERT'): DynamoDBRecord => {
     const item = outboxEvent(
-      'ApiKeyCreated',
+      eventCatalogue.ApiKeyCreated,
       { keyId: 'key_1', role: 'finance', tenantId: null, createdBy: 'admin', createdAt: '2026-11-01T00:00:00.000Z' },
       { correlationId: `c-${sequence}` },
     );

@@ -1,0 +1,24 @@
+import type { z } from 'zod';
+import type { EventSource } from './sources.js';
+
+/**
+ * One event contract: detail-type, source, version and the zod schema of `detail`. Each lives
+ * beside its schema (events/schemas/<context>.ts), so a handler imports the one contract it
+ * emits or consumes and its bundle carries that context's schemas, never the whole catalogue
+ * (events/catalogue.ts gathers them for the infrastructure, docs and tests).
+ */
+export interface EventContract<T extends string = string, S extends z.ZodType = z.ZodType> {
+  readonly detailType: T;
+  readonly source: EventSource;
+  readonly version: number;
+  readonly schema: S;
+  readonly description: string;
+}
+
+export const defineEvent = <const T extends string, S extends z.ZodType>(
+  detailType: T,
+  entry: Omit<EventContract<T, S>, 'detailType'>,
+): EventContract<T, S> => ({ detailType, ...entry });
+
+export type DetailOf<E extends EventContract> = z.output<E['schema']>;
+export type DataOf<E extends EventContract> = DetailOf<E> extends { data: infer D } ? D : never;

@@ -1,0 +1,19 @@
+import { outboxEntity } from '../shared/db/entities.js';
+import { serviceOf } from '../shared/db/service.js';
+import { merchantWebhookDeliveryEntity, webhookEndpointEntity } from './entities.js';
+import { shipmentEntity } from '../logistics/entities.js';
+
+/** The merchant-notifications context's model. */
+const entities = {
+  outbox: outboxEntity,
+  webhookEndpoint: webhookEndpointEntity,
+  merchantWebhookDelivery: merchantWebhookDeliveryEntity,
+  // A ShipmentStalled event names no merchant: fan-out reads it from the shipment.
+  shipment: shipmentEntity,
+};
+
+/** This context's ElectroDB service on the configured table. */
+export const db = serviceOf(entities);
+
+/** The entities a write transaction's callback receives (for helpers that build transaction items). */
+export type TransactionEntities = Parameters<Parameters<ReturnType<typeof db>['transaction']['write']>[0]>[0];
