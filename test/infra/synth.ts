@@ -89,6 +89,19 @@ export const inParent = (stage: SynthesizedStage, value: unknown): unknown => {
   return passed.find((v) => v !== undefined) ?? value;
 };
 
+/**
+ * What a parent's `{ Fn::GetAtt: [nestedStack, 'Outputs.X'] }` is inside the nested
+ * API or monitoring template: the Value of its output X. Anything else is returned as it is.
+ */
+export const fromNestedOutput = (stage: SynthesizedStage, value: unknown): unknown => {
+  const getAtt: unknown = isRecord(value) ? value['Fn::GetAtt'] : undefined;
+  const attribute: unknown = Array.isArray(getAtt) ? getAtt[1] : undefined;
+  if (typeof attribute !== 'string' || !attribute.startsWith('Outputs.')) return value;
+  const name = attribute.slice('Outputs.'.length);
+  const output: unknown = [stage.api, stage.monitoring].map((t) => t.findOutputs(name)[name]).find((o) => o !== undefined);
+  return isRecord(output) ? output.Value : value;
+};
+
 /** Manifest function name -> logical id of its AWS::Lambda::Function (found by the `xborder:function` tag). */
 export const functionLogicalIds = (template: Template): Map<string, string> => {
   const ids = new Map<string, string>();
