@@ -66,6 +66,7 @@ import { merchantPath } from '../../platform/get-merchant.js';
 import { reportQuery } from '../../payouts/payout-run-report.js';
 import { payoutRunPage } from './responses.js';
 import { settlementOperations } from '../../payouts/settlement-api-doc.js';
+import { webhookOperations } from '../../notifications/webhook-api-doc.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -77,6 +78,7 @@ export const tags = {
   Finance: 'Creator payout runs and reports (role `finance`).',
   Documentation: 'This document and its reference page.',
   Settlement: "A merchant's proceeds in CNY: balance, settled periods, statements (role `merchant`).",
+  Notifications: 'Outgoing webhooks to the merchant, signed per Standard Webhooks: endpoints, secrets, delivery log (role `merchant`).',
 } as const;
 export type Tag = keyof typeof tags;
 
@@ -154,7 +156,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Operator',
     summary: 'Enrol a pilot merchant',
     description:
-      "Creates the merchant and its API key (in this answer only). `uscc` is the 18-character Unified Social Credit Code, checksum validated; one merchant per code.",
+      "Creates the merchant and its API key (in this answer only). `uscc` is the 18-character Unified Social Credit Code, checksum validated; one merchant per code: enrolling a code again answers `409 already_exists` whose `merchantId` member names the existing merchant.",
     request: { body: enrolMerchantBody },
     responses: { 201: { description: 'The merchant and its API key.', schema: merchantEnrolled } },
     problems: ['already_exists'],
@@ -526,4 +528,5 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     responses: { 200: { description: 'A page of runs.', schema: payoutRunPage } },
   },
   ...settlementOperations,
+  ...webhookOperations,
 };
