@@ -63,8 +63,10 @@ export const handler = httpHandler({ access: keyed('admin'), body }, async (requ
     if (claim?.rejected && claim.code === 'ConditionalCheckFailed') {
       const { data: existing } = await db().entities.usccClaim.get({ uscc }).go({ consistent: true });
       throw new ProblemError('already_exists', {
-        params: { reason: 'merchant_uscc' },
-        ...(existing ? { extensions: { merchantId: existing.merchantId } } : {}),
+        // The existing merchant named in `detail` too, so a retried enrolment finds what the first made.
+        ...(existing
+          ? { params: { reason: 'merchant_uscc_existing', merchantId: existing.merchantId }, extensions: { merchantId: existing.merchantId } }
+          : { params: { reason: 'merchant_uscc' } }),
       });
     }
     throw new Error(`merchant ${merchantId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
