@@ -60,7 +60,7 @@ const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** A copy sorted by creatorId (stable: equal ids keep their input order). */
 const sortedLines = (lines: readonly PayoutLine[]): PayoutLine[] => [...lines].sort((a, b) => byCode(a.creatorId, b.creatorId));
 
-const reportLine = (line: PayoutLine): PayoutReportLine => ({
+export const reportLine = (line: PayoutLine): PayoutReportLine => ({
   creatorId: line.creatorId,
   displayName: line.displayName,
   agencyId: line.agencyId,

@@ -8,6 +8,7 @@ import { moneySchema } from '../shared/money.js';
 import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
 import { settlementPeriodPath, statementQuery } from './get-settlement-statement.js';
 import { runPath } from './run-access.js';
+import { payoutReport, payoutRun } from '../shared/api-doc/responses.js';
 
 const cny = moneySchema('CNY');
 const period = z.string().meta({ example: '2026-11' });
@@ -63,7 +64,9 @@ export const periodPreview = z
     period,
     run: z.object({ id: z.string(), status: z.enum(['running', 'completed']) }).nullable(),
     merchants: z.object({ lines: z.array(merchantLine), totals: merchantTotals }),
-    creators: z.null().meta({ description: 'Creator lines: not previewed yet (null).' }),
+    creators: z
+      .object({ lines: payoutReport.shape.lines, totals: payoutRun.shape.totals })
+      .meta({ description: 'The creator lines a run would pay now (as in the run report) and their totals.' }),
   })
   .meta({ id: 'PayoutPeriodPreview' });
 
