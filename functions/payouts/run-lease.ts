@@ -3,7 +3,7 @@
  * that carries `leaseFence` commits only while the run is `running` and held by `token`,
  * and renews the lease. A processor that lost its lease writes nothing more.
  */
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 
 /** The lease moved to another processor: this one stops without writing anything more. */
 export class LeaseLostError extends Error {

@@ -13,7 +13,7 @@
  * with the business clock. Called by processRun while it holds the run, before completing.
  */
 import { now as clock } from '../shared/clock.js';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { postingItem } from './payout-store.js';
 import { canceledUnderLease, leaseFence, type RunLease } from './run-lease.js';

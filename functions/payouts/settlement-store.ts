@@ -9,7 +9,7 @@ import * as z from 'zod';
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
 import { now as clock } from '../shared/clock.js';
-import { db, type TransactionEntities } from '../shared/db/service.js';
+import { db, type TransactionEntities } from './db.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { defaultTakeRateBps, type PlacedOrder } from '../orders/order.js';

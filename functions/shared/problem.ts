@@ -136,10 +136,6 @@ const reasons: Partial<Record<ProblemCode, Record<string, Record<Language, strin
       en: 'An active shipment of partner {partnerCode} already has tracking number {trackingNumber}.',
       'zh-CN': '合作方 {partnerCode} 的在途包裹已使用运单号 {trackingNumber}。',
     },
-    merchant_uscc_existing: {
-      en: 'Merchant {merchantId} already exists with this USCC.',
-      'zh-CN': '使用该统一社会信用代码的商家 {merchantId} 已存在。',
-    },
   },
 };
 
