@@ -2,6 +2,7 @@
  * OpenAPI entries of the merchant settlement routes (spread into api-doc/operations.ts).
  * Answers are described here, next to the views that produce them (settlement-views.ts).
  */
+import { csvText } from '../shared/api-doc/responses.js';
 import * as z from 'zod';
 import { listQuery } from '../shared/pagination.js';
 import { moneySchema } from '../shared/money.js';
@@ -111,7 +112,7 @@ export const settlementOperations = {
     tag: 'Finance' as const,
     summary: "A run's merchant statements",
     request: { path: runPath, query: format },
-    responses: { 200: { description: 'One line per merchant.', schema: merchantStatements, contentTypes: ['application/json', 'text/csv'] } },
+    responses: { 200: { description: 'One line per merchant.', schema: merchantStatements, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } } },
     problems: ['not_found' as const, 'invalid_state' as const],
   },
   'GET /v1/payout-periods/{period}/preview': {

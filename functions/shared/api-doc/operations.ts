@@ -286,7 +286,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description: 'Issues a second secret (shown once); signatures with either verify until the old one is retired.',
     request: { path: partnerPath },
     responses: { 201: { description: 'The new secret.', schema: partnerSecretIssued } },
-    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+    problems: ['not_found', 'invalid_state', 'idempotency_in_progress', 'service_unavailable'],
   },
   'DELETE /v1/admin/logistics-partners/{code}/secrets/{secretId}': {
     operationId: 'retireLogisticsPartnerSecret',
@@ -294,7 +294,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: "Retire a partner's old webhook secret",
     request: { path: partnerSecretPath },
     responses: { 200: { description: 'The partner with its remaining secret.', schema: partnerAnswer } },
-    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+    problems: ['not_found', 'invalid_state', 'idempotency_in_progress', 'service_unavailable'],
   },
   'GET /v1/admin/logistics-partners/{code}/unknown-tracking': {
     operationId: 'listUnknownTracking',
