@@ -1,5 +1,6 @@
 import { ProblemError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { backoff } from '../shared/backoff.js';
 import { readSecret } from '../shared/secrets.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { db } from './db.js';
@@ -36,11 +37,35 @@ export const partnerView = (partner: PartnerItem) => ({
 
 export const rotationRefused = (): ProblemError => new ProblemError('invalid_state', { params: { reason: 'rollover_in_progress' } });
 
+/** What a secret change makes of the partner it read: the new secrets, the audit event, the answer. */
+export interface SecretChange<T> {
+  readonly secrets: readonly StoredSecret[];
+  readonly event: OutboxItem;
+  readonly answer: T;
+}
+
+/** Rounds of read-decide-write before a secret change gives up with a 503 (only under a storm of changes). */
+const changeAttempts = 6;
+
 /**
- * Replaces a partner's secrets (optimistic lock on the version read) and writes the change's
- * audit event, in one transaction. A concurrent change is a 409 to retry.
+ * Changes a partner's secrets: reads the partner consistently, lets `decide` refuse (a 4xx) or
+ * say what changes, and writes the secrets with the change's audit event in one transaction,
+ * conditioned on the version read. A concurrent change makes it decide again on a fresh read
+ * (jittered backoff), so two operators rolling at once get sequential answers, not a 5xx.
  */
-export const savePartnerSecrets = async (partner: PartnerItem, secrets: readonly StoredSecret[], event: OutboxItem): Promise<void> => {
+export const changePartnerSecrets = async <T>(code: string, decide: (partner: PartnerItem) => Promise<SecretChange<T>>): Promise<T> => {
+  for (let attempt = 0; ; attempt += 1) {
+    const { data: partner } = await db().entities.partner.get({ code }).go({ consistent: true });
+    if (!partner) throw new ProblemError('not_found');
+    const change = await decide(partner);
+    if (await savePartnerSecrets(partner, change.secrets, change.event)) return change.answer;
+    if (attempt + 1 >= changeAttempts) throw new ProblemError('service_unavailable', { headers: { 'retry-after': '1' } });
+    await backoff(attempt);
+  }
+};
+
+/** Writes the secrets if the partner is still at the version read; false when another change came first. */
+const savePartnerSecrets = async (partner: PartnerItem, secrets: readonly StoredSecret[], event: OutboxItem): Promise<boolean> => {
   const result = await db()
     .transaction.write((tx) => [
       tx.partner
@@ -51,7 +76,7 @@ export const savePartnerSecrets = async (partner: PartnerItem, secrets: readonly
       tx.outbox.create(event).commit(),
     ])
     .go();
-  if (!result.canceled) return;
-  if (result.data[0]?.code === 'ConditionalCheckFailed') throw new ProblemError('service_unavailable', { headers: { 'retry-after': '1' } });
+  if (!result.canceled) return true;
+  if (result.data[0]?.code === 'ConditionalCheckFailed' || result.data.some((d) => d.code === 'TransactionConflict')) return false;
   throw new Error(`partner ${partner.code} secrets were not saved: ${result.data.map((d) => d.code).join(', ')}`);
 };

@@ -1,9 +1,7 @@
-import { db } from './db.js';
-import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
-import { issuePartnerSecret, maxActiveSecrets, partnerPath, partnerView, rotationRefused, savePartnerSecrets, secretsOf } from './partners.js';
+import { changePartnerSecrets, issuePartnerSecret, maxActiveSecrets, partnerPath, partnerView, rotationRefused, secretsOf } from './partners.js';
 import { PartnerSecretRotated } from '../../events/schemas/platform.js';
 
 /**
@@ -11,18 +9,18 @@ import { PartnerSecretRotated } from '../../events/schemas/platform.js';
  * returned once; both verify until the old one is retired (DELETE .../secrets/{id}).
  */
 export const handler = httpHandler({ access: keyed('admin'), path: partnerPath }, async (request) => {
-  const { data: partner } = await db().entities.partner.get({ code: request.path.code }).go({ consistent: true });
-  if (!partner) throw new ProblemError('not_found');
-  const secrets = secretsOf(partner);
-  if (secrets.length >= maxActiveSecrets) throw rotationRefused();
-  const now = new Date();
-  const { secret, stored } = await issuePartnerSecret(now);
-  const updated = { ...partner, secrets: [...secrets, stored], version: partner.version + 1 };
-  const rotated = outboxEvent(
-    PartnerSecretRotated,
-    { partnerCode: partner.code, secretId: stored.id, previousSecretIds: secrets.map((s) => s.id), activeSecretIds: updated.secrets.map((s) => s.id), rotatedAt: stored.createdAt },
-    requestContext(request, now),
-  );
-  await savePartnerSecrets(partner, updated.secrets, rotated);
-  return { status: 201, body: { partner: partnerView(updated), secret: { id: stored.id, createdAt: stored.createdAt }, webhookSecret: secret } };
+  return changePartnerSecrets(request.path.code, async (partner) => {
+    const secrets = secretsOf(partner);
+    if (secrets.length >= maxActiveSecrets) throw rotationRefused();
+    const now = new Date();
+    const { secret, stored } = await issuePartnerSecret(now);
+    const updated = { ...partner, secrets: [...secrets, stored] };
+    const event = outboxEvent(
+      PartnerSecretRotated,
+      { partnerCode: partner.code, secretId: stored.id, previousSecretIds: secrets.map((s) => s.id), activeSecretIds: updated.secrets.map((s) => s.id), rotatedAt: stored.createdAt },
+      requestContext(request, now),
+    );
+    const answer = { status: 201 as const, body: { partner: partnerView(updated), secret: { id: stored.id, createdAt: stored.createdAt }, webhookSecret: secret } };
+    return { secrets: updated.secrets, event, answer };
+  });
 });

@@ -7,7 +7,7 @@ import { httpHandler, requireTenant } from '../shared/http.js';
 import { deliveryView, scheduledEvent } from './deliveries.js';
 import { attemptLeaseMs } from './policy.js';
 
-const deliveryPath = z.object({ id: z.string().regex(/^msg_[0-9a-f]{32}$/, 'a delivery id') });
+export const deliveryPath = z.object({ id: z.string().regex(/^msg_[0-9a-f]{32}$/, 'a delivery id') });
 
 /**
  * POST /v1/webhook-deliveries/{id}/retry: sends a delivery again now, whatever its state,

@@ -1,5 +1,5 @@
 import { outboxEntity } from '../shared/db/entities.js';
-import { serviceOf } from '../shared/db/service.js';
+import { serviceOf, type TransactionEntitiesOf } from '../shared/db/service.js';
 import {
   agencyEntity,
   commissionEntity,
@@ -52,4 +52,4 @@ const entities = {
 export const db = serviceOf(entities);
 
 /** The entities a write transaction's callback receives (for helpers that build transaction items). */
-export type TransactionEntities = Parameters<Parameters<ReturnType<typeof db>['transaction']['write']>[0]>[0];
+export type TransactionEntities = TransactionEntitiesOf<typeof db>;

@@ -28,6 +28,7 @@ import { postingItem, termsAt } from './payout-store.js';
 import { nextPeriod, periodEnd, previousPeriod, runIdOf } from './periods.js';
 import type { WagesYtd } from './tax.js';
 import { settleMerchants } from './settlement-run.js';
+import { canceledUnderLease, LeaseLostError } from './run-lease.js';
 import { PayoutRunCompleted, PayoutRunRequested } from '../../events/schemas/payouts.js';
 
 const pageSize = 500;
@@ -68,12 +69,6 @@ const firstPeriodAfter = (lastPeriod: string | undefined, period: string): strin
   let from = period;
   for (let i = 1; i < firstRunLookback; i += 1) from = previousPeriod(from);
   return from;
-};
-
-/** The periods a run for `period` settles: its own record once it exists, else after the run head's last period (the preview). */
-export const runPeriodsOf = async (period: string): Promise<string[]> => {
-  const [run, { data: head }] = await Promise.all([getRun(period), db().entities.payoutHead.get({}).go({ consistent: true })]);
-  return periodsOf(run?.fromPeriod ?? firstPeriodAfter(head?.lastPeriod !== undefined && head.lastPeriod < period ? head.lastPeriod : undefined, period), period);
 };
 
 /**
@@ -130,13 +125,7 @@ export const startRun = async (period: string, correlationId: string, actor?: Ev
   throw new Error(`payout run ${period} could not be started: the run head kept changing`);
 };
 
-/** The lease moved to another processor: this one stops without writing anything more. */
-export class LeaseLostError extends Error {
-  constructor(period: string) {
-    super(`payout run ${period} is held by another processor`);
-    this.name = 'LeaseLostError';
-  }
-}
+export { LeaseLostError };
 
 interface Checkpoint {
   readonly bucket: number;
@@ -155,7 +144,7 @@ export interface PayableEntry {
 const payableItem = z.object({ sk: z.string().regex(/^[a-z]+#[^#]+#.+$/), amountFen: z.number().int() });
 
 /** One key's entries after a payee, sorted by payee, a page at a time, strongly consistent. */
-export async function* payableEntries(period: string, bucket: number, after: string): AsyncGenerator<PayableEntry> {
+async function* payableEntries(period: string, bucket: number, after: string): AsyncGenerator<PayableEntry> {
   let start: Record<string, unknown> | undefined;
   do {
     const page = await documentClient.send(
@@ -196,6 +185,44 @@ export const periodsOf = (from: string, through: string): string[] => {
   return periods;
 };
 
+/** Each payee's summed entries over the periods in one bucket, after a payee, in payee order. */
+async function* payeeTotals(periods: readonly string[], bucket: number, after: string): AsyncGenerator<{ type: string; id: string; sumFen: number }> {
+  let current: { type: string; id: string; sumFen: number } | undefined;
+  for await (const entry of mergeBySk(periods.map((p) => payableEntries(p, bucket, after)))) {
+    if (current && (current.type !== entry.payeeType || current.id !== entry.payeeId)) {
+      yield current;
+      current = undefined;
+    }
+    current = current ? { ...current, sumFen: current.sumFen + entry.amountFen } : { type: entry.payeeType, id: entry.payeeId, sumFen: entry.amountFen };
+  }
+  if (current) yield current;
+}
+
+/** The periods a run for `period` covers: the run's own, or (before it exists) those it would cover now. */
+export const runPeriods = async (period: string): Promise<string[]> => {
+  const run = await getRun(period);
+  if (run?.fromPeriod) return periodsOf(run.fromPeriod, period);
+  const { data: head } = await db().entities.payoutHead.get({}).go({ consistent: true });
+  return periodsOf(firstPeriodAfter(head?.lastPeriod, period), period);
+};
+
+/**
+ * The creator lines a run for `period` would pay now (GET .../preview): the same periods,
+ * entries and computeLine as the run, writing nothing. Creators a run settled already are left out.
+ */
+export const previewCreatorLines = async (period: string): Promise<PayoutLine[]> => {
+  const periods = await runPeriods(period);
+  const lines: PayoutLine[] = [];
+  for (let bucket = 0; bucket < entryBuckets; bucket += 1) {
+    for await (const c of payeeTotals(periods, bucket, '')) {
+      if (c.type !== 'creator') continue;
+      const outcome = await creatorOutcome(c.id, c.sumFen, period);
+      if (outcome.kind === 'line') lines.push(outcome.line);
+    }
+  }
+  return lines;
+};
+
 /** What every payee kind's settle step gets: the run, the lease token that fences its writes, the clock reading. */
 export interface SettleContext {
   readonly period: string;
@@ -221,23 +248,19 @@ const progressItem = (tx: TransactionEntities, context: SettleContext, line: Pay
     .commit();
 
 /** A canceled write: the lease was lost (stop quietly) or something else changed (retry). */
-const canceled = async (context: SettleContext, what: string): Promise<never> => {
-  const run = await getRun(context.period);
-  if (run?.leaseToken !== context.token) throw new LeaseLostError(context.period);
-  throw new Error(`${what} changed while settling ${context.period}; the run will be retried`);
-};
+const canceled = (context: SettleContext, what: string): Promise<never> => canceledUnderLease(context, what);
 
 /**
- * What settling the creator for the period computes, reading only (the run writes it, the
- * period preview shows it): null when a run already settled the creator for the period;
- * `computed` null when the total (with a carried negative) pays nothing.
+ * What a run for `period` would do for one creator now, reading only (the run and the
+ * preview share it): skip (settled for the period already), carry (nothing to pay: a
+ * negative total carries forward) or pay a line computed by computeLine.
  */
-export const draftCreatorLine = async (creatorId: string, sumFen: number, period: string) => {
+const creatorOutcome = async (creatorId: string, sumFen: number, period: string) => {
   const { entities } = db();
   const { data: state } = await entities.payoutState.get({ creatorId }).go({ consistent: true });
-  if (state && state.lastPeriod >= period) return null;
+  if (state && state.lastPeriod >= period) return { kind: 'skip' as const };
   const totalFen = sumFen + (state?.carryForwardFen ?? 0);
-  if (totalFen <= 0) return { state, totalFen, computed: null };
+  if (totalFen <= 0) return { kind: 'carry' as const, state, totalFen };
   // The terms in force at the period's end; a creator registered later (only test data can
   // do that) falls back to the current terms rather than blocking everyone else's payout.
   const inForce = (await termsAt(creatorId, periodEnd(period))) ?? (await termsAt(creatorId, '9999'));
@@ -257,30 +280,30 @@ export const draftCreatorLine = async (creatorId: string, sumFen: number, period
     agency: agency ? { agencyId: agency.agencyId, name: agency.name, feeBps: agency.feeBps } : null,
     ytd: (ytdItem?.ytd as WagesYtd | undefined) ?? null,
   });
-  return { state, totalFen, computed: { line, ytd, version: inForce.version, agencyId, year, ytdItem } };
+  return { kind: 'line' as const, state, line, ytd, ytdItem, agencyId, year, creatorVersion: inForce.version };
 };
 
 /** Settles one creator for the run (idempotent: a creator settled for the period is skipped). */
 const settleCreator = async (creatorId: string, sumFen: number, context: SettleContext): Promise<PayoutLine | null> => {
   const { period, now } = context;
-  const draft = await draftCreatorLine(creatorId, sumFen, period);
-  if (!draft) return null;
-  const { state, totalFen, computed } = draft;
+  const outcome = await creatorOutcome(creatorId, sumFen, period);
+  if (outcome.kind === 'skip') return null;
+  const { state } = outcome;
   const stateItem = { creatorId, lastPeriod: period, version: (state?.version ?? 0) + 1 };
   const stateWrite = (tx: TransactionEntities, carryForwardFen: number) =>
     state
       ? tx.payoutState.put({ ...stateItem, carryForwardFen }).where(({ version }, { eq }) => eq(version, state.version)).commit()
       : tx.payoutState.create({ ...stateItem, carryForwardFen }).commit();
 
-  if (!computed) {
+  if (outcome.kind === 'carry') {
     // Nothing to pay: a negative total carries into the next period.
-    const result = await db().transaction.write((tx) => [stateWrite(tx, totalFen), progressItem(tx, context, null)]).go();
+    const result = await db().transaction.write((tx) => [stateWrite(tx, outcome.totalFen), progressItem(tx, context, null)]).go();
     return result.canceled ? canceled(context, `creator ${creatorId}`) : null;
   }
-  const { line, ytd, agencyId, year, ytdItem } = computed;
+  const { line, ytd, ytdItem, agencyId, year } = outcome;
   const result = await db()
     .transaction.write((tx) => [
-      tx.payoutLine.create({ period, creatorId, line, creatorVersion: computed.version, createdAt: now.toISOString() }).commit(),
+      tx.payoutLine.create({ period, creatorId, line, creatorVersion: outcome.creatorVersion, createdAt: now.toISOString() }).commit(),
       stateWrite(tx, 0),
       ...(ytd && agencyId
         ? [
@@ -307,6 +330,8 @@ export const settlers: Record<string, SettlePayee> = { creator: settleCreator };
 export interface ProcessOptions {
   /** Test hook: called after each settled payee (a test throws here to simulate a crash). */
   readonly afterPayee?: (payeeId: string) => void;
+  /** Test hook: called after each settled merchant (settlement-run.ts). */
+  readonly afterMerchant?: (merchantId: string) => void;
   /** How long the lease lasts without a write (tests shorten it). */
   readonly leaseMs?: number;
 }
@@ -357,25 +382,15 @@ export const processRun = async (period: string, correlationId: string, options:
     const from = (run.checkpoint as Checkpoint | undefined) ?? { bucket: 0, after: '' };
     const periods = periodsOf(run.fromPeriod ?? period, period);
     for (let bucket = from.bucket; bucket < entryBuckets; bucket += 1) {
-      const after = bucket === from.bucket ? from.after : '';
-      let current: { type: string; id: string; sumFen: number } | undefined;
-      const settle = async (c: { type: string; id: string; sumFen: number }) => {
+      for await (const c of payeeTotals(periods, bucket, bucket === from.bucket ? from.after : '')) {
         const settler = settlers[c.type];
         if (!settler) throw new Error(`no settle step for payee type ${c.type}`);
         await settler(c.id, c.sumFen, { period, token, leaseMs, checkpoint: { bucket, after: `${c.type}#${c.id}` }, now: clock() });
         options.afterPayee?.(c.id);
-      };
-      for await (const entry of mergeBySk(periods.map((p) => payableEntries(p, bucket, after)))) {
-        if (current && (current.type !== entry.payeeType || current.id !== entry.payeeId)) {
-          await settle(current);
-          current = undefined;
-        }
-        current = current ? { ...current, sumFen: current.sumFen + entry.amountFen } : { type: entry.payeeType, id: entry.payeeId, sumFen: entry.amountFen };
       }
-      if (current) await settle(current);
     }
     // Merchants are settled by the same run, over the same periods, before it completes (settlement-run.ts).
-    await settleMerchants(period, correlationId);
+    await settleMerchants({ period, token, leaseMs }, correlationId, options.afterMerchant ? { afterMerchant: options.afterMerchant } : {});
     return await complete(period, token, correlationId);
   } catch (error) {
     if (error instanceof LeaseLostError) return getRun(period);

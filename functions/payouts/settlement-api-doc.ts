@@ -2,13 +2,14 @@
  * OpenAPI entries of the merchant settlement routes (spread into api-doc/operations.ts).
  * Answers are described here, next to the views that produce them (settlement-views.ts).
  */
+import { csvText } from '../shared/api-doc/responses.js';
 import * as z from 'zod';
 import { listQuery } from '../shared/pagination.js';
 import { moneySchema } from '../shared/money.js';
 import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
 import { settlementPeriodPath, statementQuery } from './get-settlement-statement.js';
 import { runPath } from './run-access.js';
-import { payoutLine } from '../shared/api-doc/responses.js';
+import { payoutReport, payoutRun } from '../shared/api-doc/responses.js';
 
 const cny = moneySchema('CNY');
 const period = z.string().meta({ example: '2026-11' });
@@ -65,8 +66,8 @@ export const periodPreview = z
     run: z.object({ id: z.string(), status: z.enum(['running', 'completed']) }).nullable(),
     merchants: z.object({ lines: z.array(merchantLine), totals: merchantTotals }),
     creators: z
-      .object({ lines: z.array(payoutLine), totals: z.object({ gross: cny, agencyFees: cny, taxWithheld: cny, net: cny }) })
-      .meta({ description: "Creator lines the run would write now (the run's own computation, nothing written)." }),
+      .object({ lines: payoutReport.shape.lines, totals: payoutRun.shape.totals })
+      .meta({ description: 'The creator lines a run would pay now (as in the run report) and their totals.' }),
   })
   .meta({ id: 'PayoutPeriodPreview' });
 
@@ -111,7 +112,7 @@ export const settlementOperations = {
     tag: 'Finance' as const,
     summary: "A run's merchant statements",
     request: { path: runPath, query: format },
-    responses: { 200: { description: 'One line per merchant.', schema: merchantStatements, contentTypes: ['application/json', 'text/csv'] } },
+    responses: { 200: { description: 'One line per merchant.', schema: merchantStatements, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } } },
     problems: ['not_found' as const, 'invalid_state' as const],
   },
   'GET /v1/payout-periods/{period}/preview': {

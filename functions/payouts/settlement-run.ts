@@ -8,11 +8,15 @@
  * statement, its carry-forward state, the ledger posting of what is paid, the run's merchant
  * totals and checkpoint, and `MerchantSettled`. The checkpoint only moves at merchant
  * boundaries and a settled merchant is skipped, so a crash and a retry end with the same
- * statements. Call it while the run is `running`, before the run completes.
+ * statements. Every write is fenced by the run's lease (run-lease.ts), like the creators'
+ * (decision 0039): a processor that lost the run writes nothing more. Everything is stamped
+ * with the business clock. Called by processRun while it holds the run, before completing.
  */
+import { now as clock } from '../shared/clock.js';
 import { db, type TransactionEntities } from './db.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { postingItem } from './payout-store.js';
+import { canceledUnderLease, leaseFence, type RunLease } from './run-lease.js';
 import { nextPeriod, previousPeriod, runIdOf } from './periods.js';
 import { merchantPayoutPosting } from './settlement-ledger.js';
 import { addFigures, emptyFigures, figuresOf, settleTotals, type StatementFigures } from './settlement.js';
@@ -62,13 +66,14 @@ const runProgress = (tx: TransactionEntities, period: string, statement: Merchan
  * are the sums of the merchant's entries in the period. Returns the statement written.
  */
 export const settleMerchant = async (
-  period: string,
+  lease: RunLease,
   merchantId: string,
   figures: StatementFigures,
   checkpoint: MerchantCheckpoint,
   correlationId: string,
-  fromPeriod: string = period,
+  fromPeriod: string = lease.period,
 ): Promise<MerchantStatementItem | null> => {
+  const { period } = lease;
   const { entities } = db();
   const [{ data: existing }, { data: state }, { data: merchant }] = await Promise.all([
     entities.merchantStatement.get({ merchantId, period }).go({ consistent: true }),
@@ -79,7 +84,7 @@ export const settleMerchant = async (
   if (state && state.lastPeriod > period) throw new Error(`merchant ${merchantId} was settled for ${state.lastPeriod}, after ${period}: runs must go in period order`);
   const carriedInFen = state?.carryForwardFen ?? 0;
   const totals = settleTotals(figures.netFen, carriedInFen);
-  const now = new Date();
+  const now = clock();
   const statement: MerchantStatementItem = {
     merchantId,
     period,
@@ -120,10 +125,10 @@ export const settleMerchant = async (
       ...(totals.paidFen > 0 ? [postingItem(tx, merchantPayoutPosting(`${runIdOf(period)}:${merchantId}`, merchantId, totals.paidFen), now)] : []),
       runProgress(tx, period, statement, checkpoint),
       tx.outbox.create(settled).commit(),
+      leaseFence(tx, lease, now),
     ])
     .go();
-  if (result.canceled) throw new Error(`merchant ${merchantId} changed while settling ${period}`);
-  return statement;
+  return result.canceled ? canceledUnderLease(lease, `merchant ${merchantId}`) : statement;
 };
 
 export interface SettleMerchantsOptions {
@@ -184,20 +189,22 @@ export async function* merchantTotals(periods: readonly string[], bucket: number
  * one statement per merchant for the run's period; idempotent. A merchant with only a
  * carry-forward and no new entry stays as it is (its negative total waits for new entries).
  */
-export const settleMerchants = async (period: string, correlationId: string, options: SettleMerchantsOptions = {}): Promise<MerchantRunItem | null> => {
+export const settleMerchants = async (lease: RunLease, correlationId: string, options: SettleMerchantsOptions = {}): Promise<MerchantRunItem | null> => {
+  const { period } = lease;
   const run = await getMerchantRun(period);
   if (run?.completedAt) return run;
   const periods = await catchUpPeriods(period);
   const from = (run?.checkpoint as MerchantCheckpoint | undefined) ?? { bucket: 0, afterMerchantId: '' };
   for (let bucket = from.bucket; bucket < settlementEntryBuckets; bucket += 1) {
     for await (const m of merchantTotals(periods, bucket, bucket === from.bucket ? from.afterMerchantId : '')) {
-      await settleMerchant(period, m.merchantId, m.figures, { bucket, afterMerchantId: m.merchantId }, correlationId, periods[0] ?? period);
+      await settleMerchant(lease, m.merchantId, m.figures, { bucket, afterMerchantId: m.merchantId }, correlationId, periods[0] ?? period);
       options.afterMerchant?.(m.merchantId);
     }
   }
+  const now = clock();
   const result = await db()
-    .transaction.write((tx) => [runProgress(tx, period, null, { bucket: settlementEntryBuckets, afterMerchantId: '' }, new Date().toISOString())])
+    .transaction.write((tx) => [runProgress(tx, period, null, { bucket: settlementEntryBuckets, afterMerchantId: '' }, now.toISOString()), leaseFence(tx, lease, now)])
     .go();
-  if (result.canceled) throw new Error(`merchant run ${period} could not be completed`);
+  if (result.canceled) await canceledUnderLease(lease, `merchant run ${period}`);
   return getMerchantRun(period);
 };

@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
+import { now as clock } from '../shared/clock.js';
 import { db, type TransactionEntities } from './db.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
@@ -51,7 +52,7 @@ const settlementWrite = (tx: TransactionEntities, before: MerchantSettlementItem
 
 /** Writes one step; 'conflict' when the order's settlement (or an open period) changed meanwhile. */
 const saveStep = async (before: MerchantSettlementItem | null, step: SettlementStep, context: Context): Promise<'saved' | 'conflict'> => {
-  const now = new Date();
+  const now = clock(); // one clock with the commissions module: their postings land in the same ledger month
   const { state } = step;
   const openPeriods = [...new Set(step.entries.map((e) => e.period))];
   const result = await db()

@@ -1,5 +1,5 @@
 import { apiKeyEntity, auditEventEntity, outboxEntity } from '../shared/db/entities.js';
-import { serviceOf } from '../shared/db/service.js';
+import { serviceOf, type TransactionEntitiesOf } from '../shared/db/service.js';
 import { merchantEntity, usccClaimEntity } from '../orders/entities.js';
 import { partnerEntity } from '../logistics/entities.js';
 import { agencyEntity, commissionEntryEntity, creatorEntity, creatorVersionEntity } from '../payouts/entities.js';
@@ -26,4 +26,4 @@ const entities = {
 export const db = serviceOf(entities);
 
 /** The entities a write transaction's callback receives (for helpers that build transaction items). */
-export type TransactionEntities = Parameters<Parameters<ReturnType<typeof db>['transaction']['write']>[0]>[0];
+export type TransactionEntities = TransactionEntitiesOf<typeof db>;

@@ -106,6 +106,12 @@ export class StatelessStack extends Stack {
   /** Alarms and dashboard, in a nested stack of their own (CloudFormation's 500-resource limit per stack). */
   readonly monitoringStack: NestedStack;
   readonly monitoring: Monitoring;
+  /**
+   * The HTTP API (API, stage, access logs, routes, integrations and their invoke
+   * permissions), in a nested stack of its own: with 67 functions the stateless
+   * stack passed CloudFormation's 500-resource limit (decision record 0041).
+   */
+  readonly apiStack: NestedStack;
 
   private readonly stage: string;
   private readonly manifest: Manifest;
@@ -128,6 +134,9 @@ export class StatelessStack extends Stack {
       ]),
     );
 
+    this.apiStack = new NestedStack(this, 'ApiStack', {
+      description: `xborder ${props.stage}: HTTP API, routes and integrations`,
+    });
     const { api, url } = this.httpApi(props.apiThrottle ?? { rateLimit: 1000, burstLimit: 2000 });
     this.api = api;
     this.apiUrl = url;
@@ -197,8 +206,8 @@ export class StatelessStack extends Stack {
    * HttpApi's own default stage takes no throttling settings.
    */
   private httpApi(throttle: ApiThrottle): { api: HttpApi; url: string } {
-    const api = new HttpApi(this, 'HttpApi', { apiName: `xborder-${this.stage}`, createDefaultStage: false });
-    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+    const api = new HttpApi(this.apiStack, 'HttpApi', { apiName: `xborder-${this.stage}`, createDefaultStage: false });
+    const accessLogs = new LogGroup(this.apiStack, 'HttpApiAccessLogs', {
       retention: this.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });

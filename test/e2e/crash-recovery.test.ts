@@ -142,13 +142,21 @@ describe('local runtime: crash mid-burst (SIGKILL to the process group) and rest
       const events = (await request(second.url, 'GET', `/v1/tracking/${tracking(i)}`)).body.events as Array<{ status: string }>;
       expect(events.filter((e) => e.status === 'delivered')).toHaveLength(1);
     }
-    // The commission of each order: its item and its entries (a Query on the order's partition).
+    // The commission entries of each order. Since the payout-run rewrite an entry lives under
+    // PAYABLE#<period>#<bucket> on the base table and is found by order through gsi1
+    // (gsi1pk COMMISSION#<orderId>, gsi1sk ENTRY#<entryId>): a Query on that index (a GSI
+    // read is eventually consistent, hence `eventually` below).
     const dynamodb = localClient();
     const entriesOf = async (orderId: string): Promise<string[]> => {
       const { Items = [] } = await dynamodb.send(
-        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: `COMMISSION#${orderId}` } }, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :entry)',
+          ExpressionAttributeValues: { ':pk': { S: `COMMISSION#${orderId}` }, ':entry': { S: 'ENTRY#' } },
+        }),
       );
-      return Items.map((item) => item.sk?.S ?? '').filter((sk) => sk.startsWith('ENTRY#'));
+      return Items.map((item) => item.gsi1sk?.S ?? '');
     };
     try {
       for (const id of orders) {

@@ -19,8 +19,8 @@ import {
   type Manifest,
 } from '../../lib/manifest.js';
 import { keyAttributes, tableDefinition } from '../../lib/table.js';
-import { API_URL_OUTPUT, functionLogicalId, functionLogicalIds, synthStage } from './synth.js';
-import { actionsOf, arnOf, isRecord, propertiesOf, resourcesOf, roleStatements, statementsIn } from './templates.js';
+import { API_URL_OUTPUT, fromNestedOutput, functionLogicalId, functionLogicalIds, inParent, synthStage } from './synth.js';
+import { actionsOf, arnOf, at, isRecord, propertiesOf, resourcesOf, roleStatements, statementsIn } from './templates.js';
 
 // Synthesized once per file (bundling skipped): Prepare.
 const dev = synthStage(stages.dev);
@@ -164,11 +164,11 @@ describe('stateless stack: functions', () => {
   });
 });
 
-describe('stateless stack: HTTP API', () => {
+describe('stateless stack: HTTP API (its nested API stack)', () => {
   it.each(manifest.routes.map((route) => [routeKey(route), route.function] as const))(
     '%s reaches %s',
     (key, fnName) => {
-      const route = single(dev.stateless, 'AWS::ApiGatewayV2::Route', { RouteKey: key });
+      const route = single(dev.api, 'AWS::ApiGatewayV2::Route', { RouteKey: key });
       // `METHOD /path`, or just `$default` for the catch-all.
       expect(route.properties.RouteKey).toBe(key);
       // No API Gateway authorizer: the function checks the route's `auth`.
@@ -176,14 +176,15 @@ describe('stateless stack: HTTP API', () => {
       const target = route.properties.Target;
       expect(target).toEqual({ 'Fn::Join': ['', ['integrations/', { Ref: expect.any(String) }]] });
       const integrationId = JSON.stringify(target).match(/"Ref":"([^"]+)"/)?.[1] ?? '';
-      expect(dev.stateless.findResources('AWS::ApiGatewayV2::Integration')[integrationId]).toMatchObject({
-        Properties: { IntegrationType: 'AWS_PROXY', IntegrationUri: arnOf(functionLogicalId(dev.stateless, fnName)) },
-      });
+      const integration = propertiesOf(dev.api.findResources('AWS::ApiGatewayV2::Integration')[integrationId]);
+      expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY' });
+      // The function lives in the parent stack: the nested stack receives its ARN as a parameter.
+      expect(inParent(dev, integration.IntegrationUri)).toEqual(arnOf(functionLogicalId(dev.stateless, fnName)));
     },
   );
 
   it('has no route the manifest does not list', () => {
-    const keys = Object.values(dev.stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) =>
+    const keys = Object.values(dev.api.findResources('AWS::ApiGatewayV2::Route')).map((r) =>
       isRecord(r) && isRecord(r.Properties) ? r.Properties.RouteKey : undefined,
     );
     expect(keys.sort()).toEqual(manifest.routes.map(routeKey).sort());
@@ -197,14 +198,14 @@ describe('stateless stack: HTTP API', () => {
         { method: 'ANY', path: '/v1/anything/{id}', auth: ['admin'], function: 'health' },
       ],
     };
-    const keys = Object.values(synthStage(stages.dev, m).stateless.findResources('AWS::ApiGatewayV2::Route')).map((r) =>
+    const keys = Object.values(synthStage(stages.dev, m).api.findResources('AWS::ApiGatewayV2::Route')).map((r) =>
       isRecord(r) && isRecord(r.Properties) ? r.Properties.RouteKey : undefined,
     );
     expect(keys.sort()).toEqual(['$default', 'ANY /v1/anything/{id}']);
   });
 
   it('throttles the $default stage with the stage config, without CORS', () => {
-    expectResourceProperties(dev.stateless, 'AWS::ApiGatewayV2::Stage', {
+    expectResourceProperties(dev.api, 'AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: {
@@ -212,14 +213,18 @@ describe('stateless stack: HTTP API', () => {
         ThrottlingBurstLimit: stages.dev.apiThrottle.burstLimit,
       },
     });
-    expectResourceProperties(dev.stateless, 'AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+    expectResourceProperties(dev.api, 'AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });
 
   it('outputs the API URL', () => {
-    const api = single(dev.stateless, 'AWS::ApiGatewayV2::Api', {});
-    expect(dev.stateless.findOutputs(API_URL_OUTPUT)[API_URL_OUTPUT]).toMatchObject({
-      Value: { 'Fn::Join': ['', expect.arrayContaining(['https://', { Ref: api.logicalId }])] },
-    });
+    const api = single(dev.api, 'AWS::ApiGatewayV2::Api', {});
+    const output = dev.stateless.findOutputs(API_URL_OUTPUT)[API_URL_OUTPUT];
+    expect(output).toMatchObject({ Value: { 'Fn::Join': ['', expect.arrayContaining(['https://'])] } });
+    // The API id comes out of the nested API stack as an output of that stack.
+    const join: unknown = at(output, 'Value', 'Fn::Join');
+    const parts: unknown = Array.isArray(join) ? join[1] : undefined;
+    const resolved = (Array.isArray(parts) ? parts : []).map((part: unknown) => fromNestedOutput(dev, part));
+    expect(resolved).toEqual(expect.arrayContaining(['https://', { Ref: api.logicalId }]));
   });
 });
 
@@ -366,12 +371,14 @@ describe('least privilege', () => {
   });
 
   it('never grants Scan on the table', () => {
-    expect(statementsIn(dev.stateless.toJSON()).flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+    for (const template of [dev.stateless, dev.api, dev.monitoring]) {
+      expect(statementsIn(template.toJSON()).flatMap(actionsOf)).not.toContain('dynamodb:Scan');
+    }
   });
 
   it('allows no wildcard action in either stack', () => {
     // Deny statements may use `sqs:*` (enforceSSL denies every action without TLS).
-    const allowed = [dev.stateful, dev.stateless]
+    const allowed = [dev.stateful, dev.stateless, dev.api, dev.monitoring]
       .flatMap((template) => statementsIn(template.toJSON()))
       .filter((statement) => statement.Effect === 'Allow');
     expect(allowed.length).toBeGreaterThan(0); // the walker does find the statements

@@ -21,9 +21,9 @@ const synthesized = (name: string): SynthesizedStage => {
   if (!stage) throw new Error(`stage ${name} was not synthesized`);
   return stage;
 };
-const templatesOf = (stage: SynthesizedStage) => [stage.stateful, stage.stateless, stage.monitoring];
+const templatesOf = (stage: SynthesizedStage) => [stage.stateful, stage.stateless, stage.api, stage.monitoring];
 const routeKeysOf = (stage: SynthesizedStage): unknown[] =>
-  resourcesOfType(stage.stateless, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.RouteKey);
+  resourcesOfType(stage.api, 'AWS::ApiGatewayV2::Route').map(([, route]) => route.RouteKey);
 
 /** Every .ts file under a directory. */
 const sourcesUnder = (dir: string): string[] =>
@@ -70,7 +70,7 @@ describe.each([...all])('stage %s', (name, stage) => {
   });
 
   it('throttles the API stage and writes JSON access logs with the stage retention', () => {
-    const [[, apiStage] = ['', {}]] = resourcesOfType(stage.stateless, 'AWS::ApiGatewayV2::Stage');
+    const [[, apiStage] = ['', {}]] = resourcesOfType(stage.api, 'AWS::ApiGatewayV2::Stage');
     expect(apiStage).toMatchObject({
       DefaultRouteSettings: { ThrottlingRateLimit: config.apiThrottle.rateLimit, ThrottlingBurstLimit: config.apiThrottle.burstLimit },
       AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] }, Format: expect.any(String) },
@@ -78,7 +78,7 @@ describe.each([...all])('stage %s', (name, stage) => {
     const format: unknown = JSON.parse(String(at(apiStage, 'AccessLogSettings', 'Format')));
     expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
     const logGroupId = String(refId(at(apiStage, 'AccessLogSettings', 'DestinationArn')));
-    expect(propertiesOf(stage.stateless.findResources('AWS::Logs::LogGroup')[logGroupId]).RetentionInDays).toBe(config.logRetention);
+    expect(propertiesOf(stage.api.findResources('AWS::Logs::LogGroup')[logGroupId]).RetentionInDays).toBe(config.logRetention);
   });
 
   it.each(functionNames)('%s has the reserved concurrency of its group in this stage', (fnName) => {
@@ -168,7 +168,7 @@ describe('data residency (dual line)', () => {
   });
 
   it('has the China stage in the aws-cn partition', () => {
-    expect(JSON.stringify(china.stateless.toJSON())).toContain('arn:aws-cn:');
+    expect(JSON.stringify(templatesOf(china).map((template) => template.toJSON()))).toContain('arn:aws-cn:');
   });
 
   it('has no arn:aws: literal in the CDK sources (lib/, bin/); ARNs come from formatArn and the partition', () => {

@@ -24,6 +24,8 @@ export interface SynthesizedStage {
   readonly stateless: Template;
   /** The stateless stack's nested stack of alarms and the dashboard. */
   readonly monitoring: Template;
+  /** The stateless stack's nested stack of the HTTP API, its routes, integrations and invoke permissions (ADR 0041). */
+  readonly api: Template;
   /** The manifest as the stage deploys it (a stage without payments has fewer functions). */
   readonly manifest: Manifest;
 }
@@ -46,6 +48,7 @@ export const synthStage = (stage: StageConfig = stages.dev, manifest?: Manifest)
     stateful: Template.fromStack(stacks.stateful),
     stateless: Template.fromStack(stacks.stateless),
     monitoring: Template.fromStack(stacks.stateless.monitoringStack),
+    api: Template.fromStack(stacks.stateless.apiStack),
     manifest: stacks.manifest,
   };
 };
@@ -72,6 +75,32 @@ export const nagFindings = (synthesized: SynthesizedStage): NagFinding[] =>
       paths: violation.violatingResources.map((resource) => resource.constructPath ?? ''),
     })),
   );
+
+/**
+ * What a `{ Ref: parameter }` of a nested template (API, monitoring) is in the
+ * stateless template: the value the parent passes to that parameter. Anything
+ * else is returned as it is.
+ */
+export const inParent = (stage: SynthesizedStage, value: unknown): unknown => {
+  const ref = isRecord(value) && typeof value.Ref === 'string' ? value.Ref : undefined;
+  if (ref === undefined) return value;
+  const nested = Object.values(stage.stateless.findResources('AWS::CloudFormation::Stack'));
+  const passed = nested.map((stack) => (isRecord(stack) && isRecord(stack.Properties) && isRecord(stack.Properties.Parameters) ? stack.Properties.Parameters[ref] : undefined));
+  return passed.find((v) => v !== undefined) ?? value;
+};
+
+/**
+ * What a parent's `{ Fn::GetAtt: [nestedStack, 'Outputs.X'] }` is inside the nested
+ * API or monitoring template: the Value of its output X. Anything else is returned as it is.
+ */
+export const fromNestedOutput = (stage: SynthesizedStage, value: unknown): unknown => {
+  const getAtt: unknown = isRecord(value) ? value['Fn::GetAtt'] : undefined;
+  const attribute: unknown = Array.isArray(getAtt) ? getAtt[1] : undefined;
+  if (typeof attribute !== 'string' || !attribute.startsWith('Outputs.')) return value;
+  const name = attribute.slice('Outputs.'.length);
+  const output: unknown = [stage.api, stage.monitoring].map((t) => t.findOutputs(name)[name]).find((o) => o !== undefined);
+  return isRecord(output) ? output.Value : value;
+};
 
 /** Manifest function name -> logical id of its AWS::Lambda::Function (found by the `xborder:function` tag). */
 export const functionLogicalIds = (template: Template): Map<string, string> => {

@@ -118,6 +118,25 @@ describe('partner registry', () => {
       delete process.env.PARTNER_SECRETS_CACHE_SECONDS;
     }
   });
+
+  it('answers concurrent secret changes one after another: one rollover starts, the rest are 409, never a 5xx', async () => {
+    const p = await registerPartner();
+    const path = `/v1/admin/logistics-partners/${p.code}/secrets`;
+    const rolls = await Promise.all(Array.from({ length: 6 }, () => request(runtime.url, 'POST', path, { key: adminKey })));
+    expect(rolls.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409, 409]);
+    const started = rolls.find((r) => r.status === 201);
+    const [oldId, newId] = (started?.body.partner as { secrets: Array<{ id: string }> }).secrets.map((s) => s.id);
+    // Retiring either secret, five times over, concurrently: one of them goes, the other stays.
+    const retires = await Promise.all(
+      [oldId, newId, oldId, newId, oldId, newId].map((id) => request(runtime.url, 'DELETE', `${path}/${String(id)}`, { key: adminKey })),
+    );
+    expect(retires.every((r) => [200, 404, 409].includes(r.status))).toBe(true);
+    const retired = retires.filter((r) => r.status === 200);
+    expect(retired).toHaveLength(1);
+    expect((retired[0]?.body.partner as { secrets: unknown[] }).secrets).toHaveLength(1);
+    // One secret is left, so a new rollover may start.
+    expect((await request(runtime.url, 'POST', path, { key: adminKey })).status).toBe(201);
+  });
 });
 
 describe('booking', () => {

@@ -68,6 +68,7 @@ describe('operator reads', () => {
       contactEmail: expect.any(String),
       markets: expect.any(Array),
       status: 'active',
+      takeRateBps: 500,
       createdAt: expect.any(String),
     });
 

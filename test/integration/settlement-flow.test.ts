@@ -194,7 +194,16 @@ describe('a settlement journey', () => {
     expect((preview.body.merchants as { lines: Array<{ name: string }> }).lines.map((l) => l.name).sort()).toEqual(['Macau Trade Co', 'Suzhou Silk Works', '杭州茶丝有限公司']);
     expect(preview.body.run).toBeNull();
 
+    const creatorsBefore = preview.body.creators as { lines: Array<{ creatorId: string }>; totals: Record<string, unknown> };
+    expect(creatorsBefore.lines.map((l) => l.creatorId)).toEqual([creatorId]);
     await runPeriod(first);
+    // The preview's creator half is what the run then paid: same lines, same totals.
+    const report = await request(runtime.url, 'GET', `/v1/payout-runs/run_${first}/report?format=json`, { key: financeKey });
+    expect(creatorsBefore.lines).toEqual(report.body.lines);
+    expect(creatorsBefore.totals).toEqual((report.body.run as { totals: unknown }).totals);
+    expect((creatorsBefore.totals.gross as { amount: number }).amount).toBe(comA1 + comB1 - halfUp(comB1, b1Refund, b1Paid) + comC2);
+    // After the run nothing is left to preview for the period.
+    expect((await request(runtime.url, 'GET', `/v1/payout-periods/${first}/preview`, { key: financeKey })).body.creators).toEqual({ lines: [], totals: expect.any(Object) });
     // A redelivered OrderDelivered after the run changes nothing.
     const deliveredEvent = runtime.bus.recent().find((e) => e['detail-type'] === 'OrderDelivered' && JSON.stringify(e.detail).includes(a1.id));
     expect(deliveredEvent).toBeDefined();
@@ -236,14 +245,17 @@ describe('a settlement journey', () => {
     expect(settlementsC.body.nextCursor).toEqual(expect.any(String));
     expect((await request(runtime.url, 'GET', `/v1/settlements?cursor=${String(settlementsC.body.nextCursor)}`, { key: c.key })).body.data).toMatchObject([{ period: first, net: cny(netC) }]);
 
-    // Re-running the merchant half changes nothing (the run is complete; per-merchant steps are skipped).
-    await settleMerchants(second, 'test');
+    // Re-running the merchant half changes nothing (the run is complete; a stale lease writes nothing).
+    await settleMerchants({ period: second, token: 'stale', leaseMs: 1_000 }, 'test');
     expect((await request(runtime.url, 'GET', '/v1/settlements', { key: c.key })).body.data).toHaveLength(2);
 
     // The ledger: every posting balances; all accounts sum to zero; merchants' payables reconcile.
-    const month = new Date().toISOString().slice(0, 7);
+    // Postings are stamped with the business clock (one clock for everything): read every month
+    // from the real one through the moved one.
+    const months: string[] = [];
+    for (let m = new Date().toISOString().slice(0, 7); m <= new Date(Date.now() + Number(process.env.CLOCK_OFFSET_MS)).toISOString().slice(0, 7); m = nextPeriod(m)) months.push(m);
     const postings: Array<{ kind: string; lines: Array<{ account: string; amountFen: number }> }> = [];
-    for (let bucket = 0; bucket < 4; bucket += 1) {
+    for (const month of months) for (let bucket = 0; bucket < 4; bucket += 1) {
       let start: Record<string, unknown> | undefined;
       do {
         const page = await documentClient.send(new QueryCommand({ TableName: tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': `LEDGER#${month}#${bucket}` }, ...(start ? { ExclusiveStartKey: start } : {}) }));
@@ -262,20 +274,32 @@ describe('a settlement journey', () => {
     expect(balances.get(`merchant_payable:${c.id}`)).toBe(-refundC2); // C owes what carried forward
     expect(balances.get('platform_revenue')).toBe(-(feeA1 + feeB1 - halfUp(feeB1, b1Refund, b1Paid) + feeC1 + feeC2 - halfUp(feeC2, c2Refund, c2Paid)));
     expect(balances.get('commission_expense') ?? 0).toBe(0); // every commission funded by its merchant
-  });
+  }, 240_000); // dozens of HTTP round trips and two runs on a shared, loaded machine
 });
 
 describe('the merchant half of a run', () => {
-  it('resumes after a crash between merchants and settles each merchant exactly once', async () => {
-    const { onOrderDelivered } = await import('../../functions/payouts/settlement-store.js');
+  /** A run the test drives itself: the head and the run item as startRun writes them, no request on the bus. */
+  const runWithoutWorker = async (period: string) => {
+    const { db } = await import('../../functions/payouts/db.js');
+    const { data: head } = await db().entities.payoutHead.get({}).go({ consistent: true });
+    await db().entities.payoutHead.put({ lastPeriod: period, runningPeriod: period, version: (head?.version ?? 0) + 1 }).go();
+    const now = new Date(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)).toISOString();
+    const fromPeriod = head?.lastPeriod ? nextPeriod(head.lastPeriod) : period;
+    await db().entities.payoutRun.create({ period, fromPeriod, status: 'running', leaseExpiresAtMs: 0, grossFen: 0, agencyFeeFen: 0, taxWithheldFen: 0, netFen: 0, lineCount: 0, createdAt: now, updatedAt: now }).go();
+  };
+
+  it('resumes after a crash between merchants and settles each merchant exactly once, fenced by the run lease', async () => {
+    const { getSettlement, onOrderDelivered } = await import('../../functions/payouts/settlement-store.js');
     const { getMerchantRun } = await import('../../functions/payouts/settlement-run.js');
+    const { processRun, getRun } = await import('../../functions/payouts/payout-runs.js');
     const merchants = ['mer_CRASHA', 'mer_CRASHB', 'mer_CRASHC'];
+    const deliveredAt = new Date(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)).toISOString();
     for (const [i, merchantId] of merchants.entries()) {
       const data = {
         orderId: `ord_CRASH${i}`,
         merchantId,
-        placedAt: '2024-01-01T00:00:00.000Z',
-        deliveredAt: '2024-01-03T00:00:00.000Z',
+        placedAt: deliveredAt,
+        deliveredAt,
         settlementMerchandise: { amount: 10_000 * (i + 1), currency: 'CNY' as const },
         attribution: null,
         takeRateBps: 500,
@@ -283,20 +307,49 @@ describe('the merchant half of a run', () => {
       await onOrderDelivered(data, { correlationId: 'crash' });
       await onOrderDelivered(data, { correlationId: 'crash' }); // a duplicate delivery accrues nothing more
     }
+    // The entries landed in the first period after every run so far (catch-up keeps it open).
+    const period = String((await getSettlement('ord_CRASH0')).state?.accrued?.period);
+    setClock(new Date(Date.parse(periodEnd(period)) + 86_400_000).toISOString());
+    await runWithoutWorker(period);
     let settled = 0;
+    const leaseMs = 200;
     await expect(
-      settleMerchants('2024-01', 'crash', {
+      processRun(period, 'crash', {
+        leaseMs,
         afterMerchant: () => {
           settled += 1;
           if (settled === 1) throw new Error('worker crashed');
         },
       }),
     ).rejects.toThrow('worker crashed');
-    expect((await getMerchantRun('2024-01'))?.merchantCount).toBe(1);
-    const done = await settleMerchants('2024-01', 'crash');
+    expect((await getMerchantRun(period))?.merchantCount).toBe(1);
+    // The crashed processor's token can no longer write once another processor takes the run.
+    const crashed = String((await getRun(period))?.leaseToken);
+    const resumed = await processRun(period, 'crash', { leaseMs });
+    expect(resumed?.status).toBe('completed');
+    const done = await getMerchantRun(period);
     // 100.00, 200.00 and 300.00 gross at 5 %: nets 95.00 + 190.00 + 285.00, each merchant once.
     expect(done).toMatchObject({ merchantCount: 3, grossFen: 60_000, feeFen: 3_000, netFen: 57_000 });
     expect(done?.completedAt).toEqual(expect.any(String));
-    expect(await settleMerchants('2024-01', 'crash')).toMatchObject({ merchantCount: 3, netFen: 57_000 });
+    expect(await settleMerchants({ period, token: crashed, leaseMs }, 'crash')).toMatchObject({ merchantCount: 3, netFen: 57_000 });
+  });
+
+  it('a processor that lost its lease writes no merchant statement', async () => {
+    const { onOrderDelivered, getSettlement } = await import('../../functions/payouts/settlement-store.js');
+    const { getMerchantRun } = await import('../../functions/payouts/settlement-run.js');
+    const { getRun } = await import('../../functions/payouts/payout-runs.js');
+    const { LeaseLostError } = await import('../../functions/payouts/run-lease.js');
+    const deliveredAt = new Date(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)).toISOString();
+    await onOrderDelivered(
+      { orderId: 'ord_FENCE0', merchantId: 'mer_FENCEA', placedAt: deliveredAt, deliveredAt, settlementMerchandise: { amount: 10_000, currency: 'CNY' }, attribution: null, takeRateBps: 500 },
+      { correlationId: 'fence' },
+    );
+    const period = String((await getSettlement('ord_FENCE0')).state?.accrued?.period);
+    setClock(new Date(Date.parse(periodEnd(period)) + 86_400_000).toISOString());
+    await runWithoutWorker(period);
+    // No processor holds the run under this token (a stale holder): nothing is written.
+    await expect(settleMerchants({ period, token: 'stale-token', leaseMs: 1_000 }, 'fence')).rejects.toBeInstanceOf(LeaseLostError);
+    expect((await getMerchantRun(period))?.merchantCount ?? 0).toBe(0);
+    expect((await getRun(period))?.status).toBe('running');
   });
 });

@@ -1,13 +1,8 @@
-import { randomInt } from 'node:crypto';
-import { usccCharset, usccCheckCharacter } from '../../functions/platform/uscc.js';
+import { randomUscc } from '../../scripts/demo-data.js';
 import { request } from './http.js';
 
 /** A fresh, valid Unified Social Credit Code (each enrolment needs its own). */
-export const randomUscc = (): string => {
-  const pick = () => usccCharset.charAt(randomInt(usccCharset.length));
-  const first17 = `91${String(randomInt(110000, 659999))}${Array.from({ length: 9 }, pick).join('')}`;
-  return `${first17}${usccCheckCharacter(first17) ?? ''}`;
-};
+export { randomUscc };
 
 export interface EnrolledMerchant {
   readonly merchantId: string;

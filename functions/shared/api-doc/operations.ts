@@ -69,6 +69,7 @@ import { payoutRunPage } from './responses.js';
 import { settlementOperations } from '../../payouts/settlement-api-doc.js';
 import { payoutLineDetail } from './responses.js';
 import { runLinePath } from '../../payouts/get-payout-run-line.js';
+import { webhookOperations } from '../../notifications/webhook-api-doc.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -80,6 +81,7 @@ export const tags = {
   Finance: 'Creator payout runs and reports (role `finance`).',
   Documentation: 'This document and its reference page.',
   Settlement: "A merchant's proceeds in CNY: balance, settled periods, statements (role `merchant`).",
+  Notifications: 'Outgoing webhooks to the merchant, signed per Standard Webhooks: endpoints, secrets, delivery log (role `merchant`).',
 } as const;
 export type Tag = keyof typeof tags;
 
@@ -157,7 +159,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Operator',
     summary: 'Enrol a pilot merchant',
     description:
-      "Creates the merchant and its API key (in this answer only). `uscc` is the 18-character Unified Social Credit Code, checksum validated; one merchant per code.",
+      "Creates the merchant and its API key (in this answer only). `uscc` is the 18-character Unified Social Credit Code, checksum validated; one merchant per code: enrolling a code again answers `409 already_exists` whose `merchantId` member names the existing merchant.",
     request: { body: enrolMerchantBody },
     responses: { 201: { description: 'The merchant and its API key.', schema: merchantEnrolled } },
     problems: ['already_exists'],
@@ -287,7 +289,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description: 'Issues a second secret (shown once); signatures with either verify until the old one is retired.',
     request: { path: partnerPath },
     responses: { 201: { description: 'The new secret.', schema: partnerSecretIssued } },
-    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+    problems: ['not_found', 'invalid_state', 'idempotency_in_progress', 'service_unavailable'],
   },
   'DELETE /v1/admin/logistics-partners/{code}/secrets/{secretId}': {
     operationId: 'retireLogisticsPartnerSecret',
@@ -295,7 +297,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: "Retire a partner's old webhook secret",
     request: { path: partnerSecretPath },
     responses: { 200: { description: 'The partner with its remaining secret.', schema: partnerAnswer } },
-    problems: ['not_found', 'invalid_state', 'idempotency_in_progress'],
+    problems: ['not_found', 'invalid_state', 'idempotency_in_progress', 'service_unavailable'],
   },
   'GET /v1/admin/logistics-partners/{code}/unknown-tracking': {
     operationId: 'listUnknownTracking',
@@ -566,4 +568,5 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     responses: { 200: { description: 'The line detail.', schema: payoutLineDetail } },
     problems: ['not_found'],
   },
+  ...webhookOperations,
 };

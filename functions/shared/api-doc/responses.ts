@@ -304,7 +304,7 @@ export const payoutRun = z
     completedAt: timestamp.optional(),
   })
   .meta({ id: 'PayoutRun' });
-export const payoutLine = z.object({
+const payoutLine = z.object({
   creatorId: z.string(),
   displayName: z.string(),
   agencyId: z.string().nullable(),

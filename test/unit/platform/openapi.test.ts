@@ -31,6 +31,9 @@ import { defaultRoutePath, manifest, routeKey, type Manifest } from '../../../li
 import { projectRoot } from '../../../lib/paths.js';
 import { generatedDocumentFile, generatedDocumentSource } from '../../../scripts/openapi.js';
 import { apiEvent, lambdaContext } from '../../support/api-event.js';
+import { newDelivery, deliveryView } from '../../../functions/notifications/deliveries.js';
+import { endpointView } from '../../../functions/notifications/endpoints.js';
+import * as webhookDocs from '../../../functions/notifications/webhook-api-doc.js';
 
 const doc = buildOpenApiDocument(manifest);
 const documentedRoutes = manifest.routes.filter((r) => r.path !== defaultRoutePath);
@@ -284,6 +287,35 @@ describe('response schemas describe what the handlers answer', () => {
       responses.problem,
       problemBody('validation_failed', 400, 'zh-CN', { errors: [{ path: 'items', message: 'x' }], instance: '/v1/orders' }),
     );
+  });
+
+  it('merchant webhook endpoint and delivery views, their pages and answers', () => {
+    const at = new Date('2026-11-20T08:15:30.000Z');
+    const endpoint = {
+      merchantId: 'mer_01JD3Q4T7V8X9Y0Z1A2B3C4D5E',
+      endpointId: 'we_01JDZ3J8X6Q2K7M4T9V5R1C8NB',
+      url: 'https://shop.example.com/hooks/xborder',
+      events: ['order.paid', 'order.delivered'],
+      status: 'enabled' as const,
+      secrets: [],
+      createdAt: at.toISOString(),
+      updatedAt: at.toISOString(),
+      version: 1,
+    };
+    const enabled = endpointView(endpoint);
+    const disabled = endpointView({ ...endpoint, status: 'disabled', disabledReason: 'failing_3_days' });
+    for (const view of [enabled, disabled]) expectDescribed(webhookDocs.webhookEndpoint, view);
+    expect(webhookDocs.webhookEndpoint.safeParse({ ...enabled, events: ['order.teleported'] }).success).toBe(false);
+    expectDescribed(webhookDocs.webhookEndpointWithSecret, { endpoint: enabled, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+    expectDescribed(webhookDocs.webhookEndpointPage, { data: [enabled, disabled], nextCursor: null });
+
+    const input = { deliveryId: `msg_${'ab'.repeat(16)}`, endpointId: endpoint.endpointId, merchantId: endpoint.merchantId, eventId: 'evt_1', type: 'order.paid', payload: '{}' };
+    const pending = deliveryView(newDelivery(input, at));
+    const failed = deliveryView({ ...newDelivery(input, at), status: 'failed', attempts: 9, lastResponseCode: 503, lastAttemptAt: at.toISOString() });
+    for (const view of [pending, failed]) expectDescribed(webhookDocs.webhookDelivery, view);
+    expect(failed.nextAttemptAt).toBeNull();
+    expectDescribed(webhookDocs.webhookDeliveryPage, { data: [failed, pending], nextCursor: 'c1' });
+    expectDescribed(webhookDocs.webhookDeliveryAnswer, { delivery: pending });
   });
 });
 
