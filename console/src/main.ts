@@ -7,7 +7,7 @@ import uPlot from 'uplot';
 import { ApiError, forgetKey, getAll, getBytes, getJson, postJson, setApiLanguage, storedKey, storeKey } from './api.js';
 import { formatCny, locales, preferredLocale, translate, type Locale, type MessageKey } from './i18n.js';
 import {
-  agencyRemittance,
+  agencyTotals,
   chartSeries,
   periodRows,
   queryLines,
@@ -176,7 +176,7 @@ const previewSection = (preview: Preview, row: PeriodRow): HTMLElement => {
     creators
       ? h(
           'div',
-          {},
+          { id: 'preview-creators' },
           creators.totals ? totalsList(creators.totals, ['gross', 'agencyFees', 'taxWithheld', 'net']) : null,
           creators.lines.length === 0
             ? h('p', {}, t('noLines'))
@@ -192,7 +192,7 @@ const previewSection = (preview: Preview, row: PeriodRow): HTMLElement => {
     merchants
       ? h(
           'div',
-          {},
+          { id: 'preview-merchants' },
           totalsList(merchants.totals, ['gross', 'platformFee', 'creatorCommissions', 'refunds', 'net']),
           merchants.lines.length === 0
             ? h('p', {}, t('noLines'))
@@ -498,7 +498,7 @@ const downloads = (run: RunView, lines: readonly ReportLine[], merchantsAvailabl
   };
   const remittance = async (): Promise<string> => {
     const file = `agency-remittance-${run.period}.csv`;
-    save(remittanceCsv(agencyRemittance(lines)), file, 'text/csv;charset=utf-8');
+    save(remittanceCsv(agencyTotals(lines)), file, 'text/csv;charset=utf-8');
     return Promise.resolve(file);
   };
   const button = (id: string, label: MessageKey, work: () => Promise<string>, enabled = true) => h('button', { type: 'button', id, disabled: !enabled, onclick: act(work) }, t(label));
@@ -520,12 +520,12 @@ const downloads = (run: RunView, lines: readonly ReportLine[], merchantsAvailabl
 };
 
 const remittanceSection = (lines: readonly ReportLine[]): HTMLElement => {
-  const rows = agencyRemittance(lines);
+  const rows = agencyTotals(lines);
   const body = rows.length
     ? table(
         t('remittanceTitle'),
         [t('agency'), t('creators'), t('gross'), t('agencyFee'), t('taxToRemit'), t('netToPay')],
-        rows.map((r) => [r.agencyId, String(r.creators), cny(r.gross), cny(r.agencyFee), cny(r.taxToRemit), cny(r.netToPay)]),
+        rows.map((r) => [r.agencyName ? `${r.agencyName} (${r.agencyId})` : r.agencyId, String(r.creators), cny(r.transfer), cny(r.agencyFees), cny(r.taxToRemit), cny(r.net)]),
         [1, 2, 3, 4, 5],
       )
     : h('p', {}, t('noAgencies'));

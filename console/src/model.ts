@@ -1,43 +1,18 @@
 /**
  * The finance console's pure logic (no DOM): the periods list, the run's figures derived from
  * its report lines (tax by income category, agency remittance), and the lines table's search,
- * sort and paging. Amounts are integer fen, as the API sends them (Money, CNY).
+ * sort and paging. Amounts are integer fen, as the API sends them (Money, CNY). What the
+ * server computes too (agency totals, yuan text, CSV) is imported from it, not written again.
  */
 import { nextPeriod, periodPattern, previousPeriod } from '../../functions/payouts/periods.js';
+import { toDecimalString } from '../../functions/shared/money-arithmetic.js';
+import { agencyTotals, csvDocument, type AgencyTotals, type PayoutReportLine as ReportLine } from '../../functions/payouts/report.js';
+import type { PayoutRunView as RunView } from '../../functions/payouts/payout-line.js';
 
-export interface Money {
-  readonly amount: number;
-  readonly currency: string;
-}
-
-export interface RunTotals {
-  readonly gross: Money;
-  readonly agencyFees: Money;
-  readonly taxWithheld: Money;
-  readonly net: Money;
-}
-
-export interface RunView {
-  readonly id: string;
-  readonly period: string;
-  readonly status: 'running' | 'completed';
-  readonly totals: RunTotals;
-  readonly lineCount: number;
-}
-
-export interface ReportLine {
-  readonly creatorId: string;
-  readonly displayName: string;
-  readonly agencyId: string | null;
-  readonly contractType: string;
-  readonly taxResidency: string;
-  readonly incomeCategory: 'wages' | 'labor_remuneration';
-  readonly gross: Money;
-  readonly agencyFee: Money;
-  readonly taxableIncome: Money;
-  readonly taxWithheld: Money;
-  readonly net: Money;
-}
+/** The API's own types of a run, a report line and an agency's totals. */
+export type { Money } from '../../functions/shared/money-arithmetic.js';
+export type { PayoutRunView as RunView } from '../../functions/payouts/payout-line.js';
+export type { AgencyTotals, PayoutReportLine as ReportLine } from '../../functions/payouts/report.js';
 
 /** How many months back from the current one the periods view reaches when no run is older. */
 export const periodsShown = 12;
@@ -103,49 +78,20 @@ export const taxByCategory = (lines: readonly ReportLine[]): CategoryTax[] =>
   });
 
 /**
- * What finance settles with each agency: it receives its creators' gross, keeps its fee,
- * remits the tax withheld and pays the creators' net (DOMAIN.md "Payout runs and
- * withholding"). Creators paid personally belong to no agency. Sorted by agency id.
+ * What finance settles with each agency (DOMAIN.md "Payout runs and withholding"): the
+ * report's own per-agency totals (the JSON report's `agencies`), here over every line of the
+ * run, whatever the number of report pages.
  */
-export interface AgencyRemittance {
-  readonly agencyId: string;
-  readonly creators: number;
-  readonly gross: number;
-  readonly agencyFee: number;
-  readonly taxToRemit: number;
-  readonly netToPay: number;
-}
-
-export const agencyRemittance = (lines: readonly ReportLine[]): AgencyRemittance[] => {
-  const byAgency = new Map<string, AgencyRemittance>();
-  for (const line of lines) {
-    if (line.agencyId === null) continue;
-    const before = byAgency.get(line.agencyId) ?? { agencyId: line.agencyId, creators: 0, gross: 0, agencyFee: 0, taxToRemit: 0, netToPay: 0 };
-    byAgency.set(line.agencyId, {
-      agencyId: line.agencyId,
-      creators: before.creators + 1,
-      gross: before.gross + line.gross.amount,
-      agencyFee: before.agencyFee + line.agencyFee.amount,
-      taxToRemit: before.taxToRemit + line.taxWithheld.amount,
-      netToPay: before.netToPay + line.net.amount,
-    });
-  }
-  return [...byAgency.values()].sort((a, b) => compareText(a.agencyId, b.agencyId));
-};
-
-/** Fen as a decimal yuan string (`1234.50`), as the API's CSV files write amounts. */
-export const yuan = (fen: number): string => {
-  const abs = Math.abs(fen);
-  return `${fen < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-};
-
-const csvField = (value: string): string => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+export { agencyTotals };
 
 export const remittanceCsvHeader = 'agency_id,creators,gross_cny,agency_fee_cny,tax_to_remit_cny,net_to_pay_cny';
 
-/** The remittance summary as a CSV file like the API's: UTF-8 BOM, RFC 4180, CRLF. */
-export const remittanceCsv = (rows: readonly AgencyRemittance[]): string =>
-  `\uFEFF${[remittanceCsvHeader, ...rows.map((r) => [csvField(r.agencyId), String(r.creators), yuan(r.gross), yuan(r.agencyFee), yuan(r.taxToRemit), yuan(r.netToPay)].join(','))].join('\r\n')}\r\n`;
+/** The remittance summary as a CSV file in the API's format (report.ts `csvDocument`: UTF-8 BOM, RFC 4180, CRLF, yuan). */
+export const remittanceCsv = (agencies: readonly AgencyTotals[]): string =>
+  csvDocument(
+    remittanceCsvHeader,
+    agencies.map((a) => [a.agencyId, String(a.creators), toDecimalString(a.gross.amount), toDecimalString(a.agencyFees.amount), toDecimalString(a.taxToRemit.amount), toDecimalString(a.net.amount)]),
+  );
 
 export type SortKey = 'creatorId' | 'displayName' | 'agencyId' | 'incomeCategory' | 'gross' | 'agencyFee' | 'taxWithheld' | 'net';
 export type SortDirection = 'ascending' | 'descending';
