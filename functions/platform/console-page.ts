@@ -4,7 +4,7 @@
  * but this origin (no inline script or style, no third-party request). Pure data; the
  * handlers are console.ts and console-assets.ts, the bundle comes from console/src (0036).
  */
-import * as z from 'zod';
+import { assetFiles } from './static-assets.js';
 import { consoleScript, consoleStyles } from './console-bundle.generated.js';
 
 export const consolePagePath = '/console';
@@ -15,13 +15,7 @@ export const consoleAssets = {
   'console.css': { type: 'text/css; charset=utf-8', text: consoleStyles },
 } as const;
 export type ConsoleAsset = keyof typeof consoleAssets;
-export const consoleAssetNames = Object.keys(consoleAssets) as ConsoleAsset[];
-export const isConsoleAsset = (name: string): name is ConsoleAsset => Object.hasOwn(consoleAssets, name);
-
-/** Any other name is a 404 (not a 400): it is a file path, not a parameter a client composes. */
-export const consoleAssetPath = z.object({
-  asset: z.string().max(64).meta({ description: 'A file of the console page.', enum: consoleAssetNames }),
-});
+export const { isAsset: isConsoleAsset, path: consoleAssetPath } = assetFiles(consoleAssets, 'A file of the console page.');
 
 /**
  * The console builds its DOM with createElement/textContent and uPlot styles its canvas
