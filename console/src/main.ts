@@ -333,7 +333,7 @@ const chart = (runs: readonly RunView[]): HTMLElement => {
         { values: (_u, ticks) => ticks.map((tick) => cny(tick).replace(/\.00$/, '')), size: 90 },
       ],
       series: [
-        {},
+        { label: t('period'), value: (_u, v) => (v === null ? '' : (labels[Math.round(v)] ?? '')) },
         { label: t('gross'), stroke: '#1f5fa8', width: 2, value: (_u, v) => (v === null ? '' : cny(v)) },
         { label: t('taxWithheld'), stroke: '#b4431f', width: 2, value: (_u, v) => (v === null ? '' : cny(v)) },
         { label: t('net'), stroke: '#2e7d32', width: 2, value: (_u, v) => (v === null ? '' : cny(v)) },
@@ -366,7 +366,7 @@ const sortColumns: ReadonlyArray<{ key: SortKey; label: MessageKey; money: boole
 const linesSection = (run: RunView, lines: readonly ReportLine[]): HTMLElement => {
   let query: LinesQuery = { search: '', sort: 'creatorId', direction: 'ascending', page: 0, pageSize: 20 };
   const search = h('input', { id: 'line-search', type: 'search', placeholder: t('searchPlaceholder') });
-  const holder = h('div', {});
+  const holder = h('div', { class: 'scroll' });
   const pager = h('div', { class: 'pager' });
   const render = (): void => {
     const result = queryLines(lines, query);
@@ -568,7 +568,7 @@ const runView = async (runId: string): Promise<void> => {
     'section',
     { 'aria-labelledby': 'merchant-totals-title', id: 'merchant-totals' },
     h('h3', { id: 'merchant-totals-title' }, t('merchants')),
-    merchants ? totalsList({ gross: merchants.totals.gross as Money, platformFee: merchants.totals.platformFee as Money, net: merchants.totals.net as Money }, ['gross', 'platformFee', 'net']) : h('p', {}, t('merchantsUnavailable')),
+    merchants ? totalsList(merchants.totals, ['gross', 'platformFee', 'creatorCommissions', 'refunds', 'net']) : h('p', {}, t('merchantsUnavailable')),
   );
   show(
     h('h2', {}, t('runTitle', { period: run.period })),

@@ -3,21 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import Stripe from 'stripe';
 import { projectRoot } from '../../lib/paths.js';
 import { eventually, request } from '../support/http.js';
+import { startWalkThrough, stripePay } from '../support/local-process.js';
 import { buyer, enrolMerchant } from '../support/merchants.js';
-import { startTestRuntime, testStripeKey, testWebhookSecret } from '../support/runtime.js';
+import { dynamoEndpoint, uniqueTableName } from '../support/tables.js';
 
-// The finance console in Debian's Chromium, driven by playwright-core, against the local
-// runtime with data seeded through the API: sign in, preview, start a run and watch it
-// complete, check the totals and a line's drill-down against the API, download the CSV and
-// compare its bytes with the API's. Each view is saved to docs/screenshots/.
+// The finance console in Debian's Chromium, driven by playwright-core, against a fresh
+// `npm start` with data seeded through the API (orders paid with `npm run stripe:pay`,
+// delivered by the partner webhook): sign in, preview, start a run and watch it complete,
+// check the totals and a line's drill-down against the API, download the files and compare
+// their bytes with the API's. Each view is saved to docs/screenshots/ (the README links them).
 
 const chromiumPath = '/usr/bin/chromium';
 const screenshots = join(projectRoot, 'docs/screenshots');
 
-let env: Awaited<ReturnType<typeof startTestRuntime>>;
+let walk: Awaited<ReturnType<typeof startWalkThrough>>;
 let context: BrowserContext;
 let page: Page;
 let profile: string;
@@ -25,21 +26,22 @@ let financeKey: string;
 let base: string;
 const creators: Record<string, string> = {};
 let agencyId: string;
+let merchantId: string;
 
 /** Delivered now + 7 days' return window: payable in this Asia/Shanghai month; the run needs the month over. */
 const period = new Date(Date.now() + 7 * 86_400_000 + 8 * 3_600_000).toISOString().slice(0, 7);
 const [year = 0, month = 0] = period.split('-').map(Number);
 const afterPeriod = `${month === 12 ? year + 1 : year}-${String(month === 12 ? 1 : month + 1).padStart(2, '0')}-02T04:00:00.000Z`;
 
-const admin = (method: string, path: string, body?: unknown) => request(base, method, path, { key: env.adminKey, ...(body === undefined ? {} : { body }) });
+const admin = (method: string, path: string, body?: unknown) => request(base, method, path, { key: walk.local.adminKey, ...(body === undefined ? {} : { body }) });
 const finance = async (path: string) => {
   const reply = await request(base, 'GET', path, { key: financeKey });
   expect(reply.status).toBe(200);
   return reply.body;
 };
 
-/** An order of `quantity` gift sets attributed to the creator: placed, paid (Stripe stand-in), shipped, delivered (signed partner webhook). */
-const deliveredOrder = async (stripe: Stripe, merchantKey: string, partnerSecret: string, creatorId: string, quantity: number, tag: string): Promise<void> => {
+/** An order of `quantity` gift sets attributed to the creator: placed, paid (`npm run stripe:pay`), shipped, delivered (signed partner webhook). */
+const deliveredOrder = async (merchantKey: string, partnerSecret: string, creatorId: string, quantity: number, tag: string): Promise<void> => {
   const placed = await request(base, 'POST', '/v1/orders', {
     key: merchantKey,
     headers: { 'idempotency-key': `console-${tag}` },
@@ -47,11 +49,7 @@ const deliveredOrder = async (stripe: Stripe, merchantKey: string, partnerSecret
   });
   expect(placed.status).toBe(201);
   const orderId = String(placed.body.id);
-  const intentId = String((placed.body.payment as { paymentIntentId: string }).paymentIntentId);
-  const intent = await stripe.paymentIntents.confirm(intentId, { payment_method: 'pm_card_visa', return_url: 'https://shop.example/return' });
-  const payload = JSON.stringify({ id: `evt_${tag}`, object: 'event', api_version: '2025-01-01', created: Math.floor(Date.now() / 1000), livemode: false, type: 'payment_intent.succeeded', data: { object: intent } });
-  const paid = await request(base, 'POST', '/v1/webhooks/stripe', { body: payload, headers: { 'stripe-signature': stripe.webhooks.generateTestHeaderString({ payload, secret: testWebhookSecret }) } });
-  expect(paid.status).toBe(200);
+  expect((await stripePay(orderId, walk)).code).toBe(0);
   await eventually(async () => ((await request(base, 'GET', `/v1/orders/${orderId}`, { key: merchantKey })).body.status === 'paid' ? true : undefined), 100);
   const trackingNumber = `SF${tag.toUpperCase()}`;
   expect((await request(base, 'POST', `/v1/orders/${orderId}/shipments`, { key: merchantKey, body: { partnerCode: 'SFEXPRESS', trackingNumber } })).status).toBe(201);
@@ -67,11 +65,11 @@ const deliveredOrder = async (stripe: Stripe, merchantKey: string, partnerSecret
 };
 
 beforeAll(async () => {
-  env = await startTestRuntime('console');
-  base = env.runtime.url;
-  const stripe = new Stripe(testStripeKey, { host: env.stripe.host, port: env.stripe.port, protocol: 'http', maxNetworkRetries: 0 });
+  walk = await startWalkThrough('console', dynamoEndpoint(), uniqueTableName('console'));
+  base = walk.local.url;
   const partner = await admin('POST', '/v1/admin/logistics-partners', { code: 'SFEXPRESS', name: 'SF Express' });
-  const merchant = await enrolMerchant(base, env.adminKey, ['US']);
+  const merchant = await enrolMerchant(base, walk.local.adminKey, ['US']);
+  merchantId = merchant.merchantId;
   expect(
     (
       await request(base, 'PUT', '/v1/products/GIFT-SET', {
@@ -87,11 +85,15 @@ beforeAll(async () => {
   creators.agency = await creator('李小红', 'resident', { type: 'agency', agencyId, commissionRateBps: 3000 });
   creators.personal = await creator('Sam Lee', 'non_resident', { type: 'personal', commissionRateBps: 2000 });
   const secret = String(partner.body.webhookSecret);
-  await deliveredOrder(stripe, merchant.apiKey, secret, creators.agency, 1, 'a1');
-  await deliveredOrder(stripe, merchant.apiKey, secret, creators.agency, 2, 'a2');
-  await deliveredOrder(stripe, merchant.apiKey, secret, creators.personal, 1, 'p1');
-  await eventually(async () => (env.runtime.bus.recent().filter((e) => e['detail-type'] === 'CommissionAccrued').length === 3 ? true : undefined), 200);
-  await env.runtime.settle();
+  await deliveredOrder(merchant.apiKey, secret, creators.agency, 1, 'a1');
+  await deliveredOrder(merchant.apiKey, secret, creators.agency, 2, 'a2');
+  await deliveredOrder(merchant.apiKey, secret, creators.personal, 1, 'p1');
+  // Every delivery accrued the creator's commission and the merchant's proceeds (the runtime's bus, GET /local/events).
+  await eventually(async () => {
+    const seen = (await admin('GET', '/local/events')).body.data as Array<{ 'detail-type': string }>;
+    const count = (type: string) => seen.filter((e) => e['detail-type'] === type).length;
+    return count('CommissionAccrued') === 3 && count('MerchantSettlementAccrued') === 3 ? true : undefined;
+  }, 200);
 
   // A month later: the business clock of the API, and the browser's own, move together.
   expect((await admin('POST', '/local/clock', { to: afterPeriod })).status).toBe(200);
@@ -112,9 +114,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
-  delete process.env.CLOCK_OFFSET_MS;
-  await env?.stop();
+  await walk?.finish();
 });
+
+/** CNY as the console shows it in English. */
+const cny = (fen: number) => new Intl.NumberFormat('en', { style: 'currency', currency: 'CNY' }).format(fen / 100);
 
 const shot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: true });
 
@@ -147,10 +151,30 @@ describe('the finance console in Chromium', () => {
     await expectText(row, 'Not run');
     await row.getByRole('link', { name: `Preview ${period}` }).click();
     await page.getByRole('heading', { name: `Preview of ${period}` }).waitFor();
-    const preview = (await finance(`/v1/payout-periods/${period}/preview`)) as { creators: { lines: Array<{ creatorId: string }>; totals: { net: { amount: number } } } };
+    type Totals = Record<string, { amount: number }>;
+    const preview = (await finance(`/v1/payout-periods/${period}/preview`)) as {
+      creators: { lines: Array<{ creatorId: string }>; totals: Totals };
+      merchants: { lines: Array<{ merchantId: string }>; totals: Totals };
+    };
     expect(preview.creators.lines.map((l) => l.creatorId).sort()).toEqual([creators.agency, creators.personal].sort());
-    await expectText(page.locator('#preview'), new Intl.NumberFormat('en', { style: 'currency', currency: 'CNY' }).format(preview.creators.totals.net.amount / 100));
+    expect(preview.merchants.lines.map((l) => l.merchantId)).toEqual([merchantId]);
+    for (const key of ['gross', 'agencyFees', 'taxWithheld', 'net']) {
+      await expectText(page.locator(`#preview-creators [data-total="${key}"]`), cny(preview.creators.totals[key]?.amount ?? -1));
+    }
+    for (const key of ['gross', 'platformFee', 'creatorCommissions', 'refunds', 'net']) {
+      await expectText(page.locator(`#preview-merchants [data-total="${key}"]`), cny(preview.merchants.totals[key]?.amount ?? -1));
+    }
+    expect(await page.locator('#preview-creators tbody tr').count()).toBe(2);
+    await expectText(page.locator('#preview-merchants tbody'), 'Hangzhou Tea & Silk Co.');
     await shot('preview');
+    // Every text the progress line shows, recorded as it changes (the run view replaces it when done).
+    await page.evaluate(`{
+      const seen = (window.progressSeen = []);
+      new MutationObserver(() => {
+        const text = document.getElementById('run-progress-text')?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    }`);
     await page.getByRole('button', { name: 'Start payout run' }).click();
     const dialog = page.getByRole('dialog');
     await expectText(dialog, `Start the payout run for ${period}?`);
@@ -158,15 +182,24 @@ describe('the finance console in Chromium', () => {
     await page.getByRole('heading', { name: `Payout run ${period}` }).waitFor({ timeout: 30_000 });
     const run = await finance(`/v1/payout-runs/run_${period}`);
     expect(run).toMatchObject({ status: 'completed', lineCount: 2 });
+    // Live progress: the run as POST answered it (running, nothing settled), then completed with its lines.
+    const progress = (await page.evaluate('window.progressSeen')) as string[];
+    expect(progress[0]).toBe('Running: 0 lines settled so far');
+    expect(progress.at(-1)).toBe('Completed: 2 lines settled');
     // The preview showed what the run then paid.
-    expect((run.totals as { net: { amount: number } }).net.amount).toBe(preview.creators.totals.net.amount);
+    expect((run.totals as { net: { amount: number } }).net.amount).toBe(preview.creators.totals.net?.amount);
   });
 
-  it('shows the run totals, the tax by income category and the chart as the API reports them', async () => {
+  it("shows the run totals, the tax by income category, the merchants' totals and the chart as the API reports them", async () => {
     const run = (await finance(`/v1/payout-runs/run_${period}`)) as { totals: Record<string, { amount: number }> };
-    const cny = (fen: number) => new Intl.NumberFormat('en', { style: 'currency', currency: 'CNY' }).format(fen / 100);
     for (const key of ['gross', 'agencyFees', 'taxWithheld', 'net']) {
       expect(await page.locator(`#creator-totals [data-total="${key}"]`).textContent()).toBe(cny(run.totals[key]?.amount ?? -1));
+    }
+    const statements = (await finance(`/v1/payout-runs/run_${period}/merchant-statements?format=json`)) as { lines: unknown[]; totals: Record<string, { amount: number }> };
+    expect(statements.lines.length).toBe(1);
+    expect(statements.totals.gross?.amount).toBeGreaterThan(0);
+    for (const key of ['gross', 'platformFee', 'creatorCommissions', 'refunds', 'net']) {
+      expect(await page.locator(`#merchant-totals [data-total="${key}"]`).textContent()).toBe(cny(statements.totals[key]?.amount ?? -1));
     }
     // 30% of 30,000.00 = 9,000 (fee 1,800, taxable 7,200: 66.00 at 3% after 5,000); 20% of 10,000.00 = 2,000 (x 80% = 1,600 at 3%: 48.00).
     const report = (await finance(`/v1/payout-runs/run_${period}/report?format=json`)) as { lines: Array<{ creatorId: string; incomeCategory: string; taxWithheld: { amount: number } }> };
@@ -176,7 +209,25 @@ describe('the finance console in Chromium', () => {
     await expectText(byCategory.filter({ hasText: 'Labour remuneration' }), cny(taxOf('labor_remuneration')));
     expect(await page.locator('.chart canvas').count()).toBeGreaterThan(0);
     await expectText(page.locator('#chart-data tbody tr', { hasText: period }), cny(run.totals.net?.amount ?? -1));
-    await expectText(page.locator('#remittance tbody tr', { hasText: agencyId }), cny(report.lines.filter((l) => l.creatorId === creators.agency).reduce((s, l) => s + l.taxWithheld.amount, 0)));
+    // The remittance table is the report's own per-agency totals (the JSON report's `agencies`).
+    type Amount = { amount: number };
+    const { agencies } = (await finance(`/v1/payout-runs/run_${period}/report?format=json`)) as {
+      agencies: Array<{ agencyId: string; creators: number; transfer: Amount; agencyFees: Amount; taxToRemit: Amount; net: Amount }>;
+    };
+    expect(agencies.map((a) => [a.agencyId, a.creators])).toEqual([[agencyId, 1]]);
+    const [remitted] = agencies;
+    expect(await page.locator('#remittance tbody tr td').allTextContents()).toEqual([
+      agencyId,
+      '1',
+      ...[remitted?.transfer, remitted?.agencyFees, remitted?.taxToRemit, remitted?.net].map((m) => cny(m?.amount ?? -1)),
+    ]);
+    // Labelled controls: every button, field, list and link of the run view has a name (its text, aria-label or <label for>).
+    const controls = (await page.evaluate(`[...document.querySelectorAll('button, input, select, a[href]')].map((el) => ({
+      html: el.outerHTML.slice(0, 120),
+      named: Boolean(el.getAttribute('aria-label') || el.textContent.trim() || (el.id && document.querySelector('label[for="' + el.id + '"]'))),
+    }))`)) as Array<{ html: string; named: boolean }>;
+    expect(controls.length).toBeGreaterThan(15);
+    expect(controls.filter((c) => !c.named)).toEqual([]);
     await shot('run');
   });
 
@@ -197,7 +248,7 @@ describe('the finance console in Chromium', () => {
     expect(detail.orders.map((o) => o.orderId).sort()).toEqual(detail.entries.map((e) => e.orderId).sort());
     expect((await request(base, 'GET', `/v1/payout-runs/run_${period}/lines/cre_unknown`, { key: financeKey })).status).toBe(404);
     expect((await request(base, 'GET', `/v1/payout-runs/run_${period}/lines/${encodeURIComponent('cre_1#x')}`, { key: financeKey })).status).toBe(400);
-    expect((await request(base, 'GET', `/v1/payout-runs/run_${period}/lines/${creators.agency}`, { key: env.adminKey })).status).toBe(403);
+    expect((await request(base, 'GET', `/v1/payout-runs/run_${period}/lines/${creators.agency}`, { key: walk.local.adminKey })).status).toBe(403);
     const dialog = page.getByRole('dialog');
     await dialog.locator('#drill-orders').waitFor();
     for (const { orderId } of detail.orders) await expectText(dialog.locator('#drill-orders tbody'), orderId);
@@ -208,16 +259,28 @@ describe('the finance console in Chromium', () => {
     expect(await page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe('Details of 李小红');
   });
 
-  it('downloads the creator CSV with exactly the bytes the API serves, and the agency remittance', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Creator report (CSV)' }).click()]);
-    expect(download.suggestedFilename()).toBe(`payout-${period}.csv`);
-    const fromConsole = readFileSync(await download.path());
-    const fromApi = Buffer.from(await (await fetch(`${base}/v1/payout-runs/run_${period}/report?format=csv`, { headers: { authorization: `Bearer ${financeKey}` } })).arrayBuffer());
-    expect(fromConsole.equals(fromApi)).toBe(true);
-    const [remittance] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Agency remittance (CSV)' }).click()]);
-    const rows = readFileSync(await remittance.path(), 'utf8').slice(1).trimEnd().split('\r\n');
-    expect(rows[0]).toBe('agency_id,creators,gross_cny,agency_fee_cny,tax_to_remit_cny,net_to_pay_cny');
-    expect(rows[1]?.startsWith(`${agencyId},1,`)).toBe(true);
+  it('downloads the creator report and the merchant statements with exactly the bytes the API serves, and the agency remittance', async () => {
+    const download = async (button: string, file: string): Promise<Buffer> => {
+      const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
+      expect(saved.suggestedFilename()).toBe(file);
+      return readFileSync(await saved.path());
+    };
+    const fromApi = async (path: string): Promise<Buffer> =>
+      Buffer.from(await (await fetch(`${base}/v1/payout-runs/run_${period}${path}`, { headers: { authorization: `Bearer ${financeKey}` } })).arrayBuffer());
+    expect((await download('Creator report (CSV)', `payout-${period}.csv`)).equals(await fromApi('/report?format=csv'))).toBe(true);
+    expect((await download('Creator report (JSON)', `payout-${period}.json`)).equals(await fromApi('/report?format=json'))).toBe(true);
+    const statementsCsv = await download('Merchant statements (CSV)', `merchant-statements-${period}.csv`);
+    expect(statementsCsv.equals(await fromApi('/merchant-statements?format=csv'))).toBe(true);
+    expect(statementsCsv.toString('utf8')).toContain(merchantId);
+    expect((await download('Merchant statements (JSON)', `merchant-statements-${period}.json`)).equals(await fromApi('/merchant-statements?format=json'))).toBe(true);
+
+    const { agencies } = (await finance(`/v1/payout-runs/run_${period}/report?format=json`)) as { agencies: Array<Record<string, { amount: number }>> };
+    const yuan = (money: { amount: number } | undefined) => ((money?.amount ?? -1) / 100).toFixed(2);
+    const rows = (await download('Agency remittance (CSV)', `agency-remittance-${period}.csv`)).toString('utf8');
+    expect(rows).toBe(
+      `\uFEFFagency_id,creators,gross_cny,agency_fee_cny,tax_to_remit_cny,net_to_pay_cny\r\n` +
+        `${agencyId},1,${yuan(agencies[0]?.transfer)},${yuan(agencies[0]?.agencyFees)},${yuan(agencies[0]?.taxToRemit)},${yuan(agencies[0]?.net)}\r\n`,
+    );
   });
 
   it('speaks Simplified Chinese with the switch, amounts in CNY', async () => {
