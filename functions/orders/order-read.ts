@@ -1,0 +1,185 @@
+/**
+ * Reading an order: one consistent Query on its partition with the document client, each
+ * item validated with the zod schema of what the orders context writes (order-store.ts,
+ * through its ElectroDB entities; a unit test holds the two key layouts and shapes
+ * together). Read paths (GET order, the projections) carry no entity framework.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { documentClient } from '../shared/clients/dynamodb.js';
+import { config } from '../shared/config.js';
+import { parseStored } from '../shared/db/stored-item.js';
+import { currencySchema, moneySchema } from '../shared/money.js';
+import { createOrderBody, orderStatuses, type OrderState, type PlacedOrder } from './order.js';
+import { markets } from './pricing-config.js';
+
+const money = moneySchema();
+const optional = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
+
+/** The order as placed (`document` on the order item). */
+export const placedOrderSchema: z.ZodType<PlacedOrder> = z.object({
+  id: z.string(),
+  merchantId: z.string(),
+  market: z.enum(markets),
+  currency: currencySchema,
+  buyer: createOrderBody.shape.buyer,
+  items: z.array(
+    z.object({
+      sku: z.string(),
+      title: z.object({ en: z.string(), zh: z.string().optional() }),
+      quantity: z.number().int(),
+      unitPrice: money,
+      hsCode: z.string(),
+      originCountry: z.string(),
+      weightGrams: z.number(),
+    }),
+  ),
+  totals: z.object({ merchandise: money, shipping: money, duties: money, total: money }),
+  settlement: z.object({ merchandise: money, shipping: money, fxRate: z.string() }),
+  customs: z.object({
+    exportMode: z.literal('9610'),
+    chargeableWeightGrams: z.number(),
+    items: z.array(
+      z.object({ sku: z.string(), hsCode: z.string(), originCountry: z.string(), quantity: z.number(), declaredValue: money, dutyRateBps: z.number() }),
+    ),
+  }),
+  payment: z.object({ provider: z.literal('stripe'), paymentIntentId: z.string(), clientSecret: z.string() }),
+  attribution: z.object({ creatorId: z.string(), postId: z.string().optional() }).optional(),
+  createdAt: z.string(),
+  takeRateBps: z.number().int().optional(),
+});
+
+const refundSource = z.enum(['api', 'cancel', 'stripe']);
+
+/** Legacy: refunds kept in a list on the order item before they became items of their own. */
+const legacyRefund = z.object({ id: z.string(), amount: money, reason: z.string(), source: refundSource, stripeRefundId: z.string().nullable(), createdAt: z.string() });
+/** Legacy: parcels kept in a list on the order item. */
+const legacyShipment = z.object({ id: z.string(), partnerCode: z.string(), trackingNumber: z.string(), status: z.string(), statusAt: z.string() });
+
+/** The order item (entity `order`). */
+export const orderRecord = z.object({
+  orderId: z.string(),
+  merchantId: z.string(),
+  shard: z.number().int(),
+  status: z.enum(orderStatuses),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  paymentIntentId: z.string(),
+  paidAmount: z.number().int(),
+  refundedAmount: z.number().int(),
+  document: placedOrderSchema,
+  refunds: optional(z.array(legacyRefund)),
+  paymentError: optional(z.object({ code: z.string(), message: z.string() })),
+  paidAt: optional(z.string()),
+  cancelledAt: optional(z.string()),
+  shipments: optional(z.array(legacyShipment)),
+  shippedAt: optional(z.string()),
+  deliveredAt: optional(z.string()),
+  version: z.number().int(),
+});
+export type OrderRecord = z.output<typeof orderRecord>;
+
+/** A parcel of the order (entity `orderShipment`, `ORDER#id` / `SHIPMENT#id`). */
+export const orderShipmentRecord = z.object({
+  orderId: z.string(),
+  shipmentId: z.string(),
+  partnerCode: z.string(),
+  trackingNumber: z.string(),
+  status: z.string(),
+  statusAt: z.string(),
+});
+export type OrderShipmentRecord = z.output<typeof orderShipmentRecord>;
+
+/** A refund of the order (entity `orderRefund`, `ORDER#id` / `REFUND#id`). */
+export const orderRefundRecord = z.object({
+  orderId: z.string(),
+  refundId: z.string(),
+  amount: money,
+  reason: z.string(),
+  source: refundSource,
+  stripeRefundId: optional(z.string()),
+  requestHash: optional(z.string()),
+  createdAt: z.string(),
+});
+export type OrderRefundRecord = z.output<typeof orderRefundRecord>;
+
+/** An order as stored: its state plus the keys it lives under. */
+export interface StoredOrder extends OrderState {
+  readonly merchantId: string;
+  readonly shard: number;
+}
+
+/** The table key of an order's partition (the order item's `pk`, shared by its parcels and refunds). */
+export const orderPartition = (orderId: string): string => `ORDER#${orderId}`;
+
+const byTimeThenId = (a: { createdAt: string; id: string }, b: { createdAt: string; id: string }): number =>
+  a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+
+/** The order's state from its items: refunds oldest first (legacy ones once), parcels in booking order. */
+export const toOrderState = (item: OrderRecord, parcels: readonly OrderShipmentRecord[] = [], refunds: readonly OrderRefundRecord[] = []): StoredOrder => {
+  const stored = refunds.map((r) => ({
+    id: r.refundId,
+    amount: r.amount,
+    reason: r.reason,
+    source: r.source,
+    stripeRefundId: r.stripeRefundId ?? null,
+    createdAt: r.createdAt,
+    ...(r.requestHash ? { requestHash: r.requestHash } : {}),
+  }));
+  const refundIds = new Set(stored.map((r) => r.id));
+  return {
+    placed: item.document,
+    merchantId: item.merchantId,
+    shard: item.shard,
+    status: item.status,
+    version: item.version,
+    paidAmount: item.paidAmount,
+    refundedAmount: item.refundedAmount,
+    refunds: [...(item.refunds ?? []).filter((r) => !refundIds.has(r.id)), ...stored].sort(byTimeThenId),
+    paymentError: item.paymentError,
+    paidAt: item.paidAt,
+    cancelledAt: item.cancelledAt,
+    shipments: [
+      ...(item.shipments ?? []).filter((legacy) => !parcels.some((p) => p.shipmentId === legacy.id)),
+      ...parcels.map((p) => ({ id: p.shipmentId, partnerCode: p.partnerCode, trackingNumber: p.trackingNumber, status: p.status, statusAt: p.statusAt })),
+    ],
+    shippedAt: item.shippedAt,
+    deliveredAt: item.deliveredAt,
+    updatedAt: item.updatedAt,
+  };
+};
+
+/** An order item as read (an index Query's raw item, say), validated. */
+export const orderRecordOf = (item: Record<string, unknown>): OrderRecord => parseStored(orderRecord, item, `order item ${String(item.pk)}`);
+
+/**
+ * The order with everything under its partition (its parcels and its refunds) in ONE
+ * consistent Query; a partition past 1 MB continues on the next page. Items of other kinds
+ * under the partition are skipped.
+ */
+export const getOrder = async (orderId: string): Promise<StoredOrder | undefined> => {
+  let order: OrderRecord | undefined;
+  const parcels: OrderShipmentRecord[] = [];
+  const refunds: OrderRefundRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(
+      new QueryCommand({
+        TableName: config.tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': orderPartition(orderId) },
+        ConsistentRead: true,
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const where = `${String(item.pk)} ${String(item.sk)}`;
+      const entity = item.__edb_e__;
+      if (entity === 'order') order = parseStored(orderRecord, item, `order item ${where}`);
+      else if (entity === 'orderShipment') parcels.push(parseStored(orderShipmentRecord, item, `parcel item ${where}`));
+      else if (entity === 'orderRefund') refunds.push(parseStored(orderRefundRecord, item, `refund item ${where}`));
+    }
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return order ? toOrderState(order, parcels, refunds) : undefined;
+};
