@@ -74,7 +74,7 @@ describe('function bundles carry only their own context', () => {
   beforeAll(async () => {
     // esbuild builds in parallel on its own threads: start them all at once.
     await Promise.all(functions.map((f) => bundled(f.entry)));
-  }, 120_000);
+  }, 300_000);
 
   it.each(functions)('$name: no lib/, no event catalogue, no other context\'s entities', async ({ entry }) => {
     const { inputs } = await bundled(entry);
