@@ -10,7 +10,7 @@ import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import { parseStored } from '../shared/db/stored-item.js';
 import { currencySchema, moneySchema } from '../shared/money.js';
-import { createOrderBody, orderStatuses, type OrderState, type PlacedOrder } from './order.js';
+import { createOrderBody, orderShards, orderStatuses, type OrderState, type OrderStatus, type PlacedOrder } from './order.js';
 import { markets } from './pricing-config.js';
 
 const money = moneySchema();
@@ -109,6 +109,10 @@ export interface StoredOrder extends OrderState {
   readonly shard: number;
 }
 
+/** A merchant's order list on one shard: gsi1 (every order) or, with a status, gsi2. */
+export const merchantOrdersPartition = (merchantId: string, shard: number, status?: OrderStatus): string =>
+  status ? `MERCHANT#${merchantId}#${status}#${shard}` : `MERCHANT#${merchantId}#ORDERS#${shard}`;
+
 /** The table key of an order's partition (the order item's `pk`, shared by its parcels and refunds). */
 export const orderPartition = (orderId: string): string => `ORDER#${orderId}`;
 
@@ -182,4 +186,51 @@ export const getOrder = async (orderId: string): Promise<StoredOrder | undefined
     start = page.LastEvaluatedKey;
   } while (start);
   return order ? toOrderState(order, parcels, refunds) : undefined;
+};
+
+/** Per-shard positions of a merchant's order list: a key to continue after, null = from the top, 'done'. */
+export type ShardPositions = Array<Record<string, unknown> | null | 'done'>;
+
+/**
+ * A merchant's orders newest first: queries every shard in parallel (one round trip of
+ * latency), merges by (createdAt, orderId) and returns where each shard stands.
+ */
+export const listOrders = async (
+  merchantId: string,
+  options: { status?: OrderStatus | undefined; limit: number; positions: ShardPositions | null },
+): Promise<{ orders: StoredOrder[]; positions: ShardPositions | null }> => {
+  const positions: ShardPositions = options.positions ?? Array.from({ length: orderShards }, () => null);
+  const indexFields = options.status ? (['gsi2pk', 'gsi2sk'] as const) : (['gsi1pk', 'gsi1sk'] as const);
+  const pages = await Promise.all(
+    positions.map(async (position, shard) => {
+      if (position === 'done') return { shard, items: [] as Array<Record<string, unknown>>, exhausted: true };
+      const result = await documentClient.send(
+        new QueryCommand({
+          TableName: config.tableName(),
+          IndexName: options.status ? 'gsi2' : 'gsi1',
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': indexFields[0] },
+          ExpressionAttributeValues: { ':pk': merchantOrdersPartition(merchantId, shard, options.status) },
+          ScanIndexForward: false,
+          Limit: options.limit,
+          ...(position ? { ExclusiveStartKey: position } : {}),
+        }),
+      );
+      return { shard, items: result.Items ?? [], exhausted: !result.LastEvaluatedKey };
+    }),
+  );
+  const sortKey = (item: Record<string, unknown>): string => String(item[indexFields[1]]);
+  const merged = pages
+    .flatMap((page) => page.items.map((item) => ({ shard: page.shard, item })))
+    .sort((a, b) => (sortKey(a.item) < sortKey(b.item) ? 1 : sortKey(a.item) > sortKey(b.item) ? -1 : 0))
+    .slice(0, options.limit);
+  const next: ShardPositions = pages.map((page) => {
+    const taken = merged.filter((m) => m.shard === page.shard);
+    const last = taken.at(-1)?.item;
+    if (page.exhausted && taken.length === page.items.length) return 'done';
+    if (!last) return positions[page.shard] ?? null;
+    return { pk: last.pk, sk: last.sk, [indexFields[0]]: last[indexFields[0]], [indexFields[1]]: last[indexFields[1]] };
+  });
+  const orders = merged.map(({ item }) => toOrderState(orderRecordOf(item)));
+  return { orders, positions: next.every((p) => p === 'done') ? null : next };
 };

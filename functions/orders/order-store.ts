@@ -2,17 +2,15 @@
  * Order persistence on the single table. Every read-modify-write is conditional on the
  * order's `version` (optimistic locking); events go in the same transaction (outbox).
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/clients/dynamodb.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { db, type TransactionEntities } from './db.js';
 import type { IdempotencyItem, MerchantItem, OrderItem, ProductItem } from './entities.js';
-import { orderShards, type OrderShipment, type OrderStatus, type StoredRefund } from './order.js';
-import { getOrder, orderRecordOf, toOrderState, type StoredOrder } from './order-read.js';
+import type { OrderShipment, OrderStatus, StoredRefund } from './order.js';
+import { getOrder, type StoredOrder } from './order-read.js';
 
-export { getOrder, type StoredOrder } from './order-read.js';
+export { getOrder, listOrders, type ShardPositions, type StoredOrder } from './order-read.js';
 
 export class OrderStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -213,48 +211,3 @@ export const markStripeEvent = async (eventId: string, type: string): Promise<'m
 export const stripeEventSeen = async (eventId: string): Promise<boolean> =>
   (await db().entities.stripeEvent.get({ eventId }).go()).data !== null;
 
-/** Per-shard positions of a merchant's order list: a key to continue after, null = from the top, 'done'. */
-export type ShardPositions = Array<Record<string, unknown> | null | 'done'>;
-
-/**
- * A merchant's orders newest first: queries every shard in parallel (one round trip of
- * latency), merges by (createdAt, orderId) and returns where each shard stands.
- */
-export const listOrders = async (
-  merchantId: string,
-  options: { status?: OrderStatus | undefined; limit: number; positions: ShardPositions | null },
-): Promise<{ orders: StoredOrder[]; positions: ShardPositions | null }> => {
-  const { entities } = db();
-  const positions: ShardPositions = options.positions ?? Array.from({ length: orderShards }, () => null);
-  const indexFields = options.status ? (['gsi2pk', 'gsi2sk'] as const) : (['gsi1pk', 'gsi1sk'] as const);
-  const pages = await Promise.all(
-    positions.map(async (position, shard) => {
-      if (position === 'done') return { shard, items: [] as Array<Record<string, unknown>>, exhausted: true };
-      const params = (
-        options.status
-          ? entities.order.query.byMerchantStatus({ merchantId, status: options.status, shard })
-          : entities.order.query.byMerchant({ merchantId, shard })
-      ).params({ order: 'desc' }) as QueryCommandInput;
-      const result = await documentClient.send(
-        new QueryCommand({ ...params, Limit: options.limit, ...(position ? { ExclusiveStartKey: position } : {}) }),
-      );
-      return { shard, items: result.Items ?? [], exhausted: !result.LastEvaluatedKey };
-    }),
-  );
-  const sortKey = (item: Record<string, unknown>): string => String(item[indexFields[1]]);
-  const merged = pages
-    .flatMap((page) => page.items.map((item) => ({ shard: page.shard, item })))
-    .sort((a, b) => (sortKey(a.item) < sortKey(b.item) ? 1 : sortKey(a.item) > sortKey(b.item) ? -1 : 0))
-    .slice(0, options.limit);
-  const next: ShardPositions = pages.map((page) => {
-    const taken = merged.filter((m) => m.shard === page.shard);
-    const last = taken.at(-1)?.item;
-    if (page.exhausted && taken.length === page.items.length) return 'done';
-    if (!last) return positions[page.shard] ?? null;
-    return { pk: last.pk, sk: last.sk, [indexFields[0]]: last[indexFields[0]], [indexFields[1]]: last[indexFields[1]] };
-  });
-  const orders = merged.flatMap(({ item }) => {
-    return [toOrderState(orderRecordOf(item))];
-  });
-  return { orders, positions: next.every((p) => p === 'done') ? null : next };
-};

@@ -105,7 +105,7 @@ describe('function bundles carry only their own context', () => {
   });
 
   /** Read paths converted to plain document-client reads (functions/orders/order-read.ts, functions/logistics/shipment-read.ts). */
-  const plainReads = ['getOrder', 'getTracking'];
+  const plainReads = ['getOrder', 'listOrders', 'getTracking'];
 
   it.each(plainReads)('%s: a plain read, no entity framework, within DESIGN\'s 600 KB', async (name) => {
     const { inputs, bytes } = await bundled((manifest.functions as Record<string, { entry: string }>)[name]?.entry ?? '');

@@ -8,7 +8,7 @@ import { apiKeyItemKey } from '../../../functions/shared/auth.js';
 import { apiKeyEntity } from '../../../functions/shared/db/entities.js';
 import { StoredItemError, parseStored } from '../../../functions/shared/db/stored-item.js';
 import { orderEntity, orderRefundEntity, orderShipmentEntity } from '../../../functions/orders/entities.js';
-import { orderPartition, orderRecord, orderRefundRecord, orderShipmentRecord, toOrderState } from '../../../functions/orders/order-read.js';
+import { merchantOrdersPartition, orderPartition, orderRecord, orderRefundRecord, orderShipmentRecord, toOrderState } from '../../../functions/orders/order-read.js';
 import type { PlacedOrder } from '../../../functions/orders/order.js';
 import { shipmentEntity, shipmentEventEntity } from '../../../functions/logistics/entities.js';
 import { shipmentHeadRecord, shipmentPartition, storedTimelineEvent, trackingNumberPartition } from '../../../functions/logistics/shipment-read.js';
@@ -51,6 +51,11 @@ describe('plain reads agree with the entities that write', () => {
   it('uses the keys the entities write', () => {
     expect(apiKeyEntity.get({ keyHash: 'abc' }).params(table)).toMatchObject({ Key: apiKeyItemKey('abc') });
     expect(orderEntity.get({ orderId: placed.id }).params(table)).toMatchObject({ Key: { pk: orderPartition(placed.id) } });
+    expect(orderEntity.query.byMerchant({ merchantId: 'mer_1', shard: 3 }).params(table)).toMatchObject({ IndexName: 'gsi1', ExpressionAttributeValues: { ':pk': merchantOrdersPartition('mer_1', 3) } });
+    expect(orderEntity.query.byMerchantStatus({ merchantId: 'mer_1', status: 'paid', shard: 0 }).params(table)).toMatchObject({
+      IndexName: 'gsi2',
+      ExpressionAttributeValues: { ':pk': merchantOrdersPartition('mer_1', 0, 'paid') },
+    });
     expect(written(orderShipmentEntity.put({ orderId: placed.id, shipmentId: 'shp_1', partnerCode: 'SF', trackingNumber: 'SF1', status: 'booked', statusAt: '' }).params(table))).toMatchObject({
       pk: orderPartition(placed.id),
       __edb_e__: 'orderShipment',
