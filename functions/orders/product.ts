@@ -30,7 +30,7 @@ export interface ProductView {
   readonly updatedAt: string;
 }
 
-export const productView = (p: ProductItem): ProductView => ({
+export const productView = (p: Omit<ProductItem, 'title'> & { title: unknown }): ProductView => ({
   sku: p.sku,
   title: productTitleOf(p),
   brand: p.brand,

@@ -104,8 +104,8 @@ describe('function bundles carry only their own context', () => {
     }
   });
 
-  /** Read paths converted to plain document-client reads (functions/orders/order-read.ts, functions/logistics/shipment-read.ts). */
-  const plainReads = ['getOrder', 'listOrders', 'getTracking'];
+  /** Read paths converted to plain document-client reads (functions/orders/order-read.ts and product-read.ts, functions/logistics/shipment-read.ts). */
+  const plainReads = ['getOrder', 'listOrders', 'getProduct', 'listProducts', 'getTracking'];
 
   it.each(plainReads)('%s: a plain read, no entity framework, within DESIGN\'s 600 KB', async (name) => {
     const { inputs, bytes } = await bundled((manifest.functions as Record<string, { entry: string }>)[name]?.entry ?? '');

@@ -7,7 +7,8 @@
 import { apiKeyItemKey } from '../../../functions/shared/auth.js';
 import { apiKeyEntity } from '../../../functions/shared/db/entities.js';
 import { StoredItemError, parseStored } from '../../../functions/shared/db/stored-item.js';
-import { orderEntity, orderRefundEntity, orderShipmentEntity } from '../../../functions/orders/entities.js';
+import { orderEntity, orderRefundEntity, orderShipmentEntity, productEntity } from '../../../functions/orders/entities.js';
+import { productKey, productRecord } from '../../../functions/orders/product-read.js';
 import { merchantOrdersPartition, orderPartition, orderRecord, orderRefundRecord, orderShipmentRecord, toOrderState } from '../../../functions/orders/order-read.js';
 import type { PlacedOrder } from '../../../functions/orders/order.js';
 import { shipmentEntity, shipmentEventEntity } from '../../../functions/logistics/entities.js';
@@ -67,6 +68,13 @@ describe('plain reads agree with the entities that write', () => {
       sk: 'EVENT#e1',
       __edb_e__: 'shipmentEvent',
     });
+  });
+
+  it('reads products where and as the catalogue writes them', () => {
+    const product = { merchantId: 'mer_1', sku: 'TEA-1', title: { en: 'Longjing tea', zh: '龙井茶' }, brand: 'West Lake', hsCode: '090210', originCountry: 'CN', priceFen: 9900, weightGrams: 250, createdAt: placed.createdAt, updatedAt: placed.createdAt };
+    expect(productEntity.get({ merchantId: 'mer_1', sku: 'TEA-1' }).params(table)).toMatchObject({ Key: productKey('mer_1', 'TEA-1') });
+    expect(productEntity.query.bySku({ merchantId: 'mer_1' }).params(table)).toMatchObject({ ExpressionAttributeValues: { ':pk': productKey('mer_1', '').pk, ':sk1': productKey('mer_1', '').sk } });
+    expect(parseStored(productRecord, written(productEntity.put(product).params(table)), 'product')).toEqual(product);
   });
 
   it('parses every item the entities write, into the order state GET order shows', () => {
