@@ -8,10 +8,9 @@ import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
-import { parseStored } from '../shared/db/stored-item.js';
+import { parseStored, storedOptional as optional } from '../shared/db/stored-item.js';
 import { flight, location, trackingStatus, type TimelineEvent } from './tracking.js';
 
-const optional = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
 
 /** One event of a parcel's timeline as stored (on a `shipmentEvent` item, or in a legacy list on the head). */
 export const storedTimelineEvent: z.ZodType<TimelineEvent> = z.object({

@@ -8,46 +8,11 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
-import { parseStored } from '../shared/db/stored-item.js';
-import { currencySchema, moneySchema } from '../shared/money.js';
-import { createOrderBody, orderShards, orderStatuses, type OrderState, type OrderStatus, type PlacedOrder } from './order.js';
-import { markets } from './pricing-config.js';
+import { parseStored, storedOptional as optional } from '../shared/db/stored-item.js';
+import { moneySchema } from '../shared/money.js';
+import { orderShards, orderStatuses, placedOrderSchema, type OrderState, type OrderStatus } from './order.js';
 
 const money = moneySchema();
-const optional = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
-
-/** The order as placed (`document` on the order item). */
-export const placedOrderSchema: z.ZodType<PlacedOrder> = z.object({
-  id: z.string(),
-  merchantId: z.string(),
-  market: z.enum(markets),
-  currency: currencySchema,
-  buyer: createOrderBody.shape.buyer,
-  items: z.array(
-    z.object({
-      sku: z.string(),
-      title: z.object({ en: z.string(), zh: z.string().optional() }),
-      quantity: z.number().int(),
-      unitPrice: money,
-      hsCode: z.string(),
-      originCountry: z.string(),
-      weightGrams: z.number(),
-    }),
-  ),
-  totals: z.object({ merchandise: money, shipping: money, duties: money, total: money }),
-  settlement: z.object({ merchandise: money, shipping: money, fxRate: z.string() }),
-  customs: z.object({
-    exportMode: z.literal('9610'),
-    chargeableWeightGrams: z.number(),
-    items: z.array(
-      z.object({ sku: z.string(), hsCode: z.string(), originCountry: z.string(), quantity: z.number(), declaredValue: money, dutyRateBps: z.number() }),
-    ),
-  }),
-  payment: z.object({ provider: z.literal('stripe'), paymentIntentId: z.string(), clientSecret: z.string() }),
-  attribution: z.object({ creatorId: z.string(), postId: z.string().optional() }).optional(),
-  createdAt: z.string(),
-  takeRateBps: z.number().int().optional(),
-});
 
 const refundSource = z.enum(['api', 'cancel', 'stripe']);
 

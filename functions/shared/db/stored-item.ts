@@ -17,3 +17,6 @@ export const parseStored = <S extends z.ZodType>(schema: S, value: unknown, what
   if (!result.success) throw new StoredItemError(`${what} is not valid as stored`, { cause: result.error });
   return result.data;
 };
+
+/** An optional stored attribute: absent, or null as some writers leave it, reads as undefined. */
+export const storedOptional = <S extends z.ZodType>(schema: S) => schema.nullish().transform((value) => value ?? undefined);
