@@ -299,6 +299,7 @@ const validBodies = (key: string): Json[] => {
 const pathValue = (route: RouteSpec, name: string): fc.Arbitrary<{ value: string; raw: boolean }> => {
   const real = (() => {
     if (name === 'sku') return ['TEA-1', 'NOPE-1'];
+    if (route.path.startsWith('/problems/')) return ['validation_failed', 'not_found', 'invalid_state', 'no_such_code', 'constructor'];
     if (name === 'code' || name === 'partnerCode') return [known.partnerCode, 'NOSUCH'];
     if (name === 'secretId') return [known.secretId, 'whs_nope'];
     if (name === 'trackingNumber') return [known.trackingNumber, 'NOBODY-BOOKED-1'];
@@ -435,6 +436,8 @@ const send = async (r: FuzzRequest): Promise<void> => {
   const response = await fetch(`${url}${r.path}${r.query ? `?${r.query}` : ''}`, {
     method: r.method,
     headers,
+    // The route's own answer: a redirect (GET / -> /docs) is not followed.
+    redirect: 'manual',
     ...(r.body && r.method !== 'GET' ? { body: new Uint8Array(r.body.bytes) } : {}), // fetch sends no body with GET
   });
   const status = response.status;
