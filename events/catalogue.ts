@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { LogisticsPartnerRegistered, ShipmentBooked, ShipmentStatusChanged, ShipmentStalled, OrderShipped, OrderDelivered } from './schemas/logistics.js';
-import { WebhookDeliveryScheduled, WebhookEndpointDisabled } from './schemas/notifications.js';
-import { MerchantEnrolled, OrderPlaced, OrderPaid, OrderPaymentFailed, OrderCancelled, OrderRefunded } from './schemas/orders.js';
+import { WebhookDeliveryScheduled, WebhookEndpointDisabled, WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDeleted, WebhookEndpointSecretRolled } from './schemas/notifications.js';
+import { MerchantEnrolled, MerchantTakeRateChanged, OrderPlaced, OrderPaid, OrderPaymentFailed, OrderCancelled, OrderRefunded } from './schemas/orders.js';
 import { CommissionAccrued, CommissionReversed, PayoutRunRequested, PayoutRunCompleted, MerchantSettlementAccrued, MerchantSettled } from './schemas/payouts.js';
 import { ApiKeyCreated, ApiKeyRevoked, ApiKeyRotated, PartnerSecretRotated, PartnerSecretRetired, AgencyRegistered, CreatorRegistered, CreatorTermsChanged } from './schemas/platform.js';
 import { eventSources, type EventSource } from './sources.js';
@@ -43,6 +43,11 @@ export const eventCatalogue = {
   MerchantSettled,
   WebhookDeliveryScheduled,
   WebhookEndpointDisabled,
+  WebhookEndpointCreated,
+  WebhookEndpointUpdated,
+  WebhookEndpointDeleted,
+  WebhookEndpointSecretRolled,
+  MerchantTakeRateChanged,
 };
 
 export type DetailType = keyof typeof eventCatalogue;

@@ -191,6 +191,16 @@ const functions = {
     description: 'GET /docs: the API reference page (Swagger UI, served from this API under a self-only CSP)',
     table: 'none',
   },
+  root: {
+    entry: 'functions/platform/root.ts',
+    description: 'GET /: redirects to the API reference (/docs); the body points to the rest',
+    table: 'none',
+  },
+  problemPage: {
+    entry: 'functions/platform/problem-page.ts',
+    description: 'GET /problems/{code}: the page a problem type URI resolves to (English or Simplified Chinese)',
+    table: 'none',
+  },
   apiDocsAssets: {
     entry: 'functions/platform/api-docs-assets.ts',
     description: "GET /docs/{asset}: the reference page's script and stylesheet (swagger-ui-dist, bundled as text)",
@@ -509,6 +519,8 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/openapi.json', auth: 'public', function: 'openApi' },
   { method: 'GET', path: '/docs', auth: 'public', function: 'apiDocs' },
   { method: 'GET', path: '/docs/{asset}', auth: 'public', function: 'apiDocsAssets' },
+  { method: 'GET', path: '/', auth: 'public', function: 'root' },
+  { method: 'GET', path: '/problems/{code}', auth: 'public', function: 'problemPage' },
   { method: 'POST', path: '/v1/admin/agencies', auth: ['admin'], function: 'createAgency' },
   { method: 'POST', path: '/v1/admin/creators', auth: ['admin'], function: 'createCreator' },
   { method: 'PATCH', path: '/v1/admin/creators/{id}', auth: ['admin'], function: 'patchCreator' },

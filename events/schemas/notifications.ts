@@ -31,6 +31,55 @@ export const WebhookEndpointDisabledV1 = eventDetail(
   }),
 );
 
+const endpointId = z.string().startsWith('we_');
+const merchantId = z.string().startsWith('mer_');
+const webhookTypeList = z.array(z.string().min(1)).max(32);
+
+/**
+ * An endpoint URL as the audit trail keeps it: scheme, host, port and path. The query string and
+ * fragment are left out: receivers often put a token there, and an event never carries a secret.
+ */
+const auditedUrl = z.string().max(2048).describe('the URL without its query string or fragment');
+
+/** What an endpoint is, before or after a change (never its secrets). */
+const endpointState = z.object({ url: auditedUrl, events: webhookTypeList, status: z.enum(['enabled', 'disabled']) });
+
+/** A merchant registered a webhook endpoint (audit trail; the secret is never in the event). */
+export const WebhookEndpointCreatedV1 = eventDetail(
+  1,
+  z.object({ endpointId, merchantId, ...endpointState.shape, createdAt: z.iso.datetime() }),
+);
+
+/** A merchant changed an endpoint's url, events or status: `changed` names the fields, `previous` and `current` are before and after. */
+export const WebhookEndpointUpdatedV1 = eventDetail(
+  1,
+  z.object({
+    endpointId,
+    merchantId,
+    changed: z.array(z.enum(['url', 'events', 'status'])).max(3),
+    previous: endpointState,
+    current: endpointState,
+    updatedAt: z.iso.datetime(),
+  }),
+);
+
+/** A merchant deleted an endpoint: what it was when deleted. */
+export const WebhookEndpointDeletedV1 = eventDetail(
+  1,
+  z.object({ endpointId, merchantId, ...endpointState.shape, deletedAt: z.iso.datetime() }),
+);
+
+/** A merchant rolled an endpoint's signing secret: the previous one signs until `previousExpiresAt` (no secret in the event). */
+export const WebhookEndpointSecretRolledV1 = eventDetail(
+  1,
+  z.object({
+    endpointId,
+    merchantId,
+    previousExpiresAt: z.iso.datetime().nullable().describe('when the previous secret stops signing; null when there was none'),
+    rolledAt: z.iso.datetime(),
+  }),
+);
+
 // Contracts: detail-type, source and version of each schema above.
 
 export const WebhookDeliveryScheduled = defineEvent('WebhookDeliveryScheduled', {
@@ -45,4 +94,32 @@ export const WebhookEndpointDisabled = defineEvent('WebhookEndpointDisabled', {
   version: 1,
   schema: WebhookEndpointDisabledV1,
   description: 'A merchant webhook endpoint failed for three days straight and was disabled.',
+});
+
+export const WebhookEndpointCreated = defineEvent('WebhookEndpointCreated', {
+  source: eventSources.platform,
+  version: 1,
+  schema: WebhookEndpointCreatedV1,
+  description: 'A merchant registered a webhook endpoint (audit trail; never the secret).',
+});
+
+export const WebhookEndpointUpdated = defineEvent('WebhookEndpointUpdated', {
+  source: eventSources.platform,
+  version: 1,
+  schema: WebhookEndpointUpdatedV1,
+  description: "A merchant changed a webhook endpoint's url, events or status: before and after (audit trail).",
+});
+
+export const WebhookEndpointDeleted = defineEvent('WebhookEndpointDeleted', {
+  source: eventSources.platform,
+  version: 1,
+  schema: WebhookEndpointDeletedV1,
+  description: 'A merchant deleted a webhook endpoint (audit trail).',
+});
+
+export const WebhookEndpointSecretRolled = defineEvent('WebhookEndpointSecretRolled', {
+  source: eventSources.platform,
+  version: 1,
+  schema: WebhookEndpointSecretRolledV1,
+  description: "A merchant rolled a webhook endpoint's signing secret; the old one signs for 24 more hours (audit trail; never a secret).",
 });

@@ -12,6 +12,17 @@ export const MerchantEnrolledV1 = eventDetail(
   z.object({ merchantId: z.string().startsWith('mer_'), name: z.string(), markets: z.array(market).min(1), enrolledAt: z.iso.datetime() }),
 );
 
+/** An operator changed a merchant's take rate: orders placed from `changedAt` on snapshot the new one. */
+export const MerchantTakeRateChangedV1 = eventDetail(
+  1,
+  z.object({
+    merchantId: z.string().startsWith('mer_'),
+    previousTakeRateBps: z.number().int().min(0).max(10_000),
+    takeRateBps: z.number().int().min(0).max(10_000),
+    changedAt: z.iso.datetime(),
+  }),
+);
+
 /** An order was placed and awaits payment. Carries what commissions and reporting need, no buyer data. */
 export const OrderPlacedV1 = eventDetail(
   1,
@@ -87,6 +98,13 @@ export const MerchantEnrolled = defineEvent('MerchantEnrolled', {
   version: 1,
   schema: MerchantEnrolledV1,
   description: 'An operator enrolled a merchant in the export pilot.',
+});
+
+export const MerchantTakeRateChanged = defineEvent('MerchantTakeRateChanged', {
+  source: eventSources.platform,
+  version: 1,
+  schema: MerchantTakeRateChangedV1,
+  description: "An operator changed a merchant's take rate for orders placed from now on (audit trail).",
 });
 
 export const OrderPlaced = defineEvent('OrderPlaced', {

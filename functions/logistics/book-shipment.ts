@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { canBookShipment } from '../orders/order.js';
 import { orderPath, ownOrder } from '../orders/order-access.js';
+import { parcelBookedOnOrder } from '../orders/parcel-port.js';
 import { bucketOf } from '../shared/buckets.js';
 import { db } from './db.js';
 import { backoff } from '../shared/backoff.js';
@@ -87,12 +88,7 @@ export const handler = httpHandler({ access: keyed('merchant'), path: orderPath,
           .where((attr, op) => (claim ? op.eq(attr.shipmentId, claim.shipmentId) : op.notExists(attr.shipmentId)))
           .commit(),
         entities.shipment.create(shipment).commit(),
-        entities.orderShipment.create({ orderId, shipmentId, partnerCode: code, trackingNumber, status: shipment.status, statusAt: '' }).commit(),
-        entities.order
-          .patch({ orderId })
-          .add({ version: 1 })
-          .where((attr, op) => `${op.eq(attr.status, 'paid')} OR ${op.eq(attr.status, 'shipped')}`)
-          .commit(),
+        ...parcelBookedOnOrder(entities, { orderId, shipmentId, partnerCode: code, trackingNumber, status: shipment.status }),
         entities.outbox.create(booked).commit(),
         ...(holder
           ? [

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, publicRoute } from '../shared/http.js';
-import type { ShipmentItem } from './entities.js';
 import { partnerCode } from './partner-code.js';
-import { projectTimeline, type TimelineEvent, type TrackingStatus } from './tracking.js';
+import { parcelEvents, parcelsByTrackingNumber, type ShipmentHeadRecord } from './shipment-read.js';
+import { projectTimeline, type TimelineEvent } from './tracking.js';
 
 export const trackingPath = z.object({ trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a tracking number') });
 export const trackingQuery = z.object({ partner: partnerCode.optional() });
@@ -13,7 +12,7 @@ export const trackingQuery = z.object({ partner: partnerCode.optional() });
 /** A finished parcel stays a candidate for its number this long after its last event. */
 export const trackingAmbiguityDays = 30;
 
-type Head = Pick<ShipmentItem, 'shipmentId' | 'partnerCode' | 'trackingNumber' | 'status' | 'terminal' | 'bookedAt' | 'lastActivityAt' | 'currentFlight' | 'timeline'>;
+type Head = Pick<ShipmentHeadRecord, 'shipmentId' | 'partnerCode' | 'terminal' | 'bookedAt' | 'lastActivityAt'>;
 
 /**
  * Which parcels a public tracking number may mean: per partner the most recently booked
@@ -21,8 +20,8 @@ type Head = Pick<ShipmentItem, 'shipmentId' | 'partnerCode' | 'trackingNumber' |
  * Parcels still moving, or finished within 30 days, come first: a parcel long delivered by
  * one partner does not make a number another partner uses today ambiguous.
  */
-export const candidatesFor = (heads: readonly Head[], now: Date, partner?: string): Head[] => {
-  const latest = new Map<string, Head>();
+export const candidatesFor = <H extends Head>(heads: readonly H[], now: Date, partner?: string): H[] => {
+  const latest = new Map<string, H>();
   for (const head of heads) {
     if (partner !== undefined && head.partnerCode !== partner) continue;
     const kept = latest.get(head.partnerCode);
@@ -52,8 +51,7 @@ const eventView = ({ status, occurredAt, location, flight, description }: Timeli
  */
 export const handler = httpHandler({ access: publicRoute, path: trackingPath, query: trackingQuery }, async (request) => {
   const { trackingNumber } = request.path;
-  const { entities } = db();
-  const { data: heads } = await entities.shipment.query.byTrackingNumber({ trackingNumber }).go({ pages: 'all' });
+  const heads = await parcelsByTrackingNumber(trackingNumber);
   const candidates = candidatesFor(heads, new Date(), request.query.partner);
   const headers = { 'cache-control': 'public, max-age=60', vary: 'accept-language' };
   if (candidates.length > 1) {
@@ -62,11 +60,7 @@ export const handler = httpHandler({ access: publicRoute, path: trackingPath, qu
   }
   const shipment = candidates[0];
   if (!shipment) throw new ProblemError('not_found');
-  const { data: stored } = await entities.shipmentEvent.query.byShipment({ shipmentId: shipment.shipmentId }).go({ pages: 'all' });
-  const { timeline } = projectTimeline([
-    ...((shipment.timeline as TimelineEvent[] | undefined) ?? []),
-    ...stored.map((e) => ({ ...e, status: e.status as TrackingStatus }) as TimelineEvent),
-  ]);
+  const { timeline } = projectTimeline([...(shipment.timeline ?? []), ...(await parcelEvents(shipment.shipmentId))]);
   const body = {
     trackingNumber: shipment.trackingNumber,
     status: shipment.status,

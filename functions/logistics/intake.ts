@@ -23,8 +23,9 @@ import { db, type TransactionEntities } from './db.js';
 import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
 import { outboxEvent } from '../shared/outbox.js';
+import { parseStored } from '../shared/db/stored-item.js';
 import type { ShipmentItem, TrackingClaimItem } from './entities.js';
-import { applyToHead, timelineEventOf, type Flight, type PartnerEvent, type TimelineEvent, type TrackingHead, type TrackingStatus } from './tracking.js';
+import { applyToHead, flight, timelineEventOf, trackingStatus, type PartnerEvent, type TimelineEvent, type TrackingHead } from './tracking.js';
 import { ShipmentStatusChanged } from '../../events/schemas/logistics.js';
 
 export interface IntakeResult {
@@ -51,11 +52,11 @@ type Committed = ReturnType<ReturnType<Tx['outbox']['create']>['commit']>;
 type Action = (tx: Tx) => unknown;
 
 export const headOf = (shipment: ShipmentItem): TrackingHead => ({
-  status: shipment.status as TrackingStatus,
+  status: parseStored(trackingStatus, shipment.status, `shipment ${shipment.shipmentId} status`),
   statusAt: shipment.statusAt ?? '',
   statusEventId: shipment.statusEventId ?? '',
   terminal: shipment.terminal,
-  currentFlight: (shipment.currentFlight as Flight | undefined) ?? null,
+  currentFlight: parseStored(flight.nullish(), shipment.currentFlight, `shipment ${shipment.shipmentId} flight`) ?? null,
   flightKey: shipment.flightKey ?? '',
   lastEventAt: shipment.lastEventAt ?? null,
 });

@@ -5,7 +5,6 @@ import { httpHandler, publicRoute } from '../shared/http.js';
 import { logger, metrics } from '../shared/observability.js';
 import { readSecret } from '../shared/secrets.js';
 import { validate } from '../shared/validation.js';
-import type { PartnerItem } from './entities.js';
 import { ingest } from './intake.js';
 import { InvalidSignatureError, openSecret, verifyPartnerDelivery } from './partner-secrets.js';
 import { partnerCode, secretsOf } from './partners.js';
@@ -28,7 +27,7 @@ const loadSecrets = async (code: string, fresh: boolean): Promise<string[]> => {
   const { data } = await db().entities.partner.get({ code }).go({ consistent: fresh });
   if (!data) return [];
   const key = await readSecret('partnerSecretsKey');
-  const secrets = secretsOf(data as PartnerItem).map((s) => openSecret(s.sealed, key));
+  const secrets = secretsOf(data).map((s) => openSecret(s.sealed, key));
   cache.set(code, { secrets, loadedAt: Date.now() });
   return secrets;
 };

@@ -1,4 +1,6 @@
+import * as z from 'zod';
 import { ProblemError } from '../shared/errors.js';
+import { parseStored } from '../shared/db/stored-item.js';
 import { newId } from '../shared/ids.js';
 import { backoff } from '../shared/backoff.js';
 import { readSecret } from '../shared/secrets.js';
@@ -19,7 +21,10 @@ export interface StoredSecret {
 /** At most two secrets are active: the current one and the one being rolled over to. */
 export const maxActiveSecrets = 2;
 
-export const secretsOf = (partner: PartnerItem): StoredSecret[] => partner.secrets as StoredSecret[];
+const storedSecrets = z.array(z.object({ id: z.string(), sealed: z.string(), createdAt: z.string() }));
+
+/** A partner's stored secrets, validated where they are read. */
+export const secretsOf = (partner: Pick<PartnerItem, 'code' | 'secrets'>): StoredSecret[] => parseStored(storedSecrets, partner.secrets, `partner ${partner.code} secrets`);
 
 /** A new `whsec_` secret (returned to the operator once) and its sealed record. */
 export const issuePartnerSecret = async (now: Date): Promise<{ secret: string; stored: StoredSecret }> => {

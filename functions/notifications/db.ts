@@ -1,12 +1,13 @@
 import { outboxEntity } from '../shared/db/entities.js';
 import { serviceOf, type TransactionEntitiesOf } from '../shared/db/service.js';
-import { merchantWebhookDeliveryEntity, webhookEndpointEntity } from './entities.js';
+import { merchantWebhookDeliveryEntity, webhookEndpointCountEntity, webhookEndpointEntity } from './entities.js';
 import { shipmentEntity } from '../logistics/entities.js';
 
 /** The merchant-notifications context's model. */
 const entities = {
   outbox: outboxEntity,
   webhookEndpoint: webhookEndpointEntity,
+  webhookEndpointCount: webhookEndpointCountEntity,
   merchantWebhookDelivery: merchantWebhookDeliveryEntity,
   // A ShipmentStalled event names no merchant: fan-out reads it from the shipment.
   shipment: shipmentEntity,

@@ -2,6 +2,7 @@
  * Merchant webhook entities on the single table (ElectroDB). Access patterns
  * (docs/merchant-webhooks.md, "Storage"):
  * - a merchant's endpoints: Query `WHEP#<merchantId>` (at most `maxEndpointsPerMerchant`);
+ * - how many endpoints a merchant has: GetItem `WHEPN#<merchantId>` (the limit's counter);
  * - one delivery: GetItem `WHDL#<deliveryId>`;
  * - an endpoint's deliveries, newest first: Query gsi1 `WHEPDL#<endpointId>`;
  * - deliveries due for a retry: Query gsi2 `WHDUE#<bucket>` with sk <= now, over
@@ -40,6 +41,26 @@ export const webhookEndpointEntity = new Entity({
   },
 });
 export type WebhookEndpointItem = EntityItem<typeof webhookEndpointEntity>;
+
+/**
+ * How many endpoints a merchant has: changed in the same transaction as every create (ADD 1,
+ * conditioned on `endpoints < maxEndpointsPerMerchant`) and delete (minus 1), so concurrent
+ * creates can never pass the limit (decision 0042). Created on first use from a Query of the
+ * merchant's endpoints (merchants whose endpoints predate the counter).
+ */
+export const webhookEndpointCountEntity = new Entity({
+  model: { entity: 'merchantWebhookEndpointCount', version: '1', service },
+  attributes: {
+    merchantId: { type: 'string', required: true },
+    endpoints: { type: 'number', required: true },
+  },
+  indexes: {
+    byMerchant: {
+      pk: { field: 'pk', composite: ['merchantId'], template: 'WHEPN#${merchantId}', casing: 'none' },
+      sk: { field: 'sk', composite: [], template: 'WHEPN', casing: 'none' },
+    },
+  },
+});
 
 export const merchantWebhookDeliveryEntity = new Entity({
   model: { entity: 'merchantWebhookDelivery', version: '1', service },

@@ -7,6 +7,7 @@ import { webhookTypes } from '../../events/webhooks/payloads.js';
 import { listQuery } from '../shared/pagination.js';
 import { createEndpointBody, endpointPath, maxEndpointsPerMerchant, updateEndpointBody } from './endpoints.js';
 import { deliveryPath } from './retry-delivery.js';
+import { webhookEndpointChange, webhookEndpointRequest } from '../shared/api-doc/examples.js';
 
 const instant = z.iso.datetime();
 
@@ -61,8 +62,8 @@ export const webhookOperations = {
     operationId: 'createWebhookEndpoint',
     tag,
     summary: 'Register a webhook endpoint',
-    description: `The secret is in this answer only. On AWS stages \`https://\` only, and a URL resolving to a loopback, private, link-local or metadata address is \`400 validation_failed\` on \`url\`; at most ${maxEndpointsPerMerchant} endpoints per merchant.`,
-    request: { body: createEndpointBody },
+    description: `The secret is in this answer only. On AWS stages \`https://\` only, and a URL resolving to a loopback, private, link-local or metadata address is \`400 validation_failed\` on \`url\`. At most ${maxEndpointsPerMerchant} endpoints per merchant, also under concurrent requests: beyond that \`400 validation_failed\`.`,
+    request: { body: createEndpointBody, example: webhookEndpointRequest },
     responses: { 201: { description: 'The endpoint and its secret.', schema: webhookEndpointWithSecret } },
     problems: [raced],
   },
@@ -88,7 +89,7 @@ export const webhookOperations = {
     tag,
     summary: "Change a webhook endpoint's url, events or status",
     description: 'Enabling an endpoint (also one the platform disabled after 3 days of failures) starts its failure clock afresh. A new `url` is checked as at registration.',
-    request: { path: endpointPath, body: updateEndpointBody },
+    request: { path: endpointPath, body: updateEndpointBody, example: webhookEndpointChange },
     responses: { 200: { description: 'The endpoint.', schema: webhookEndpointAnswer } },
     problems: ['not_found' as const, raced],
   },
@@ -96,10 +97,10 @@ export const webhookOperations = {
     operationId: 'deleteWebhookEndpoint',
     tag,
     summary: 'Delete a webhook endpoint',
-    description: 'Nothing more is sent to it; its pending deliveries end as failed.',
+    description: 'Nothing more is sent to it; its pending deliveries end as failed. Of concurrent deletes of one endpoint, one answers `204` and the others `404`.',
     request: { path: endpointPath },
     responses: { 204: { description: 'Deleted.' } },
-    problems: ['not_found' as const],
+    problems: ['not_found' as const, raced],
   },
   'POST /v1/webhook-endpoints/{id}/secret': {
     operationId: 'rollWebhookEndpointSecret',

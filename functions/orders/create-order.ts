@@ -7,8 +7,9 @@ import { outboxEvent } from '../shared/outbox.js';
 import { createPaymentIntent } from '../payments/gateway.js';
 import type { IdempotencyItem, OrderItem } from './entities.js';
 import { quote, restrictedReason } from './landed-cost.js';
-import { createOrderBody, defaultTakeRateBps, marketCurrency, orderIdFor, orderView, shardOf, type OrderLine, type PlacedOrder } from './order.js';
+import { createOrderBody, defaultTakeRateBps, marketCurrency, orderIdFor, orderView, shardOf, type PlacedOrder } from './order.js';
 import { getIdempotencyRecord, loadOrderContext, placeOrder } from './order-store.js';
+import { productTitleOf } from './product.js';
 import { loadPricingConfig } from './pricing-config.js';
 import { OrderPlaced } from '../../events/schemas/orders.js';
 
@@ -56,7 +57,7 @@ export const handler = httpHandler({ access: keyed('merchant'), body: createOrde
       hsCode: product.hsCode,
       originCountry: product.originCountry,
       weightGrams: product.weightGrams,
-      title: product.title as OrderLine['title'],
+      title: productTitleOf(product),
     };
   });
 

@@ -3,7 +3,7 @@ import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 import { orderStatuses, orderView } from './order.js';
-import { listOrders, type ShardPositions } from './order-store.js';
+import { listOrders, type ShardPositions } from './order-read.js';
 
 const query = listQuery.extend({ status: z.enum(orderStatuses).optional() });
 export { query as listOrdersQuery };

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ProblemError } from '../shared/errors.js';
-import { getOrder, type StoredOrder } from './order-store.js';
+import { getOrder, type StoredOrder } from './order-read.js';
 
 export const orderPath = z.object({ id: z.string().regex(/^ord_[0-9A-Z]{26}$/, 'an order ID (ord_…)') });
 

@@ -2,15 +2,15 @@
  * Order persistence on the single table. Every read-modify-write is conditional on the
  * order's `version` (optimistic locking); events go in the same transaction (outbox).
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../shared/clients/dynamodb.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { db, type TransactionEntities } from './db.js';
-import type { IdempotencyItem, MerchantItem, OrderItem, OrderRefundItem, OrderShipmentItem, ProductItem } from './entities.js';
-import type { Money } from '../shared/money.js';
-import { orderShards, type OrderShipment, type OrderState, type OrderStatus, type PlacedOrder, type RefundRecord, type StoredRefund } from './order.js';
+import type { IdempotencyItem, MerchantItem, OrderItem, ProductItem } from './entities.js';
+import type { OrderShipment, OrderStatus, StoredRefund } from './order.js';
+import { getOrder, type StoredOrder } from './order-read.js';
+
+export { getOrder, listOrders, type ShardPositions, type StoredOrder } from './order-read.js';
 
 export class OrderStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -18,50 +18,6 @@ export class OrderStoreError extends Error {
     this.name = 'OrderStoreError';
   }
 }
-
-/** An order as stored: its state plus the keys it lives under. */
-export interface StoredOrder extends OrderState {
-  readonly merchantId: string;
-  readonly shard: number;
-}
-
-/** Refunds oldest first (then by id), legacy ones from the order item included once. */
-const refundsOf = (item: OrderItem, refunds: readonly OrderRefundItem[]): StoredRefund[] => {
-  const stored: StoredRefund[] = refunds.map((r) => ({
-    id: r.refundId,
-    amount: r.amount as Money,
-    reason: r.reason,
-    source: r.source,
-    stripeRefundId: r.stripeRefundId ?? null,
-    createdAt: r.createdAt,
-    ...(r.requestHash ? { requestHash: r.requestHash } : {}),
-  }));
-  const ids = new Set(stored.map((r) => r.id));
-  const legacy = ((item.refunds as RefundRecord[] | undefined) ?? []).filter((r) => !ids.has(r.id));
-  return [...legacy, ...stored].sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-};
-
-export const toOrderState = (item: OrderItem, parcels: readonly OrderShipmentItem[] = [], refunds: readonly OrderRefundItem[] = []): StoredOrder => ({
-  placed: item.document as PlacedOrder,
-  merchantId: item.merchantId,
-  shard: item.shard,
-  status: item.status,
-  version: item.version,
-  paidAmount: item.paidAmount,
-  refundedAmount: item.refundedAmount,
-  refunds: refundsOf(item, refunds),
-  paymentError: item.paymentError as StoredOrder['paymentError'],
-  paidAt: item.paidAt,
-  cancelledAt: item.cancelledAt,
-  // Parcels live as items under the order's partition; `shipments` on the item is the legacy list.
-  shipments: [
-    ...((item.shipments as OrderShipment[] | undefined) ?? []).filter((legacy) => !parcels.some((p) => p.shipmentId === legacy.id)),
-    ...parcels.map((p) => ({ id: p.shipmentId, partnerCode: p.partnerCode, trackingNumber: p.trackingNumber, status: p.status, statusAt: p.statusAt })),
-  ],
-  shippedAt: item.shippedAt,
-  deliveredAt: item.deliveredAt,
-  updatedAt: item.updatedAt,
-});
 
 export interface OrderContext {
   readonly merchant: MerchantItem | undefined;
@@ -111,44 +67,6 @@ export const placeOrder = async (order: OrderItem, idempotency: IdempotencyItem,
 
 export const getIdempotencyRecord = async (scope: string, keyHash: string): Promise<IdempotencyItem | undefined> =>
   (await db().entities.idempotency.get({ scope, keyHash }).go({ consistent: true })).data ?? undefined;
-
-/**
- * The order with everything under its partition (its parcels as `orderShipment` items, its
- * refunds as `REFUND#` items) in ONE consistent Query; a partition past 1 MB continues on the
- * next page. Items of other kinds under the partition are skipped.
- */
-export const getOrder = async (orderId: string): Promise<StoredOrder | undefined> => {
-  const { entities } = db();
-  const params = entities.order.get({ orderId }).params() as { TableName: string; Key: { pk: string } };
-  let order: OrderItem | undefined;
-  const parcels: OrderShipmentItem[] = [];
-  const refunds: OrderRefundItem[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: params.TableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': params.Key.pk },
-        ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    for (const Item of page.Items ?? []) {
-      const entity = entityOf(Item);
-      if (entity === 'order') order = entities.order.parse({ Item }).data ?? order;
-      else if (entity === 'orderShipment') {
-        const parcel = entities.orderShipment.parse({ Item }).data;
-        if (parcel) parcels.push(parcel);
-      } else if (entity === 'orderRefund') {
-        const refund = entities.orderRefund.parse({ Item }).data;
-        if (refund) refunds.push(refund);
-      }
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return order ? toOrderState(order, parcels, refunds) : undefined;
-};
 
 export const findOrderByPaymentIntent = async (paymentIntentId: string): Promise<StoredOrder | undefined> => {
   const { data } = await db().entities.order.query.byPaymentIntent({ paymentIntentId }).go({ limit: 1 });
@@ -293,49 +211,3 @@ export const markStripeEvent = async (eventId: string, type: string): Promise<'m
 export const stripeEventSeen = async (eventId: string): Promise<boolean> =>
   (await db().entities.stripeEvent.get({ eventId }).go()).data !== null;
 
-/** Per-shard positions of a merchant's order list: a key to continue after, null = from the top, 'done'. */
-export type ShardPositions = Array<Record<string, unknown> | null | 'done'>;
-
-/**
- * A merchant's orders newest first: queries every shard in parallel (one round trip of
- * latency), merges by (createdAt, orderId) and returns where each shard stands.
- */
-export const listOrders = async (
-  merchantId: string,
-  options: { status?: OrderStatus | undefined; limit: number; positions: ShardPositions | null },
-): Promise<{ orders: StoredOrder[]; positions: ShardPositions | null }> => {
-  const { entities } = db();
-  const positions: ShardPositions = options.positions ?? Array.from({ length: orderShards }, () => null);
-  const indexFields = options.status ? (['gsi2pk', 'gsi2sk'] as const) : (['gsi1pk', 'gsi1sk'] as const);
-  const pages = await Promise.all(
-    positions.map(async (position, shard) => {
-      if (position === 'done') return { shard, items: [] as Array<Record<string, unknown>>, exhausted: true };
-      const params = (
-        options.status
-          ? entities.order.query.byMerchantStatus({ merchantId, status: options.status, shard })
-          : entities.order.query.byMerchant({ merchantId, shard })
-      ).params({ order: 'desc' }) as QueryCommandInput;
-      const result = await documentClient.send(
-        new QueryCommand({ ...params, Limit: options.limit, ...(position ? { ExclusiveStartKey: position } : {}) }),
-      );
-      return { shard, items: result.Items ?? [], exhausted: !result.LastEvaluatedKey };
-    }),
-  );
-  const sortKey = (item: Record<string, unknown>): string => String(item[indexFields[1]]);
-  const merged = pages
-    .flatMap((page) => page.items.map((item) => ({ shard: page.shard, item })))
-    .sort((a, b) => (sortKey(a.item) < sortKey(b.item) ? 1 : sortKey(a.item) > sortKey(b.item) ? -1 : 0))
-    .slice(0, options.limit);
-  const next: ShardPositions = pages.map((page) => {
-    const taken = merged.filter((m) => m.shard === page.shard);
-    const last = taken.at(-1)?.item;
-    if (page.exhausted && taken.length === page.items.length) return 'done';
-    if (!last) return positions[page.shard] ?? null;
-    return { pk: last.pk, sk: last.sk, [indexFields[0]]: last[indexFields[0]], [indexFields[1]]: last[indexFields[1]] };
-  });
-  const orders = merged.flatMap(({ item }) => {
-    const parsed = entities.order.parse({ Item: item }).data;
-    return parsed ? [toOrderState(parsed)] : [];
-  });
-  return { orders, positions: next.every((p) => p === 'done') ? null : next };
-};

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { bucketOf } from '../shared/buckets.js';
 import { derivedToken } from '../shared/idempotency.js';
-import { moneySchema, type Currency, type Money } from '../shared/money.js';
+import { currencySchema, moneySchema, type Currency, type Money } from '../shared/money.js';
 
 import { markets, type Market } from './pricing-config.js';
 
@@ -82,6 +82,42 @@ export interface PlacedOrder {
   /** The merchant's take rate when the order was placed (absent on orders placed before take rates: the default). */
   readonly takeRateBps?: number;
 }
+
+const money = moneySchema();
+
+/** The order as placed (`document` on the order item), validated where it is read. */
+export const placedOrderSchema: z.ZodType<PlacedOrder> = z.object({
+  id: z.string(),
+  merchantId: z.string(),
+  market: z.enum(markets),
+  currency: currencySchema,
+  buyer: createOrderBody.shape.buyer,
+  items: z.array(
+    z.object({
+      sku: z.string(),
+      title: z.object({ en: z.string(), zh: z.string().optional() }),
+      quantity: z.number().int(),
+      unitPrice: money,
+      hsCode: z.string(),
+      originCountry: z.string(),
+      weightGrams: z.number(),
+    }),
+  ),
+  totals: z.object({ merchandise: money, shipping: money, duties: money, total: money }),
+  settlement: z.object({ merchandise: money, shipping: money, fxRate: z.string() }),
+  customs: z.object({
+    exportMode: z.literal('9610'),
+    chargeableWeightGrams: z.number(),
+    items: z.array(
+      z.object({ sku: z.string(), hsCode: z.string(), originCountry: z.string(), quantity: z.number(), declaredValue: money, dutyRateBps: z.number() }),
+    ),
+  }),
+  payment: z.object({ provider: z.literal('stripe'), paymentIntentId: z.string(), clientSecret: z.string() }),
+  attribution: z.object({ creatorId: z.string(), postId: z.string().optional() }).optional(),
+  createdAt: z.string(),
+  takeRateBps: z.number().int().optional(),
+});
+
 
 export interface RefundRecord {
   readonly id: string;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseStored } from '../shared/db/stored-item.js';
 import { moneySchema, type Money } from '../shared/money.js';
 import type { ProductItem } from './entities.js';
 import { skuSchema } from './order.js';
@@ -14,6 +15,9 @@ export const productBody = z.strictObject({
 
 export const skuPath = z.object({ sku: skuSchema });
 
+/** A product's stored title (a map on the item), validated where it is read. */
+export const productTitleOf = (p: Pick<ProductItem, 'sku' | 'title'>): ProductView['title'] => parseStored(productBody.shape.title, p.title, `product ${p.sku} title`);
+
 export interface ProductView {
   readonly sku: string;
   readonly title: { readonly en: string; readonly zh?: string };
@@ -26,9 +30,9 @@ export interface ProductView {
   readonly updatedAt: string;
 }
 
-export const productView = (p: ProductItem): ProductView => ({
+export const productView = (p: Omit<ProductItem, 'title'> & { title: unknown }): ProductView => ({
   sku: p.sku,
-  title: p.title as ProductView['title'],
+  title: productTitleOf(p),
   brand: p.brand,
   hsCode: p.hsCode,
   originCountry: p.originCountry,

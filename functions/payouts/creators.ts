@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { parseStored } from '../shared/db/stored-item.js';
 import { parseDecimal, toDecimalString } from '../shared/money.js';
 
 /** A creator's terms: everything a commission or payout line is computed from. */
@@ -12,6 +13,20 @@ export interface CreatorTerms {
   readonly deductions: { readonly monthlySpecialFen: number; readonly monthlySpecialAdditionalFen: number };
   readonly lowIncomeRule: boolean;
 }
+
+/** Terms as stored (a map on the creator and each creator version item). */
+const storedTerms: z.ZodType<CreatorTerms> = z.object({
+  displayName: z.string(),
+  taxResidency: z.enum(['resident', 'non_resident']),
+  identityVerified: z.boolean(),
+  followers: z.number().int(),
+  contract: z.object({ type: z.enum(['agency', 'personal']), agencyId: z.string().nullable(), commissionRateBps: z.number().int(), startsOn: z.string() }),
+  deductions: z.object({ monthlySpecialFen: z.number().int(), monthlySpecialAdditionalFen: z.number().int() }),
+  lowIncomeRule: z.boolean(),
+});
+
+/** A creator's stored terms, validated where they are read. */
+export const termsOf = (item: { readonly creatorId: string; readonly terms: unknown }): CreatorTerms => parseStored(storedTerms, item.terms, `creator ${item.creatorId} terms`);
 
 /** The platform's creator-partner threshold (DOMAIN.md). */
 export const minFollowers = 1_000;

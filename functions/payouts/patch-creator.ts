@@ -6,7 +6,7 @@ import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { checkAgency, saveCreatorVersion } from './creator-store.js';
-import { changedTerms, creatorView, patchCreatorBody, patchTerms, type CreatorTerms } from './creators.js';
+import { changedTerms, creatorView, patchCreatorBody, patchTerms, termsOf } from './creators.js';
 import { CreatorTermsChanged } from '../../events/schemas/platform.js';
 
 export const creatorPath = z.object({ id: z.string().startsWith('cre_') });
@@ -20,7 +20,7 @@ export const handler = httpHandler({ access: keyed('admin'), path: creatorPath, 
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const { data: creator } = await db().entities.creator.get({ creatorId: path.id }).go({ consistent: true });
     if (!creator) throw new ProblemError('not_found');
-    const before = creator.terms as CreatorTerms;
+    const before = termsOf(creator);
     const terms = patchTerms(before, body);
     if (terms.contract.type === 'agency' && !terms.contract.agencyId) {
       throw new ProblemError('validation_failed', { errors: [{ path: 'contract.agencyId', message: 'required for an agency contract' }] });

@@ -3,6 +3,8 @@
  * "Finance"). Amounts are integer fen (CNY) inside; decimal yuan strings only at the
  * edges (CSV, tax preview).
  */
+import * as z from 'zod';
+import { parseStored } from '../shared/db/stored-item.js';
 import type { Money } from '../shared/money.js';
 
 export type ContractType = 'agency' | 'personal';
@@ -24,6 +26,26 @@ export interface PayoutLine {
   readonly taxWithheldFen: number;
   readonly netFen: number;
 }
+
+const fen = z.number().int();
+const storedLine: z.ZodType<PayoutLine> = z.object({
+  creatorId: z.string(),
+  displayName: z.string(),
+  agencyId: z.string().nullable(),
+  agencyName: z.string().nullable(),
+  contractType: z.enum(['agency', 'personal']),
+  taxResidency: z.enum(['resident', 'non_resident']),
+  incomeCategory: z.enum(['wages', 'labor_remuneration']),
+  grossFen: fen,
+  agencyFeeFen: fen,
+  taxableIncomeFen: fen,
+  taxWithheldFen: fen,
+  netFen: fen,
+});
+
+/** A payout line as stored (a map on its line item), validated where it is read. */
+export const storedLineOf = (item: { readonly period: string; readonly creatorId: string; readonly line: unknown }): PayoutLine =>
+  parseStored(storedLine, item.line, `payout line ${item.period}/${item.creatorId}`);
 
 export interface PayoutRunTotals {
   readonly gross: Money;

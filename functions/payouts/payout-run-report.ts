@@ -4,7 +4,7 @@ import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { pageOf, readCursor } from '../shared/pagination.js';
-import type { PayoutLine } from './payout-line.js';
+import { storedLineOf } from './payout-line.js';
 import { runView } from './payout-runs.js';
 import { reportCsv, reportCsvRows, reportJson } from './report.js';
 import { runById, runPath } from './run-access.js';
@@ -31,7 +31,7 @@ export const handler = httpHandler({ access: keyed('finance'), path: runPath, qu
   const scope = `payout-report:${run.period}`;
   const position = await readCursor(scope, query.cursor);
   const { data, cursor } = await db().entities.payoutLine.query.byRun({ period: run.period }).go({ limit: query.limit, cursor: position });
-  const lines = data.map((item) => item.line as PayoutLine);
+  const lines = data.map(storedLineOf);
   const { nextCursor } = await pageOf(scope, [], cursor);
   const whole = !query.cursor && !nextCursor;
   if (query.format === 'csv') {

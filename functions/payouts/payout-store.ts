@@ -2,7 +2,7 @@
 import { randomInt } from 'node:crypto';
 import { db, type TransactionEntities } from './db.js';
 import { ledgerBuckets } from './entities.js';
-import type { CreatorTerms } from './creators.js';
+import { termsOf, type CreatorTerms } from './creators.js';
 import type { Posting } from './ledger.js';
 import { newId } from '../shared/ids.js';
 
@@ -10,7 +10,7 @@ import { newId } from '../shared/ids.js';
 export const termsAt = async (creatorId: string, at: string): Promise<{ terms: CreatorTerms; version: number } | undefined> => {
   const { data } = await db().entities.creatorVersion.query.byVersion({ creatorId }).go({ pages: 'all' });
   const inForce = data.filter((v) => v.validFrom <= at).sort((a, b) => (a.validFrom === b.validFrom ? a.version - b.version : a.validFrom < b.validFrom ? -1 : 1)).at(-1);
-  return inForce ? { terms: inForce.terms as CreatorTerms, version: inForce.version } : undefined;
+  return inForce ? { terms: termsOf(inForce), version: inForce.version } : undefined;
 };
 
 /** A posting as a transaction item, indexed by month (bucketed) for the ledger balance checks. */

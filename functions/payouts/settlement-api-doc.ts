@@ -10,6 +10,7 @@ import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
 import { settlementPeriodPath, statementQuery } from './get-settlement-statement.js';
 import { runPath } from './run-access.js';
 import { payoutReport, payoutRun } from '../shared/api-doc/responses.js';
+import { takeRateChange } from '../shared/api-doc/examples.js';
 
 const cny = moneySchema('CNY');
 const period = z.string().meta({ example: '2026-11' });
@@ -81,7 +82,7 @@ export const settlementOperations = {
     tag: 'Operator' as const,
     summary: "Change a merchant's take rate",
     description: 'For orders placed from now on; placed orders keep the rate they snapshot.',
-    request: { path: merchantPath, body: patchMerchantBody },
+    request: { path: merchantPath, body: patchMerchantBody, example: takeRateChange },
     responses: { 200: { description: 'The merchant.', schema: merchantAnswer } },
     problems: ['not_found' as const, 'idempotency_in_progress' as const],
   },

@@ -12,7 +12,8 @@ import { now as clock } from '../shared/clock.js';
 import { db, type TransactionEntities } from './db.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
-import { defaultTakeRateBps, type PlacedOrder } from '../orders/order.js';
+import { parseStored } from '../shared/db/stored-item.js';
+import { defaultTakeRateBps, placedOrderSchema } from '../orders/order.js';
 import { openPeriodFrom, returnWindowDays } from './commissions.js';
 import { eligibility } from './creators.js';
 import { postingItem, termsAt } from './payout-store.js';
@@ -145,7 +146,7 @@ const reversalPeriod = async (state: OrderSettlement): Promise<string> => (state
 export const onOrderPaid = async (data: EventDataOf<'OrderPaid'>, context: Context): Promise<void> => {
   const { data: order } = await db().entities.order.get({ orderId: data.orderId }).go({ consistent: true });
   if (!order) throw new Error(`order ${data.orderId} of a payment not found`);
-  const placed = order.document as PlacedOrder;
+  const placed = parseStored(placedOrderSchema, order.document, `order ${order.orderId} document`);
   const fact: SettlementFact = {
     kind: 'paid',
     collected: {

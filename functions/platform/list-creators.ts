@@ -1,4 +1,4 @@
-import { creatorView, type CreatorTerms } from '../payouts/creators.js';
+import { creatorView, termsOf } from '../payouts/creators.js';
 import type { CreatorItem } from '../payouts/entities.js';
 import { db } from './db.js';
 import { keyed } from '../shared/auth.js';
@@ -6,7 +6,7 @@ import { httpHandler } from '../shared/http.js';
 import { listQuery } from '../shared/pagination.js';
 import { listAnswer } from './operator-reads.js';
 
-export const storedCreatorView = (c: CreatorItem) => creatorView(c.creatorId, c.terms as CreatorTerms, c);
+export const storedCreatorView = (c: CreatorItem) => creatorView(c.creatorId, termsOf(c), c);
 
 /** GET /v1/admin/creators: creators with their current terms, newest registration first. */
 export const handler = httpHandler({ access: keyed('admin'), query: listQuery }, async ({ query }) =>

@@ -3,13 +3,13 @@ import type { FieldError, ProblemCode } from './errors.js';
 
 export type Language = 'en' | 'zh-CN';
 
-interface Text {
+export interface ProblemText {
   readonly title: string;
   readonly detail: string;
 }
 
 /** Titles and details per code, English and Simplified Chinese. `{name}` is replaced from the error's params. */
-const messages: Record<ProblemCode, Record<Language, Text>> = {
+export const problemMessages: Readonly<Record<ProblemCode, Readonly<Record<Language, ProblemText>>>> = {
   unauthenticated: {
     en: { title: 'Unauthenticated', detail: 'Send a valid API key as "Authorization: Bearer <key>".' },
     'zh-CN': { title: '未认证', detail: '请以 "Authorization: Bearer <密钥>" 提供有效的 API 密钥。' },
@@ -88,7 +88,7 @@ const messages: Record<ProblemCode, Record<Language, Text>> = {
  * Details for a named reason (`params.reason`), when the code's one template cannot say it as a
  * sentence in both languages: callers pass a reason and plain values, never English phrases.
  */
-const reasons: Partial<Record<ProblemCode, Record<string, Record<Language, string>>>> = {
+export const problemReasons: Readonly<Partial<Record<ProblemCode, Readonly<Record<string, Readonly<Record<Language, string>>>>>>> = {
   invalid_state: {
     period_not_over: {
       en: 'The period {period} is not over yet.',
@@ -198,9 +198,9 @@ export const problemBody = (
     extensions?: Readonly<Record<string, string>> | undefined;
   } = {},
 ): ProblemBody => {
-  const text = messages[code][lang];
+  const text = problemMessages[code][lang];
   const params = extra.params ?? {};
-  const reason = typeof params.reason === 'string' ? reasons[code]?.[params.reason]?.[lang] : undefined;
+  const reason = typeof params.reason === 'string' ? problemReasons[code]?.[params.reason]?.[lang] : undefined;
   return {
     ...extra.extensions,
     type: `/problems/${code}`,

@@ -299,6 +299,7 @@ const validBodies = (key: string): Json[] => {
 const pathValue = (route: RouteSpec, name: string): fc.Arbitrary<{ value: string; raw: boolean }> => {
   const real = (() => {
     if (name === 'sku') return ['TEA-1', 'NOPE-1'];
+    if (route.path.startsWith('/problems/')) return ['validation_failed', 'not_found', 'invalid_state', 'no_such_code', 'constructor'];
     if (name === 'code' || name === 'partnerCode') return [known.partnerCode, 'NOSUCH'];
     if (name === 'secretId') return [known.secretId, 'whs_nope'];
     if (name === 'trackingNumber') return [known.trackingNumber, 'NOBODY-BOOKED-1'];
@@ -377,7 +378,7 @@ const requestsFor = (route: RouteSpec): fc.Arbitrary<FuzzRequest> => {
     return fc
       .record({
         method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
-        path: fc.oneof(fc.constantFrom('/v1/nothing', '/%ff', '//', '/v1/orders/x/y/z', '/V1/ORDERS', '/v1/tracking/', '/v1/%E0%A4%A/x'), printable.map((p) => `/${encodeURIComponent(p)}`)),
+        path: fc.oneof(fc.constantFrom('/v1/nothing', '/%ff', '//', '/v1/orders/x/y/z', '/V1/ORDERS', '/v1/tracking/', '/v1/%E0%A4%A/x'), printable.filter((p) => p !== '').map((p) => `/${encodeURIComponent(p)}`)), // `/` is a route (GET / -> /docs)
         auth: fc.constantFrom(undefined, keys.merchant, keys.admin),
         headers: headersOf,
         body: fc.option(bodies([{}]), { nil: undefined }),
@@ -435,6 +436,8 @@ const send = async (r: FuzzRequest): Promise<void> => {
   const response = await fetch(`${url}${r.path}${r.query ? `?${r.query}` : ''}`, {
     method: r.method,
     headers,
+    // The route's own answer: a redirect (GET / -> /docs) is not followed.
+    redirect: 'manual',
     ...(r.body && r.method !== 'GET' ? { body: new Uint8Array(r.body.bytes) } : {}), // fetch sends no body with GET
   });
   const status = response.status;

@@ -1,8 +1,9 @@
 import type { Runtime } from '../../lib/local/runtime.js';
 import { auditedDetailTypes, manifest } from '../../lib/manifest.js';
-import { request, type Reply } from '../support/http.js';
+import { eventually, request, type Reply } from '../support/http.js';
 import { enrolMerchant } from '../support/merchants.js';
 import { startTestRuntime } from '../support/runtime.js';
+import { startReceiver } from '../support/webhook-receiver.js';
 
 // Every change an operator or finance makes, through the local runtime over real HTTP:
 // handler -> outbox (same transaction) -> stream relay -> bus -> AuditPlatformEvents rule ->
@@ -45,6 +46,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await stop();
 });
+
+/** Every detail-type the tests below saw in the trail: the last test checks none of the audited ones is left out. */
+const seen = new Set<string>();
 
 describe('the audit trail', () => {
   it('records every operator and finance change with who made it, what changed and when', async () => {
@@ -89,7 +93,11 @@ describe('the audit trail', () => {
     // Finance starts a payout run.
     const run = ok(await request(runtime.url, 'POST', '/v1/payout-runs', { key: String(finance.apiKey), body: { period: '2026-10' } }), 201);
 
+    // The operator changes the merchant's take rate.
+    ok(await request(runtime.url, 'PATCH', `/v1/admin/merchants/${merchant.merchantId}`, { key: adminKey, body: { takeRateBps: 350 } }), 200);
+
     const events = await trail();
+    for (const e of events) seen.add(e.detailType);
     const one = (detailType: string, match: (e: AuditEvent) => boolean): AuditEvent => {
       const found = events.filter((e) => e.detailType === detailType && match(e));
       expect(found).toHaveLength(1);
@@ -119,6 +127,10 @@ describe('the audit trail', () => {
     expect(rotation.actor).toEqual({ keyId: rotation.data.previousKeyId, role: 'merchant' });
     expect(one('ApiKeyRevoked', (e) => e.data.keyId === newKeyId).actor).toEqual(admin);
     expect(one('PayoutRunRequested', (e) => e.data.runId === run.id)).toMatchObject({ actor: { keyId: financeKeyId, role: 'finance' }, data: { period: '2026-10' } });
+    expect(one('MerchantTakeRateChanged', (e) => e.data.merchantId === merchant.merchantId)).toMatchObject({
+      actor: admin,
+      data: { previousTakeRateBps: 500, takeRateBps: 350, changedAt: expect.any(String) },
+    });
 
     // Nothing secret reaches the trail: no keys, no partner secrets, no tax deductions.
     const text = JSON.stringify(events);
@@ -129,6 +141,80 @@ describe('the audit trail', () => {
     // Newest first.
     const times = events.map((e) => e.occurredAt);
     expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it("records a merchant's webhook endpoint changes and the platform disabling a failing endpoint, never a secret", async () => {
+    const merchant = await enrolMerchant(runtime.url, adminKey);
+    const key = merchant.apiKey;
+    const keyId = (ok(await request(runtime.url, 'GET', `/v1/admin/api-keys?merchantId=${merchant.merchantId}`, { key: adminKey }), 200).data as Array<{ id: string }>)[0]?.id;
+    const actor = { keyId, role: 'merchant' };
+    const failing = await startReceiver({ answer: () => 500 });
+    try {
+      const created = ok(
+        await request(runtime.url, 'POST', '/v1/webhook-endpoints', { key, body: { url: `${failing.url}?token=s3cr3t-in-query`, events: ['order.paid', 'order.delivered'] } }),
+        201,
+      );
+      const endpointId = (created.endpoint as { id: string }).id;
+      const path = `/v1/webhook-endpoints/${endpointId}`;
+      ok(await request(runtime.url, 'PATCH', path, { key, body: { events: ['order.paid'] } }), 200);
+      const rolled = ok(await request(runtime.url, 'POST', `${path}/secret`, { key }), 201);
+      const doomed = ok(await request(runtime.url, 'POST', '/v1/webhook-endpoints', { key, body: { url: 'http://127.0.0.1:9/gone', events: ['order.shipped'] } }), 201);
+      const doomedId = (doomed.endpoint as { id: string }).id;
+      expect((await request(runtime.url, 'DELETE', `/v1/webhook-endpoints/${doomedId}`, { key })).status).toBe(204);
+
+      // Deliveries to the first endpoint fail; three days later (the local clock moved), the next failed attempt disables it.
+      const orderId = 'ord_01JD5Q3ZK8Y0R6T1V2W3X4Y5AU';
+      runtime.bus.put({
+        Source: 'xborder.payments',
+        DetailType: 'OrderPaid',
+        Detail: JSON.stringify({
+          metadata: { eventId: 'evt_AUDITDISABLE0000000000001', version: 1, occurredAt: new Date().toISOString(), correlationId: 'audit-disable' },
+          data: { orderId, merchantId: merchant.merchantId, amount: { amount: 12259, currency: 'USD' }, paymentIntentId: 'pi_audit_disable', paidAt: new Date().toISOString() },
+        }),
+      });
+      const delivery = await eventually(async () => {
+        await runtime.settle();
+        const log = ok(await request(runtime.url, 'GET', `${path}/deliveries`, { key }), 200).data as Array<{ id: string; attempts: number }>;
+        return log[0]?.attempts === 1 ? log[0] : undefined;
+      });
+      ok(await request(runtime.url, 'POST', '/local/clock', { key: adminKey, body: { to: new Date(Date.now() + 3 * 86_400_000 + 60_000).toISOString() } }), 200);
+      try {
+        expect((await request(runtime.url, 'POST', `/v1/webhook-deliveries/${delivery.id}/retry`, { key })).status).toBe(202);
+        await runtime.settle();
+        expect(ok(await request(runtime.url, 'GET', path, { key }), 200).endpoint).toMatchObject({ status: 'disabled' });
+      } finally {
+        ok(await request(runtime.url, 'POST', '/local/clock', { key: adminKey, body: {} }), 200);
+      }
+
+      const events = await trail();
+      for (const e of events) seen.add(e.detailType);
+      const of = (detailType: string, id: string) => events.filter((e) => e.detailType === detailType && e.data.endpointId === id);
+      const url = failing.url; // without the query string: receivers put tokens there
+      expect(of('WebhookEndpointCreated', endpointId)).toEqual([
+        expect.objectContaining({ actor, data: expect.objectContaining({ merchantId: merchant.merchantId, url, events: ['order.paid', 'order.delivered'], status: 'enabled' }) }),
+      ]);
+      expect(of('WebhookEndpointUpdated', endpointId)).toEqual([
+        expect.objectContaining({
+          actor,
+          data: expect.objectContaining({ changed: ['events'], previous: { url, events: ['order.paid', 'order.delivered'], status: 'enabled' }, current: { url, events: ['order.paid'], status: 'enabled' } }),
+        }),
+      ]);
+      expect(of('WebhookEndpointSecretRolled', endpointId)).toEqual([expect.objectContaining({ actor, data: expect.objectContaining({ previousExpiresAt: expect.any(String) }) })]);
+      expect(of('WebhookEndpointDeleted', doomedId)).toEqual([expect.objectContaining({ actor, data: expect.objectContaining({ url: 'http://127.0.0.1:9/gone', events: ['order.shipped'] }) })]);
+      // The platform, not a person, disabled it: no actor.
+      expect(of('WebhookEndpointDisabled', endpointId)).toEqual([
+        expect.objectContaining({ actor: null, data: expect.objectContaining({ merchantId: merchant.merchantId, lastResponseCode: 500 }) }),
+      ]);
+      const text = JSON.stringify(events);
+      for (const secret of [String(created.secret), String(rolled.secret), key]) expect(text).not.toContain(secret);
+      expect(text).not.toContain('s3cr3t-in-query');
+    } finally {
+      await failing.stop();
+    }
+  });
+
+  it('every audited detail-type showed up in the trail above (an audited change without a test fails here)', () => {
+    expect([...auditedDetailTypes].filter((t) => !seen.has(t))).toEqual([]);
   });
 
   it('the audit rule routes exactly the audited detail-types to recordAudit', () => {

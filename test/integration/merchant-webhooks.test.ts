@@ -126,6 +126,45 @@ describe('merchant webhook endpoints', () => {
   });
 });
 
+describe('concurrent endpoint writes (conditional writes, never a 5xx)', () => {
+  const statuses = (replies: Array<{ status: number }>) => replies.map((r) => r.status).sort((a, b) => a - b);
+
+  it('30 concurrent creates: exactly 16 succeed, the rest get 400 validation_failed; a delete frees one place', async () => {
+    const fresh = await enrolMerchant(runtime.url, adminKey);
+    const create = (i: number) => request(runtime.url, 'POST', '/v1/webhook-endpoints', { key: fresh.apiKey, body: { url: `http://127.0.0.1:9/hooks/${i}`, events: ['order.paid'] } });
+    const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => create(i)));
+    expect(statuses(replies)).toEqual([...Array<number>(16).fill(201), ...Array<number>(14).fill(400)]);
+    for (const refused of replies.filter((r) => r.status === 400)) {
+      expect(refused.body).toMatchObject({ code: 'validation_failed', errors: [{ message: 'at most 16 endpoints per merchant' }] });
+    }
+    const listed = await request(runtime.url, 'GET', '/v1/webhook-endpoints?limit=100', { key: fresh.apiKey });
+    expect((listed.body.data as unknown[]).length).toBe(16);
+
+    // Deleting one frees exactly one place, also when two creates race for it.
+    const first = (replies.find((r) => r.status === 201)?.body.endpoint as { id: string }).id;
+    expect((await request(runtime.url, 'DELETE', `/v1/webhook-endpoints/${first}`, { key: fresh.apiKey })).status).toBe(204);
+    expect(statuses(await Promise.all([create(100), create(101), create(102)]))).toEqual([201, 400, 400]);
+  }, 60_000);
+
+  it('concurrent deletes of one endpoint: one 204, the rest 404; concurrent PATCHes each apply to a fresh read', async () => {
+    const fresh = await enrolMerchant(runtime.url, adminKey);
+    const { endpoint } = await register('http://127.0.0.1:9/hooks/patched', ['order.paid'], fresh.apiKey);
+    const path = `/v1/webhook-endpoints/${endpoint.id}`;
+    const types: WebhookType[] = ['order.paid', 'order.shipped', 'order.delivered', 'order.refunded', 'order.cancelled', 'refund.succeeded'];
+    const patches = await Promise.all(types.map((type) => request(runtime.url, 'PATCH', path, { key: fresh.apiKey, body: { events: [type] } })));
+    expect(patches.every((r) => r.status === 200 || r.status === 409)).toBe(true);
+    expect(patches.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
+    const final = (await request(runtime.url, 'GET', path, { key: fresh.apiKey })).body.endpoint as { events: string[] };
+    expect(types.map((t) => [t])).toContainEqual(final.events);
+
+    const deletes = await Promise.all(Array.from({ length: 10 }, () => request(runtime.url, 'DELETE', path, { key: fresh.apiKey })));
+    expect(statuses(deletes)).toEqual([204, ...Array<number>(9).fill(404)]);
+    // Counted out once: the merchant can register 16 again.
+    const refill = await Promise.all(Array.from({ length: 17 }, (_, i) => request(runtime.url, 'POST', '/v1/webhook-endpoints', { key: fresh.apiKey, body: { url: `http://127.0.0.1:9/r/${i}`, events: ['order.paid'] } })));
+    expect(statuses(refill)).toEqual([...Array<number>(16).fill(201), 400]);
+  }, 60_000);
+});
+
 describe('deliveries', () => {
   it('delivers real, signed webhooks to a loopback receiver; the standardwebhooks library verifies them', async () => {
     const hooks = await receiver();

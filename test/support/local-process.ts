@@ -90,7 +90,7 @@ export const runNpmScript = (script: string, args: string[], env: Record<string,
   });
 
 /**
- * `npm start` as the README's walk-throughs use it: its own DATA_DIR (so `stripe:pay` finds
+ * `npm start` as the guides in docs/ use it: its own DATA_DIR (so `stripe:pay` finds
  * the stand-in and its keys there), Stripe stand-in, on the shared DynamoDB Local.
  */
 export const startWalkThrough = async (
@@ -111,7 +111,7 @@ export const startWalkThrough = async (
   };
 };
 
-/** `npm run stripe:pay -- <orderId>` against a walk-through runtime. */
+/** `npm run stripe:pay -- <orderId>` against such a runtime. */
 export const stripePay = (orderId: string, walk: { local: LocalProcess; dataDir: string }) =>
   runNpmScript('stripe:pay', [orderId], { DATA_DIR: walk.dataDir, API_URL: walk.local.url, STRIPE_SECRET_KEY: '', STRIPE_WEBHOOK_SECRET: '', STRIPE_API_BASE: '' });
 

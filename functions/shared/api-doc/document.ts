@@ -6,10 +6,10 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
-import { problemStatus, type FieldError, type ProblemCode } from '../errors.js';
-import { bodyLimitBytes } from '../http.js';
-import { problemBody } from '../problem.js';
-import { operations as defaultOperations, tags, type OperationDoc, type ProblemRef, type SuccessDoc } from './operations.js';
+import { problemStatus, type ProblemCode } from '../errors.js';
+import { problemExample } from '../problem-guide.js';
+import { operations as defaultOperations, tags, type NamedExample, type OperationDoc, type ProblemRef, type SuccessDoc } from './operations.js';
+import { pathParameterExample } from './examples.js';
 import { problem } from './responses.js';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
@@ -35,7 +35,8 @@ const requestHeaders = z.object({
   'Accept-Language': z
     .string()
     .optional()
-    .meta({ description: 'Language of problem `title` and `detail`: English by default, Simplified Chinese for `zh-CN`.', example: 'zh-CN' }),
+    // No `example`: Swagger UI would pre-fill it into every "Try it out" request (and answer in Chinese).
+    .meta({ description: 'Language of problem `title` and `detail`: English by default, Simplified Chinese for `zh-CN` (e.g. `Accept-Language: zh-CN`).' }),
   'X-Correlation-Id': z
     .string()
     .optional()
@@ -50,19 +51,6 @@ const answerHeaders = z.object({
 const problemHeaders = answerHeaders.extend({
   'Content-Language': z.enum(['en', 'zh-CN']).meta({ description: 'The language of `title` and `detail`.' }),
 });
-
-/** Values for the `{name}` placeholders of problem details in the examples. */
-const exampleParams = {
-  limit: bodyLimitBytes,
-  market: 'MO',
-  sku: 'TEA-OOLONG-250',
-  hsCode: '9301900000',
-  state: 'cancelled',
-  what: 'A merchant with this USCC',
-};
-const exampleErrors: Partial<Record<ProblemCode, readonly FieldError[]>> = {
-  validation_failed: [{ path: 'buyer.email', message: 'Invalid email address' }],
-};
 
 const codeList = (codes: readonly string[]): string => codes.map((code) => `\`${code}\``).join(', ');
 
@@ -97,18 +85,31 @@ const problemResponse = (status: number, codes: readonly ProblemCode[]): Respons
       examples: Object.fromEntries(
         codes.map((code) => [
           code,
-          { summary: code, value: problemBody(code, status, 'en', { params: exampleParams, errors: exampleErrors[code] }) },
+          { summary: code, value: problemExample(code, status, 'en') },
         ]),
       ),
     },
   },
 });
 
+/** `example` / `examples` of a media type, as given (only the ones that are set). */
+const examplesOf = (doc: { readonly example?: unknown; readonly examples?: Readonly<Record<string, NamedExample>> }) => ({
+  ...(doc.example === undefined ? {} : { example: doc.example }),
+  ...(doc.examples === undefined ? {} : { examples: { ...doc.examples } }),
+});
+
 const successResponse = (answer: SuccessDoc): ResponseConfig => ({
   description: answer.description,
   headers: answer.headers ? z.object({ ...answerHeaders.shape, ...answer.headers.shape }) : answerHeaders,
   ...(answer.schema
-    ? { content: Object.fromEntries((answer.contentTypes ?? ['application/json']).map((type) => [type, { schema: answer.schemaByType?.[type] ?? answer.schema }])) }
+    ? {
+        content: Object.fromEntries(
+          (answer.contentTypes ?? ['application/json']).map((type) => [
+            type,
+            { schema: answer.schemaByType?.[type] ?? answer.schema, ...(type === 'application/json' ? examplesOf(answer) : {}) },
+          ]),
+        ),
+      }
     : {}),
 });
 
@@ -134,6 +135,20 @@ const routeConfig = (route: RouteSpec, doc: OperationDoc): RouteConfig => {
     responses[status] = problemResponse(status, codes);
   }
 
+  // Path parameters carry an example of the story in examples.ts ("Try it out" pre-fills it) unless their schema has one.
+  const path = request?.path
+    ? z.object(
+        Object.fromEntries(
+          Object.entries(request.path.shape).map(([name, field]) => {
+            const schema = field as z.ZodType;
+            const meta = schema.meta() ?? {};
+            const example = pathParameterExample(route.path, name);
+            return [name, example === undefined || 'example' in meta ? schema : schema.meta({ ...meta, example })];
+          }),
+        ),
+      )
+    : undefined;
+
   const roles = route.auth === 'public' ? [] : route.auth;
   const description = [doc.description, roles.length ? `API key role: ${codeList(roles)}.` : 'No API key.']
     .filter((part) => part !== undefined)
@@ -148,7 +163,7 @@ const routeConfig = (route: RouteSpec, doc: OperationDoc): RouteConfig => {
     // OpenAPI 3.1 lets a non-OAuth scheme list roles where OAuth lists scopes.
     security: roles.length ? [{ [apiKeyScheme]: [...roles] }] : [],
     request: {
-      ...(request?.path ? { params: request.path } : {}),
+      ...(path ? { params: path } : {}),
       ...(request?.query ? { query: request.query } : {}),
       headers: z.object({ ...requestHeaders.shape, ...request?.headers?.shape }),
       ...(request?.body
@@ -156,7 +171,7 @@ const routeConfig = (route: RouteSpec, doc: OperationDoc): RouteConfig => {
             body: {
               required: true,
               ...(request.bodyDescription ? { description: request.bodyDescription } : {}),
-              content: { 'application/json': { schema: request.body } },
+              content: { 'application/json': { schema: request.body, ...examplesOf(request) } },
             },
           }
         : {}),

@@ -70,6 +70,10 @@ import { settlementOperations } from '../../payouts/settlement-api-doc.js';
 import { payoutLineDetail } from './responses.js';
 import { runLinePath } from '../../payouts/get-payout-run-line.js';
 import { webhookOperations } from '../../notifications/webhook-api-doc.js';
+import * as ex from './examples.js';
+import { problemPagePathSchema, problemPageQuery } from '../../platform/problem-page.js';
+import { problemPageCsp } from '../../platform/problem-pages.js';
+import { rootPointer } from '../../platform/root.js';
 
 export const tags = {
   Health: 'Liveness and readiness.',
@@ -94,6 +98,14 @@ export interface SuccessDoc {
   /** The body of a media type whose schema is not `schema` (a CSV download is a string). */
   readonly schemaByType?: Readonly<Record<string, z.ZodType>>;
   readonly headers?: z.ZodObject;
+  /** What Swagger UI shows for the JSON body: one example, or several named ones (a list to pick from). */
+  readonly example?: unknown;
+  readonly examples?: Readonly<Record<string, NamedExample>>;
+}
+
+export interface NamedExample {
+  readonly summary: string;
+  readonly value: unknown;
 }
 
 /** A code at its usual status (errors.ts `problemStatus`), or at the status this route answers it with. */
@@ -107,6 +119,9 @@ export interface OperationDoc {
   readonly request?: {
     readonly body?: z.ZodType;
     readonly bodyDescription?: string;
+    /** The body Swagger UI shows and pre-fills: one example, or several named ones. Parsed by the body schema in the OpenAPI test. */
+    readonly example?: unknown;
+    readonly examples?: Readonly<Record<string, NamedExample>>;
     /** The adapter keeps the body as text (webhooks): no JSON parsing or body validation problems. */
     readonly rawBody?: boolean;
     readonly query?: z.ZodObject;
@@ -170,7 +185,13 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Operator',
     summary: 'Issue a finance key or a merchant key',
     description: 'The key is in this answer only; the API stores its hash. A merchant key names an enrolled merchant (`404` otherwise).',
-    request: { body: createApiKeyBody },
+    request: {
+      body: createApiKeyBody,
+      examples: {
+        finance: { summary: 'A finance key', value: ex.apiKeyRequests.finance },
+        merchant: { summary: 'Another key for a merchant (lost key)', value: ex.apiKeyRequests.merchant },
+      },
+    },
     responses: { 201: { description: 'The key was issued.', schema: apiKeyAnswer } },
     problems: ['not_found'],
   },
@@ -188,18 +209,22 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Enrol a pilot merchant',
     description:
       "Creates the merchant and its API key (in this answer only). `uscc` is the 18-character Unified Social Credit Code, checksum validated; one merchant per code: enrolling a code again answers `409 already_exists` whose `merchantId` member names the existing merchant.",
-    request: { body: enrolMerchantBody },
-    responses: { 201: { description: 'The merchant and its API key.', schema: merchantEnrolled } },
+    request: { body: enrolMerchantBody, example: ex.merchantEnrolment },
+    responses: { 201: { description: 'The merchant and its API key.', schema: merchantEnrolled, example: ex.merchantEnrolledAnswer } },
     problems: ['already_exists'],
   },
   'PUT /v1/products/{sku}': {
     operationId: 'putProduct',
     tag: 'Catalogue',
     summary: 'Create or replace a product',
-    request: { path: skuPath, body: productBody },
+    request: {
+      path: skuPath,
+      body: productBody,
+      examples: Object.fromEntries(Object.entries(ex.products).map(([sku, product]) => [sku, { summary: `${sku} (HS ${product.hsCode})`, value: product }])),
+    },
     responses: {
-      200: { description: 'The product was replaced.', schema: productAnswer },
-      201: { description: 'The product was created.', schema: productAnswer },
+      200: { description: 'The product was replaced.', schema: productAnswer, example: ex.productAnswer },
+      201: { description: 'The product was created.', schema: productAnswer, example: ex.productAnswer },
     },
   },
   'GET /v1/products/{sku}': {
@@ -207,7 +232,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Catalogue',
     summary: 'Read a product',
     request: { path: skuPath },
-    responses: { 200: { description: 'The product.', schema: productAnswer } },
+    responses: { 200: { description: 'The product.', schema: productAnswer, example: ex.productAnswer } },
     problems: ['not_found'],
   },
   'GET /v1/products': {
@@ -226,11 +251,20 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       'Prices the order (merchandise, shipping, duties in the buyer currency) and creates its Stripe PaymentIntent: ' +
       'the buyer pays `totals.total` with `payment.clientSecret`. Replaying the same `Idempotency-Key` with the same ' +
       'body returns the first answer (same status, same order) and creates nothing.',
-    request: { headers: z.object({ 'Idempotency-Key': idempotencyKey }), body: createOrderBody },
+    request: {
+      headers: z.object({ 'Idempotency-Key': idempotencyKey }),
+      body: createOrderBody,
+      examples: {
+        US: { summary: 'To Seattle, US (USD; a creator brought the sale)', value: ex.orderRequests.US },
+        HK: { summary: 'To Wan Chai, Hong Kong (HKD)', value: ex.orderRequests.HK },
+        MO: { summary: 'To Macau (MOP)', value: ex.orderRequests.MO },
+      },
+    },
     responses: {
       201: {
         description: 'The order, `pending_payment`.',
         schema: order,
+        example: ex.orderAnswers.placed(),
         headers: replayed.extend({
           Location: z
             .string()
@@ -247,7 +281,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Read an order',
     description: "Another merchant's order is `404`, like one that does not exist.",
     request: { path: orderPath },
-    responses: { 200: { description: 'The order, with its shipments.', schema: order } },
+    responses: { 200: { description: 'The order, with its shipments.', schema: order, example: ex.orderAnswers.shipped() } },
     problems: ['not_found'],
   },
   'GET /v1/orders': {
@@ -275,7 +309,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       'Refunds `amount` (in the order currency), or without it the rest of what was paid; never more than was paid. ' +
       '`Idempotency-Key` is required: a replay with the same key and body returns the first answer (same status, same ' +
       'refund), also when Stripe\'s `charge.refunded` webhook recorded the refund first; another body with the key is `422`.',
-    request: { path: orderPath, headers: z.object({ 'Idempotency-Key': idempotencyKey }), body: refundBody },
+    request: { path: orderPath, headers: z.object({ 'Idempotency-Key': idempotencyKey }), body: refundBody, example: ex.refundRequest },
     responses: { 201: { description: 'The refund.', schema: refundAnswer, headers: replayed } },
     problems: ['not_found', 'idempotency_key_required', 'idempotency_key_reused', 'invalid_state', 'idempotency_in_progress'],
   },
@@ -297,6 +331,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       body: stripeEvent,
       bodyDescription: 'The event exactly as Stripe sends it (the signature covers the raw bytes).',
       rawBody: true,
+      example: ex.stripeEventExample,
     },
     responses: { 200: { description: 'Received (processed now, or already before).', schema: stripeReceived } },
     problems: [{ code: 'invalid_signature', status: 400 }, 'malformed_json', 'validation_failed', 'not_found', 'idempotency_in_progress'],
@@ -306,8 +341,8 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Operator',
     summary: 'Register a logistics partner',
     description: 'Returns the partner and its Standard Webhooks secret, shown this once (stored sealed).',
-    request: { body: registerPartnerBody },
-    responses: { 201: { description: 'The partner and its webhook secret.', schema: partnerRegistered } },
+    request: { body: registerPartnerBody, example: ex.partnerRegistration },
+    responses: { 201: { description: 'The partner and its webhook secret.', schema: partnerRegistered, example: ex.partnerRegisteredAnswer } },
     problems: ['already_exists'],
   },
   'POST /v1/admin/logistics-partners/{code}/secrets': {
@@ -340,8 +375,8 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Logistics',
     summary: 'Book a parcel of a paid order',
     description: 'The order must be `paid` or `shipped`; an order may have several parcels. A tracking number is unique per partner among active shipments.',
-    request: { path: orderPath, body: bookShipmentBody },
-    responses: { 201: { description: 'The shipment.', schema: shipmentAnswer } },
+    request: { path: orderPath, body: bookShipmentBody, example: ex.shipmentBooking },
+    responses: { 201: { description: 'The shipment.', schema: shipmentAnswer, example: ex.shipmentAnswer } },
     problems: ['not_found', 'invalid_state', 'already_exists', 'service_unavailable'],
   },
   'POST /v1/webhooks/logistics/{partnerCode}': {
@@ -362,8 +397,9 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       }),
       body: partnerWebhookBody,
       rawBody: true,
+      example: ex.partnerEvents,
     },
-    responses: { 202: { description: 'Accepted.', schema: intakeAnswer } },
+    responses: { 202: { description: 'Accepted.', schema: intakeAnswer, example: ex.intakeAnswer } },
     problems: ['invalid_signature', 'validation_failed', 'malformed_json', 'payload_too_large', 'service_unavailable'],
   },
   'GET /v1/tracking/{trackingNumber}': {
@@ -375,7 +411,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       'A tracking number is unique per partner only: when parcels of several partners share it, the answer is `300` listing the partners, and `?partner=CODE` picks one (docs/logistics-partners.md).',
     request: { path: trackingPath, query: trackingQuery },
     responses: {
-      200: { description: 'The parcel.', schema: tracking },
+      200: { description: 'The parcel.', schema: tracking, example: ex.trackingAnswer },
       300: { description: 'Several partners carry a parcel with this number: choose one with `?partner=`.', schema: trackingChoices },
       304: { description: 'Not modified (`If-None-Match`).' },
     },
@@ -385,7 +421,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     operationId: 'createAgency',
     tag: 'Operator',
     summary: 'Register an MCN agency',
-    request: { body: createAgencyBody },
+    request: { body: createAgencyBody, example: ex.agencyRegistration },
     responses: { 201: { description: 'The agency.', schema: agencyAnswer } },
   },
   'POST /v1/admin/creators': {
@@ -393,7 +429,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Operator',
     summary: 'Register a creator',
     description: '`contract.agencyId` is required exactly when the contract type is `agency`. `eligible` is derived (identity verified, 1,000 followers).',
-    request: { body: createCreatorBody },
+    request: { body: createCreatorBody, example: ex.creatorRegistration },
     responses: { 201: { description: 'The creator.', schema: creatorAnswer } },
   },
   'PATCH /v1/admin/creators/{id}': {
@@ -401,7 +437,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Operator',
     summary: "Change a creator's terms",
     description: 'Every change is a new terms version valid from now; earlier commissions and payouts keep the terms in force for them.',
-    request: { path: creatorPath, body: patchCreatorBody },
+    request: { path: creatorPath, body: patchCreatorBody, example: ex.creatorChange },
     responses: { 200: { description: 'The creator.', schema: creatorAnswer } },
     problems: ['not_found', 'idempotency_in_progress'],
   },
@@ -410,8 +446,8 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Finance',
     summary: "Start a period's payout run",
     description: 'Exactly one run per period: 201 for the new run, 200 with the existing one. Processing is asynchronous and resumable; poll the run.',
-    request: { body: startPayoutRunBody },
-    responses: { 200: { description: 'The existing run.', schema: payoutRun }, 201: { description: 'The new run.', schema: payoutRun } },
+    request: { body: startPayoutRunBody, example: ex.payoutRunRequest },
+    responses: { 200: { description: 'The existing run.', schema: payoutRun, example: ex.payoutRunAnswer }, 201: { description: 'The new run.', schema: payoutRun } },
     problems: ['invalid_state'],
   },
   'GET /v1/payout-runs/{id}': {
@@ -419,7 +455,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Finance',
     summary: 'Read a payout run',
     request: { path: runPath },
-    responses: { 200: { description: 'The run.', schema: payoutRun } },
+    responses: { 200: { description: 'The run.', schema: payoutRun, example: ex.payoutRunAnswer } },
     problems: ['not_found'],
   },
   'GET /v1/payout-runs/{id}/report': {
@@ -447,6 +483,47 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     { operationId: 'getApiDocsAsset', summary: 'A file of the reference page', files: 'Swagger UI (npm package swagger-ui-dist) and the page script.' },
     docsAssetPath,
   ),
+  'GET /': {
+    operationId: 'getRoot',
+    tag: 'Documentation',
+    summary: 'Where the documentation is',
+    description: 'Redirects to the API reference page (`/docs`). The body names the documentation addresses for clients that do not follow redirects.',
+    responses: {
+      302: {
+        description: 'Found: the API reference is at `Location`.',
+        schema: z
+          .object({
+            docs: z.literal(rootPointer.docs),
+            openapi: z.literal(rootPointer.openapi),
+            health: z.literal(rootPointer.health),
+            problems: z.literal(rootPointer.problems).meta({ description: 'Every problem `type` resolves to a page explaining its code.' }),
+          })
+          .meta({ id: 'RootPointer' }),
+        headers: z.object({ Location: z.literal(rootPointer.docs) }),
+      },
+    },
+  },
+  'GET /problems/{code}': {
+    operationId: 'getProblemPage',
+    tag: 'Documentation',
+    summary: 'What a problem code means',
+    description:
+      'The page a problem `type` URI (`/problems/<code>`) resolves to: the status, when the API answers it, what to do, its `detail` sentences and an example. ' +
+      'English, or Simplified Chinese with `?lang=zh-CN` or `Accept-Language: zh-CN`. An unknown code is `404`.',
+    request: { path: problemPagePathSchema, query: problemPageQuery },
+    responses: {
+      200: {
+        description: 'The page.',
+        schema: text,
+        contentTypes: ['text/html'],
+        headers: z.object({
+          'Content-Language': z.enum(['en', 'zh-CN']),
+          'Content-Security-Policy': z.string().meta({ example: problemPageCsp }),
+        }),
+      },
+    },
+    problems: ['not_found'],
+  },
   'GET /v1/admin/stripe-events': {
     operationId: 'listUnmatchedStripeEvents',
     tag: 'Operator',
@@ -496,7 +573,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     summary: 'Read a merchant',
     description: "Its keys: `GET /v1/admin/api-keys?merchantId=`.",
     request: { path: merchantPath },
-    responses: { 200: { description: 'The merchant.', schema: merchantAnswer } },
+    responses: { 200: { description: 'The merchant.', schema: merchantAnswer, example: { merchant: ex.merchantView } } },
     problems: ['not_found'],
   },
   'GET /v1/admin/logistics-partners': {

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventCatalogue, eventSources, type DetailType } from '../../../events/catalogue.js';
+import { detailTypes, eventCatalogue, eventSources, type DetailType } from '../../../events/catalogue.js';
+import { manifest } from '../../../lib/manifest.js';
 import { jsonSchemaFiles, serialize } from '../../../events/json-schemas.js';
 import { outboxEvent } from '../../../functions/shared/outbox.js';
 
@@ -25,6 +26,23 @@ describe('event contracts', () => {
       expect(entry.source).toBe(example.source);
       expect(() => entry.schema.parse(example.detail)).not.toThrow();
     }
+  });
+
+  it('docs/events.md lists every event with its source, version and exactly the consumers the manifest wires', () => {
+    const markdown = readFileSync(join(eventsDir, '..', 'docs', 'events.md'), 'utf8');
+    const rows = new Map(
+      [...markdown.matchAll(/^\| `(\w+)` \| `(xborder\.\w+)` \| (\d+) \| .* \| ([^|]*) \|$/gm)].map((m) => [m[1], { source: m[2], version: Number(m[3]), consumers: m[4]?.trim() }]),
+    );
+    for (const detailType of detailTypes) {
+      const rules = manifest.rules.filter((r) => (r.detailTypes as readonly string[]).includes(detailType)).map((r) => `\`${r.name}\` -> \`${r.target}\``);
+      const queues = manifest.queues.filter((q) => (q.fedBy.detailTypes as readonly string[]).includes(detailType)).map((q) => `queue \`${q.name}\` -> \`${q.function}\``);
+      const consumers = [...rules, ...queues].join('; ') || 'none';
+      expect([detailType, rows.get(detailType)]).toEqual([detailType, { source: eventCatalogue[detailType].source, version: eventCatalogue[detailType].version, consumers }]);
+      // And the sources table names it under its source.
+      const sourceRow = new RegExp(`^\\| \`${eventCatalogue[detailType].source.replace('.', '\\.')}\` \\|.*\`${detailType}\``, 'm');
+      expect([detailType, sourceRow.test(markdown)]).toEqual([detailType, true]);
+    }
+    expect(rows.size).toBe(detailTypes.length);
   });
 
   it('detail-types are past-tense PascalCase and sources are known', () => {

@@ -133,6 +133,36 @@ describe('OpenAPI document', () => {
     expect([...((at(inDoc, 'required') as string[] | undefined) ?? [])].sort()).toEqual([...(own.required ?? [])].sort());
   });
 
+  it('every example (request bodies and answers) is valid for the schema it illustrates: examples cannot drift', () => {
+    let checked = 0;
+    const examplesOf = (d: { example?: unknown; examples?: Readonly<Record<string, { value: unknown }>> }) =>
+      d.example !== undefined ? [d.example] : Object.values(d.examples ?? {}).map((e) => e.value);
+    for (const [key, operation] of Object.entries(operations)) {
+      const body = operation.request?.body;
+      for (const example of examplesOf(operation.request ?? {})) {
+        const parsed = body?.safeParse(example);
+        expect([key, parsed?.success, parsed?.error?.issues]).toEqual([key, true, undefined]);
+        checked += 1;
+      }
+      for (const [status, answer] of Object.entries(operation.responses)) {
+        for (const example of examplesOf(answer)) {
+          const parsed = answer.schema?.safeParse(example);
+          expect([key, status, parsed?.success, parsed?.error?.issues]).toEqual([key, status, true, undefined]);
+          checked += 1;
+        }
+      }
+      // Path parameter examples ("Try it out" pre-fills them) pass the handler's path validation.
+      const path = operationOf(doc, key.split(' ')[0] ?? '', key.split(' ')[1] ?? '');
+      for (const parameter of parametersOf(path).filter((p) => p.in === 'path')) {
+        const example = at(parameter, 'schema', 'example');
+        if (example === undefined) continue;
+        const field = operation.request?.path?.shape[String(parameter.name)] as z.ZodType | undefined;
+        expect([key, parameter.name, field?.safeParse(example).success]).toEqual([key, parameter.name, true]);
+      }
+    }
+    expect(checked).toBeGreaterThan(30);
+  });
+
   it('a regex of a request schema shows up verbatim (SKU pattern in the order body)', () => {
     expect(JSON.stringify(operationOf(doc, 'POST', '/v1/orders'))).toContain(JSON.stringify('^[A-Za-z0-9._-]{1,64}$'));
   });
