@@ -476,6 +476,21 @@ const functions = {
     table: 'write',
     timeoutSeconds: 120,
   },
+  financeConsole: {
+    entry: 'functions/platform/console.ts',
+    description: 'GET /console: the finance console page (served from this API under a self-only CSP)',
+    table: 'none',
+  },
+  financeConsoleAssets: {
+    entry: 'functions/platform/console-assets.ts',
+    description: "GET /console/{asset}: the finance console's script and stylesheet (bundled from console/src with uPlot)",
+    table: 'none',
+  },
+  getPayoutRunLine: {
+    entry: 'functions/payouts/get-payout-run-line.ts',
+    description: 'Finance reads a payout line with the commission entries and orders behind it',
+    table: 'read',
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof functions;
@@ -530,6 +545,9 @@ const routes: readonly RouteSpec<FunctionName>[] = [
   { method: 'GET', path: '/v1/settlements/{period}/statement', auth: ['merchant'], function: 'getSettlementStatement' },
   { method: 'GET', path: '/v1/payout-runs/{id}/merchant-statements', auth: ['finance'], function: 'merchantStatementsReport' },
   { method: 'GET', path: '/v1/payout-periods/{period}/preview', auth: ['finance'], function: 'periodPreview' },
+  { method: 'GET', path: '/console', auth: 'public', function: 'financeConsole' },
+  { method: 'GET', path: '/console/{asset}', auth: 'public', function: 'financeConsoleAssets' },
+  { method: 'GET', path: '/v1/payout-runs/{id}/lines/{creatorId}', auth: ['finance'], function: 'getPayoutRunLine' },
 ];
 
 /**

@@ -5,9 +5,11 @@
  *
  * Both formats list lines by creatorId (UTF-16 code-unit order, locale-independent), so the
  * same run always gives the same bytes whatever order the lines were read in.
+ *
+ * Free of zod and the AWS SDK: the finance console's browser bundle uses `agencyTotals` and
+ * `csvDocument` too (its agency remittance summary), so there is one implementation of each.
  */
-import { addMoney, money, toDecimalString } from '../shared/money.js';
-import type { Money } from '../shared/money.js';
+import { addMoney, money, toDecimalString, type Money } from '../shared/money-arithmetic.js';
 import type { ContractType, IncomeCategory, PayoutLine, PayoutRunView, TaxResidency } from './payout-line.js';
 
 export interface PayoutReportLine {
@@ -83,11 +85,17 @@ interface AgencyAccumulator {
   net: Money;
 }
 
-/** The JSON report: the run, its lines (Money, CNY) and per-agency settlement totals. */
-export const reportJson = (run: PayoutRunView, lines: readonly PayoutLine[]): PayoutReport => {
-  const sorted = sortedLines(lines);
+/** What agencyTotals reads of a report line; the agency's name where the reader has it. */
+export type AgencyLine = Pick<PayoutReportLine, 'agencyId' | 'gross' | 'agencyFee' | 'taxWithheld' | 'net'> & { readonly agencyName?: string | null };
+
+/**
+ * Per-agency settlement totals of a run's lines, sorted by agencyId; creators paid personally
+ * (agencyId null) are in no agency. The JSON report's `agencies` and the console's agency
+ * remittance summary (over every page of a paged report).
+ */
+export const agencyTotals = (lines: readonly AgencyLine[]): AgencyTotals[] => {
   const byAgency = new Map<string, AgencyAccumulator>();
-  for (const line of sorted) {
+  for (const line of lines) {
     if (line.agencyId === null) continue;
     const current = byAgency.get(line.agencyId) ?? {
       agencyName: null,
@@ -99,15 +107,15 @@ export const reportJson = (run: PayoutRunView, lines: readonly PayoutLine[]): Pa
     };
     // addMoney throws a RangeError rather than lose precision past Number.MAX_SAFE_INTEGER fen.
     byAgency.set(line.agencyId, {
-      agencyName: current.agencyName ?? line.agencyName,
+      agencyName: current.agencyName ?? line.agencyName ?? null,
       creators: current.creators + 1,
-      gross: addMoney(current.gross, cny(line.grossFen)),
-      agencyFees: addMoney(current.agencyFees, cny(line.agencyFeeFen)),
-      taxWithheld: addMoney(current.taxWithheld, cny(line.taxWithheldFen)),
-      net: addMoney(current.net, cny(line.netFen)),
+      gross: addMoney(current.gross, line.gross),
+      agencyFees: addMoney(current.agencyFees, line.agencyFee),
+      taxWithheld: addMoney(current.taxWithheld, line.taxWithheld),
+      net: addMoney(current.net, line.net),
     });
   }
-  const agencies = [...byAgency.entries()]
+  return [...byAgency.entries()]
     .sort(([a], [b]) => byCode(a, b))
     .map(
       ([agencyId, totals]): AgencyTotals => ({
@@ -122,7 +130,12 @@ export const reportJson = (run: PayoutRunView, lines: readonly PayoutLine[]): Pa
         taxToRemit: totals.taxWithheld,
       }),
     );
-  return { run, lines: sorted.map(reportLine), agencies };
+};
+
+/** The JSON report: the run, its lines (Money, CNY) and per-agency settlement totals. */
+export const reportJson = (run: PayoutRunView, lines: readonly PayoutLine[]): PayoutReport => {
+  const sorted = sortedLines(lines);
+  return { run, lines: sorted.map(reportLine), agencies: agencyTotals(sorted.map((line) => ({ ...reportLine(line), agencyName: line.agencyName }))) };
 };
 
 /** The CSV header row, fixed by API.md. */

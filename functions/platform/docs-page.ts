@@ -4,7 +4,7 @@
  * Content-Security-Policy that allows nothing but 'self' (no CDN, no inline script
  * or style, no data: URLs). Pure data; the handlers are api-docs.ts and api-docs-assets.ts.
  */
-import * as z from 'zod';
+import { assetFiles } from './static-assets.js';
 
 export const docsPagePath = '/docs';
 export const openApiPath = '/openapi.json';
@@ -16,13 +16,7 @@ export const docsAssets = {
   'init.js': 'text/javascript; charset=utf-8',
 } as const;
 export type DocsAsset = keyof typeof docsAssets;
-export const docsAssetNames = Object.keys(docsAssets) as DocsAsset[];
-export const isDocsAsset = (name: string): name is DocsAsset => Object.hasOwn(docsAssets, name);
-
-/** Any other name is a 404 (not a 400): it is a file path, not a parameter a client composes. */
-export const docsAssetPath = z.object({
-  asset: z.string().max(64).meta({ description: 'A file of the docs page.', enum: docsAssetNames }),
-});
+export const { isAsset: isDocsAsset, path: docsAssetPath } = assetFiles(docsAssets, 'A file of the docs page.');
 
 export const assetUrl = (asset: DocsAsset): string => `${docsPagePath}/${asset}`;
 

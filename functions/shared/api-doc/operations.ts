@@ -14,6 +14,7 @@ import { createOrderBody, idempotencyKeyHeader, refundBody } from '../../orders/
 import { productBody, skuPath } from '../../orders/product.js';
 import { createApiKeyBody } from '../../platform/create-api-key.js';
 import { docsAssetPath, docsCsp } from '../../platform/docs-page.js';
+import { consoleAssetPath, consoleCsp } from '../../platform/console-page.js';
 import { enrolMerchantBody } from '../../platform/enrol-merchant.js';
 import { bookShipmentBody } from '../../logistics/book-shipment.js';
 import { trackingPath, trackingQuery } from '../../logistics/get-tracking.js';
@@ -66,6 +67,8 @@ import { merchantPath } from '../../platform/get-merchant.js';
 import { reportQuery } from '../../payouts/payout-run-report.js';
 import { payoutRunPage } from './responses.js';
 import { settlementOperations } from '../../payouts/settlement-api-doc.js';
+import { payoutLineDetail } from './responses.js';
+import { runLinePath } from '../../payouts/get-payout-run-line.js';
 import { webhookOperations } from '../../notifications/webhook-api-doc.js';
 import * as ex from './examples.js';
 import { problemPagePathSchema, problemPageQuery } from '../../platform/problem-page.js';
@@ -138,6 +141,34 @@ const replayed = z.object({
     .literal('true')
     .optional()
     .meta({ description: 'Present when this is the stored answer to an earlier request with the same Idempotency-Key.' }),
+});
+
+/** A page this API serves itself under its own CSP (GET /docs, GET /console). */
+const pageOperation = (doc: Pick<OperationDoc, 'operationId' | 'summary' | 'description'>, csp: string): OperationDoc => ({
+  ...doc,
+  tag: 'Documentation',
+  responses: {
+    200: {
+      description: 'The page.',
+      schema: text,
+      contentTypes: ['text/html'],
+      headers: z.object({ 'Content-Security-Policy': z.string().meta({ example: csp }) }),
+    },
+  },
+});
+
+/** A page's bundled files (GET /docs/{asset}, GET /console/{asset}): `files` says what they are. */
+const assetOperation = (doc: Pick<OperationDoc, 'operationId' | 'summary'> & { readonly files: string }, path: z.ZodObject): OperationDoc => ({
+  operationId: doc.operationId,
+  tag: 'Documentation',
+  summary: doc.summary,
+  description: `${doc.files} Gzip when accepted; \`ETag\` for revalidation.`,
+  request: { path },
+  responses: {
+    200: { description: 'The file.', schema: text, contentTypes: ['text/javascript', 'text/css'] },
+    304: { description: 'Not modified (`If-None-Match`).' },
+  },
+  problems: ['not_found'],
 });
 
 export const operations: Readonly<Record<string, OperationDoc>> = {
@@ -444,32 +475,14 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     description: 'Generated from the zod schemas the handlers validate with, and from the routes they are deployed on.',
     responses: { 200: { description: 'OpenAPI 3.1.', schema: openApiSchema } },
   },
-  'GET /docs': {
-    operationId: 'getApiDocs',
-    tag: 'Documentation',
-    summary: 'API reference page',
-    description: 'Renders /openapi.json with Swagger UI, served from this API (no CDN).',
-    responses: {
-      200: {
-        description: 'The page.',
-        schema: text,
-        contentTypes: ['text/html'],
-        headers: z.object({ 'Content-Security-Policy': z.string().meta({ example: docsCsp }) }),
-      },
-    },
-  },
-  'GET /docs/{asset}': {
-    operationId: 'getApiDocsAsset',
-    tag: 'Documentation',
-    summary: 'A file of the reference page',
-    description: 'Swagger UI (npm package swagger-ui-dist) and the page script. Gzip when accepted; `ETag` for revalidation.',
-    request: { path: docsAssetPath },
-    responses: {
-      200: { description: 'The file.', schema: text, contentTypes: ['text/javascript', 'text/css'] },
-      304: { description: 'Not modified (`If-None-Match`).' },
-    },
-    problems: ['not_found'],
-  },
+  'GET /docs': pageOperation(
+    { operationId: 'getApiDocs', summary: 'API reference page', description: 'Renders /openapi.json with Swagger UI, served from this API (no CDN).' },
+    docsCsp,
+  ),
+  'GET /docs/{asset}': assetOperation(
+    { operationId: 'getApiDocsAsset', summary: 'A file of the reference page', files: 'Swagger UI (npm package swagger-ui-dist) and the page script.' },
+    docsAssetPath,
+  ),
   'GET /': {
     operationId: 'getRoot',
     tag: 'Documentation',
@@ -605,5 +618,29 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     responses: { 200: { description: 'A page of runs.', schema: payoutRunPage } },
   },
   ...settlementOperations,
+  'GET /console': pageOperation(
+    {
+      operationId: 'getFinanceConsole',
+      summary: 'Finance console page',
+      description:
+        'The finance console (periods, previews, runs, reports) in the browser, served from this API (no CDN). It signs in with a finance API key kept in the tab only. See docs/finance-console.md.',
+    },
+    consoleCsp,
+  ),
+  'GET /console/{asset}': assetOperation(
+    { operationId: 'getFinanceConsoleAsset', summary: 'A file of the finance console', files: 'The console script (with uPlot, npm package) and stylesheet, bundled by esbuild.' },
+    consoleAssetPath,
+  ),
+  'GET /v1/payout-runs/{id}/lines/{creatorId}': {
+    operationId: 'getPayoutRunLine',
+    tag: 'Finance',
+    summary: "A payout line with what is behind it",
+    description:
+      'The commission entries the run settled for the creator (every period the run covers; accruals +, reversals -) and the orders behind them ' +
+      'with their commission rate, amount and reversal. At most 1,000 entries (`truncated` beyond). See docs/decisions/0037.',
+    request: { path: runLinePath },
+    responses: { 200: { description: 'The line detail.', schema: payoutLineDetail } },
+    problems: ['not_found'],
+  },
   ...webhookOperations,
 };

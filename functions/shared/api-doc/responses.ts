@@ -410,3 +410,39 @@ export const creatorWithEntries = z
   })
   .meta({ id: 'CreatorWithCommissionEntries' });
 export const payoutRunPage = page(payoutRun, 'PayoutRunPage');
+/** A signed CNY amount (a reversal, a carried-in negative total). */
+const signedCny = z.object({ amount: z.number().int(), currency: z.literal('CNY') }).meta({ description: 'Money in CNY fen; negative for reversals and carried-in losses.' });
+export const payoutLineDetail = z
+  .object({
+    runId: z.string().meta({ example: 'run_2026-10' }),
+    period: z.string().meta({ example: '2026-10' }),
+    coversPeriods: z.object({ from: z.string(), to: z.string() }).meta({ description: 'The periods whose payable entries the run settled (catch-up).' }),
+    creatorId: z.string(),
+    gross: moneyCny,
+    entriesTotal: signedCny,
+    carriedIn: signedCny.meta({ description: 'gross - entriesTotal: a negative total carried in from earlier runs.' }),
+    entries: z.array(
+      z.object({
+        entryId: z.string(),
+        orderId: z.string(),
+        kind: z.enum(['accrual', 'reversal']),
+        amount: signedCny,
+        period: z.string(),
+        createdAt: timestamp,
+      }),
+    ),
+    truncated: z.boolean().meta({ description: 'More than 1,000 entries: the first 1,000 are listed.' }),
+    orders: z.array(
+      z.object({
+        orderId: z.string(),
+        merchantId: z.string().nullable(),
+        status: z.string().nullable(),
+        createdAt: timestamp.nullable(),
+        deliveredAt: timestamp.nullable(),
+        commissionRateBps: z.number().int().nullable(),
+        commission: moneyCny,
+        reversed: moneyCny,
+      }),
+    ),
+  })
+  .meta({ id: 'PayoutLineDetail' });

@@ -1,0 +1,53 @@
+import * as z from 'zod';
+import { bucketOf } from '../shared/buckets.js';
+import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
+import { db } from './db.js';
+import { keyed } from '../shared/auth.js';
+import { ProblemError } from '../shared/errors.js';
+import { httpHandler } from '../shared/http.js';
+import { entryBuckets } from './entities.js';
+import type { PayoutLine } from './payout-line.js';
+import { lineDetail, lineDetailMaxEntries, type DetailCommission, type DetailEntry, type DetailOrder } from './payout-line-detail.js';
+import { periodsOf } from './payout-runs.js';
+import { runById, runPath } from './run-access.js';
+
+export const runLinePath = runPath.extend({
+  creatorId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'a creator ID'),
+});
+
+/** The creator's payable entries of one period: its bucket's key, the creator's sort-key prefix (`creator#<id>#`), strongly consistent. */
+const entriesOf = async (period: string, creatorId: string, budget: number): Promise<DetailEntry[]> =>
+  (await db().entities.commissionEntry.query.byPeriod({ period, bucket: bucketOf(creatorId, entryBuckets), creatorId }).go({ consistent: true, limit: budget, pages: 'all' })).data;
+
+/**
+ * GET /v1/payout-runs/{id}/lines/{creatorId}: a line with the commission entries the run
+ * settled for it (every period it covers) and the orders behind them. Reads only: one Query
+ * per covered period and one BatchGet of the orders and their commissions (0037).
+ */
+export const handler = httpHandler({ access: keyed('finance'), path: runLinePath }, async ({ path }) => {
+  const run = await runById(path.id);
+  const { data: item } = await db().entities.payoutLine.get({ period: run.period, creatorId: path.creatorId }).go();
+  if (!item) throw new ProblemError('not_found');
+  const line = item.line as PayoutLine;
+  const fromPeriod = run.fromPeriod ?? run.period;
+  // Budget per period: one more than an answer shows in all, so `truncated` is known.
+  const entries = (await Promise.all(periodsOf(fromPeriod, run.period).map((period) => entriesOf(period, path.creatorId, lineDetailMaxEntries + 1)))).flat();
+  const orderIds = [...new Set(entries.map((e) => e.orderId))].slice(0, lineDetailMaxEntries);
+  const { entities } = db();
+  const found = await batchGetItems(orderIds.flatMap((orderId) => [keyOf(entities.commission.get({ orderId }).params()), keyOf(entities.order.get({ orderId }).params())]));
+  const commissions = new Map<string, DetailCommission>();
+  const orders = new Map<string, DetailOrder>();
+  for (const Item of found) {
+    if (Item.__edb_e__ === 'commission') {
+      const commission = entities.commission.parse({ Item }).data;
+      if (commission) commissions.set(commission.orderId, commission);
+    } else if (Item.__edb_e__ === 'order') {
+      const order = entities.order.parse({ Item }).data;
+      if (order) orders.set(order.orderId, order);
+    }
+  }
+  return {
+    status: 200,
+    body: lineDetail({ runId: path.id, period: run.period, fromPeriod }, { creatorId: line.creatorId, grossFen: line.grossFen }, entries, commissions, orders),
+  };
+});
