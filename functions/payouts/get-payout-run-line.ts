@@ -6,7 +6,7 @@ import { keyed } from '../shared/auth.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
 import { entryBuckets } from './entities.js';
-import type { PayoutLine } from './payout-line.js';
+import { storedLineOf } from './payout-line.js';
 import { lineDetail, lineDetailMaxEntries, type DetailCommission, type DetailEntry, type DetailOrder } from './payout-line-detail.js';
 import { periodsOf } from './payout-runs.js';
 import { runById, runPath } from './run-access.js';
@@ -28,7 +28,7 @@ export const handler = httpHandler({ access: keyed('finance'), path: runLinePath
   const run = await runById(path.id);
   const { data: item } = await db().entities.payoutLine.get({ period: run.period, creatorId: path.creatorId }).go();
   if (!item) throw new ProblemError('not_found');
-  const line = item.line as PayoutLine;
+  const line = storedLineOf(item);
   const fromPeriod = run.fromPeriod ?? run.period;
   // Budget per period: one more than an answer shows in all, so `truncated` is known.
   const entries = (await Promise.all(periodsOf(fromPeriod, run.period).map((period) => entriesOf(period, path.creatorId, lineDetailMaxEntries + 1)))).flat();
