@@ -5,6 +5,7 @@ import { webhookTypes } from '../../events/webhooks/payloads.js';
 import { config } from '../shared/config.js';
 import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
+import { parseStored, storedOptional } from '../shared/db/stored-item.js';
 import { newWebhookSecret, openWithLabel, sealWithLabel } from '../shared/sealing.js';
 import { readSecret } from '../shared/secrets.js';
 import type { WebhookEndpointItem } from './entities.js';
@@ -39,10 +40,14 @@ export const endpointPath = z.object({ id: z.string().regex(/^we_[0-9A-HJKMNP-TV
 export interface StoredSecret {
   readonly sealed: string;
   readonly createdAt: string;
-  readonly expiresAt?: string;
+  readonly expiresAt?: string | undefined;
 }
 
-export const secretsOf = (endpoint: WebhookEndpointItem): StoredSecret[] => endpoint.secrets as StoredSecret[];
+const storedSecrets: z.ZodType<StoredSecret[]> = z.array(z.object({ sealed: z.string(), createdAt: z.string(), expiresAt: storedOptional(z.string()) }));
+
+/** An endpoint's stored signing secrets, validated where they are read. */
+export const secretsOf = (endpoint: Pick<WebhookEndpointItem, 'endpointId' | 'secrets'>): StoredSecret[] =>
+  parseStored(storedSecrets, endpoint.secrets, `webhook endpoint ${endpoint.endpointId} secrets`);
 
 /** The secrets that sign now: the current one, and during a rollover the previous one until it expires. */
 export const signingSecrets = async (endpoint: WebhookEndpointItem, now: Date): Promise<string[]> => {

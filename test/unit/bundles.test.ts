@@ -72,9 +72,11 @@ const bundled = (entry: string) => {
 
 describe('function bundles carry only their own context', () => {
   beforeAll(async () => {
-    // esbuild builds in parallel on its own threads: start them all at once.
+    // esbuild builds in parallel on its own threads: start them all at once. The timeout is a hang
+    // guard: ~70 bundles take about 100 s on a shared 2-core machine under load, more beside
+    // the rest of `npm test`.
     await Promise.all(functions.map((f) => bundled(f.entry)));
-  }, 300_000);
+  }, 360_000);
 
   it.each(functions)('$name: no lib/, no event catalogue, no other context\'s entities', async ({ entry }) => {
     const { inputs } = await bundled(entry);
