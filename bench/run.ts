@@ -5,7 +5,7 @@
  */
 import { coldStart, ratioBudget } from './cold-start.js';
 import { handlerOverhead } from './handler-overhead.js';
-import { payoutsBench } from './payouts.js';
+import { payoutsBench, type PayoutBenchKind, type PayoutBenchRow } from './payouts.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 9);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 2000);
@@ -13,14 +13,25 @@ const f = (n: number): string => n.toFixed(1);
 
 const payouts = async (): Promise<void> => {
   const sizes = (process.env.BENCH_PAYOUT_SIZES ?? '10000,100000').split(',').map(Number);
-  console.log('Payout run: N payable commissions over N/10 creators, run + both reports through the local runtime and the finance CLI\n');
-  console.log('N          run s  peak RSS MB  DynamoDB calls  Scans  CSV bytes   JSON bytes');
-  const rows = await payoutsBench(sizes);
-  for (const r of rows) {
-    console.log(`${String(r.n).padEnd(9)}${(r.runMs / 1000).toFixed(1).padStart(7)}  ${String(r.maxRssMb).padStart(11)}  ${String(r.calls).padStart(14)}  ${String(r.scans).padStart(5)}  ${String(r.csvBytes).padStart(10)}  ${String(r.jsonBytes).padStart(11)}`);
+  const kinds = (process.env.BENCH_PAYOUT_KINDS ?? 'creators,merchants').split(',') as PayoutBenchKind[];
+  console.log('Payout run at scale: N payable entries over N/10 payees seeded into DynamoDB Local; the run and both reports (CSV, JSON) through the local runtime and the finance CLI');
+  console.log('creators: N commission entries, report = payout report; merchants: N delivered orders, report = merchant statements\n');
+  console.log('kind       N          seed s   run s  in-run s  report s  runtime RSS MB  CLI RSS MB  table calls  stream calls  Scans   CSV bytes  JSON bytes  load');
+  const rows = await payoutsBench(kinds, sizes, (r) => {
+    console.log(
+      `${r.kind.padEnd(10)} ${String(r.n).padEnd(9)} ${f(r.seedS).padStart(7)} ${f(r.runS).padStart(7)} ${f(r.inRunS).padStart(9)} ${f(r.reportS).padStart(9)} ${String(r.runtimeRssMb).padStart(15)} ${String(r.cliRssMb).padStart(11)} ${String(r.tableCalls).padStart(12)} ${String(r.streamCalls).padStart(13)} ${String(r.scans).padStart(6)} ${String(r.csvBytes).padStart(11)} ${String(r.jsonBytes).padStart(11)} ${f(r.load).padStart(5)}`,
+    );
+    console.log(`           calls (DynamoDB Local s): ${Object.entries(r.calls).map(([operation, count]) => `${operation} ${count} (${r.dynamoSeconds[operation] ?? 0})`).join(', ')}`);
+  });
+  console.log('');
+  for (const kind of kinds) {
+    const [small, large] = rows.filter((r) => r.kind === kind);
+    if (!small || !large) continue;
+    const total = (r: PayoutBenchRow) => r.runS + r.reportS;
+    console.log(
+      `${kind} ${large.n}/${small.n}: time ratio ${(total(large) / total(small)).toFixed(2)} (run ${(large.runS / small.runS).toFixed(2)}; budget <= 12), runtime RSS ratio ${(large.runtimeRssMb / small.runtimeRssMb).toFixed(2)}, CLI RSS ratio ${(large.cliRssMb / small.cliRssMb).toFixed(2)} (budget <= 1.5), Scans ${small.scans + large.scans} (budget 0)`,
+    );
   }
-  const [small, large] = rows;
-  if (small && large) console.log(`\ntime ratio ${(large.runMs / small.runMs).toFixed(2)} (budget <= 12), RSS ratio ${(large.maxRssMb / small.maxRssMb).toFixed(2)} (budget <= 1.5)`);
 };
 
 const main = async (): Promise<void> => {

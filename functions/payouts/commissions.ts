@@ -14,7 +14,7 @@ import { divideHalfUp } from '../shared/money.js';
 import { now as clock } from '../shared/clock.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { eligibility } from './creators.js';
-import { type CommissionItem, entryBuckets } from './entities.js';
+import { type CommissionEntryItem, type CommissionItem, entryBuckets } from './entities.js';
 import { accrualPosting, reversalPosting } from './ledger.js';
 import { postingItem, termsAt } from './payout-store.js';
 import { addDays, nextPeriod, periodOf } from './periods.js';
@@ -42,6 +42,12 @@ export const openPeriodFrom = async (period: string): Promise<string> => {
 
 type Context = { correlationId: string };
 
+/** A payable commission entry as written with its accrual or reversal (the payout bench seeds the same items). */
+export const commissionEntryItem = (
+  entry: { orderId: string; creatorId: string; kind: 'accrual' | 'reversal'; amountFen: number; period: string },
+  now: Date,
+): CommissionEntryItem => ({ entryId: newId('cen'), ...entry, bucket: bucketOf(entry.creatorId, entryBuckets), createdAt: now.toISOString() });
+
 /** The commission item written at the version it was read at (optimistic locking), or created. */
 const commissionWrite = (tx: TransactionEntities, before: CommissionItem | null, item: CommissionItem) =>
   before ? tx.commission.put(item).where(({ version }, { eq }) => eq(version, before.version)).commit() : tx.commission.create(item).commit();
@@ -67,9 +73,7 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
       ...openChecks.map((open) => tx.payoutHead.check({}).where((attr, op) => `${op.notExists(attr.lastPeriod)} OR ${op.lt(attr.lastPeriod, open)}`).commit()),
       ...(accrue
         ? [
-            tx.commissionEntry
-              .create({ entryId: newId('cen'), orderId: item.orderId, creatorId, kind: 'accrual', amountFen: item.amountFen, period, bucket: bucketOf(creatorId, entryBuckets), createdAt: now.toISOString() })
-              .commit(),
+            tx.commissionEntry.create(commissionEntryItem({ orderId: item.orderId, creatorId, kind: 'accrual', amountFen: item.amountFen, period }, now)).commit(),
             postingItem(tx, accrualPosting(item.orderId, creatorId, item.amountFen), now),
             tx.outbox
               .create(
@@ -84,9 +88,7 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
         : []),
       ...(reversalDelta > 0
         ? [
-            tx.commissionEntry
-              .create({ entryId: newId('cen'), orderId: item.orderId, creatorId, kind: 'reversal', amountFen: -reversalDelta, period: reversalIn, bucket: bucketOf(creatorId, entryBuckets), createdAt: now.toISOString() })
-              .commit(),
+            tx.commissionEntry.create(commissionEntryItem({ orderId: item.orderId, creatorId, kind: 'reversal', amountFen: -reversalDelta, period: reversalIn }, now)).commit(),
             postingItem(tx, reversalPosting(item.orderId, creatorId, reversalDelta), now),
             tx.outbox
               .create(

@@ -144,6 +144,8 @@ export const commissionEntryEntity = new Entity({
   },
 });
 
+export type CommissionEntryItem = EntityItem<typeof commissionEntryEntity>;
+
 /**
  * The head of the run sequence (one item): the latest period that has a run and the run
  * executing now, if any. Starting a run moves it (conditionally), and every payable entry

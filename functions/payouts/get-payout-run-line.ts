@@ -8,7 +8,7 @@ import { httpHandler } from '../shared/http.js';
 import { entryBuckets } from './entities.js';
 import { storedLineOf } from './payout-line.js';
 import { lineDetail, lineDetailMaxEntries, type DetailCommission, type DetailEntry, type DetailOrder } from './payout-line-detail.js';
-import { periodsOf } from './payout-runs.js';
+import { periodsOf } from './run-periods.js';
 import { runById, runPath } from './run-access.js';
 
 export const runLinePath = runPath.extend({

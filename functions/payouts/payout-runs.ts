@@ -25,7 +25,8 @@ import { payoutPosting } from './ledger.js';
 import { computeLine } from './lines.js';
 import type { PayoutLine, PayoutRunView } from './payout-line.js';
 import { postingItem, termsAt } from './payout-store.js';
-import { nextPeriod, periodEnd, previousPeriod, runIdOf } from './periods.js';
+import { periodEnd, runIdOf } from './periods.js';
+import { firstPeriodAfter, periodsOf, runPeriods } from './run-periods.js';
 import type { WagesYtd } from './tax.js';
 import { settleMerchants } from './settlement-run.js';
 import { canceledUnderLease, LeaseLostError } from './run-lease.js';
@@ -36,8 +37,6 @@ const pageSize = 500;
 export const defaultLeaseMs = 30_000;
 /** How often a request that found the lease held looks whether its holder is alive. */
 const leaseCheckMs = 500;
-/** The very first run reaches back this many periods for entries (nothing is older than the system). */
-const firstRunLookback = 36;
 
 export const runView = (run: PayoutRunItem): PayoutRunView => ({
   id: runIdOf(run.period),
@@ -62,14 +61,6 @@ export class PayoutRunRefusedError extends Error {
     this.name = 'PayoutRunRefusedError';
   }
 }
-
-/** The first period a run after `lastPeriod` covers (the very first run reaches back a bounded way). */
-const firstPeriodAfter = (lastPeriod: string | undefined, period: string): string => {
-  if (lastPeriod) return nextPeriod(lastPeriod);
-  let from = period;
-  for (let i = 1; i < firstRunLookback; i += 1) from = previousPeriod(from);
-  return from;
-};
 
 /**
  * Starts the period's run (created: true) or returns the existing one. Refused when the
@@ -178,13 +169,6 @@ export async function* mergeBySk<T extends { sk: string }>(streams: readonly Asy
   }
 }
 
-/** The periods a run covers, oldest first. */
-export const periodsOf = (from: string, through: string): string[] => {
-  const periods: string[] = [];
-  for (let p = from; p <= through; p = nextPeriod(p)) periods.push(p);
-  return periods;
-};
-
 /** Each payee's summed entries over the periods in one bucket, after a payee, in payee order. */
 async function* payeeTotals(periods: readonly string[], bucket: number, after: string): AsyncGenerator<{ type: string; id: string; sumFen: number }> {
   let current: { type: string; id: string; sumFen: number } | undefined;
@@ -197,14 +181,6 @@ async function* payeeTotals(periods: readonly string[], bucket: number, after: s
   }
   if (current) yield current;
 }
-
-/** The periods a run for `period` covers: the run's own, or (before it exists) those it would cover now. */
-export const runPeriods = async (period: string): Promise<string[]> => {
-  const run = await getRun(period);
-  if (run?.fromPeriod) return periodsOf(run.fromPeriod, period);
-  const { data: head } = await db().entities.payoutHead.get({}).go({ consistent: true });
-  return periodsOf(firstPeriodAfter(head?.lastPeriod, period), period);
-};
 
 /**
  * The creator lines a run for `period` would pay now (GET .../preview): the same periods,

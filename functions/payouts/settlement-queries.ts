@@ -2,7 +2,8 @@
 import { db } from './db.js';
 import { nextPeriod } from './periods.js';
 import { settlementEntryBuckets, type MerchantStatementItem } from './settlement-entities.js';
-import { catchUpPeriods, merchantTotals } from './settlement-run.js';
+import { merchantTotals } from './settlement-run.js';
+import { runPeriods } from './run-periods.js';
 import { settleTotals, type StatementFigures } from './settlement.js';
 import { statementLines, type EntryRow, type StatementLineFigures } from './settlement-views.js';
 
@@ -45,7 +46,7 @@ export interface MerchantPreviewLine extends StatementFigures {
  * (the catch-up periods' entries, consistently) and writing nothing.
  */
 export const previewMerchants = async (period: string): Promise<MerchantPreviewLine[]> => {
-  const periods = await catchUpPeriods(period);
+  const periods = await runPeriods(period);
   const lines: MerchantPreviewLine[] = [];
   for (let bucket = 0; bucket < settlementEntryBuckets; bucket += 1) {
     for await (const m of merchantTotals(periods, bucket, '')) {

@@ -1,8 +1,8 @@
 /**
  * The merchant half of a payout run (the plug-in point for payout-runs.ts, decision 0026).
  *
- * `settleMerchants(period, correlationId)` streams the settlement entries of the run's period
- * and of the months before it that no run covered (catch-up) with
+ * `settleMerchants(period, correlationId)` streams the settlement entries of the run's periods
+ * (the creators' list, run-periods.ts: the months since the previous run, catch-up) with
  * strongly consistent Queries on the table (`MPAYABLE#<period>#<bucket>`, sorted by merchant,
  * a page at a time: memory stays flat) and settles each merchant in ONE transaction: its
  * statement, its carry-forward state, the ledger posting of what is paid, the run's merchant
@@ -17,7 +17,8 @@ import { db, type TransactionEntities } from './db.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { postingItem } from './payout-store.js';
 import { canceledUnderLease, leaseFence, type RunLease } from './run-lease.js';
-import { nextPeriod, previousPeriod, runIdOf } from './periods.js';
+import { runIdOf } from './periods.js';
+import { runPeriods } from './run-periods.js';
 import { merchantPayoutPosting } from './settlement-ledger.js';
 import { addFigures, emptyFigures, figuresOf, settleTotals, type StatementFigures } from './settlement.js';
 import { settlementEntryBuckets, type MerchantRunItem, type MerchantStatementItem } from './settlement-entities.js';
@@ -138,28 +139,6 @@ export interface SettleMerchantsOptions {
 
 export const getMerchantRun = async (period: string): Promise<MerchantRunItem | null> => (await db().entities.merchantRun.get({ period }).go({ consistent: true })).data;
 
-/** How far back a first-ever run looks for entries (no earlier run bounds it). */
-export const firstRunLookbackMonths = 12;
-
-/**
- * The periods a run for `period` settles: every period after the latest earlier run, through
- * `period` (a month finance skipped is caught up by the next run). Entries only ever land in
- * periods without a run (openPeriodFrom), so together the runs settle every entry once.
- */
-export const catchUpPeriods = async (period: string): Promise<string[]> => {
-  // The payout run of the period knows where its catch-up starts (the run head, payout-runs.ts).
-  // Before the run exists (a preview), it would start after the last run.
-  const [{ data: run }, { data: head }] = await Promise.all([
-    db().entities.payoutRun.get({ period }).go({ consistent: true }),
-    db().entities.payoutHead.get({}).go({ consistent: true }),
-  ]);
-  let from = run?.fromPeriod ?? (head?.lastPeriod && head.lastPeriod < period ? nextPeriod(head.lastPeriod) : period);
-  if (!run?.fromPeriod && !(head?.lastPeriod && head.lastPeriod < period)) for (let i = 0; i < firstRunLookbackMonths; i += 1) from = previousPeriod(from);
-  const periods: string[] = [];
-  for (let p = from; p <= period; p = nextPeriod(p)) periods.push(p);
-  return periods;
-};
-
 type Sorted = AsyncGenerator<{ merchantId: string; figures: StatementFigures }>;
 
 /** Merges streams sorted by merchant into one sorted by merchant (k-way, k = catch-up periods). */
@@ -193,7 +172,8 @@ export const settleMerchants = async (lease: RunLease, correlationId: string, op
   const { period } = lease;
   const run = await getMerchantRun(period);
   if (run?.completedAt) return run;
-  const periods = await catchUpPeriods(period);
+  // The same periods as the creators' half: the run's own catch-up list (run-periods.ts).
+  const periods = await runPeriods(period);
   const from = (run?.checkpoint as MerchantCheckpoint | undefined) ?? { bucket: 0, afterMerchantId: '' };
   for (let bucket = from.bucket; bucket < settlementEntryBuckets; bucket += 1) {
     for await (const m of merchantTotals(periods, bucket, bucket === from.bucket ? from.afterMerchantId : '')) {

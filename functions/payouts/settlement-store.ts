@@ -19,8 +19,8 @@ import { eligibility } from './creators.js';
 import { postingItem, termsAt } from './payout-store.js';
 import { addDays, periodOf } from './periods.js';
 import { figuresOf, netOf } from './settlement.js';
-import { periodTotalShards, settlementEntryBuckets, type MerchantSettlementItem } from './settlement-entities.js';
-import { applyFact, dutiesFenOf, initialSettlement, type OrderSettlement, type SettlementFact, type SettlementStep } from './settlement-order.js';
+import { periodTotalShards, settlementEntryBuckets, type MerchantSettlementItem, type SettlementEntryItem } from './settlement-entities.js';
+import { applyFact, dutiesFenOf, initialSettlement, type OrderSettlement, type SettlementEntryDraft, type SettlementFact, type SettlementStep } from './settlement-order.js';
 import { MerchantSettlementAccrued } from '../../events/schemas/payouts.js';
 
 const collected = z.object({ grossFen: z.number().int(), shippingFen: z.number().int(), dutiesFen: z.number().int() });
@@ -51,6 +51,20 @@ const settlementWrite = (tx: TransactionEntities, before: MerchantSettlementItem
   return before ? tx.merchantSettlement.put(item).where(({ version }, { eq }) => eq(version, before.version)).commit() : tx.merchantSettlement.create(item).commit();
 };
 
+/** A settlement entry of a step as the store writes it (the payout bench seeds the same items). */
+export const settlementEntryItem = (state: OrderSettlement, entry: SettlementEntryDraft, now: Date): SettlementEntryItem => ({
+  entryId: newId('sen'),
+  orderId: state.orderId,
+  merchantId: state.merchantId,
+  kind: entry.kind,
+  ...entry.amounts,
+  netFen: netOf(entry.amounts),
+  deliveredAt: entry.deliveredAt,
+  period: entry.period,
+  bucket: bucketOf(state.merchantId, settlementEntryBuckets),
+  createdAt: now.toISOString(),
+});
+
 /** Writes one step; 'conflict' when the order's settlement (or an open period) changed meanwhile. */
 const saveStep = async (before: MerchantSettlementItem | null, step: SettlementStep, context: Context): Promise<'saved' | 'conflict'> => {
   const now = clock(); // one clock with the commissions module: their postings land in the same ledger month
@@ -64,22 +78,7 @@ const saveStep = async (before: MerchantSettlementItem | null, step: SettlementS
       ...(openPeriods.length > 0
         ? [tx.payoutHead.check({}).where((attr, op) => `${op.notExists(attr.lastPeriod)} OR ${op.lt(attr.lastPeriod, [...openPeriods].sort()[0] ?? '')}`).commit()]
         : []),
-      ...step.entries.map((entry) =>
-        tx.settlementEntry
-          .create({
-            entryId: newId('sen'),
-            orderId: state.orderId,
-            merchantId: state.merchantId,
-            kind: entry.kind,
-            ...entry.amounts,
-            netFen: netOf(entry.amounts),
-            deliveredAt: entry.deliveredAt,
-            period: entry.period,
-            bucket: bucketOf(state.merchantId, settlementEntryBuckets),
-            createdAt: now.toISOString(),
-          })
-          .commit(),
-      ),
+      ...step.entries.map((entry) => tx.settlementEntry.create(settlementEntryItem(state, entry, now)).commit()),
       ...step.entries.map((entry) => {
         const f = figuresOf(entry.kind, entry.amounts);
         return tx.merchantPeriod
