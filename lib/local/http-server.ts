@@ -156,7 +156,7 @@ export type LocalRoutes = (req: IncomingMessage, res: ServerResponse, url: URL, 
 
 export const createHttpServer = (manifest: Manifest, invoke: Invoke, localRoutes: LocalRoutes): Server => {
   const route = createRouter(manifest);
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     void (async () => {
       try {
         // The request target is a path (never resolved against a base: `//x/y` is the path `//x/y`, not host `x`).
@@ -181,4 +181,9 @@ export const createHttpServer = (manifest: Manifest, invoke: Invoke, localRoutes
       }
     })();
   });
+  // Idle keep-alive sockets stay open longer than clients keep them (ALB and API Gateway use 60 s and
+  // more): a server closing a socket just as a client reuses it is an ECONNRESET the client never caused.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 };

@@ -13,10 +13,12 @@ import { dynamoEndpoint, uniqueTableName } from '../support/tables.js';
 // `npm start` with data seeded through the API (orders paid with `npm run stripe:pay`,
 // delivered by the partner webhook): sign in, preview, start a run and watch it complete,
 // check the totals and a line's drill-down against the API, download the files and compare
-// their bytes with the API's. Each view is saved to docs/screenshots/ (the README links them).
+// their bytes with the API's. Each view is screenshotted; with CONSOLE_SCREENSHOTS=1 into
+// docs/screenshots/ (the README links them), otherwise into a temporary directory, so a test
+// run leaves the working tree as it was.
 
 const chromiumPath = '/usr/bin/chromium';
-const screenshots = join(projectRoot, 'docs/screenshots');
+const screenshots = process.env.CONSOLE_SCREENSHOTS === '1' ? join(projectRoot, 'docs/screenshots') : join(tmpdir(), 'xborder-console-screenshots');
 
 let walk: Awaited<ReturnType<typeof startWalkThrough>>;
 let context: BrowserContext;
