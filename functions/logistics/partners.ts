@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ProblemError } from '../shared/errors.js';
 import { parseStored } from '../shared/db/stored-item.js';
 import { newId } from '../shared/ids.js';
-import { backoff } from '../shared/backoff.js';
+import { untilWritten } from '../shared/backoff.js';
 import { readSecret } from '../shared/secrets.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { db } from './db.js';
@@ -58,16 +58,17 @@ const changeAttempts = 6;
  * conditioned on the version read. A concurrent change makes it decide again on a fresh read
  * (jittered backoff), so two operators rolling at once get sequential answers, not a 5xx.
  */
-export const changePartnerSecrets = async <T>(code: string, decide: (partner: PartnerItem) => Promise<SecretChange<T>>): Promise<T> => {
-  for (let attempt = 0; ; attempt += 1) {
-    const { data: partner } = await db().entities.partner.get({ code }).go({ consistent: true });
-    if (!partner) throw new ProblemError('not_found');
-    const change = await decide(partner);
-    if (await savePartnerSecrets(partner, change.secrets, change.event)) return change.answer;
-    if (attempt + 1 >= changeAttempts) throw new ProblemError('service_unavailable', { headers: { 'retry-after': '1' } });
-    await backoff(attempt);
-  }
-};
+export const changePartnerSecrets = <T>(code: string, decide: (partner: PartnerItem) => Promise<SecretChange<T>>): Promise<T> =>
+  untilWritten(
+    changeAttempts,
+    () => new ProblemError('service_unavailable', { headers: { 'retry-after': '1' } }),
+    async () => {
+      const { data: partner } = await db().entities.partner.get({ code }).go({ consistent: true });
+      if (!partner) throw new ProblemError('not_found');
+      const change = await decide(partner);
+      return (await savePartnerSecrets(partner, change.secrets, change.event)) ? change.answer : undefined;
+    },
+  );
 
 /** Writes the secrets if the partner is still at the version read; false when another change came first. */
 const savePartnerSecrets = async (partner: PartnerItem, secrets: readonly StoredSecret[], event: OutboxItem): Promise<boolean> => {

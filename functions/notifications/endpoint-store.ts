@@ -10,7 +10,7 @@
  * (retry), never a 5xx. Decision 0042.
  */
 import type { OutboxItem } from '../shared/db/entities.js';
-import { backoff } from '../shared/backoff.js';
+import { untilWritten } from '../shared/backoff.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
 import { ProblemError } from '../shared/errors.js';
 import { db } from './db.js';
@@ -77,8 +77,7 @@ const ensureEndpointCount = async (merchantId: string): Promise<void> => {
 /** Creates the endpoint with its audit event if the merchant is below the limit (400 otherwise). */
 export const createEndpointWithinLimit = async (endpoint: WebhookEndpointItem, event: OutboxItem): Promise<void> => {
   await ensureEndpointCount(endpoint.merchantId);
-  for (let round = 0; round < writeAttempts; round += 1) {
-    if (round > 0) await backoff(round);
+  await untilWritten(writeAttempts, raced, async () => {
     const outcome = await attempt(
       ({ webhookEndpointCount, webhookEndpoint, outbox }) => [
         webhookEndpointCount
@@ -91,10 +90,9 @@ export const createEndpointWithinLimit = async (endpoint: WebhookEndpointItem, e
       ],
       0,
     );
-    if (outcome === 'written') return;
     if (outcome === 'condition') throw limitReached();
-  }
-  throw raced();
+    return outcome === 'written' ? true : undefined;
+  });
 };
 
 /** What a change makes of the endpoint it read: the attributes to set and remove, its audit event, and the answer. */
@@ -106,16 +104,12 @@ export interface EndpointChange<T> {
 }
 
 /** Reads the endpoint (404 when it is not the merchant's), then `fn` decides; retried on a fresh read when another change came first. */
-const withFreshRead = async <T>(merchantId: string, endpointId: string, fn: (endpoint: WebhookEndpointItem) => Promise<T | undefined>): Promise<T> => {
-  for (let round = 0; round < writeAttempts; round += 1) {
-    if (round > 0) await backoff(round);
+const withFreshRead = <T>(merchantId: string, endpointId: string, fn: (endpoint: WebhookEndpointItem) => Promise<T | undefined>): Promise<T> =>
+  untilWritten(writeAttempts, raced, async () => {
     const { data: endpoint } = await db().entities.webhookEndpoint.get({ merchantId, endpointId }).go({ consistent: true });
     if (!endpoint) throw new ProblemError('not_found');
-    const done = await fn(endpoint);
-    if (done !== undefined) return done;
-  }
-  throw raced();
-};
+    return fn(endpoint);
+  });
 
 /** Changes an endpoint with its audit event, conditioned on the version `decide` saw. */
 export const changeEndpoint = <T>(merchantId: string, endpointId: string, decide: (endpoint: WebhookEndpointItem) => Promise<EndpointChange<T>> | EndpointChange<T>): Promise<T> =>
