@@ -30,9 +30,10 @@ export interface ProductView {
   readonly updatedAt: string;
 }
 
-export const productView = (p: Omit<ProductItem, 'title'> & { title: unknown }): ProductView => ({
+/** A product as the API shows it, from a validated record (product-read.ts) or the body just stored. */
+export const productView = (p: Omit<ProductItem, 'title'> & { title: ProductView['title'] }): ProductView => ({
   sku: p.sku,
-  title: productTitleOf(p),
+  title: p.title,
   brand: p.brand,
   hsCode: p.hsCode,
   originCountry: p.originCountry,
