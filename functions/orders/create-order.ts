@@ -5,7 +5,7 @@ import { derivedToken, idempotencyTtlSeconds, keyHash, requestHash, sameRequest 
 import { money } from '../shared/money.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { createPaymentIntent } from '../payments/gateway.js';
-import type { IdempotencyItem, OrderItem } from './entities.js';
+import type { IdempotencyRecord, OrderFields } from './order-items.js';
 import { quote, restrictedReason } from './landed-cost.js';
 import { createOrderBody, defaultTakeRateBps, marketCurrency, orderIdFor, orderView, shardOf, type PlacedOrder } from './order.js';
 import { getIdempotencyRecord, loadOrderContext, placeOrder } from './order-store.js';
@@ -16,7 +16,7 @@ import { OrderPlaced } from '../../events/schemas/orders.js';
 /** Rates, rate cards, duty and restriction rules: defaults overridable with PRICING_CONFIG (JSON). */
 const pricing = loadPricingConfig(process.env.PRICING_CONFIG);
 
-const replay = (record: IdempotencyItem, hash: string): HttpResult => {
+const replay = (record: IdempotencyRecord, hash: string): HttpResult => {
   if (!sameRequest(record.requestHash, hash)) throw new ProblemError('idempotency_key_reused');
   return { status: record.responseStatus, body: JSON.parse(record.responseBody) as unknown, headers: { 'idempotent-replayed': 'true' } };
 };
@@ -115,7 +115,7 @@ export const handler = httpHandler({ access: keyed('merchant'), body: createOrde
   const state = { placed, status: 'pending_payment' as const, version: 1, paidAmount: 0, refundedAmount: 0, refunds: [], updatedAt: placed.createdAt };
   const answer = { status: 201, body: orderView(state), headers: { location: `/v1/orders/${orderId}` } };
 
-  const item: OrderItem = {
+  const item: OrderFields = {
     orderId,
     merchantId,
     shard: shardOf(orderId),
@@ -128,7 +128,7 @@ export const handler = httpHandler({ access: keyed('merchant'), body: createOrde
     document: placed,
     version: 1,
   };
-  const record: IdempotencyItem = {
+  const record: IdempotencyRecord = {
     scope: merchantId,
     keyHash: idemKeyHash,
     requestHash: hash,

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import { parseStored } from '../shared/db/stored-item.js';
-import { positionOf, startKeyOf } from '../shared/pagination.js';
+import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { productBody } from './product.js';
 
 /** A product item (entity `product`). */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { parseStored } from '../shared/db/stored-item.js';
 import { moneySchema, type Money } from '../shared/money.js';
-import type { ProductItem } from './entities.js';
+import type { ProductRecord as ProductItem } from './product-read.js';
 import { skuSchema } from './order.js';
 
 export const productBody = z.strictObject({

@@ -2,42 +2,80 @@
  * Stripe events kept for operators: written with the event's dedupe marker in one
  * transaction, so a redelivery is recognised and nothing is kept twice.
  */
-import { db } from './db.js';
-import { unmatchedStripeEventDays } from './entities.js';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { stripeEventItem } from '../orders/order-items.js';
+import { documentClient } from '../shared/clients/dynamodb.js';
+import { config } from '../shared/config.js';
+import { parseStored, storedOptional as optional } from '../shared/db/stored-item.js';
+import { createItem, storedItem, transactWrite } from '../shared/db/write.js';
+import { positionOf, startKeyOf } from '../shared/db/position.js';
 import type { StripeEventEnvelope, UnmatchedReason } from './stripe-event.js';
 
-const markerTtlSeconds = 30 * 24 * 3600;
+/** How long unmatched Stripe events are kept for inspection. */
+export const unmatchedStripeEventDays = 90;
+
+/** The operators' list: one partition, newest first by receipt (gsi1). */
+const listPartition = 'STRIPEUNMATCHED';
+
+/** A kept event (entity `unmatchedStripeEvent`). */
+export const unmatchedEventRecord = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  createdAt: z.string(),
+  livemode: z.boolean(),
+  objectId: optional(z.string()),
+  orderId: optional(z.string()),
+  reason: z.enum(['not_ours', 'order_not_found']),
+  event: z.record(z.string(), z.unknown()),
+  receivedAt: z.string(),
+  ttl: z.number().int(),
+});
+export type UnmatchedEventRecord = z.output<typeof unmatchedEventRecord>;
+
+export const unmatchedEventItem = (r: UnmatchedEventRecord) =>
+  storedItem('unmatchedStripeEvent', { ...r }, { pk: `STRIPEUNMATCHED#${r.eventId}`, sk: 'STRIPEUNMATCHED', gsi1pk: listPartition, gsi1sk: `${r.receivedAt}#${r.eventId}` });
 
 export const keepUnmatchedEvent = async (event: StripeEventEnvelope, reason: UnmatchedReason, orderId: string | undefined, now: Date): Promise<'kept' | 'duplicate_event'> => {
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const objectId = event.data.object.id;
-  const result = await db()
-    .transaction.write(({ stripeEvent, unmatchedStripeEvent }) => [
-      stripeEvent.create({ eventId: event.id, type: event.type, receivedAt: now.toISOString(), ttl: nowSeconds + markerTtlSeconds }).commit(),
-      unmatchedStripeEvent
-        .create({
-          eventId: event.id,
-          type: event.type,
-          createdAt: new Date((event.created ?? nowSeconds) * 1000).toISOString(),
-          livemode: event.livemode ?? false,
-          ...(typeof objectId === 'string' ? { objectId: objectId.slice(0, 255) } : {}),
-          ...(orderId ? { orderId } : {}),
-          reason,
-          event,
-          receivedAt: now.toISOString(),
-          ttl: nowSeconds + unmatchedStripeEventDays * 24 * 3600,
-        })
-        .commit(),
-    ])
-    .go();
-  if (!result.canceled) return 'kept';
-  if (result.data.some((d) => d.rejected && d.code === 'ConditionalCheckFailed')) return 'duplicate_event';
-  throw new Error(`Stripe event ${event.id} was not kept: ${result.data.map((d) => d.code).join(', ')}`);
+  const outcome = await transactWrite([
+    createItem(stripeEventItem(event.id, event.type, now)),
+    createItem(
+      unmatchedEventItem({
+        eventId: event.id,
+        type: event.type,
+        createdAt: new Date((event.created ?? nowSeconds) * 1000).toISOString(),
+        livemode: event.livemode ?? false,
+        objectId: typeof objectId === 'string' ? objectId.slice(0, 255) : undefined,
+        orderId,
+        reason,
+        event: { ...event },
+        receivedAt: now.toISOString(),
+        ttl: nowSeconds + unmatchedStripeEventDays * 24 * 3600,
+      }),
+    ),
+  ]);
+  if (!outcome.canceled) return 'kept';
+  if (outcome.codes.includes('ConditionalCheckFailed')) return 'duplicate_event';
+  throw new Error(`Stripe event ${event.id} was not kept: ${outcome.codes.join(', ')}`);
 };
 
-/** Newest first, one page (ElectroDB cursor in and out). */
-export const listUnmatchedEvents = async (limit: number, cursor: string | null) => {
-  const { data, cursor: next } = await db().entities.unmatchedStripeEvent.query.byTime({}).go({ order: 'desc', limit, cursor });
+/** Newest first, one page (the store position in and out, in ElectroDB's cursor form). */
+export const listUnmatchedEvents = async (limit: number, position: string | null) => {
+  const start = startKeyOf(position);
+  const page = await documentClient.send(
+    new QueryCommand({
+      TableName: config.tableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': listPartition },
+      ScanIndexForward: false,
+      Limit: limit,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    }),
+  );
+  const data = (page.Items ?? []).filter((i) => i.__edb_e__ === 'unmatchedStripeEvent').map((i) => parseStored(unmatchedEventRecord, i, `unmatchedStripeEvent item ${String(i.pk)}`));
   return {
     events: data.map(({ eventId, type, createdAt, livemode, objectId, orderId, reason, receivedAt, event }) => ({
       eventId,
@@ -50,6 +88,6 @@ export const listUnmatchedEvents = async (limit: number, cursor: string | null) 
       receivedAt,
       event,
     })),
-    cursor: next,
+    cursor: positionOf(page.LastEvaluatedKey),
   };
 };

@@ -1,0 +1,154 @@
+/**
+ * Plain document-client writes (decision 0046): items in the layout the entities in
+ * `functions/<context>/entities.ts` define (their keys and ElectroDB's `__edb_e__` /
+ * `__edb_v__` markers, so either side reads what the other wrote), transaction items and
+ * update expressions. Key layouts are held to the entities by test/unit/shared/plain-writes.test.ts.
+ */
+import { PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../clients/dynamodb.js';
+import { config } from '../config.js';
+import type { OutboxItem } from './entities.js';
+
+export type Item = Record<string, unknown>;
+// A type alias, not an interface: it is also a Record<string, string>.
+export type TableKey = { readonly pk: string; readonly sk: string };
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** A condition in DynamoDB's expression language, with the `#names` and `:values` it uses. */
+export interface Condition {
+  readonly expression: string;
+  readonly names?: Readonly<Record<string, string>>;
+  readonly values?: Readonly<Item>;
+}
+
+const definedOnly = (attributes: Item): Item => Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
+
+/** An item as stored: its attributes (undefined left out), its table and index keys, and the entity markers. */
+export const storedItem = (entity: string, attributes: Item, keys: Readonly<Record<string, string>>): Item => ({
+  ...definedOnly(attributes),
+  ...keys,
+  __edb_e__: entity,
+  __edb_v__: '1',
+});
+
+const notThere: Condition = { expression: 'attribute_not_exists(#pk) AND attribute_not_exists(#sk)', names: { '#pk': 'pk', '#sk': 'sk' } };
+const there: Condition = { expression: 'attribute_exists(#pk) AND attribute_exists(#sk)', names: { '#pk': 'pk', '#sk': 'sk' } };
+
+const both = (a: Condition, b: Condition | undefined): Condition =>
+  b ? { expression: `(${a.expression}) AND (${b.expression})`, names: { ...a.names, ...b.names }, values: { ...a.values, ...b.values } } : a;
+
+const conditionParts = (condition: Condition) => ({
+  ConditionExpression: condition.expression,
+  ExpressionAttributeNames: { ...condition.names },
+  ...(condition.values && Object.keys(condition.values).length > 0 ? { ExpressionAttributeValues: { ...condition.values } } : {}),
+});
+
+/** Put only if no item has this key (a create): as a transaction item. */
+export const createItem = (item: Item, condition?: Condition): TransactItem => ({
+  Put: { TableName: config.tableName(), Item: item, ...conditionParts(both(notThere, condition)) },
+});
+
+/** Put, replacing whatever has this key: as a transaction item. */
+export const putItem = (item: Item): TransactItem => ({ Put: { TableName: config.tableName(), Item: item } });
+
+/** What an update changes: attributes to set (undefined ones left out), numbers to add, attributes to remove. */
+export interface Change {
+  readonly set?: Item;
+  /** Set only where the item has no value yet (`if_not_exists`). */
+  readonly setIfAbsent?: Item;
+  readonly add?: Readonly<Record<string, number>>;
+  readonly remove?: readonly string[];
+}
+
+const updateParts = (key: TableKey, entity: string, change: Change, condition?: Condition) => {
+  const names: Record<string, string> = { ...condition?.names };
+  const values: Item = { ...condition?.values };
+  const sets: string[] = [];
+  const adds: string[] = [];
+  let n = 0;
+  const name = (attribute: string): string => {
+    const token = `#u${n}`;
+    names[token] = attribute;
+    return token;
+  };
+  const value = (v: unknown): string => {
+    const token = `:u${n}`;
+    values[token] = v;
+    n += 1;
+    return token;
+  };
+  for (const [attribute, v] of Object.entries(definedOnly({ ...change.set, __edb_e__: entity, __edb_v__: '1' }))) sets.push(`${name(attribute)} = ${value(v)}`);
+  for (const [attribute, v] of Object.entries(definedOnly({ ...change.setIfAbsent }))) {
+    const a = name(attribute);
+    sets.push(`${a} = if_not_exists(${a}, ${value(v)})`);
+  }
+  for (const [attribute, v] of Object.entries(change.add ?? {})) adds.push(`${name(attribute)} ${value(v)}`);
+  const removes = (change.remove ?? []).map((attribute) => {
+    const token = name(attribute);
+    n += 1;
+    return token;
+  });
+  const expression = [sets.length ? `SET ${sets.join(', ')}` : '', adds.length ? `ADD ${adds.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return {
+    TableName: config.tableName(),
+    Key: { pk: key.pk, sk: key.sk },
+    UpdateExpression: expression,
+    ...(condition ? { ConditionExpression: condition.expression } : {}),
+    ExpressionAttributeNames: names,
+    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+  };
+};
+
+/** Update an item that must exist (a patch), optionally under a further condition: as a transaction item. */
+export const patchItem = (key: TableKey, entity: string, change: Change, condition?: Condition): TransactItem => ({
+  Update: updateParts(key, entity, change, both(there, condition)),
+});
+
+/** A condition on another item, checked in the same transaction. */
+export const conditionCheck = (key: TableKey, condition: Condition): TransactItem => ({
+  ConditionCheck: { TableName: config.tableName(), Key: { pk: key.pk, sk: key.sk }, ...conditionParts(condition) },
+});
+
+/** The outbox item of an event (entity `outbox`), created in the transaction of the change it reports. */
+export const outboxItem = (event: OutboxItem): TransactItem => createItem(storedItem('outbox', { ...event }, { pk: `OUTBOX#${event.eventId}`, sk: 'OUTBOX' }));
+
+/** A transaction's outcome: written, or cancelled with each item's reason code (`None` for items that were fine). */
+export type TransactOutcome = { readonly canceled: false } | { readonly canceled: true; readonly codes: readonly string[] };
+
+/** ONE TransactWriteItems; a cancellation is an outcome (the caller decides what each reason means), anything else throws. */
+export const transactWrite = async (items: readonly TransactItem[]): Promise<TransactOutcome> => {
+  try {
+    await documentClient.send(new TransactWriteCommand({ TransactItems: [...items] }));
+    return { canceled: false };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'TransactionCanceledException') {
+      const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+      return { canceled: true, codes: items.map((_, i) => reasons[i]?.Code ?? 'None') };
+    }
+    throw error;
+  }
+};
+
+/** True when a cancelled transaction's item at `index` failed its condition. */
+export const failedCondition = (outcome: TransactOutcome, index: number): boolean => outcome.canceled && outcome.codes[index] === 'ConditionalCheckFailed';
+
+/** One conditional create outside a transaction: false when the key was taken. */
+export const createOnce = async (item: Item): Promise<boolean> => {
+  const put = createItem(item).Put;
+  if (!put) throw new Error('createItem always builds a Put');
+  try {
+    await documentClient.send(new PutCommand(put));
+    return true;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+};
+
+/** One update outside a transaction (creating the item if absent: an upsert), returning its attributes as they were before (`ALL_OLD`). */
+export const upsertReturningOld = async (key: TableKey, entity: string, change: Change, condition?: Condition): Promise<Item | undefined> => {
+  const { Attributes } = await documentClient.send(new UpdateCommand({ ...updateParts(key, entity, change, condition), ReturnValues: 'ALL_OLD' }));
+  return Attributes;
+};
