@@ -4,10 +4,10 @@
  * Content-Security-Policy that allows nothing but 'self' (no CDN, no inline script
  * or style, no data: URLs). Pure data; the handlers are api-docs.ts and api-docs-assets.ts.
  */
+import { docsPagePath, openApiPath } from './doc-paths.js';
 import { assetFiles } from './static-assets.js';
 
-export const docsPagePath = '/docs';
-export const openApiPath = '/openapi.json';
+export { docsPagePath, openApiPath };
 
 /** The files GET /docs/{asset} serves, with their content types. */
 export const docsAssets = {

@@ -1,7 +1,4 @@
-import { ProblemError } from '../shared/errors.js';
-import { httpHandler, publicRoute } from '../shared/http.js';
+import { plainPublicRoute } from '../shared/plain-route.js';
 
 /** The `$default` route: any path or method no other route serves gets a localized problem+json 404. */
-export const handler = httpHandler({ access: publicRoute }, async () => {
-  throw new ProblemError('not_found');
-});
+export const handler = plainPublicRoute(() => ({ problem: 'not_found', status: 404 }));

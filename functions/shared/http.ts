@@ -11,7 +11,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import type { Principal } from './api-keys.js';
-import type { RouteAuth } from './contracts.js';
+import type { RouteAccess } from './route-access.js';
+import { answerIds } from './correlation.js';
 import { ConfigError, ProblemError } from './errors.js';
 import { logger, metrics } from './observability.js';
 import { negotiateLanguage, problemBody, problemResponse, type Language } from './problem.js';
@@ -41,18 +42,7 @@ export interface HttpResult {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/**
- * Who may call a route, stated by the handler next to its code (a unit test proves the
- * manifest's route says the same). Keyed routes get theirs from `keyed(...)` in auth.ts, so
- * only keyed bundles carry the key lookup; public routes use `publicRoute`.
- */
-export interface RouteAccess {
-  readonly auth: RouteAuth;
-  readonly authenticate?: (authorization: string | undefined) => Promise<Principal>;
-}
-
-/** A route anyone may call (no API key). */
-export const publicRoute: RouteAccess = { auth: 'public' };
+export { publicRoute, type RouteAccess } from './route-access.js';
 
 export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
   readonly access: RouteAccess;
@@ -66,13 +56,6 @@ export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.
 }
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
-
-const correlationPattern = /^[A-Za-z0-9._:-]{1,128}$/;
-
-const correlationOf = (event: APIGatewayProxyEventV2): string => {
-  const given = event.headers['x-correlation-id'];
-  return given && correlationPattern.test(given) ? given : event.requestContext.requestId;
-};
 
 /** `application/json`, with no charset or `charset=utf-8`; an absent Content-Type is taken as JSON. */
 const isJsonMediaType = (contentType: string | undefined): boolean => {
@@ -175,9 +158,8 @@ export const httpHandler = <
     .use(logMetrics(metrics))
     .handler(async (event) => {
       const lang = negotiateLanguage(event.headers['accept-language']);
-      const requestId = event.requestContext.requestId;
-      const correlationId = correlationOf(event);
-      const headers = { 'x-request-id': requestId, 'x-correlation-id': correlationId };
+      const headers = answerIds(event);
+      const { 'x-request-id': requestId, 'x-correlation-id': correlationId } = headers;
       logger.appendKeys({ requestId, correlationId, route: event.routeKey });
       // Validation messages anywhere below (handlers validate too) follow Accept-Language.
       return withLanguage(lang, async () => {

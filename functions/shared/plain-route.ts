@@ -1,0 +1,32 @@
+/**
+ * Public answers that read nothing and validate nothing (the `$default` 404, `GET /`) skip the
+ * middleware stack: the same problem bodies, JSON and ID headers as httpHandler, without
+ * middy, Powertools or zod in the bundle, so these functions start as fast as a bare handler
+ * (DESIGN's 1.1x cold-start budget for the catch-all). They log nothing of their own: API
+ * Gateway's access log and its 4XX metric record every such request.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { answerIds } from './correlation.js';
+import type { ProblemCode } from './errors.js';
+import { negotiateLanguage, problemBody, problemResponse } from './problem.js';
+import { publicRoute } from './route-access.js';
+
+type Answer = { readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> } | { readonly problem: ProblemCode; readonly status: number };
+
+export const plainPublicRoute = (answer: (event: APIGatewayProxyEventV2) => Answer) =>
+  Object.assign(
+    async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+      const ids = answerIds(event);
+      const a = answer(event);
+      if ('problem' in a) {
+        const lang = negotiateLanguage(event.headers['accept-language']);
+        return problemResponse(problemBody(a.problem, a.status, lang, { instance: event.rawPath }), lang, ids);
+      }
+      return {
+        statusCode: a.status,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...ids, ...a.headers },
+        body: JSON.stringify(a.body),
+      };
+    },
+    { access: publicRoute },
+  );
