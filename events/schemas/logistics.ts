@@ -6,7 +6,7 @@ import { eventSources } from '../sources.js';
 const flight = z.object({ number: z.string(), origin: z.string(), destination: z.string() });
 const money = z.object({ amount: z.number().int(), currency: z.enum(['CNY', 'USD', 'HKD', 'MOP']) });
 
-export const LogisticsPartnerRegisteredV1 = eventDetail(
+export const LogisticsPartnerRegisteredV1 = () => eventDetail(
   1,
   z.object({ partnerCode: z.string(), name: z.string(), registeredAt: z.iso.datetime() }),
 );
@@ -20,10 +20,10 @@ const parcel = z.object({
   trackingNumber: z.string(),
 });
 
-export const ShipmentBookedV1 = eventDetail(1, parcel.extend({ bookedAt: z.iso.datetime() }));
+export const ShipmentBookedV1 = () => eventDetail(1, parcel.extend({ bookedAt: z.iso.datetime() }));
 
 /** A shipment's status really changed (never emitted for duplicates or late events that change nothing). */
-export const ShipmentStatusChangedV1 = eventDetail(
+export const ShipmentStatusChangedV1 = () => eventDetail(
   1,
   parcel.extend({
     previousStatus: z.string(),
@@ -34,7 +34,7 @@ export const ShipmentStatusChangedV1 = eventDetail(
   }),
 );
 
-export const ShipmentStalledV1 = eventDetail(
+export const ShipmentStalledV1 = () => eventDetail(
   1,
   z.object({
     shipmentId: z.string().startsWith('shp_'),
@@ -47,13 +47,13 @@ export const ShipmentStalledV1 = eventDetail(
   }),
 );
 
-export const OrderShippedV1 = eventDetail(
+export const OrderShippedV1 = () => eventDetail(
   1,
   z.object({ orderId: z.string().startsWith('ord_'), merchantId: z.string().startsWith('mer_'), shippedAt: z.iso.datetime() }),
 );
 
 /** Delivered: carries what commission accrual needs (placement time, attribution, settlement merchandise). */
-export const OrderDeliveredV1 = eventDetail(
+export const OrderDeliveredV1 = () => eventDetail(
   1,
   z.object({
     orderId: z.string().startsWith('ord_'),

@@ -8,7 +8,7 @@ import { eventSources } from '../sources.js';
  * merchant's manual retry). An EventBridge rule puts it on the delivery queue; the
  * dispatcher reads the delivery record, so the event carries ids only.
  */
-export const WebhookDeliveryScheduledV1 = eventDetail(
+export const WebhookDeliveryScheduledV1 = () => eventDetail(
   1,
   z.object({
     deliveryId: z.string().startsWith('msg_'),
@@ -20,7 +20,7 @@ export const WebhookDeliveryScheduledV1 = eventDetail(
 );
 
 /** An endpoint failed every delivery for three days straight and was disabled (operators are told). */
-export const WebhookEndpointDisabledV1 = eventDetail(
+export const WebhookEndpointDisabledV1 = () => eventDetail(
   1,
   z.object({
     endpointId: z.string().startsWith('we_'),
@@ -45,13 +45,13 @@ const auditedUrl = z.string().max(2048).describe('the URL without its query stri
 const endpointState = z.object({ url: auditedUrl, events: webhookTypeList, status: z.enum(['enabled', 'disabled']) });
 
 /** A merchant registered a webhook endpoint (audit trail; the secret is never in the event). */
-export const WebhookEndpointCreatedV1 = eventDetail(
+export const WebhookEndpointCreatedV1 = () => eventDetail(
   1,
   z.object({ endpointId, merchantId, ...endpointState.shape, createdAt: z.iso.datetime() }),
 );
 
 /** A merchant changed an endpoint's url, events or status: `changed` names the fields, `previous` and `current` are before and after. */
-export const WebhookEndpointUpdatedV1 = eventDetail(
+export const WebhookEndpointUpdatedV1 = () => eventDetail(
   1,
   z.object({
     endpointId,
@@ -64,13 +64,13 @@ export const WebhookEndpointUpdatedV1 = eventDetail(
 );
 
 /** A merchant deleted an endpoint: what it was when deleted. */
-export const WebhookEndpointDeletedV1 = eventDetail(
+export const WebhookEndpointDeletedV1 = () => eventDetail(
   1,
   z.object({ endpointId, merchantId, ...endpointState.shape, deletedAt: z.iso.datetime() }),
 );
 
 /** A merchant rolled an endpoint's signing secret: the previous one signs until `previousExpiresAt` (no secret in the event). */
-export const WebhookEndpointSecretRolledV1 = eventDetail(
+export const WebhookEndpointSecretRolledV1 = () => eventDetail(
   1,
   z.object({
     endpointId,

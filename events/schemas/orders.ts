@@ -7,13 +7,13 @@ const money = z.object({ amount: z.number().int(), currency: z.enum(['CNY', 'USD
 const market = z.enum(['US', 'HK', 'MO']);
 
 /** A pilot merchant was enrolled. No contact details (PII stays in the table). */
-export const MerchantEnrolledV1 = eventDetail(
+export const MerchantEnrolledV1 = () => eventDetail(
   1,
   z.object({ merchantId: z.string().startsWith('mer_'), name: z.string(), markets: z.array(market).min(1), enrolledAt: z.iso.datetime() }),
 );
 
 /** An operator changed a merchant's take rate: orders placed from `changedAt` on snapshot the new one. */
-export const MerchantTakeRateChangedV1 = eventDetail(
+export const MerchantTakeRateChangedV1 = () => eventDetail(
   1,
   z.object({
     merchantId: z.string().startsWith('mer_'),
@@ -24,7 +24,7 @@ export const MerchantTakeRateChangedV1 = eventDetail(
 );
 
 /** An order was placed and awaits payment. Carries what commissions and reporting need, no buyer data. */
-export const OrderPlacedV1 = eventDetail(
+export const OrderPlacedV1 = () => eventDetail(
   1,
   z.object({
     orderId: z.string().startsWith('ord_'),
@@ -41,7 +41,7 @@ export const OrderPlacedV1 = eventDetail(
   }),
 );
 
-export const OrderPaidV1 = eventDetail(
+export const OrderPaidV1 = () => eventDetail(
   1,
   z.object({
     orderId: z.string().startsWith('ord_'),
@@ -52,7 +52,7 @@ export const OrderPaidV1 = eventDetail(
   }),
 );
 
-export const OrderPaymentFailedV1 = eventDetail(
+export const OrderPaymentFailedV1 = () => eventDetail(
   1,
   z.object({
     orderId: z.string().startsWith('ord_'),
@@ -63,7 +63,7 @@ export const OrderPaymentFailedV1 = eventDetail(
   }),
 );
 
-export const OrderCancelledV1 = eventDetail(
+export const OrderCancelledV1 = () => eventDetail(
   1,
   z.object({
     orderId: z.string().startsWith('ord_'),
@@ -75,7 +75,7 @@ export const OrderCancelledV1 = eventDetail(
 );
 
 /** Money went back to the buyer: `amount` this time, `refundedTotal` so far, of `paidTotal`. */
-export const OrderRefundedV1 = eventDetail(
+export const OrderRefundedV1 = () => eventDetail(
   1,
   z.object({
     orderId: z.string().startsWith('ord_'),

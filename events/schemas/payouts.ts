@@ -6,7 +6,7 @@ import { eventSources } from '../sources.js';
 const cny = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
 const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 
-export const CommissionAccruedV1 = eventDetail(
+export const CommissionAccruedV1 = () => eventDetail(
   1,
   z.object({
     orderId: z.string().startsWith('ord_'),
@@ -18,15 +18,15 @@ export const CommissionAccruedV1 = eventDetail(
   }),
 );
 
-export const CommissionReversedV1 = eventDetail(
+export const CommissionReversedV1 = () => eventDetail(
   1,
   z.object({ orderId: z.string().startsWith('ord_'), creatorId: z.string().startsWith('cre_'), amount: cny, reversedTotal: cny, period }),
 );
 
 /** Internal trigger: a run for the period was started (by finance or the monthly schedule). */
-export const PayoutRunRequestedV1 = eventDetail(1, z.object({ runId: z.string().startsWith('run_'), period }));
+export const PayoutRunRequestedV1 = () => eventDetail(1, z.object({ runId: z.string().startsWith('run_'), period }));
 
-export const PayoutRunCompletedV1 = eventDetail(
+export const PayoutRunCompletedV1 = () => eventDetail(
   1,
   z.object({
     runId: z.string().startsWith('run_'),
@@ -38,7 +38,7 @@ export const PayoutRunCompletedV1 = eventDetail(
 );
 
 /** A delivered order's proceeds for its merchant (CNY), payable in `period` after the return window. */
-export const MerchantSettlementAccruedV1 = eventDetail(
+export const MerchantSettlementAccruedV1 = () => eventDetail(
   1,
   z.object({
     orderId: z.string().startsWith('ord_'),
@@ -55,7 +55,7 @@ export const MerchantSettlementAccruedV1 = eventDetail(
 );
 
 /** A payout run settled a merchant's period: `net` is what is transferred (0 when the total carries forward). */
-export const MerchantSettledV1 = eventDetail(
+export const MerchantSettledV1 = () => eventDetail(
   1,
   z.object({
     runId: z.string().startsWith('run_'),

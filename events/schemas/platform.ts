@@ -6,7 +6,7 @@ import { eventSources } from '../sources.js';
 export const apiKeyRole = z.enum(['admin', 'merchant', 'finance']);
 
 /** An API key was issued. Never carries the key itself or its hash. */
-export const ApiKeyCreatedV1 = eventDetail(
+export const ApiKeyCreatedV1 = () => eventDetail(
   1,
   z.object({
     keyId: z.string().startsWith('key_'),
@@ -18,7 +18,7 @@ export const ApiKeyCreatedV1 = eventDetail(
 );
 
 /** An operator revoked an API key: it stops authenticating within the auth cache's minute. */
-export const ApiKeyRevokedV1 = eventDetail(
+export const ApiKeyRevokedV1 = () => eventDetail(
   1,
   z.object({
     keyId: z.string().startsWith('key_'),
@@ -29,7 +29,7 @@ export const ApiKeyRevokedV1 = eventDetail(
 );
 
 /** A merchant rotated its key: a new key now, the previous one keeps working until `previousExpiresAt`. */
-export const ApiKeyRotatedV1 = eventDetail(
+export const ApiKeyRotatedV1 = () => eventDetail(
   1,
   z.object({
     keyId: z.string().startsWith('key_').describe('the new key'),
@@ -42,7 +42,7 @@ export const ApiKeyRotatedV1 = eventDetail(
 );
 
 /** An operator started a rollover of a logistics partner's webhook secret (the secret is never in the event). */
-export const PartnerSecretRotatedV1 = eventDetail(
+export const PartnerSecretRotatedV1 = () => eventDetail(
   1,
   z.object({
     partnerCode: z.string().min(1),
@@ -54,7 +54,7 @@ export const PartnerSecretRotatedV1 = eventDetail(
 );
 
 /** An operator retired one of a partner's webhook secrets (the end of a rollover). */
-export const PartnerSecretRetiredV1 = eventDetail(
+export const PartnerSecretRetiredV1 = () => eventDetail(
   1,
   z.object({
     partnerCode: z.string().min(1),
@@ -66,7 +66,7 @@ export const PartnerSecretRetiredV1 = eventDetail(
 );
 
 /** An operator registered an MCN agency. */
-export const AgencyRegisteredV1 = eventDetail(
+export const AgencyRegisteredV1 = () => eventDetail(
   1,
   z.object({
     agencyId: z.string().startsWith('agy_'),
@@ -85,7 +85,7 @@ const creatorContract = z.object({
 });
 
 /** An operator registered a creator (terms version 1). No tax deductions or other personal figures. */
-export const CreatorRegisteredV1 = eventDetail(
+export const CreatorRegisteredV1 = () => eventDetail(
   1,
   z.object({
     creatorId: z.string().startsWith('cre_'),
@@ -96,7 +96,7 @@ export const CreatorRegisteredV1 = eventDetail(
 );
 
 /** An operator changed a creator's terms: a new version, valid from `validFrom`. `changed` names the fields. */
-export const CreatorTermsChangedV1 = eventDetail(
+export const CreatorTermsChangedV1 = () => eventDetail(
   1,
   z.object({
     creatorId: z.string().startsWith('cre_'),

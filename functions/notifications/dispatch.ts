@@ -12,7 +12,6 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { WebhookDeliveryScheduledV1 } from '../../events/schemas/notifications.js';
 import { now as clockNow } from '../shared/clock.js';
 import { config } from '../shared/config.js';
 import { db } from './db.js';
@@ -23,15 +22,12 @@ import type { MerchantWebhookDeliveryItem, WebhookEndpointItem } from './entitie
 import { enforceUrlSafety, signingSecrets } from './endpoints.js';
 import { attemptLeaseMs, isSuccess, nextAttemptAfter, retryScale, shouldDisable } from './policy.js';
 import { sendWebhook, type SendOutcome } from './sender.js';
-import { WebhookEndpointDisabled } from '../../events/schemas/notifications.js';
-
-/** Only this contract, not the whole catalogue: the dispatcher's bundle stays small. */
-const scheduled = WebhookDeliveryScheduledV1;
+import { WebhookDeliveryScheduled, WebhookEndpointDisabled } from '../../events/schemas/notifications.js';
 
 /** The message body: the EventBridge event the rule put on the queue. */
 const parseMessage = (body: string) => {
   const event = JSON.parse(body) as { detail?: unknown };
-  return scheduled.parse(event.detail);
+  return WebhookDeliveryScheduled.schema.parse(event.detail);
 };
 
 const claim = async (delivery: MerchantWebhookDeliveryItem, now: Date): Promise<MerchantWebhookDeliveryItem | null> => {

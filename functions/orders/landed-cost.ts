@@ -8,7 +8,7 @@
  * Pure: no clock, no I/O; the caller passes the configuration and the instant.
  */
 import { divideHalfUp } from '../shared/money.js';
-import { marketCurrency } from './pricing-config.js';
+import { marketCurrency } from './markets.js';
 import type { HsRange, Market, PresentmentCurrency, PricingConfig } from './pricing-config.js';
 
 export type PricingErrorCode = 'currency_mismatch' | 'no_lines';

@@ -7,9 +7,9 @@ import { bucketOf } from '../shared/buckets.js';
 import { derivedToken } from '../shared/idempotency.js';
 import { currencySchema, moneySchema, type Currency, type Money } from '../shared/money.js';
 
-import { markets, type Market } from './pricing-config.js';
+import { markets, type Market } from './markets.js';
 
-export { markets, marketCurrency, type Market } from './pricing-config.js';
+export { markets, marketCurrency, type Market } from './markets.js';
 export const orderStatuses = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 

@@ -9,19 +9,10 @@
 import * as z from 'zod';
 import { ConfigError } from '../shared/errors.js';
 
-export const markets = ['US', 'HK', 'MO'] as const;
-export type Market = (typeof markets)[number];
+import { markets } from './markets.js';
+
+export { marketCurrency, markets, presentmentCurrencies, type Market, type PresentmentCurrency } from './markets.js';
 export const marketSchema = z.enum(markets);
-
-export const presentmentCurrencies = ['USD', 'HKD', 'MOP'] as const;
-export type PresentmentCurrency = (typeof presentmentCurrencies)[number];
-
-/** The currency the buyer pays in, per destination market. */
-export const marketCurrency: Readonly<Record<Market, PresentmentCurrency>> = Object.freeze({
-  US: 'USD',
-  HK: 'HKD',
-  MO: 'MOP',
-});
 
 /** CNY per 1 unit of presentment currency: a positive decimal with at most 6 decimals. */
 const fxRateSchema = z
