@@ -2,13 +2,16 @@ import { compressAsset as compress, etagOf, matchesEtag as matches } from './sta
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, publicRoute } from '../shared/http.js';
-import { docsAssetPath, docsAssets, docsInitScript, isDocsAsset, type DocsAsset } from './docs-page.js';
+import { assetPath } from './asset-path.js';
+import { docsAssets, docsInitScript, isDocsAsset, type DocsAsset } from './docs-page.js';
 import { rendererFile } from './docs-renderer.js';
 
 interface Asset {
   readonly text: string;
   readonly etag: string;
 }
+
+export const docsAssetPath = assetPath(docsAssets, 'A file of the docs page.');
 
 const assets = new Map<DocsAsset, Asset>();
 

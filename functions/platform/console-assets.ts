@@ -1,8 +1,18 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, publicRoute } from '../shared/http.js';
-import { consoleAssetPath, consoleAssets, isConsoleAsset, type ConsoleAsset } from './console-page.js';
-import { compressAsset, etagOf, matchesEtag } from './static-assets.js';
+import { assetPath } from './asset-path.js';
+import { consoleScript, consoleStyles } from './console-bundle.generated.js';
+import { assetGuard, compressAsset, etagOf, matchesEtag } from './static-assets.js';
+
+/** The files GET /console/{asset} serves: their content types and text (the page itself is console-page.ts). */
+export const consoleAssets = {
+  'console.js': { type: 'text/javascript; charset=utf-8', text: consoleScript },
+  'console.css': { type: 'text/css; charset=utf-8', text: consoleStyles },
+} as const;
+type ConsoleAsset = keyof typeof consoleAssets;
+const isConsoleAsset = assetGuard(consoleAssets);
+export const consoleAssetPath = assetPath(consoleAssets, 'A file of the console page.');
 
 const etags = new Map<ConsoleAsset, string>();
 const etagOfAsset = (name: ConsoleAsset): string => {

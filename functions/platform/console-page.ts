@@ -4,18 +4,9 @@
  * but this origin (no inline script or style, no third-party request). Pure data; the
  * handlers are console.ts and console-assets.ts, the bundle comes from console/src (0036).
  */
-import { assetFiles } from './static-assets.js';
-import { consoleScript, consoleStyles } from './console-bundle.generated.js';
 
 export const consolePagePath = '/console';
 
-/** The files GET /console/{asset} serves: their content types and text. */
-export const consoleAssets = {
-  'console.js': { type: 'text/javascript; charset=utf-8', text: consoleScript },
-  'console.css': { type: 'text/css; charset=utf-8', text: consoleStyles },
-} as const;
-export type ConsoleAsset = keyof typeof consoleAssets;
-export const { isAsset: isConsoleAsset, path: consoleAssetPath } = assetFiles(consoleAssets, 'A file of the console page.');
 
 /**
  * The console builds its DOM with createElement/textContent and uPlot styles its canvas

@@ -1,10 +1,10 @@
-import { httpHandler, publicRoute } from '../shared/http.js';
+import { plainPublicRoute } from '../shared/plain-route.js';
 import { consoleCsp, consoleHtml } from './console-page.js';
 
 /** GET /console: the finance console page. Static HTML; its script and stylesheet come from GET /console/{asset}. */
-export const handler = httpHandler({ access: publicRoute }, async () => ({
+export const handler = plainPublicRoute(() => ({
   status: 200,
-  body: consoleHtml,
+  text: consoleHtml,
   headers: {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': consoleCsp,

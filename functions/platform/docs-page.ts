@@ -5,7 +5,7 @@
  * or style, no data: URLs). Pure data; the handlers are api-docs.ts and api-docs-assets.ts.
  */
 import { docsPagePath, openApiPath } from './doc-paths.js';
-import { assetFiles } from './static-assets.js';
+import { assetGuard } from './static-assets.js';
 
 export { docsPagePath, openApiPath };
 
@@ -16,7 +16,7 @@ export const docsAssets = {
   'init.js': 'text/javascript; charset=utf-8',
 } as const;
 export type DocsAsset = keyof typeof docsAssets;
-export const { isAsset: isDocsAsset, path: docsAssetPath } = assetFiles(docsAssets, 'A file of the docs page.');
+export const isDocsAsset = assetGuard(docsAssets);
 
 export const assetUrl = (asset: DocsAsset): string => `${docsPagePath}/${asset}`;
 

@@ -1,9 +1,9 @@
-import { httpHandler, publicRoute } from '../shared/http.js';
+import { plainPublicRoute } from '../shared/plain-route.js';
 import { openApiDocumentJson } from './openapi-document.generated.js';
 
 /** GET /openapi.json: the OpenAPI 3.1 document, generated at build time (npm run openapi) from the zod schemas and the manifest routes. */
-export const handler = httpHandler({ access: publicRoute }, async () => ({
+export const handler = plainPublicRoute(() => ({
   status: 200,
-  body: openApiDocumentJson,
+  text: openApiDocumentJson,
   headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
 }));

@@ -6,20 +6,12 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import * as z from 'zod';
 
-/**
- * A page's files by name: a guard and the `{asset}` path parameter (for the OpenAPI document,
- * the names as its enum). Any other name is a 404 (not a 400): it is a file path, not a
- * parameter a client composes.
- */
-export const assetFiles = <N extends string>(files: Readonly<Record<N, unknown>>, description: string) => {
-  const names = Object.keys(files) as N[];
-  return {
-    isAsset: (name: string): name is N => Object.hasOwn(files, name),
-    path: z.object({ asset: z.string().max(64).meta({ description, enum: names }) }),
-  };
-};
+/** A page's files by name: a guard for the `{asset}` path parameter (any other name is a 404). */
+export const assetGuard =
+  <N extends string>(files: Readonly<Record<N, unknown>>) =>
+  (name: string): name is N =>
+    Object.hasOwn(files, name);
 
 export const etagOf = (text: string): string => `"${createHash('sha256').update(text).digest('base64url').slice(0, 32)}"`;
 

@@ -1,5 +1,6 @@
 /**
- * Public answers that read nothing and validate nothing (the `$default` 404, `GET /`) skip the
+ * Public answers that read nothing and validate nothing (the `$default` 404, `GET /`, the static
+ * pages: the API reference, the finance console, the OpenAPI document) skip the
  * middleware stack: the same problem bodies, JSON and ID headers as httpHandler, without
  * middy, Powertools or zod in the bundle, so these functions start as fast as a bare handler
  * (DESIGN's 1.1x cold-start budget for the catch-all). They log nothing of their own: API
@@ -11,7 +12,13 @@ import type { ProblemCode } from './errors.js';
 import { negotiateLanguage, problemBody, problemResponse } from './problem.js';
 import { publicRoute } from './route-access.js';
 
-type Answer = { readonly status: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> } | { readonly problem: ProblemCode; readonly status: number };
+type Headers = Readonly<Record<string, string>>;
+
+/** JSON (`body`), a page or file as is (`text`, with its content-type), or a problem. */
+type Answer =
+  | { readonly status: number; readonly body: unknown; readonly headers?: Headers }
+  | { readonly status: number; readonly text: string; readonly headers: Headers & { readonly 'content-type': string } }
+  | { readonly status: number; readonly problem: ProblemCode };
 
 export const plainPublicRoute = (answer: (event: APIGatewayProxyEventV2) => Answer) =>
   Object.assign(
@@ -22,6 +29,7 @@ export const plainPublicRoute = (answer: (event: APIGatewayProxyEventV2) => Answ
         const lang = negotiateLanguage(event.headers['accept-language']);
         return problemResponse(problemBody(a.problem, a.status, lang, { instance: event.rawPath }), lang, ids);
       }
+      if ('text' in a) return { statusCode: a.status, headers: { 'cache-control': 'no-store', ...ids, ...a.headers }, body: a.text };
       return {
         statusCode: a.status,
         headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...ids, ...a.headers },
