@@ -1,12 +1,12 @@
 /** Delivery records of merchant webhooks: creation by the fan-out, scheduling, the public view. */
 import { bucketOf } from '../shared/buckets.js';
 import { outboxEvent } from '../shared/outbox.js';
-import { dueBuckets, type MerchantWebhookDeliveryItem } from './entities.js';
-import { attemptLeaseMs } from './policy.js';
+import { attemptLeaseMs, dueBuckets } from './policy.js';
+import type { WebhookDeliveryRecord } from './webhook-items.js';
 import { WebhookDeliveryScheduled } from '../../events/schemas/notifications.js';
 
 /** The outbox event that puts a delivery on the delivery queue (rule WebhookDeliveryQueue). */
-export const scheduledEvent = (delivery: Pick<MerchantWebhookDeliveryItem, 'deliveryId' | 'endpointId' | 'merchantId' | 'attempts'>, correlationId: string, now: Date) =>
+export const scheduledEvent = (delivery: Pick<WebhookDeliveryRecord, 'deliveryId' | 'endpointId' | 'merchantId' | 'attempts'>, correlationId: string, now: Date) =>
   outboxEvent(
     WebhookDeliveryScheduled,
     { deliveryId: delivery.deliveryId, endpointId: delivery.endpointId, merchantId: delivery.merchantId, attempt: delivery.attempts, scheduledAt: now.toISOString() },
@@ -17,7 +17,7 @@ export const scheduledEvent = (delivery: Pick<MerchantWebhookDeliveryItem, 'deli
  * A new pending delivery. Its first attempt comes from the queue at once; `nextAttemptAt` is
  * the lease after which a sweep schedules it again if the queue's message was lost.
  */
-export const newDelivery = (input: { deliveryId: string; endpointId: string; merchantId: string; eventId: string; type: string; payload: string }, now: Date): MerchantWebhookDeliveryItem => ({
+export const newDelivery = (input: { deliveryId: string; endpointId: string; merchantId: string; eventId: string; type: string; payload: string }, now: Date): WebhookDeliveryRecord => ({
   ...input,
   status: 'pending',
   attempts: 0,
@@ -30,7 +30,7 @@ export const newDelivery = (input: { deliveryId: string; endpointId: string; mer
 });
 
 /** The delivery log entry a merchant sees. */
-export const deliveryView = (d: MerchantWebhookDeliveryItem) => ({
+export const deliveryView = (d: WebhookDeliveryRecord) => ({
   id: d.deliveryId,
   endpointId: d.endpointId,
   eventId: d.eventId,

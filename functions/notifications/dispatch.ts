@@ -10,19 +10,31 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { now as clockNow } from '../shared/clock.js';
 import { config } from '../shared/config.js';
-import { db } from './db.js';
+import { documentClient } from '../shared/clients/dynamodb.js';
 import { isConditionalCheckFailure } from '../shared/db/errors.js';
+import { outboxItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { logger, metrics } from '../shared/observability.js';
 import { outboxEvent } from '../shared/outbox.js';
-import type { MerchantWebhookDeliveryItem, WebhookEndpointItem } from './entities.js';
+import { readDelivery } from './delivery-read.js';
+import { readEndpoint } from './endpoint-read.js';
 import { enforceUrlSafety, signingSecrets } from './endpoints.js';
 import { attemptLeaseMs, isSuccess, nextAttemptAfter, retryScale, shouldDisable } from './policy.js';
 import { sendWebhook, type SendOutcome } from './sender.js';
 import { WebhookDeliveryScheduled, WebhookEndpointDisabled } from '../../events/schemas/notifications.js';
+import {
+  deliveryUpdate,
+  endpointDisabled,
+  failureStreakEnded,
+  failureStreakStarted,
+  type DeliveryStatus,
+  type WebhookDeliveryRecord,
+  type WebhookEndpointRecord,
+} from './webhook-items.js';
 
 /** The message body: the EventBridge event the rule put on the queue. */
 const parseMessage = (body: string) => {
@@ -30,7 +42,24 @@ const parseMessage = (body: string) => {
   return WebhookDeliveryScheduled.schema.parse(event.detail);
 };
 
-const claim = async (delivery: MerchantWebhookDeliveryItem, now: Date): Promise<MerchantWebhookDeliveryItem | null> => {
+/** One conditional update outside a transaction (a failed condition throws). */
+const update = async (item: TransactItem): Promise<void> => {
+  if (!item.Update) throw new Error('not an update');
+  await documentClient.send(new UpdateCommand(item.Update));
+};
+
+/** One conditional update outside a transaction: false when its condition did not hold. */
+const updateIfHolds = async (item: TransactItem): Promise<boolean> => {
+  try {
+    await update(item);
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+};
+
+const claim = async (delivery: WebhookDeliveryRecord, now: Date): Promise<WebhookDeliveryRecord | null> => {
   const claimed = {
     ...delivery,
     attempts: delivery.attempts + 1,
@@ -38,68 +67,47 @@ const claim = async (delivery: MerchantWebhookDeliveryItem, now: Date): Promise<
     lastAttemptAt: now.toISOString(),
     version: delivery.version + 1,
   };
-  try {
-    await db()
-      .entities.merchantWebhookDelivery.patch({ deliveryId: delivery.deliveryId })
-      .set({ attempts: claimed.attempts, status: 'pending', bucket: claimed.bucket, nextAttemptAt: claimed.nextAttemptAt, lastAttemptAt: claimed.lastAttemptAt, version: claimed.version })
-      .where(({ version }, { eq }) => eq(version, delivery.version))
-      .go();
-    return claimed;
-  } catch (error) {
-    if (isConditionalCheckFailure(error)) return null;
-    throw error;
-  }
+  const written = await updateIfHolds(
+    deliveryUpdate(delivery, { status: 'pending', bucket: claimed.bucket, nextAttemptAt: claimed.nextAttemptAt }, { set: { attempts: claimed.attempts, lastAttemptAt: claimed.lastAttemptAt } }),
+  );
+  return written ? claimed : null;
 };
 
-const record = async (delivery: MerchantWebhookDeliveryItem, outcome: SendOutcome, now: Date): Promise<MerchantWebhookDeliveryItem['status']> => {
+const record = async (delivery: WebhookDeliveryRecord, outcome: SendOutcome, now: Date): Promise<DeliveryStatus> => {
   const next = isSuccess(outcome.status)
     ? null
     : outcome.error?.startsWith('endpoint_')
       ? null
       : nextAttemptAfter(delivery.attempts - delivery.retryFrom, now, retryScale(config.stage(), process.env.WEBHOOK_RETRY_SCALE));
   const status = isSuccess(outcome.status) ? 'succeeded' : next ? 'pending' : 'failed';
-  const patch = db()
-    .entities.merchantWebhookDelivery.patch({ deliveryId: delivery.deliveryId })
-    .set({
-      status,
-      bucket: delivery.bucket,
-      nextAttemptAt: (next ?? now).toISOString(),
-      version: delivery.version + 1,
-      ...(outcome.status === null ? {} : { lastResponseCode: outcome.status }),
-    });
-  await (outcome.error ? patch.set({ lastError: outcome.error }) : patch.remove(['lastError']))
-    .where(({ version }, { eq }) => eq(version, delivery.version))
-    .go();
+  await update(
+    deliveryUpdate(
+      delivery,
+      { status, bucket: delivery.bucket, nextAttemptAt: (next ?? now).toISOString() },
+      {
+        set: { ...(outcome.status === null ? {} : { lastResponseCode: outcome.status }), ...(outcome.error ? { lastError: outcome.error } : {}) },
+        remove: outcome.error ? [] : ['lastError'],
+      },
+    ),
+  );
   return status;
 };
 
 /** Successes end an endpoint's failure streak; three days of nothing but failures disable it. */
-const trackEndpointHealth = async (endpoint: WebhookEndpointItem, outcome: SendOutcome, now: Date, correlationId: string): Promise<void> => {
+const trackEndpointHealth = async (endpoint: WebhookEndpointRecord, outcome: SendOutcome, now: Date, correlationId: string): Promise<void> => {
   const key = { merchantId: endpoint.merchantId, endpointId: endpoint.endpointId };
-  const entity = db().entities.webhookEndpoint;
   try {
     if (isSuccess(outcome.status)) {
-      if (endpoint.failingSince !== undefined) {
-        await entity.patch(key).remove(['failingSince']).where(({ failingSince }, { exists }) => exists(failingSince)).go();
-      }
+      if (endpoint.failingSince !== undefined) await update(failureStreakEnded(key));
     } else if (endpoint.failingSince === undefined) {
-      await entity.patch(key).set({ failingSince: now.toISOString() }).where(({ failingSince }, { notExists }) => notExists(failingSince)).go();
+      await update(failureStreakStarted(key, now.toISOString()));
     } else if (endpoint.status === 'enabled' && shouldDisable(endpoint.failingSince, now)) {
       const disabled = outboxEvent(
         WebhookEndpointDisabled,
         { endpointId: endpoint.endpointId, merchantId: endpoint.merchantId, failingSince: endpoint.failingSince, disabledAt: now.toISOString(), lastResponseCode: outcome.status },
         { correlationId, now },
       );
-      const result = await db()
-        .transaction.write(({ webhookEndpoint, outbox }) => [
-          webhookEndpoint
-            .patch(key)
-            .set({ status: 'disabled', disabledReason: 'failing', updatedAt: now.toISOString(), version: endpoint.version + 1 })
-            .where(({ version }, { eq }) => eq(version, endpoint.version))
-            .commit(),
-          outbox.create(disabled).commit(),
-        ])
-        .go();
+      const result = await transactWrite([endpointDisabled(endpoint, now), outboxItem(disabled)]);
       if (!result.canceled) {
         logger.warn('webhook endpoint disabled after three days of failures', { endpointId: endpoint.endpointId, merchantId: endpoint.merchantId });
         metrics.addMetric('WebhookEndpointsDisabled', MetricUnit.Count, 1);
@@ -112,13 +120,13 @@ const trackEndpointHealth = async (endpoint: WebhookEndpointItem, outcome: SendO
 };
 
 /** One attempt of one delivery; resolves to what happened (for logs and tests). */
-export const attemptDelivery = async (deliveryId: string, attempt: number, correlationId: string): Promise<'stale' | MerchantWebhookDeliveryItem['status']> => {
-  const { data: stored } = await db().entities.merchantWebhookDelivery.get({ deliveryId }).go({ consistent: true });
+export const attemptDelivery = async (deliveryId: string, attempt: number, correlationId: string): Promise<'stale' | DeliveryStatus> => {
+  const stored = await readDelivery(deliveryId);
   if (!stored || stored.status !== 'pending' || stored.attempts !== attempt) return 'stale';
   const now = clockNow();
   const delivery = await claim(stored, now);
   if (!delivery) return 'stale';
-  const { data: endpoint } = await db().entities.webhookEndpoint.get({ merchantId: delivery.merchantId, endpointId: delivery.endpointId }).go({ consistent: true });
+  const endpoint = await readEndpoint(delivery.merchantId, delivery.endpointId);
   if (!endpoint || endpoint.status !== 'enabled') {
     return record(delivery, { status: null, error: endpoint ? 'endpoint_disabled' : 'endpoint_deleted' }, now);
   }

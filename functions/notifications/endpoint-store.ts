@@ -11,11 +11,20 @@
  */
 import type { OutboxItem } from '../shared/db/entities.js';
 import { untilWritten } from '../shared/backoff.js';
-import { isConditionalCheckFailure } from '../shared/db/errors.js';
+import { createItem, createOnce, outboxItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { ProblemError } from '../shared/errors.js';
-import { db } from './db.js';
-import type { WebhookEndpointItem } from './entities.js';
+import { allEndpoints, readEndpoint, readEndpointCount } from './endpoint-read.js';
 import { maxEndpointsPerMerchant } from './policy.js';
+import {
+  countDown,
+  countUp,
+  endpointChange,
+  endpointCountItem,
+  endpointDelete,
+  endpointItem,
+  type EndpointFields,
+  type WebhookEndpointRecord,
+} from './webhook-items.js';
 
 /** Rounds of a write against concurrent transactions before the request gives up with a 409. */
 const writeAttempts = 8;
@@ -37,7 +46,7 @@ export const auditedUrl = (url: string): string => {
 };
 
 /** An endpoint as its audit events describe it (never its secrets). */
-export const endpointState = (endpoint: Pick<WebhookEndpointItem, 'url' | 'events' | 'status'>) => ({
+export const endpointState = (endpoint: Pick<WebhookEndpointRecord, 'url' | 'events' | 'status'>) => ({
   url: auditedUrl(endpoint.url),
   events: [...endpoint.events],
   status: endpoint.status,
@@ -45,13 +54,11 @@ export const endpointState = (endpoint: Pick<WebhookEndpointItem, 'url' | 'event
 
 type Outcome = 'written' | 'condition' | 'conflict';
 
-type TransactionItems = Parameters<ReturnType<typeof db>['transaction']['write']>[0];
-
 /** Runs a transaction; tells a failed condition (of the item at `conditionIndex`, or any) from a conflict. */
-const attempt = async (write: TransactionItems, conditionIndex?: number): Promise<Outcome> => {
-  const result = await db().transaction.write(write).go();
+const attempt = async (items: readonly TransactItem[], conditionIndex?: number): Promise<Outcome> => {
+  const result = await transactWrite(items);
   if (!result.canceled) return 'written';
-  const codes = (result.data as ReadonlyArray<{ readonly code?: unknown }>).map((d) => String(d.code));
+  const { codes } = result;
   const failed = conditionIndex === undefined ? codes.includes('ConditionalCheckFailed') : codes[conditionIndex] === 'ConditionalCheckFailed';
   if (failed) return 'condition';
   if (codes.includes('TransactionConflict')) return 'conflict';
@@ -64,32 +71,16 @@ const attempt = async (write: TransactionItems, conditionIndex?: number): Promis
  * write that adds or removes an endpoint goes through the counter afterwards, so none is missed.
  */
 const ensureEndpointCount = async (merchantId: string): Promise<void> => {
-  const { data } = await db().entities.webhookEndpointCount.get({ merchantId }).go({ consistent: true });
-  if (data) return;
-  const { data: existing } = await db().entities.webhookEndpoint.query.byMerchant({ merchantId }).go({ pages: 'all', consistent: true });
-  try {
-    await db().entities.webhookEndpointCount.create({ merchantId, endpoints: existing.length }).go();
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-  }
+  if ((await readEndpointCount(merchantId)) !== undefined) return;
+  const existing = await allEndpoints(merchantId);
+  await createOnce(endpointCountItem(merchantId, existing.length));
 };
 
 /** Creates the endpoint with its audit event if the merchant is below the limit (400 otherwise). */
-export const createEndpointWithinLimit = async (endpoint: WebhookEndpointItem, event: OutboxItem): Promise<void> => {
+export const createEndpointWithinLimit = async (endpoint: WebhookEndpointRecord, event: OutboxItem): Promise<void> => {
   await ensureEndpointCount(endpoint.merchantId);
   await untilWritten(writeAttempts, raced, async () => {
-    const outcome = await attempt(
-      ({ webhookEndpointCount, webhookEndpoint, outbox }) => [
-        webhookEndpointCount
-          .patch({ merchantId: endpoint.merchantId })
-          .add({ endpoints: 1 })
-          .where(({ endpoints }, { lt }) => lt(endpoints, maxEndpointsPerMerchant))
-          .commit(),
-        webhookEndpoint.create(endpoint).commit(),
-        outbox.create(event).commit(),
-      ],
-      0,
-    );
+    const outcome = await attempt([countUp(endpoint.merchantId), createItem(endpointItem(endpoint)), outboxItem(event)], 0);
     if (outcome === 'condition') throw limitReached();
     return outcome === 'written' ? true : undefined;
   });
@@ -97,46 +88,37 @@ export const createEndpointWithinLimit = async (endpoint: WebhookEndpointItem, e
 
 /** What a change makes of the endpoint it read: the attributes to set and remove, its audit event, and the answer. */
 export interface EndpointChange<T> {
-  readonly set: Partial<Omit<WebhookEndpointItem, 'merchantId' | 'endpointId' | 'version'>>;
+  readonly set: EndpointFields;
   readonly remove?: ReadonlyArray<'disabledReason' | 'failingSince'>;
   readonly event: OutboxItem;
   readonly answer: T;
 }
 
 /** Reads the endpoint (404 when it is not the merchant's), then `fn` decides; retried on a fresh read when another change came first. */
-const withFreshRead = <T>(merchantId: string, endpointId: string, fn: (endpoint: WebhookEndpointItem) => Promise<T | undefined>): Promise<T> =>
+const withFreshRead = <T>(merchantId: string, endpointId: string, fn: (endpoint: WebhookEndpointRecord) => Promise<T | undefined>): Promise<T> =>
   untilWritten(writeAttempts, raced, async () => {
-    const { data: endpoint } = await db().entities.webhookEndpoint.get({ merchantId, endpointId }).go({ consistent: true });
+    const endpoint = await readEndpoint(merchantId, endpointId);
     if (!endpoint) throw new ProblemError('not_found');
     return fn(endpoint);
   });
 
 /** Changes an endpoint with its audit event, conditioned on the version `decide` saw. */
-export const changeEndpoint = <T>(merchantId: string, endpointId: string, decide: (endpoint: WebhookEndpointItem) => Promise<EndpointChange<T>> | EndpointChange<T>): Promise<T> =>
+export const changeEndpoint = <T>(
+  merchantId: string,
+  endpointId: string,
+  decide: (endpoint: WebhookEndpointRecord) => Promise<EndpointChange<T>> | EndpointChange<T>,
+): Promise<T> =>
   withFreshRead(merchantId, endpointId, async (endpoint) => {
     const change = await decide(endpoint);
-    const outcome = await attempt(({ webhookEndpoint, outbox }) => {
-      const patch = webhookEndpoint.patch({ merchantId, endpointId }).set({ ...change.set, version: endpoint.version + 1 });
-      return [
-        (change.remove?.length ? patch.remove([...change.remove]) : patch).where(({ version }, { eq }) => eq(version, endpoint.version)).commit(),
-        outbox.create(change.event).commit(),
-      ];
-    });
+    const outcome = await attempt([endpointChange({ merchantId, endpointId }, change.set, change.remove ?? [], endpoint.version), outboxItem(change.event)]);
     return outcome === 'written' ? change.answer : undefined;
   });
 
 /** Deletes an endpoint (at the version read) and counts it out, with its audit event. */
-export const deleteEndpoint = async (merchantId: string, endpointId: string, eventOf: (endpoint: WebhookEndpointItem) => OutboxItem): Promise<void> => {
+export const deleteEndpoint = async (merchantId: string, endpointId: string, eventOf: (endpoint: WebhookEndpointRecord) => OutboxItem): Promise<void> => {
   await ensureEndpointCount(merchantId);
   await withFreshRead(merchantId, endpointId, async (endpoint) => {
-    const outcome = await attempt(({ webhookEndpoint, webhookEndpointCount, outbox }) => [
-      webhookEndpoint
-        .delete({ merchantId, endpointId })
-        .where(({ version }, { eq }) => eq(version, endpoint.version))
-        .commit(),
-      webhookEndpointCount.patch({ merchantId }).subtract({ endpoints: 1 }).commit(),
-      outbox.create(eventOf(endpoint)).commit(),
-    ]);
+    const outcome = await attempt([endpointDelete(merchantId, endpointId, endpoint.version), countDown(merchantId), outboxItem(eventOf(endpoint))]);
     return outcome === 'written' ? true : undefined;
   });
 };

@@ -3,13 +3,13 @@ import { ulid } from 'ulid';
 import * as z from 'zod';
 import { webhookTypes } from '../../events/webhooks/payloads.js';
 import { config } from '../shared/config.js';
-import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { parseStored, storedOptional } from '../shared/db/stored-item.js';
 import { newWebhookSecret, openWithLabel, sealWithLabel } from '../shared/sealing.js';
 import { readSecret } from '../shared/secrets.js';
-import type { WebhookEndpointItem } from './entities.js';
+import { readEndpoint } from './endpoint-read.js';
 import { checkWebhookUrl, UrlRefusedError } from './url-guard.js';
+import type { WebhookEndpointRecord } from './webhook-items.js';
 
 export { maxEndpointsPerMerchant } from './policy.js';
 
@@ -46,11 +46,11 @@ export interface StoredSecret {
 const storedSecrets: z.ZodType<StoredSecret[]> = z.array(z.object({ sealed: z.string(), createdAt: z.string(), expiresAt: storedOptional(z.string()) }));
 
 /** An endpoint's stored signing secrets, validated where they are read. */
-export const secretsOf = (endpoint: Pick<WebhookEndpointItem, 'endpointId' | 'secrets'>): StoredSecret[] =>
+export const secretsOf = (endpoint: Pick<WebhookEndpointRecord, 'endpointId' | 'secrets'>): StoredSecret[] =>
   parseStored(storedSecrets, endpoint.secrets, `webhook endpoint ${endpoint.endpointId} secrets`);
 
 /** The secrets that sign now: the current one, and during a rollover the previous one until it expires. */
-export const signingSecrets = async (endpoint: WebhookEndpointItem, now: Date): Promise<string[]> => {
+export const signingSecrets = async (endpoint: WebhookEndpointRecord, now: Date): Promise<string[]> => {
   const key = await readSecret('partnerSecretsKey');
   return secretsOf(endpoint)
     .filter((s) => s.expiresAt === undefined || Date.parse(s.expiresAt) > now.getTime())
@@ -62,7 +62,7 @@ export const issueEndpointSecret = async (now: Date): Promise<{ secret: string; 
   return { secret, stored: { sealed: sealWithLabel(secret, await readSecret('partnerSecretsKey'), sealLabel), createdAt: now.toISOString() } };
 };
 
-export const endpointView = (endpoint: WebhookEndpointItem) => ({
+export const endpointView = (endpoint: WebhookEndpointRecord) => ({
   id: endpoint.endpointId,
   url: endpoint.url,
   events: endpoint.events,
@@ -92,8 +92,8 @@ export const requireSafeUrl = async (raw: string): Promise<string> => {
   }
 };
 
-export const getEndpoint = async (merchantId: string, endpointId: string): Promise<WebhookEndpointItem> => {
-  const { data } = await db().entities.webhookEndpoint.get({ merchantId, endpointId }).go({ consistent: true });
-  if (!data) throw new ProblemError('not_found');
-  return data;
+export const getEndpoint = async (merchantId: string, endpointId: string): Promise<WebhookEndpointRecord> => {
+  const endpoint = await readEndpoint(merchantId, endpointId);
+  if (!endpoint) throw new ProblemError('not_found');
+  return endpoint;
 };

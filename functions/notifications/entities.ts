@@ -1,5 +1,7 @@
 /**
- * Merchant webhook entities on the single table (ElectroDB). Access patterns
+ * Merchant webhook entities on the single table: the layout oracle the plain items in
+ * webhook-items.ts are held to (test/unit/notifications/plain-writes.test.ts); no handler
+ * imports them. Access patterns
  * (docs/merchant-webhooks.md, "Storage"):
  * - a merchant's endpoints: Query `WHEP#<merchantId>` (at most `maxEndpointsPerMerchant`);
  * - how many endpoints a merchant has: GetItem `WHEPN#<merchantId>` (the limit's counter);
@@ -9,11 +11,9 @@
  *   `dueBuckets` buckets (a sparse index: only pending deliveries are in it).
  */
 import { Entity, type EntityItem } from 'electrodb';
+export { dueBuckets } from './policy.js';
 
 const service = 'xborder';
-
-/** Buckets of the due-deliveries index, so a retry storm does not sit on one partition key. */
-export const dueBuckets = 8;
 
 export const webhookEndpointEntity = new Entity({
   model: { entity: 'merchantWebhookEndpoint', version: '1', service },

@@ -1,9 +1,12 @@
-import { db } from './db.js';
 import { eventHandler } from '../shared/event-handler.js';
+import { createItem, failedCondition, outboxItem, transactWrite } from '../shared/db/write.js';
 import { logger } from '../shared/observability.js';
 import { newDelivery, scheduledEvent } from './deliveries.js';
 import { merchantOf, notificationsOf, notifyingContracts, webhookPayload, type NotifyingEvent } from './mapping.js';
 import { deliveryIdOf, maxEndpointsPerMerchant } from './policy.js';
+import { endpointPage } from './endpoint-read.js';
+import { merchantOfShipment } from './shipment-merchant.js';
+import { deliveryItem } from './webhook-items.js';
 
 /** ShipmentStalled names no merchant: its shipment does. */
 const merchantOfEvent = async (data: unknown): Promise<string | undefined> => {
@@ -11,8 +14,7 @@ const merchantOfEvent = async (data: unknown): Promise<string | undefined> => {
   if (named) return named;
   const shipmentId = (data as { shipmentId?: unknown }).shipmentId;
   if (typeof shipmentId !== 'string') return undefined;
-  const { data: shipment } = await db().entities.shipment.get({ shipmentId }).go();
-  return shipment?.merchantId;
+  return merchantOfShipment(shipmentId);
 };
 
 /**
@@ -25,7 +27,7 @@ export const handler = eventHandler(notifyingContracts, async ({ detailType, det
   const merchantId = await merchantOfEvent(detail.data);
   if (!merchantId) throw new Error(`${detailType} ${detail.metadata.eventId}: no merchant found`);
   const notifications = notificationsOf(detailType as NotifyingEvent, detail.data as never);
-  const { data: endpoints } = await db().entities.webhookEndpoint.query.byMerchant({ merchantId }).go({ limit: maxEndpointsPerMerchant });
+  const { endpoints } = await endpointPage(merchantId, { limit: maxEndpointsPerMerchant });
   const now = new Date();
   let created = 0;
   for (const endpoint of endpoints) {
@@ -43,15 +45,10 @@ export const handler = eventHandler(notifyingContracts, async ({ detailType, det
         },
         now,
       );
-      const result = await db()
-        .transaction.write(({ merchantWebhookDelivery, outbox }) => [
-          merchantWebhookDelivery.create(delivery).commit(),
-          outbox.create(scheduledEvent(delivery, detail.metadata.correlationId, now)).commit(),
-        ])
-        .go();
-      if (!result.canceled) created += 1;
-      else if (result.data[0]?.code !== 'ConditionalCheckFailed') {
-        throw new Error(`delivery ${delivery.deliveryId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
+      const outcome = await transactWrite([createItem(deliveryItem(delivery)), outboxItem(scheduledEvent(delivery, detail.metadata.correlationId, now))]);
+      if (!outcome.canceled) created += 1;
+      else if (!failedCondition(outcome, 0)) {
+        throw new Error(`delivery ${delivery.deliveryId} was not written: ${outcome.codes.join(', ')}`);
       }
     }
   }

@@ -1,7 +1,8 @@
-import { db } from './db.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
+import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
+import { deliveryPage } from './delivery-read.js';
 import { deliveryView } from './deliveries.js';
 import { endpointPath, getEndpoint } from './endpoints.js';
 
@@ -11,8 +12,6 @@ export const handler = httpHandler({ access: keyed('merchant'), path: endpointPa
   const endpoint = await getEndpoint(merchantId, request.path.id);
   const scope = `webhook-deliveries:${endpoint.endpointId}`;
   const position = await readCursor(scope, request.query.cursor);
-  const { data, cursor } = await db()
-    .entities.merchantWebhookDelivery.query.byEndpoint({ endpointId: endpoint.endpointId })
-    .go({ limit: request.query.limit, cursor: position, order: 'desc' });
-  return { status: 200, body: await pageOf(scope, data.map(deliveryView), cursor) };
+  const { deliveries, last } = await deliveryPage(endpoint.endpointId, request.query.limit, startKeyOf(position));
+  return { status: 200, body: await pageOf(scope, deliveries.map(deliveryView), positionOf(last)) };
 });

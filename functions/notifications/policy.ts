@@ -4,13 +4,16 @@
  */
 import { createHash } from 'node:crypto';
 
+/** Buckets of the due-deliveries index, so a retry storm does not sit on one partition key. */
+export const dueBuckets = 8;
+
+/** A merchant has at most this many endpoints (fan-out reads them all in one Query). */
+export const maxEndpointsPerMerchant = 16;
+
 /**
  * The `webhook-id` of one event's delivery to one endpoint: the same on every retry and on
  * every fan-out re-run (the fan-out's create is conditional on it), so receivers dedupe by it.
  */
-/** A merchant has at most this many endpoints (fan-out reads them all in one Query). */
-export const maxEndpointsPerMerchant = 16;
-
 export const deliveryIdOf = (eventId: string, type: string, endpointId: string): string =>
   `msg_${createHash('sha256').update(`${eventId}\0${type}\0${endpointId}`).digest('hex').slice(0, 32)}`;
 

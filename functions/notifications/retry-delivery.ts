@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { now as clockNow } from '../shared/clock.js';
-import { db } from './db.js';
+import { outboxItem, transactWrite } from '../shared/db/write.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { deliveryView, scheduledEvent } from './deliveries.js';
+import { readDelivery } from './delivery-read.js';
 import { attemptLeaseMs } from './policy.js';
+import { deliveryUpdate } from './webhook-items.js';
 
 export const deliveryPath = z.object({ id: z.string().regex(/^msg_[0-9a-f]{32}$/, 'a delivery id') });
 
@@ -15,7 +17,7 @@ export const deliveryPath = z.object({ id: z.string().regex(/^msg_[0-9a-f]{32}$/
  */
 export const handler = httpHandler({ access: keyed('merchant'), path: deliveryPath }, async (request) => {
   const merchantId = requireTenant(request);
-  const { data: delivery } = await db().entities.merchantWebhookDelivery.get({ deliveryId: request.path.id }).go({ consistent: true });
+  const delivery = await readDelivery(request.path.id);
   if (!delivery || delivery.merchantId !== merchantId) throw new ProblemError('not_found');
   const now = clockNow();
   const retried = {
@@ -26,16 +28,14 @@ export const handler = httpHandler({ access: keyed('merchant'), path: deliveryPa
     nextAttemptAt: new Date(now.getTime() + attemptLeaseMs).toISOString(),
     version: delivery.version + 1,
   };
-  const result = await db()
-    .transaction.write(({ merchantWebhookDelivery, outbox }) => [
-      merchantWebhookDelivery
-        .patch({ deliveryId: delivery.deliveryId })
-        .set({ status: retried.status, bucket: retried.bucket, retryFrom: retried.retryFrom, windowStartedAt: retried.windowStartedAt, nextAttemptAt: retried.nextAttemptAt, version: retried.version })
-        .where(({ version }, { eq }) => eq(version, delivery.version))
-        .commit(),
-      outbox.create(scheduledEvent(retried, request.correlationId, now)).commit(),
-    ])
-    .go();
+  const result = await transactWrite([
+    deliveryUpdate(
+      delivery,
+      { status: retried.status, bucket: retried.bucket, nextAttemptAt: retried.nextAttemptAt },
+      { set: { retryFrom: retried.retryFrom, windowStartedAt: retried.windowStartedAt } },
+    ),
+    outboxItem(scheduledEvent(retried, request.correlationId, now)),
+  ]);
   if (result.canceled) throw new ProblemError('idempotency_in_progress');
   return { status: 202, body: { delivery: deliveryView(retried) } };
 });

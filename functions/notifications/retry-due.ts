@@ -9,37 +9,33 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { now as clockNow } from '../shared/clock.js';
-import { db } from './db.js';
+import { outboxItem, transactWrite } from '../shared/db/write.js';
 import { logger } from '../shared/observability.js';
 import { scheduledEvent } from './deliveries.js';
-import { dueBuckets, type MerchantWebhookDeliveryItem } from './entities.js';
-import { attemptLeaseMs } from './policy.js';
+import { dueDeliveries } from './delivery-read.js';
+import { attemptLeaseMs, dueBuckets } from './policy.js';
+import { deliveryUpdate, type WebhookDeliveryRecord } from './webhook-items.js';
 
 /** Per bucket and run: a backlog is worked off over several runs rather than in one long one. */
 const perBucket = 100;
 
-const reschedule = async (delivery: MerchantWebhookDeliveryItem, now: Date): Promise<boolean> => {
-  const result = await db()
-    .transaction.write(({ merchantWebhookDelivery, outbox }) => [
-      merchantWebhookDelivery
-        .patch({ deliveryId: delivery.deliveryId })
-        .set({ status: 'pending', bucket: delivery.bucket, nextAttemptAt: new Date(now.getTime() + attemptLeaseMs).toISOString(), version: delivery.version + 1 })
-        .where(({ version, status }, { eq }) => `${eq(version, delivery.version)} AND ${eq(status, 'pending')}`)
-        .commit(),
-      outbox.create(scheduledEvent(delivery, `retry-${delivery.deliveryId}-${delivery.attempts}`, now)).commit(),
-    ])
-    .go();
+const reschedule = async (delivery: WebhookDeliveryRecord, now: Date): Promise<boolean> => {
+  const result = await transactWrite([
+    deliveryUpdate(
+      delivery,
+      { status: 'pending', bucket: delivery.bucket, nextAttemptAt: new Date(now.getTime() + attemptLeaseMs).toISOString() },
+      {},
+      { expression: '#status = :pending', names: { '#status': 'status' }, values: { ':pending': 'pending' } },
+    ),
+    outboxItem(scheduledEvent(delivery, `retry-${delivery.deliveryId}-${delivery.attempts}`, now)),
+  ]);
   return !result.canceled;
 };
 
 export const sweepDueDeliveries = async (now: Date): Promise<number> => {
   let scheduledCount = 0;
   for (let bucket = 0; bucket < dueBuckets; bucket += 1) {
-    const { data } = await db()
-      .entities.merchantWebhookDelivery.query.due({ bucket })
-      .lte({ nextAttemptAt: now.toISOString() })
-      .go({ limit: perBucket });
-    for (const delivery of data) if (await reschedule(delivery, now)) scheduledCount += 1;
+    for (const delivery of await dueDeliveries(bucket, now, perBucket)) if (await reschedule(delivery, now)) scheduledCount += 1;
   }
   return scheduledCount;
 };
