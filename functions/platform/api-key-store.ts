@@ -135,7 +135,7 @@ export const keyView = (key: ApiKeyRecord, at: Date = clock()) => ({
   ...(key.replacedBy ? { replacedBy: key.replacedBy } : {}),
 });
 
-/** The key with this id (gsi2, eventually consistent): its item's first and only entry. */
+/** The key with this id: one Query of one item on gsi2 (eventually consistent, as it always was). */
 export const findKeyById = async (keyId: string): Promise<ApiKeyRecord | undefined> => {
   const { data } = await queryPage(keyIdPartition(keyId), apiKeys, 1, null);
   return data[0];

@@ -30,7 +30,7 @@ export const getOwned = async <S extends z.ZodType>(key: TableKey, owned: Owned<
   return Item && owns(Item, owned) ? parsed(Item, owned) : undefined;
 };
 
-/** A partition of a global secondary index, optionally narrowed to a sort key prefix. */
+/** A partition of a global secondary index, optionally narrowed on its sort key. */
 export interface IndexPartition {
   readonly index: 'gsi1' | 'gsi2';
   readonly pk: string;
