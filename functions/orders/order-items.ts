@@ -62,6 +62,13 @@ export const merchantRecord = z.object({
 export type MerchantRecord = z.output<typeof merchantRecord>;
 export const merchantKey = (merchantId: string): TableKey => ({ pk: `MERCHANT#${merchantId}`, sk: 'MERCHANT' });
 
+/** A new merchant (entity `merchant`, created by the platform's enrolment): markets as a string set, on the operators' list (gsi1). */
+export const merchantItem = (m: Omit<MerchantRecord, 'updatedAt' | 'version'>): Item =>
+  storedItem('merchant', { ...m, markets: new Set(m.markets) }, { ...merchantKey(m.merchantId), gsi1pk: 'MERCHANTS', gsi1sk: `${m.createdAt}#${m.merchantId}` });
+
+/** A legal entity's claim on its USCC (entity `usccClaim`): one merchant per USCC. */
+export const usccClaimItem = (uscc: string, merchantId: string): Item => storedItem('usccClaim', { uscc, merchantId }, { pk: `USCC#${uscc}`, sk: 'USCC' });
+
 /** A refund as its own item under the order's partition (entity `orderRefund`). */
 export const refundItem = (orderId: string, refund: StoredRefund): Item =>
   storedItem(

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { issueApiKey } from '../shared/api-keys.js';
-import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { requestContext } from '../shared/outbox.js';
 import { createApiKey, keyView } from './api-key-store.js';
+import { getMerchant } from './merchants.js';
 
 export const merchantIdSchema = z.string().regex(/^mer_[A-Za-z0-9]{1,60}$/, 'a merchant id (mer_...)');
 
@@ -23,8 +23,7 @@ export const handler = httpHandler({ access: keyed('admin'), body }, async (requ
   const issuer = requirePrincipal(request);
   const tenantId = request.body.role === 'merchant' ? request.body.merchantId : null;
   if (tenantId) {
-    const { data: merchant } = await db().entities.merchant.get({ merchantId: tenantId }).go();
-    if (!merchant) throw new ProblemError('not_found');
+    if (!(await getMerchant(tenantId))) throw new ProblemError('not_found');
   }
   const issued = issueApiKey();
   const record = await createApiKey(issued, { role: request.body.role, tenantId, createdBy: issuer.keyId }, requestContext(request));

@@ -1,14 +1,16 @@
 import * as z from 'zod';
 import { issueApiKey } from '../shared/api-keys.js';
-import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { defaultTakeRateBps, markets, takeRateBpsSchema } from '../orders/order.js';
-import { apiKeyRecord } from './api-key-store.js';
+import { merchantItem, usccClaimItem } from '../orders/order-items.js';
+import { createItem, failedCondition, outboxItem, transactWrite } from '../shared/db/write.js';
+import { apiKeyItem, apiKeyRecord } from './api-key-store.js';
 import { merchantView } from './merchants.js';
+import { findUsccClaim } from './uscc-claims.js';
 import { isValidUscc } from './uscc.js';
 import { MerchantEnrolled } from '../../events/schemas/orders.js';
 
@@ -49,26 +51,23 @@ export const handler = httpHandler({ access: keyed('admin'), body }, async (requ
     { merchantId, name, markets: enrolled, enrolledAt: merchant.createdAt },
     context,
   );
-  const result = await db()
-    .transaction.write(({ merchant: merchants, usccClaim, apiKey, outbox }) => [
-      usccClaim.create({ uscc, merchantId }).commit(),
-      merchants.create(merchant).commit(),
-      apiKey.create(key.item).commit(),
-      outbox.create(enrolledEvent).commit(),
-      outbox.create(key.event).commit(),
-    ])
-    .go();
+  const result = await transactWrite([
+    createItem(usccClaimItem(uscc, merchantId)),
+    createItem(merchantItem(merchant)),
+    createItem(apiKeyItem(key.item)),
+    outboxItem(enrolledEvent),
+    outboxItem(key.event),
+  ]);
   if (result.canceled) {
-    const claim = result.data[0];
-    if (claim?.rejected && claim.code === 'ConditionalCheckFailed') {
-      const { data: existing } = await db().entities.usccClaim.get({ uscc }).go({ consistent: true });
+    if (failedCondition(result, 0)) {
+      const existing = await findUsccClaim(uscc);
       throw new ProblemError('already_exists', {
         ...(existing
           ? { params: { reason: 'merchant_uscc_existing', merchantId: existing.merchantId }, extensions: { merchantId: existing.merchantId } }
           : { params: { reason: 'merchant_uscc' } }),
       });
     }
-    throw new Error(`merchant ${merchantId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
+    throw new Error(`merchant ${merchantId} was not written: ${result.codes.join(', ')}`);
   }
   return {
     status: 201,

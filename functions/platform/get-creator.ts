@@ -1,10 +1,9 @@
-import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
-import { storedCreatorView } from './list-creators.js';
 import { idPath } from './operator-reads.js';
+import { getCreator, listCommissionEntries, storedCreatorView } from './payout-reads.js';
 
 export const creatorReadPath = idPath('cre');
 
@@ -15,10 +14,7 @@ export const creatorReadPath = idPath('cre');
 export const handler = httpHandler({ access: keyed('admin'), path: creatorReadPath, query: listQuery }, async ({ path, query }) => {
   const scope = `admin-creator-entries:${path.id}`;
   const position = await readCursor(scope, query.cursor);
-  const [{ data: creator }, entries] = await Promise.all([
-    db().entities.creator.get({ creatorId: path.id }).go(),
-    db().entities.commissionEntry.query.byCreator({ creatorId: path.id }).go({ order: 'desc', limit: query.limit, cursor: position }),
-  ]);
+  const [creator, entries] = await Promise.all([getCreator(path.id), listCommissionEntries(path.id, query.limit, position)]);
   if (!creator) throw new ProblemError('not_found');
   const lines = entries.data.map((e) => ({
     id: e.entryId,

@@ -1,16 +1,14 @@
-import { db } from './db.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
+import { listAuditEvents } from './audit-items.js';
 
 const scope = 'audit-events';
 
 /** GET /v1/admin/audit-events: the audit trail, newest first: who (`actor`: key id and role; null = the system), what, when. */
 export const handler = httpHandler({ access: keyed('admin'), query: listQuery }, async ({ query }) => {
   const position = await readCursor(scope, query.cursor);
-  const { data, cursor } = await db()
-    .entities.auditEvent.query.byTime({})
-    .go({ order: 'desc', limit: query.limit, cursor: position });
+  const { data, cursor } = await listAuditEvents(query.limit, position);
   const events = data.map((e) => ({
     eventId: e.eventId,
     source: e.source,

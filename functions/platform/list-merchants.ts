@@ -1,11 +1,10 @@
-import { db } from './db.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery } from '../shared/pagination.js';
-import { merchantView } from './merchants.js';
+import { listMerchants, merchantView } from './merchants.js';
 import { listAnswer } from './operator-reads.js';
 
 /** GET /v1/admin/merchants: enrolled merchants, newest first. */
 export const handler = httpHandler({ access: keyed('admin'), query: listQuery }, async ({ query }) =>
-  listAnswer('admin-merchants', query, (limit, cursor) => db().entities.merchant.query.list({}).go({ order: 'desc', limit, cursor }), merchantView),
+  listAnswer('admin-merchants', query, listMerchants, merchantView),
 );

@@ -1,8 +1,33 @@
-import type { MerchantItem } from '../orders/entities.js';
+import { merchantKey, merchantRecord, type MerchantRecord } from '../orders/order-items.js';
 import { defaultTakeRateBps } from '../orders/order.js';
+import { patchItem, type TransactItem } from '../shared/db/write.js';
+import { getOwned, queryPage, type IndexPartition } from './store.js';
+
+const merchants = { entity: 'merchant', schema: merchantRecord };
+
+/** A merchant (entity `merchant`, which the orders context owns); `consistent` where a write follows on what it read. */
+export const getMerchant = (merchantId: string, consistent = false): Promise<MerchantRecord | undefined> => getOwned(merchantKey(merchantId), merchants, consistent);
+
+/** The operators' list of merchants (gsi1, one partition: enrolments are rare), newest first. */
+export const merchantList: IndexPartition = { index: 'gsi1', pk: 'MERCHANTS', descending: true };
+export const listMerchants = (limit: number, position: string | null) => queryPage(merchantList, merchants, limit, position);
+
+/**
+ * A new take rate on the merchant, if it is still at the version read (`version` absent on a
+ * merchant never changed: 0, and the attribute must still be absent).
+ */
+export const takeRateChangeItem = (merchant: Pick<MerchantRecord, 'merchantId' | 'version'>, takeRateBps: number, updatedAt: string): TransactItem =>
+  patchItem(
+    merchantKey(merchant.merchantId),
+    'merchant',
+    { set: { takeRateBps, updatedAt, version: (merchant.version ?? 0) + 1, merchantId: merchant.merchantId } },
+    merchant.version === undefined
+      ? { expression: 'attribute_not_exists(#version)', names: { '#version': 'version' } }
+      : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': merchant.version } },
+  );
 
 /** A merchant as operators see it (and as enrolment answers it). */
-export const merchantView = (m: Pick<MerchantItem, 'merchantId' | 'name' | 'uscc' | 'contactEmail' | 'markets' | 'status' | 'createdAt'> & { takeRateBps?: number | undefined }) => ({
+export const merchantView = (m: Pick<MerchantRecord, 'merchantId' | 'name' | 'uscc' | 'contactEmail' | 'markets' | 'status' | 'createdAt'> & { takeRateBps?: number | undefined }) => ({
   id: m.merchantId,
   name: m.name,
   uscc: m.uscc,

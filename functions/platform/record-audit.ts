@@ -1,7 +1,7 @@
-import { db } from './db.js';
-import { isConditionalCheckFailure } from '../shared/db/errors.js';
+import { createOnce } from '../shared/db/write.js';
 import { eventHandler } from '../shared/event-handler.js';
 import { logger } from '../shared/observability.js';
+import { auditEventItem } from './audit-items.js';
 import { auditedEvents } from './audited-events.js';
 
 /**
@@ -11,21 +11,8 @@ import { auditedEvents } from './audited-events.js';
  */
 export const handler = eventHandler(auditedEvents, async ({ detailType, source, detail }) => {
   const { eventId, occurredAt, correlationId, actor } = detail.metadata;
-  try {
-    await db()
-      .entities.auditEvent.create({
-        eventId,
-        source,
-        detailType,
-        occurredAt,
-        correlationId,
-        ...(actor ? { actor } : {}),
-        data: detail.data,
-        recordedAt: new Date().toISOString(),
-      })
-      .go();
-  } catch (error) {
-    if (!isConditionalCheckFailure(error)) throw error;
-    logger.info('audit event already recorded');
-  }
+  const recorded = await createOnce(
+    auditEventItem({ eventId, source, detailType, occurredAt, correlationId, actor, data: detail.data, recordedAt: new Date().toISOString() }),
+  );
+  if (!recorded) logger.info('audit event already recorded');
 });
