@@ -1,8 +1,8 @@
 /**
  * The orders context's items as the document client writes and reads them (decision 0046):
  * each builder lays an item out as its entity in entities.ts does (keys, index keys,
- * markers), and each record schema validates what a read returns. test/unit/shared/plain-writes.test.ts
- * holds every builder to its entity.
+ * markers), and each record schema validates what a read returns.
+ * test/unit/orders/plain-writes.test.ts holds every builder to its entity.
  */
 import * as z from 'zod';
 import { storedItem, type Item, type TableKey } from '../shared/db/write.js';

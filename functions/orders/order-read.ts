@@ -1,8 +1,8 @@
 /**
  * Reading an order: one consistent Query on its partition with the document client, each
- * item validated with the zod schema of what the orders context writes (order-store.ts,
- * through its ElectroDB entities; a unit test holds the two key layouts and shapes
- * together). Read paths (GET order, the projections) carry no entity framework.
+ * item validated with the zod schema of what the orders context writes (order-items.ts,
+ * in its entities' layout; unit tests hold the key layouts and shapes together).
+ * Read paths (GET order, the projections) carry no entity framework.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';

@@ -18,8 +18,8 @@ import { readSecret } from './secrets.js';
  * (functions/shared/clock.ts), so the local runtime's clock can show both.
  *
  * One GetItem on the key's hash, with no entity framework: every keyed bundle carries this
- * module, so it stays small (the item is the one platform/api-key-store.ts writes through
- * its entity; the key layout is asserted against that entity in a unit test).
+ * module, so it stays small (the item is the one platform/api-key-store.ts writes; its layout
+ * is held to the apiKey entity by a unit test).
  */
 const cacheMs = 60_000;
 const cacheLimit = 1_000;
@@ -43,7 +43,7 @@ const sameHash = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-/** The key item's table key (platform/api-key-store.ts writes it through its entity). */
+/** The key item's table key (platform/api-key-store.ts writes it). */
 export const apiKeyItemKey = (keyHash: string) => ({ pk: `APIKEY#${keyHash}`, sk: 'APIKEY' });
 
 const lookup = async (keyHash: string): Promise<Principal | undefined> => {

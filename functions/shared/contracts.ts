@@ -25,5 +25,5 @@ export const secretEnv = {
 } as const;
 export type SecretName = keyof typeof secretEnv;
 
-/** The table attribute ElectroDB stores each item's entity name in (stream filters and the relay read it). */
+/** The table attribute each item's entity name is stored in (ElectroDB's layout; stream filters and the relay read it). */
 export const entityAttribute = '__edb_e__';

@@ -20,7 +20,7 @@ export const readCursor = async (scope: string, cursor: string | undefined): Pro
   return typeof position === 'string' ? position : null;
 };
 
-/** Wraps the store's next position (ElectroDB's cursor) into a signed, scoped cursor. */
+/** Wraps the store's next position (db/position.ts) into a signed, scoped cursor. */
 export const pageOf = async <T>(scope: string, data: readonly T[], position: string | null): Promise<Page<T>> => ({
   data,
   nextCursor: position ? encodeCursor(await readSecret('cursorKey'), scope, position) : null,

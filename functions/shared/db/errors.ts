@@ -1,4 +1,4 @@
-/** True when a write failed only because its condition did not hold (directly, through ElectroDB, or in a transaction). */
+/** True when a write failed only because its condition did not hold (directly or in a transaction). */
 export const isConditionalCheckFailure = (error: unknown): boolean => {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if (e.name === 'ConditionalCheckFailedException') return true;
