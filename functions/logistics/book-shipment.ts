@@ -3,15 +3,16 @@ import { canBookShipment } from '../orders/order.js';
 import { orderPath, ownOrder } from '../orders/order-access.js';
 import { parcelBookedOnOrder } from '../orders/parcel-port.js';
 import { bucketOf } from '../shared/buckets.js';
-import { db } from './db.js';
 import { backoff } from '../shared/backoff.js';
+import { createItem, outboxItem, transactWrite } from '../shared/db/write.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
-import { activeShipmentBuckets, type ShipmentItem } from './entities.js';
-import { partnerCode } from './partners.js';
+import { activeShipmentBuckets, shipmentDoneCheck, shipmentItem, trackingClaimPut, type ShipmentFields } from './logistics-items.js';
+import { getPartner, partnerCode } from './partners.js';
+import { getTrackingClaim } from './shipment-store.js';
 import { ShipmentBooked } from '../../events/schemas/logistics.js';
 
 export const bookShipmentBody = z.strictObject({
@@ -19,7 +20,7 @@ export const bookShipmentBody = z.strictObject({
   trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'tracking number: 1-64 letters, digits or hyphens'),
 });
 
-export const shipmentView = (s: Pick<ShipmentItem, 'shipmentId' | 'orderId' | 'partnerCode' | 'trackingNumber' | 'status' | 'bookedAt'>) => ({
+export const shipmentView = (s: Pick<ShipmentFields, 'shipmentId' | 'orderId' | 'partnerCode' | 'trackingNumber' | 'status' | 'bookedAt'>) => ({
   id: s.shipmentId,
   orderId: s.orderId,
   partnerCode: s.partnerCode,
@@ -47,14 +48,14 @@ export const handler = httpHandler({ access: keyed('merchant'), path: orderPath,
   const { partnerCode: code, trackingNumber } = request.body;
   const order = await ownOrder(merchantId, request.path.id);
   if (!canBookShipment(order.status)) throw new ProblemError('invalid_state', { params: { state: order.status } });
-  const { data: partner } = await db().entities.partner.get({ code }).go();
+  const partner = await getPartner(code, { consistent: false });
   if (!partner) throw new ProblemError('validation_failed', { errors: [{ path: 'partnerCode', message: `no logistics partner ${code}` }] });
   const taken = () => new ProblemError('already_exists', { params: { reason: 'tracking_number', trackingNumber, partnerCode: code } });
 
   const now = new Date();
   const shipmentId = newId('shp');
   const orderId = order.placed.id;
-  const shipment: ShipmentItem = {
+  const shipment: ShipmentFields = {
     shipmentId,
     orderId,
     merchantId,
@@ -79,31 +80,20 @@ export const handler = httpHandler({ access: keyed('merchant'), path: orderPath,
   for (let attempt = 0; attempt < maxBookingAttempts; attempt += 1) {
     if (attempt > 0) await backoff(attempt);
     // The number's current holder, if any: it may be taken over only once that parcel is done.
-    const { data: claim } = await db().entities.trackingClaim.get({ partnerCode: code, trackingNumber }).go({ consistent: true });
+    const claim = await getTrackingClaim(code, trackingNumber, { consistent: true });
     const holder = claim && claim.active ? claim.shipmentId : undefined;
-    const result = await db()
-      .transaction.write((entities) => [
-        entities.trackingClaim
-          .put({ partnerCode: code, trackingNumber, shipmentId, orderId, active: true })
-          .where((attr, op) => (claim ? op.eq(attr.shipmentId, claim.shipmentId) : op.notExists(attr.shipmentId)))
-          .commit(),
-        entities.shipment.create(shipment).commit(),
-        ...parcelBookedOnOrder(entities, { orderId, shipmentId, partnerCode: code, trackingNumber, status: shipment.status }),
-        entities.outbox.create(booked).commit(),
-        ...(holder
-          ? [
-              entities.shipment
-                .check({ shipmentId: holder })
-                .where((attr, op) => op.eq(attr.terminal, true))
-                .commit(),
-            ]
-          : []),
-      ])
-      .go();
+    const result = await transactWrite([
+      // The claim is taken only if it is still the one read (or there still is none).
+      trackingClaimPut({ partnerCode: code, trackingNumber, shipmentId, orderId, active: true }, claim?.shipmentId),
+      createItem(shipmentItem(shipment)),
+      ...parcelBookedOnOrder({ orderId, shipmentId, partnerCode: code, trackingNumber, status: shipment.status }),
+      outboxItem(booked),
+      ...(holder ? [shipmentDoneCheck(holder)] : []),
+    ]);
     if (!result.canceled) {
       return { status: 201, body: { shipment: shipmentView(shipment) }, headers: { location: `/v1/orders/${orderId}` } };
     }
-    const codes = (result.data as ReadonlyArray<{ readonly code?: unknown }>).map((d) => String(d.code));
+    const { codes } = result;
     const [claimCode, , , orderCode, , holderCode] = codes;
     if (holderCode === 'ConditionalCheckFailed') throw taken();
     if (orderCode === 'ConditionalCheckFailed') {

@@ -3,14 +3,24 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { db } from './db.js';
+import { outboxItem, patchItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { logger, metrics } from '../shared/observability.js';
 import { outboxEvent } from '../shared/outbox.js';
-import { activeShipmentBuckets } from './entities.js';
+import { activeShipmentBuckets, shipmentKey, type ShipmentRecord } from './logistics-items.js';
+import { getShipment, quietActiveShipments } from './shipment-store.js';
 import { ShipmentStalled } from '../../events/schemas/logistics.js';
 
 /** No event for this long while not delivered or returned: stalled (DOMAIN.md). */
 export const stallAfterHours = 72;
+
+/** The stall remembered on the shipment, if it is still at the version read (as the `shipment` entity's patch did). */
+export const stallMarked = (shipment: Pick<ShipmentRecord, 'shipmentId' | 'lastActivityAt' | 'version'>): TransactItem =>
+  patchItem(
+    shipmentKey(shipment.shipmentId),
+    'shipment',
+    { set: { stalledAt: shipment.lastActivityAt, version: shipment.version + 1, shipmentId: shipment.shipmentId } },
+    { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': shipment.version } },
+  );
 
 /**
  * The hourly stall detector: queries the sparse index of non-terminal shipments (one
@@ -19,18 +29,15 @@ export const stallAfterHours = 72;
  */
 export const detectStalls = async (now: Date): Promise<{ stalled: number }> => {
   const cutoff = new Date(now.getTime() - stallAfterHours * 3600_000).toISOString();
-  const { entities } = db();
   let stalled = 0;
   for (let bucket = 0; bucket < activeShipmentBuckets; bucket += 1) {
-    let cursor: string | null = null;
+    let start: Record<string, unknown> | undefined;
     do {
-      const page: { data: Array<{ shipmentId: string; stalledAt?: string | undefined; lastActivityAt: string }>; cursor: string | null } = await entities.shipment.query
-        .active({ bucket })
-        .lt({ lastActivityAt: cutoff })
-        .go({ cursor, limit: 100 });
-      for (const hit of page.data) {
+      const page = await quietActiveShipments(bucket, cutoff, 100, start);
+      for (const hit of page.shipments) {
         if (hit.stalledAt === hit.lastActivityAt) continue;
-        const { data: shipment } = await entities.shipment.get({ shipmentId: hit.shipmentId }).go({ consistent: true });
+        // The index is eventually consistent: decide on the head itself.
+        const shipment = await getShipment(hit.shipmentId, { consistent: true });
         if (!shipment || shipment.terminal || shipment.stalledAt === shipment.lastActivityAt || shipment.lastActivityAt >= cutoff) continue;
         const event = outboxEvent(
           ShipmentStalled,
@@ -45,20 +52,11 @@ export const detectStalls = async (now: Date): Promise<{ stalled: number }> => {
           },
           { correlationId: `stall-check-${now.toISOString()}`, now },
         );
-        const result = await db()
-          .transaction.write((tx) => [
-            tx.shipment
-              .patch({ shipmentId: shipment.shipmentId })
-              .set({ stalledAt: shipment.lastActivityAt, version: shipment.version + 1 })
-              .where(({ version }, { eq }) => eq(version, shipment.version))
-              .commit(),
-            tx.outbox.create(event).commit(),
-          ])
-          .go();
-        if (!result.canceled) stalled += 1;
+        const outcome = await transactWrite([stallMarked(shipment), outboxItem(event)]);
+        if (!outcome.canceled) stalled += 1;
       }
-      cursor = page.cursor;
-    } while (cursor);
+      start = page.next;
+    } while (start);
   }
   return { stalled };
 };

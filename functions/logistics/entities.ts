@@ -1,6 +1,8 @@
 /**
  * Logistics entities on the single table (ElectroDB). Key layout and access patterns
- * are listed in the README.
+ * are listed in the README. Logistics' handlers do not use them: logistics-items.ts writes and
+ * reads these layouts with the document client, and test/unit/logistics/plain-writes.test.ts
+ * holds it to them.
  */
 import { Entity, type EntityItem } from 'electrodb';
 
@@ -31,9 +33,6 @@ export const partnerEntity = new Entity({
   },
 });
 export type PartnerItem = EntityItem<typeof partnerEntity>;
-
-/** Buckets of the active-shipments index, so the stall detector's index has no single hot key. */
-export const activeShipmentBuckets = 8;
 
 /**
  * A parcel's head item: status and summary only. Its timeline events are items of their own

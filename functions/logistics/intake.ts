@@ -17,22 +17,37 @@
  * is re-planned from fresh reads, a bounded number of times with jittered backoff; if the
  * shipments keep changing the answer is a retryable 503 (never a 500, never a lost event).
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { documentClient } from '../shared/clients/dynamodb.js';
+import { config } from '../shared/config.js';
 import type { OutboxItem } from '../shared/db/entities.js';
-import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
-import { db, type TransactionEntities } from './db.js';
+import { batchGetItems } from '../shared/db/batch-get.js';
+import { createItem, outboxItem, patchItem, putItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { parseStored } from '../shared/db/stored-item.js';
-import type { ShipmentItem, TrackingClaimItem } from './entities.js';
-import { applyToHead, flight, timelineEventOf, trackingStatus, type PartnerEvent, type TimelineEvent, type TrackingHead } from './tracking.js';
+import {
+  activeIndexKeyNames,
+  activeIndexKeys,
+  shipmentEventItem,
+  shipmentKey,
+  trackingClaimKey,
+  unknownTrackingItem,
+  webhookDeliveryItem,
+  webhookDeliveryKey,
+  webhookDeliveryRecord,
+  type ShipmentRecord,
+  type TrackingClaimRecord,
+} from './logistics-items.js';
+import { claimOf, getShipments } from './shipment-store.js';
+import { applyToHead, timelineEventOf, trackingStatus, type PartnerEvent, type TimelineEvent, type TrackingHead } from './tracking.js';
 import { ShipmentStatusChanged } from '../../events/schemas/logistics.js';
 
-export interface IntakeResult {
-  readonly accepted: number;
-  readonly duplicates: number;
-  readonly unknownTrackingNumbers: string[];
-}
+/** A batch's answer; the delivery marker keeps it to answer a replay with. */
+const intakeResult = z.object({ accepted: z.number().int(), duplicates: z.number().int(), unknownTrackingNumbers: z.array(z.string()) });
+export type IntakeResult = z.output<typeof intakeResult>;
 
 const maxActions = 100;
 const maxKeysPerBatchGet = 100;
@@ -46,20 +61,56 @@ const unknownRetentionSeconds = 30 * 24 * 3600;
 /** Standard Webhooks' tolerance: a replay of an accepted delivery can only come within it. */
 const deliveryMemorySeconds = 10 * 60;
 
-type Tx = TransactionEntities;
-/** ElectroDB types a transaction item per entity; plans mix entities, so `run` restores the one cast. */
-type Committed = ReturnType<ReturnType<Tx['outbox']['create']>['commit']>;
-type Action = (tx: Tx) => unknown;
+type Action = TransactItem;
 
-export const headOf = (shipment: ShipmentItem): TrackingHead => ({
+export const headOf = (shipment: ShipmentRecord): TrackingHead => ({
   status: parseStored(trackingStatus, shipment.status, `shipment ${shipment.shipmentId} status`),
   statusAt: shipment.statusAt ?? '',
   statusEventId: shipment.statusEventId ?? '',
   terminal: shipment.terminal,
-  currentFlight: parseStored(flight.nullish(), shipment.currentFlight, `shipment ${shipment.shipmentId} flight`) ?? null,
+  currentFlight: shipment.currentFlight ?? null,
   flightKey: shipment.flightKey ?? '',
   lastEventAt: shipment.lastEventAt ?? null,
 });
+
+/** What applying events writes on a shipment's head. */
+export interface HeadWrite {
+  readonly head: TrackingHead;
+  readonly lastActivityAt: string;
+  readonly recentEventIds: readonly string[];
+}
+
+/**
+ * The head's update, if it is still at the version read, as the `shipment` entity's patch
+ * did: the summary, and the active index's keys rewritten from `lastActivityAt` while the
+ * shipment is not terminal, removed once it is (the index is sparse).
+ */
+export const headChange = (shipment: ShipmentRecord, { head, lastActivityAt, recentEventIds }: HeadWrite): TransactItem => {
+  const activeKeys = activeIndexKeys({ shipmentId: shipment.shipmentId, terminal: head.terminal, bucket: shipment.bucket, lastActivityAt });
+  return patchItem(
+    shipmentKey(shipment.shipmentId),
+    'shipment',
+    {
+      set: {
+        status: head.status,
+        statusAt: head.statusAt,
+        statusEventId: head.statusEventId,
+        terminal: head.terminal,
+        currentFlight: head.currentFlight ?? undefined,
+        flightKey: head.flightKey,
+        lastEventAt: head.lastEventAt ?? undefined,
+        lastActivityAt,
+        recentEventIds: [...recentEventIds],
+        bucket: shipment.bucket,
+        version: shipment.version + 1,
+        ...activeKeys,
+        shipmentId: shipment.shipmentId,
+      },
+      ...(head.terminal ? { remove: [...activeIndexKeyNames] } : {}),
+    },
+    { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': shipment.version } },
+  );
+};
 
 /** One unit of work in a transaction: an event put, a head (with its outbox event), or an unknown number's event. */
 interface Unit {
@@ -78,14 +129,14 @@ interface ShipmentPlan {
 
 /** What one shipment's new events change: event puts and, when its summary moves, the head. */
 const planShipment = (
-  shipment: ShipmentItem,
+  shipment: ShipmentRecord,
   incoming: readonly PartnerEvent[],
   settled: ReadonlySet<string>,
   retrying: boolean,
   correlationId: string,
   now: Date,
 ): ShipmentPlan => {
-  const ring = new Set((shipment.recentEventIds as string[] | undefined) ?? []);
+  const ring = new Set(shipment.recentEventIds ?? []);
   // In a retry round the ring may name events whose own puts were cancelled with another
   // shipment's transaction: every event not settled is put again (the condition decides).
   const known = retrying ? new Set<string>() : ring;
@@ -98,21 +149,7 @@ const planShipment = (
       kind: 'event',
       shipmentId: shipment.shipmentId,
       eventId: event.eventId,
-      actions: [
-        (tx) =>
-          tx.shipmentEvent
-            .create({
-              shipmentId: shipment.shipmentId,
-              eventId: event.eventId,
-              status: event.status,
-              occurredAt: event.occurredAt,
-              ...(event.location ? { location: event.location } : {}),
-              ...(event.flight ? { flight: event.flight } : {}),
-              ...(event.description !== undefined ? { description: event.description } : {}),
-              receivedAt: now.toISOString(),
-            })
-            .commit(),
-      ],
+      actions: [createItem(shipmentEventItem(shipment.shipmentId, event, now.toISOString()))],
     }));
   if (fresh.length === 0) return { units, fresh, duplicates: incoming.length };
 
@@ -125,24 +162,7 @@ const planShipment = (
   const moved =
     changed || head.statusAt !== before.statusAt || head.flightKey !== before.flightKey || head.lastEventAt !== before.lastEventAt || head.terminal !== before.terminal;
   const headActions: Action[] = [
-    (tx) =>
-      tx.shipment
-        .patch({ shipmentId: shipment.shipmentId })
-        .set({
-          status: head.status,
-          statusAt: head.statusAt,
-          statusEventId: head.statusEventId,
-          terminal: head.terminal,
-          ...(head.currentFlight ? { currentFlight: head.currentFlight } : {}),
-          flightKey: head.flightKey,
-          ...(head.lastEventAt !== null ? { lastEventAt: head.lastEventAt } : {}),
-          lastActivityAt,
-          recentEventIds: [...new Set([...ring, ...fresh.map((e) => e.eventId)])].slice(-recentEventIdsKept),
-          bucket: shipment.bucket,
-          version: shipment.version + 1,
-        })
-        .where(({ version }, { eq }) => eq(version, shipment.version))
-        .commit(),
+    headChange(shipment, { head, lastActivityAt, recentEventIds: [...new Set([...ring, ...fresh.map((e) => e.eventId)])].slice(-recentEventIdsKept) }),
   ];
   if (changed) {
     const event: OutboxItem = outboxEvent(
@@ -161,7 +181,7 @@ const planShipment = (
       },
       { correlationId, now },
     );
-    headActions.push((tx) => tx.outbox.create(event).commit());
+    headActions.push(outboxItem(event));
   }
   // A head that does not move is not written: the join is monotone, so what this batch adds
   // to it stays a no-op under any later head. Its ring then misses these ids, which only
@@ -190,11 +210,8 @@ const pack = (units: readonly Unit[], capacity = maxActions): Unit[][] => {
 
 /** Runs one transaction; on cancellation, the reason code of each action (in order). */
 const run = async (actions: readonly Action[]): Promise<string[] | null> => {
-  const result = await db()
-    .transaction.write((tx) => actions.map((a) => a(tx)) as Committed[])
-    .go();
-  if (!result.canceled) return null;
-  return (result.data as ReadonlyArray<{ readonly code?: unknown }>).map((d) => String(d.code));
+  const outcome = await transactWrite(actions);
+  return outcome.canceled ? [...outcome.codes] : null;
 };
 
 
@@ -203,7 +220,6 @@ const run = async (actions: readonly Action[]): Promise<string[] | null> => {
  * delivery answers what the first one did and changes nothing.
  */
 export const ingest = async (partnerCode: string, messageId: string, events: readonly PartnerEvent[], correlationId: string): Promise<IntakeResult> => {
-  const { entities } = db();
   const now = new Date();
 
   // Duplicates within the batch count once as accepted (or not), the rest as duplicates.
@@ -212,29 +228,24 @@ export const ingest = async (partnerCode: string, messageId: string, events: rea
   let duplicates = events.length - unique.size;
   const numbers = [...new Set([...unique.values()].map((e) => e.trackingNumber))];
 
-  const markerKey = keyOf(entities.webhookDelivery.get({ partnerCode, messageId }).params());
-  const claimKeys = numbers.map((trackingNumber) => keyOf(entities.trackingClaim.get({ partnerCode, trackingNumber }).params()));
+  const markerKey = { ...webhookDeliveryKey(partnerCode, messageId) };
+  const claimKeys = numbers.map((trackingNumber) => ({ ...trackingClaimKey(partnerCode, trackingNumber) }));
   // The replay check rides along only when it costs no extra call; a replay it misses finds
   // every event already applied and changes nothing either.
   const first = await batchGetItems(claimKeys.length < maxKeysPerBatchGet ? [markerKey, ...claimKeys] : claimKeys);
   const marker = first.find((i) => i.__edb_e__ === 'webhookDelivery');
-  if (marker) return JSON.parse(String(marker.response)) as IntakeResult;
+  if (marker) {
+    const { response } = parseStored(webhookDeliveryRecord, marker, `webhookDelivery item ${String(marker.pk)}`);
+    return parseStored(intakeResult, JSON.parse(response), `webhookDelivery item ${String(marker.pk)} response`);
+  }
 
-  const claims = new Map<string, TrackingClaimItem>();
-  for (const raw of first.filter((i) => i.__edb_e__ === 'trackingClaim')) {
+  const claims = new Map<string, TrackingClaimRecord>();
+  for (const raw of first) {
     // A released claim (parcel done) still routes late events to its parcel until the number is booked again.
-    const claim = entities.trackingClaim.parse({ Item: raw }).data;
+    const claim = claimOf(raw);
     if (claim) claims.set(claim.trackingNumber, claim);
   }
-  const readHeads = async (ids: readonly string[]): Promise<Map<string, ShipmentItem>> => {
-    const heads = new Map<string, ShipmentItem>();
-    for (const raw of await batchGetItems(ids.map((shipmentId) => keyOf(entities.shipment.get({ shipmentId }).params())))) {
-      const shipment = entities.shipment.parse({ Item: raw }).data;
-      if (shipment) heads.set(shipment.shipmentId, shipment);
-    }
-    return heads;
-  };
-  let heads = await readHeads([...new Set([...claims.values()].map((c) => c.shipmentId))]);
+  let heads = await getShipments([...new Set([...claims.values()].map((c) => c.shipmentId))]);
 
   const byShipment = new Map<string, PartnerEvent[]>();
   const unknown: PartnerEvent[] = [];
@@ -248,17 +259,16 @@ export const ingest = async (partnerCode: string, messageId: string, events: rea
     shipmentId: '',
     eventId: event.eventId,
     actions: [
-      (tx) =>
-        tx.unknownTracking
-          .put({
-            partnerCode,
-            trackingNumber: event.trackingNumber,
-            eventId: event.eventId,
-            event,
-            receivedAt: now.toISOString(),
-            ttl: Math.floor(now.getTime() / 1000) + unknownRetentionSeconds,
-          })
-          .commit(),
+      putItem(
+        unknownTrackingItem({
+          partnerCode,
+          trackingNumber: event.trackingNumber,
+          eventId: event.eventId,
+          event: { ...event },
+          receivedAt: now.toISOString(),
+          ttl: Math.floor(now.getTime() / 1000) + unknownRetentionSeconds,
+        }),
+      ),
     ],
   }));
 
@@ -275,10 +285,12 @@ export const ingest = async (partnerCode: string, messageId: string, events: rea
     }
     if (attempt > 0) {
       await backoff(attempt);
-      heads = await readHeads([...pending.keys()]);
+      heads = await getShipments([...pending.keys()]);
     }
     const plans = [...pending].map(([shipmentId, incoming]) => {
-      const head = heads.get(shipmentId) as ShipmentItem;
+      const head = heads.get(shipmentId);
+      // Shipments are never deleted: a head read once is there on every later read.
+      if (!head) throw new Error(`shipment ${shipmentId} was not found again`);
       return { shipmentId, plan: planShipment(head, incoming, new Set([...stored, ...refused]), attempt > 0, correlationId, now) };
     });
     const units = [...plans.flatMap((p) => p.plan.units), ...pendingUnknown];
@@ -298,10 +310,9 @@ export const ingest = async (partnerCode: string, messageId: string, events: rea
         unknownTrackingNumbers: [...new Set(unknown.map((e) => e.trackingNumber))],
       };
       const answer = markerAnswer;
-      const markerAction: Action = (tx) =>
-        tx.webhookDelivery
-          .put({ partnerCode, messageId, response: JSON.stringify(answer), ttl: Math.floor(now.getTime() / 1000) + deliveryMemorySeconds })
-          .commit();
+      const markerAction: Action = putItem(
+        webhookDeliveryItem({ partnerCode, messageId, response: JSON.stringify(answer), ttl: Math.floor(now.getTime() / 1000) + deliveryMemorySeconds }),
+      );
       const everyOtherCommitted = outcomes.every((o) => o === null);
       lastOutcome = await run([...last.flatMap((u) => u.actions), ...(everyOtherCommitted ? [markerAction] : [])]);
       markerWritten = everyOtherCommitted && lastOutcome === null;
@@ -340,9 +351,12 @@ export const ingest = async (partnerCode: string, messageId: string, events: rea
   }
   const result: IntakeResult = { accepted, duplicates, unknownTrackingNumbers: [...new Set(unknown.map((e) => e.trackingNumber))] };
   if (!markerWritten) {
-    await db()
-      .entities.webhookDelivery.put({ partnerCode, messageId, response: JSON.stringify(result), ttl: Math.floor(now.getTime() / 1000) + deliveryMemorySeconds })
-      .go();
+    await documentClient.send(
+      new PutCommand({
+        TableName: config.tableName(),
+        Item: webhookDeliveryItem({ partnerCode, messageId, response: JSON.stringify(result), ttl: Math.floor(now.getTime() / 1000) + deliveryMemorySeconds }),
+      }),
+    );
   }
   return result;
 };

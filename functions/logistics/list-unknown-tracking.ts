@@ -1,8 +1,8 @@
-import { db } from './db.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
-import { partnerPath } from './partners.js';
+import { partnerPath } from './partner-code.js';
+import { listUnknownTracking } from './unknown-tracking-read.js';
 
 /**
  * GET /v1/admin/logistics-partners/{code}/unknown-tracking: events a partner sent for
@@ -12,9 +12,7 @@ export const handler = httpHandler({ access: keyed('admin'), path: partnerPath, 
   const partnerCode = request.path.code;
   const scope = `unknown-tracking:${partnerCode}`;
   const position = await readCursor(scope, request.query.cursor);
-  const { data, cursor } = await db()
-    .entities.unknownTracking.query.byPartner({ partnerCode })
-    .go({ order: 'desc', limit: request.query.limit, cursor: position });
-  const events = data.map(({ trackingNumber, eventId, event, receivedAt }) => ({ trackingNumber, eventId, receivedAt, event }));
-  return { status: 200, body: await pageOf(scope, events, cursor) };
+  const { events, next } = await listUnknownTracking(partnerCode, request.query.limit, position);
+  const page = events.map(({ trackingNumber, eventId, event, receivedAt }) => ({ trackingNumber, eventId, receivedAt, event }));
+  return { status: 200, body: await pageOf(scope, page, next) };
 });

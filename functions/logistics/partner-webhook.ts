@@ -1,13 +1,12 @@
 import * as z from 'zod';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { db } from './db.js';
 import { httpHandler, publicRoute } from '../shared/http.js';
 import { logger, metrics } from '../shared/observability.js';
 import { readSecret } from '../shared/secrets.js';
 import { validate } from '../shared/validation.js';
 import { ingest } from './intake.js';
 import { InvalidSignatureError, openSecret, verifyPartnerDelivery } from './partner-secrets.js';
-import { partnerCode, secretsOf } from './partners.js';
+import { getPartner, partnerCode, secretsOf } from './partners.js';
 import { now } from '../shared/clock.js';
 import { partnerWebhookEnvelope, sortEvents } from './tracking.js';
 
@@ -24,7 +23,7 @@ const cache = new Map<string, { secrets: string[]; loadedAt: number }>();
 const loadSecrets = async (code: string, fresh: boolean): Promise<string[]> => {
   const hit = cache.get(code);
   if (!fresh && hit && Date.now() - hit.loadedAt < cacheMs()) return hit.secrets;
-  const { data } = await db().entities.partner.get({ code }).go({ consistent: fresh });
+  const data = await getPartner(code, { consistent: fresh });
   if (!data) return [];
   const key = await readSecret('partnerSecretsKey');
   const secrets = secretsOf(data).map((s) => openSecret(s.sealed, key));

@@ -1,12 +1,14 @@
-import * as z from 'zod';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ProblemError } from '../shared/errors.js';
+import { documentClient } from '../shared/clients/dynamodb.js';
+import { config } from '../shared/config.js';
 import { parseStored } from '../shared/db/stored-item.js';
+import { outboxItem, patchItem, transactWrite } from '../shared/db/write.js';
 import { newId } from '../shared/ids.js';
 import { untilWritten } from '../shared/backoff.js';
 import { readSecret } from '../shared/secrets.js';
 import type { OutboxItem } from '../shared/db/entities.js';
-import { db } from './db.js';
-import type { PartnerItem } from './entities.js';
+import { partnerKey, partnerRecord, storedSecrets, type PartnerRecord } from './logistics-items.js';
 import { newWebhookSecret, sealSecret } from './partner-secrets.js';
 
 export { partnerCode, partnerPath } from './partner-code.js';
@@ -21,10 +23,14 @@ export interface StoredSecret {
 /** At most two secrets are active: the current one and the one being rolled over to. */
 export const maxActiveSecrets = 2;
 
-const storedSecrets = z.array(z.object({ id: z.string(), sealed: z.string(), createdAt: z.string() }));
-
 /** A partner's stored secrets, validated where they are read. */
-export const secretsOf = (partner: Pick<PartnerItem, 'code' | 'secrets'>): StoredSecret[] => parseStored(storedSecrets, partner.secrets, `partner ${partner.code} secrets`);
+export const secretsOf = (partner: { readonly code: string; readonly secrets: unknown }): StoredSecret[] => parseStored(storedSecrets, partner.secrets, `partner ${partner.code} secrets`);
+
+/** A partner (one GetItem), strongly consistent when a decision rests on its secrets. */
+export const getPartner = async (code: string, options: { consistent: boolean }): Promise<PartnerRecord | undefined> => {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: config.tableName(), Key: { ...partnerKey(code) }, ...(options.consistent ? { ConsistentRead: true } : {}) }));
+  return Item?.__edb_e__ === 'partner' ? parseStored(partnerRecord, Item, `partner item ${String(Item.pk)}`) : undefined;
+};
 
 /** A new `whsec_` secret (returned to the operator once) and its sealed record. */
 export const issuePartnerSecret = async (now: Date): Promise<{ secret: string; stored: StoredSecret }> => {
@@ -33,7 +39,7 @@ export const issuePartnerSecret = async (now: Date): Promise<{ secret: string; s
   return { secret, stored: { id: newId('whs'), sealed, createdAt: now.toISOString() } };
 };
 
-export const partnerView = (partner: PartnerItem) => ({
+export const partnerView = (partner: { readonly code: string; readonly name: string; readonly createdAt: string; readonly secrets: unknown }) => ({
   code: partner.code,
   name: partner.name,
   createdAt: partner.createdAt,
@@ -58,31 +64,31 @@ const changeAttempts = 6;
  * conditioned on the version read. A concurrent change makes it decide again on a fresh read
  * (jittered backoff), so two operators rolling at once get sequential answers, not a 5xx.
  */
-export const changePartnerSecrets = <T>(code: string, decide: (partner: PartnerItem) => Promise<SecretChange<T>>): Promise<T> =>
+export const changePartnerSecrets = <T>(code: string, decide: (partner: PartnerRecord) => Promise<SecretChange<T>>): Promise<T> =>
   untilWritten(
     changeAttempts,
     () => new ProblemError('service_unavailable', { headers: { 'retry-after': '1' } }),
     async () => {
-      const { data: partner } = await db().entities.partner.get({ code }).go({ consistent: true });
+      const partner = await getPartner(code, { consistent: true });
       if (!partner) throw new ProblemError('not_found');
       const change = await decide(partner);
       return (await savePartnerSecrets(partner, change.secrets, change.event)) ? change.answer : undefined;
     },
   );
 
+/** The secrets written if the partner is still at the version read (as the `partner` entity's patch did). */
+export const partnerSecretsChange = (partner: PartnerRecord, secrets: readonly StoredSecret[]) =>
+  patchItem(
+    partnerKey(partner.code),
+    'partner',
+    { set: { secrets: [...secrets], version: partner.version + 1, code: partner.code } },
+    { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': partner.version } },
+  );
+
 /** Writes the secrets if the partner is still at the version read; false when another change came first. */
-const savePartnerSecrets = async (partner: PartnerItem, secrets: readonly StoredSecret[], event: OutboxItem): Promise<boolean> => {
-  const result = await db()
-    .transaction.write((tx) => [
-      tx.partner
-        .patch({ code: partner.code })
-        .set({ secrets, version: partner.version + 1 })
-        .where(({ version }, { eq }) => eq(version, partner.version))
-        .commit(),
-      tx.outbox.create(event).commit(),
-    ])
-    .go();
-  if (!result.canceled) return true;
-  if (result.data[0]?.code === 'ConditionalCheckFailed' || result.data.some((d) => d.code === 'TransactionConflict')) return false;
-  throw new Error(`partner ${partner.code} secrets were not saved: ${result.data.map((d) => d.code).join(', ')}`);
+const savePartnerSecrets = async (partner: PartnerRecord, secrets: readonly StoredSecret[], event: OutboxItem): Promise<boolean> => {
+  const outcome = await transactWrite([partnerSecretsChange(partner, secrets), outboxItem(event)]);
+  if (!outcome.canceled) return true;
+  if (outcome.codes[0] === 'ConditionalCheckFailed' || outcome.codes.includes('TransactionConflict')) return false;
+  throw new Error(`partner ${partner.code} secrets were not saved: ${outcome.codes.join(', ')}`);
 };

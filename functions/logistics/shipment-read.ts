@@ -1,8 +1,8 @@
 /**
  * Reading parcels for public tracking with the document client: what logistics writes
- * through its ElectroDB entities (entities.ts), validated with zod where it is read
- * (a unit test holds key layouts and shapes together). The public tracking bundle carries
- * no entity framework.
+ * (logistics-items.ts, in the layout of entities.ts), validated with zod where it is read
+ * (unit tests hold key layouts and shapes together). The public tracking bundle carries
+ * no entity framework, nor the schemas of what only logistics' writers read (shipment-store.ts).
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';

@@ -219,6 +219,12 @@ describe('webhook intake', () => {
     expect(reply).toMatchObject({ status: 202, body: { accepted: 3, duplicates: 1, unknownTrackingNumbers: ['UNKNOWN-9'] } });
     const kept = await request(runtime.url, 'GET', `/v1/admin/logistics-partners/${partner.code}/unknown-tracking`, { key: adminKey });
     expect((kept.body.data as Array<{ trackingNumber: string; eventId: string }>).filter((e) => e.trackingNumber === 'UNKNOWN-9').map((e) => e.eventId).sort()).toEqual(['u-1', 'u-2']);
+    // One a page, newest first (same receipt: by number, then eventId): the cursor goes on where the page ended.
+    const unknownPath = `/v1/admin/logistics-partners/${partner.code}/unknown-tracking?limit=1`;
+    const newest = await request(runtime.url, 'GET', unknownPath, { key: adminKey });
+    expect((newest.body.data as Array<{ eventId: string }>).map((e) => e.eventId)).toEqual(['u-2']);
+    const next = await request(runtime.url, 'GET', `${unknownPath}&cursor=${encodeURIComponent(String(newest.body.nextCursor))}`, { key: adminKey });
+    expect((next.body.data as Array<{ eventId: string }>).map((e) => e.eventId)).toEqual(['u-1']);
     const tracking = await request(runtime.url, 'GET', `/v1/tracking/${tn}`);
     expect(tracking.body).toMatchObject({ trackingNumber: tn, status: 'departed', currentFlight: { number: 'CA987', origin: 'PVG', destination: 'LAX' } });
     expect((tracking.body.events as Event[]).map((e) => e.status)).toEqual(['picked_up', 'export_cleared', 'departed']);
