@@ -93,12 +93,4 @@ describe('function bundles carry only their own context', () => {
     const { inputs } = await bundled((manifest.functions as Record<string, { entry: string }>).health?.entry ?? '');
     expect(inputs).not.toContain('functions/shared/auth.ts');
   });
-
-  /** The logistics context reads and writes with the document client (functions/logistics/logistics-items.ts). */
-  const plainLogistics = ['registerPartner', 'rotatePartnerSecret', 'retirePartnerSecret', 'listUnknownTracking', 'bookShipment', 'partnerWebhook', 'detectStalls'];
-
-  it.each(plainLogistics)('%s: plain document-client reads and writes, no entity framework', async (name) => {
-    const { inputs } = await bundled((manifest.functions as Record<string, { entry: string }>)[name]?.entry ?? '');
-    expect(inputs.filter((i) => i.includes('node_modules/electrodb/') || i.includes('node_modules/jsonschema/') || i.endsWith('/db.ts') || i.endsWith('/entities.ts'))).toEqual([]);
-  });
 });
