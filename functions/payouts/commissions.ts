@@ -8,15 +8,27 @@
  */
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
-import { db, type TransactionEntities } from './db.js';
 import { newId } from '../shared/ids.js';
 import { divideHalfUp } from '../shared/money.js';
 import { now as clock } from '../shared/clock.js';
 import { outboxEvent } from '../shared/outbox.js';
+import { conditionCheck, createItem, outboxItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { eligibility } from './creators.js';
-import { type CommissionEntryItem, type CommissionItem, entryBuckets } from './entities.js';
+import {
+  commissionEntryStored,
+  commissionItem,
+  commissionKey,
+  commissionRecord,
+  entryBuckets,
+  payoutHeadKey,
+  putOnVersion,
+  type CommissionEntryRecord,
+  type CommissionFields,
+  type CommissionRecord,
+} from './payout-items.js';
+import { getRecord } from './payout-read.js';
 import { accrualPosting, reversalPosting } from './ledger.js';
-import { postingItem, termsAt } from './payout-store.js';
+import { getHead, postingItem, termsAt } from './payout-store.js';
 import { addDays, nextPeriod, periodOf } from './periods.js';
 import { CommissionAccrued, CommissionReversed } from '../../events/schemas/payouts.js';
 
@@ -36,7 +48,7 @@ export const reversalTargetFen = (commission: number, refunded: number, paid: nu
  * transaction, so a run started meanwhile sends the write round again.
  */
 export const openPeriodFrom = async (period: string): Promise<string> => {
-  const { data: head } = await db().entities.payoutHead.get({}).go({ consistent: true });
+  const head = await getHead();
   return head && head.lastPeriod >= period ? nextPeriod(head.lastPeriod) : period;
 };
 
@@ -46,18 +58,22 @@ type Context = { correlationId: string };
 export const commissionEntryItem = (
   entry: { orderId: string; creatorId: string; kind: 'accrual' | 'reversal'; amountFen: number; period: string },
   now: Date,
-): CommissionEntryItem => ({ entryId: newId('cen'), ...entry, bucket: bucketOf(entry.creatorId, entryBuckets), createdAt: now.toISOString() });
+): CommissionEntryRecord => ({ entryId: newId('cen'), ...entry, bucket: bucketOf(entry.creatorId, entryBuckets), createdAt: now.toISOString() });
 
 /** The commission item written at the version it was read at (optimistic locking), or created. */
-const commissionWrite = (tx: TransactionEntities, before: CommissionItem | null, item: CommissionItem) =>
-  before ? tx.commission.put(item).where(({ version }, { eq }) => eq(version, before.version)).commit() : tx.commission.create(item).commit();
+const commissionWrite = (before: CommissionRecord | undefined, item: CommissionFields): TransactItem =>
+  before ? putOnVersion(commissionItem(item), before.version) : createItem(commissionItem(item));
+
+/** The run head as a transaction condition: no run yet at or after `open` (the period an entry lands in). */
+export const openPeriodCheck = (open: string): TransactItem =>
+  conditionCheck(payoutHeadKey, { expression: 'attribute_not_exists(#lastPeriod) OR #lastPeriod < :open', names: { '#lastPeriod': 'lastPeriod' }, values: { ':open': open } });
 
 /** The commission item alone (no entries): 'conflict' when someone changed it meanwhile. */
-const saveCommission = async (before: CommissionItem | null, item: CommissionItem): Promise<'saved' | 'conflict'> =>
-  (await db().transaction.write((tx) => [commissionWrite(tx, before, item)]).go()).canceled ? 'conflict' : 'saved';
+const saveCommission = async (before: CommissionRecord | undefined, item: CommissionFields): Promise<'saved' | 'conflict'> =>
+  (await transactWrite([commissionWrite(before, item)])).canceled ? 'conflict' : 'saved';
 
 /** Writes what a commission item needs now (accrual and/or reversal), conditional on its version. */
-const applyCommission = async (before: CommissionItem | null, after: CommissionItem, accrue: boolean, context: Context, now: Date): Promise<'saved' | 'conflict'> => {
+const applyCommission = async (before: CommissionRecord | undefined, after: CommissionFields, accrue: boolean, context: Context, now: Date): Promise<'saved' | 'conflict'> => {
   const creatorId = after.creatorId ?? '';
   const target = after.status === 'accrued' ? reversalTargetFen(after.amountFen, after.refundedTotal, after.paidTotal) : 0;
   const reverse = target - (before?.status === 'accrued' && !accrue ? before.reversedFen : 0);
@@ -66,47 +82,41 @@ const applyCommission = async (before: CommissionItem | null, after: CommissionI
   const reversalIn = reversalDelta > 0 ? (accrue ? period : await openPeriodFrom(period)) : period;
   // The periods these entries land in must still be after the latest run when the transaction commits.
   const openChecks = [...(accrue ? [period] : []), ...(reversalDelta > 0 ? [reversalIn] : [])].sort().slice(0, 1);
-  const item: CommissionItem = { ...after, reversedFen: (accrue ? 0 : (before?.reversedFen ?? 0)) + reversalDelta, version: (before?.version ?? 0) + 1 };
-  const result = await db()
-    .transaction.write((tx) => [
-      commissionWrite(tx, before, item),
-      ...openChecks.map((open) => tx.payoutHead.check({}).where((attr, op) => `${op.notExists(attr.lastPeriod)} OR ${op.lt(attr.lastPeriod, open)}`).commit()),
-      ...(accrue
-        ? [
-            tx.commissionEntry.create(commissionEntryItem({ orderId: item.orderId, creatorId, kind: 'accrual', amountFen: item.amountFen, period }, now)).commit(),
-            postingItem(tx, accrualPosting(item.orderId, creatorId, item.amountFen), now),
-            tx.outbox
-              .create(
-                outboxEvent(
-                  CommissionAccrued,
-                  { orderId: item.orderId, creatorId, amount: { amount: item.amountFen, currency: 'CNY' }, rateBps: item.rateBps ?? 0, payableAt: item.payableAt ?? '', period },
-                  { ...context, now },
-                ),
-              )
-              .commit(),
-          ]
-        : []),
-      ...(reversalDelta > 0
-        ? [
-            tx.commissionEntry.create(commissionEntryItem({ orderId: item.orderId, creatorId, kind: 'reversal', amountFen: -reversalDelta, period: reversalIn }, now)).commit(),
-            postingItem(tx, reversalPosting(item.orderId, creatorId, reversalDelta), now),
-            tx.outbox
-              .create(
-                outboxEvent(
-                  CommissionReversed,
-                  { orderId: item.orderId, creatorId, amount: { amount: reversalDelta, currency: 'CNY' }, reversedTotal: { amount: item.reversedFen, currency: 'CNY' }, period: reversalIn },
-                  { ...context, now },
-                ),
-              )
-              .commit(),
-          ]
-        : []),
-    ])
-    .go();
+  const item: CommissionFields = { ...after, reversedFen: (accrue ? 0 : (before?.reversedFen ?? 0)) + reversalDelta, version: (before?.version ?? 0) + 1 };
+  const result = await transactWrite([
+    commissionWrite(before, item),
+    ...openChecks.map(openPeriodCheck),
+    ...(accrue
+      ? [
+          createItem(commissionEntryStored(commissionEntryItem({ orderId: item.orderId, creatorId, kind: 'accrual', amountFen: item.amountFen, period }, now))),
+          postingItem(accrualPosting(item.orderId, creatorId, item.amountFen), now),
+          outboxItem(
+            outboxEvent(
+              CommissionAccrued,
+              { orderId: item.orderId, creatorId, amount: { amount: item.amountFen, currency: 'CNY' }, rateBps: item.rateBps ?? 0, payableAt: item.payableAt ?? '', period },
+              { ...context, now },
+            ),
+          ),
+        ]
+      : []),
+    ...(reversalDelta > 0
+      ? [
+          createItem(commissionEntryStored(commissionEntryItem({ orderId: item.orderId, creatorId, kind: 'reversal', amountFen: -reversalDelta, period: reversalIn }, now))),
+          postingItem(reversalPosting(item.orderId, creatorId, reversalDelta), now),
+          outboxItem(
+            outboxEvent(
+              CommissionReversed,
+              { orderId: item.orderId, creatorId, amount: { amount: reversalDelta, currency: 'CNY' }, reversedTotal: { amount: item.reversedFen, currency: 'CNY' }, period: reversalIn },
+              { ...context, now },
+            ),
+          ),
+        ]
+      : []),
+  ]);
   return result.canceled ? 'conflict' : 'saved';
 };
 
-const getCommission = async (orderId: string): Promise<CommissionItem | null> => (await db().entities.commission.get({ orderId }).go({ consistent: true })).data;
+const getCommission = async (orderId: string): Promise<CommissionRecord | undefined> => getRecord('commission', commissionRecord, commissionKey(orderId), true);
 
 /** OrderDelivered: accrue (or record why not), applying refunds that arrived before delivery. */
 export const onOrderDelivered = async (data: EventDataOf<'OrderDelivered'>, context: Context): Promise<void> => {
@@ -129,12 +139,12 @@ export const onOrderDelivered = async (data: EventDataOf<'OrderDelivered'>, cont
     };
     let outcome: 'saved' | 'conflict';
     if (!inForce || !verdict.eligible) {
-      const item: CommissionItem = { ...base, status: 'ineligible', reason: verdict.reason ?? 'not eligible', amountFen: 0, version: (before?.version ?? 0) + 1 };
+      const item: CommissionFields = { ...base, status: 'ineligible', reason: verdict.reason ?? 'not eligible', amountFen: 0, version: (before?.version ?? 0) + 1 };
       outcome = await saveCommission(before, item);
     } else {
       const rateBps = inForce.terms.contract.commissionRateBps;
       const payableAt = addDays(data.deliveredAt, returnWindowDays());
-      const after: CommissionItem = {
+      const after: CommissionFields = {
         ...base,
         status: 'accrued',
         rateBps,
@@ -157,7 +167,7 @@ export const onOrderRefunded = async (data: EventDataOf<'OrderRefunded'>, contex
     if (before && before.refundedTotal === refundedTotal && before.paidTotal === data.paidTotal.amount) return; // nothing new
     const now = clock();
     if (!before || before.status !== 'accrued') {
-      const item: CommissionItem = {
+      const item: CommissionFields = {
         ...(before ?? { orderId: data.orderId, status: 'pending_delivery' as const, amountFen: 0, reversedFen: 0 }),
         refundedTotal,
         paidTotal: data.paidTotal.amount,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { db } from './db.js';
+import { createItem, outboxItem, transactWrite } from '../shared/db/write.js';
+import { agencyItem } from './payout-items.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
@@ -21,10 +22,8 @@ export const handler = httpHandler({ access: keyed('admin'), body: createAgencyB
     { agencyId: agency.agencyId, name: agency.name, country: agency.country, feeBps: agency.feeBps, registeredAt: agency.createdAt },
     requestContext(request, now),
   );
-  const result = await db()
-    .transaction.write((tx) => [tx.agency.create(agency).commit(), tx.outbox.create(registered).commit()])
-    .go();
-  if (result.canceled) throw new Error(`agency ${agency.agencyId} was not written: ${result.data.map((d) => d.code).join(', ')}`);
+  const result = await transactWrite([createItem(agencyItem(agency)), outboxItem(registered)]);
+  if (result.canceled) throw new Error(`agency ${agency.agencyId} was not written: ${result.codes.join(', ')}`);
   const { agencyId, ...rest } = agency;
   return { status: 201, body: { agency: { id: agencyId, ...rest } } };
 });

@@ -1,12 +1,14 @@
 import type { OutboxItem } from '../shared/db/entities.js';
-import { db } from './db.js';
+import { createItem, outboxItem, transactWrite } from '../shared/db/write.js';
+import { agencyKey, agencyRecord, creatorItem, creatorKey, creatorRecord, creatorVersionItem, putOnVersion, type CreatorRecord } from './payout-items.js';
+import { getRecord } from './payout-read.js';
 import { ProblemError } from '../shared/errors.js';
 import type { CreatorTerms } from './creators.js';
 
 /** An agency contract must name an agency that exists. */
 export const checkAgency = async (terms: CreatorTerms): Promise<void> => {
   if (terms.contract.type !== 'agency' || !terms.contract.agencyId) return;
-  const { data } = await db().entities.agency.get({ agencyId: terms.contract.agencyId }).go();
+  const data = await getRecord('agency', agencyRecord, agencyKey(terms.contract.agencyId), false);
   if (!data) throw new ProblemError('validation_failed', { errors: [{ path: 'contract.agencyId', message: `no agency ${terms.contract.agencyId}` }] });
 };
 
@@ -20,17 +22,15 @@ export const saveCreatorVersion = async (
 ): Promise<boolean> => {
   const version = (previous?.version ?? 0) + 1;
   const stamp = now.toISOString();
-  const result = await db()
-    .transaction.write((tx) => [
-      previous
-        ? tx.creator
-            .put({ creatorId, terms, version, createdAt: previous.createdAt, updatedAt: stamp })
-            .where(({ version: current }, { eq }) => eq(current, previous.version))
-            .commit()
-        : tx.creator.create({ creatorId, terms, version, createdAt: stamp, updatedAt: stamp }).commit(),
-      tx.creatorVersion.create({ creatorId, version, validFrom: stamp, terms }).commit(),
-      tx.outbox.create(event).commit(),
-    ])
-    .go();
+  const result = await transactWrite([
+    previous
+      ? putOnVersion(creatorItem({ creatorId, terms, version, createdAt: previous.createdAt, updatedAt: stamp }), previous.version)
+      : createItem(creatorItem({ creatorId, terms, version, createdAt: stamp, updatedAt: stamp })),
+    createItem(creatorVersionItem({ creatorId, version, validFrom: stamp, terms })),
+    outboxItem(event),
+  ]);
   return !result.canceled;
 };
+
+/** The creator's current terms item, strongly consistent (a change is written on the version read). */
+export const getCreator = async (creatorId: string): Promise<CreatorRecord | undefined> => getRecord('creator', creatorRecord, creatorKey(creatorId), true);

@@ -1,8 +1,13 @@
 /**
- * Creator payouts on the single table (ElectroDB). Key layout and access patterns are
- * listed in the README. Money is integer fen throughout.
+ * Creator payouts on the single table: the ElectroDB entities that define each item's
+ * layout. Handlers write and read with the document client (payout-items.ts, held to these
+ * by test/unit/payouts/plain-writes.test.ts); tests and the bench seeder still use these.
+ * Key layout and access patterns are listed in the README. Money is integer fen throughout.
  */
 import { Entity, type EntityItem } from 'electrodb';
+
+// The item layout's constants live with the plain builders (payout-items.ts); re-exported for the seeders.
+export { entryBuckets, ledgerBuckets, payableKey } from './payout-items.js';
 
 const service = 'xborder';
 
@@ -100,18 +105,7 @@ export const commissionEntity = new Entity({
 });
 export type CommissionItem = EntityItem<typeof commissionEntity>;
 
-/** Buckets of a period's entries (by payee), so no single key takes every accrual. */
-export const entryBuckets = 4;
 
-/**
- * A payable amount of a period for one payee: an accrual (+) or a reversal (-). Payable
- * entries of every payee kind share one key space on the BASE table, so a run reads them
- * with strongly consistent Queries: pk `PAYABLE#<period>#<bucket>`, sk
- * `<payeeType>#<payeeId>#<entryId>` (sorted by payee). A commission entry's payee type is
- * `creator`; another kind (merchant settlement) writes its own entity on the same keys
- * with its own payee type and the run settles it with its own settle step (0023).
- */
-export const payableKey = (period: string, bucket: number): string => `PAYABLE#${period}#${bucket}`;
 
 export const commissionEntryEntity = new Entity({
   model: { entity: 'commissionEntry', version: '2', service },
@@ -262,8 +256,6 @@ export const wagesYtdEntity = new Entity({
 });
 export type WagesYtdItem = EntityItem<typeof wagesYtdEntity>;
 
-/** Buckets of the ledger's by-month index. */
-export const ledgerBuckets = 4;
 
 /** A balanced double-entry posting: its lines sum to zero (debits +, credits -). */
 export const ledgerPostingEntity = new Entity({

@@ -1,11 +1,13 @@
 import * as z from 'zod';
 import { bucketOf } from '../shared/buckets.js';
-import { batchGetItems, keyOf } from '../shared/db/batch-get.js';
-import { db } from './db.js';
+import { batchGetItems } from '../shared/db/batch-get.js';
+import { orderKey } from '../orders/order-items.js';
+import { orderRecord } from '../orders/order-read.js';
 import { keyed } from '../shared/auth.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
-import { entryBuckets } from './entities.js';
+import { commissionEntryRecord, commissionKey, commissionRecord, creatorEntriesPrefix, entryBuckets, payableKey, payoutLineKey, payoutLineRecord } from './payout-items.js';
+import { getRecord, queryAll, recordOf } from './payout-read.js';
 import { storedLineOf } from './payout-line.js';
 import { lineDetail, lineDetailMaxEntries, type DetailCommission, type DetailEntry, type DetailOrder } from './payout-line-detail.js';
 import { periodsOf } from './run-periods.js';
@@ -17,7 +19,7 @@ export const runLinePath = runPath.extend({
 
 /** The creator's payable entries of one period: its bucket's key, the creator's sort-key prefix (`creator#<id>#`), strongly consistent. */
 const entriesOf = async (period: string, creatorId: string, budget: number): Promise<DetailEntry[]> =>
-  (await db().entities.commissionEntry.query.byPeriod({ period, bucket: bucketOf(creatorId, entryBuckets), creatorId }).go({ consistent: true, limit: budget, pages: 'all' })).data;
+  queryAll('commissionEntry', commissionEntryRecord, { partition: payableKey(period, bucketOf(creatorId, entryBuckets)), prefix: creatorEntriesPrefix(creatorId) }, { consistent: true, limit: budget });
 
 /**
  * GET /v1/payout-runs/{id}/lines/{creatorId}: a line with the commission entries the run
@@ -26,25 +28,21 @@ const entriesOf = async (period: string, creatorId: string, budget: number): Pro
  */
 export const handler = httpHandler({ access: keyed('finance'), path: runLinePath }, async ({ path }) => {
   const run = await runById(path.id);
-  const { data: item } = await db().entities.payoutLine.get({ period: run.period, creatorId: path.creatorId }).go();
+  const item = await getRecord('payoutLine', payoutLineRecord, payoutLineKey(run.period, path.creatorId), false);
   if (!item) throw new ProblemError('not_found');
   const line = storedLineOf(item);
   const fromPeriod = run.fromPeriod ?? run.period;
   // Budget per period: one more than an answer shows in all, so `truncated` is known.
   const entries = (await Promise.all(periodsOf(fromPeriod, run.period).map((period) => entriesOf(period, path.creatorId, lineDetailMaxEntries + 1)))).flat();
   const orderIds = [...new Set(entries.map((e) => e.orderId))].slice(0, lineDetailMaxEntries);
-  const { entities } = db();
-  const found = await batchGetItems(orderIds.flatMap((orderId) => [keyOf(entities.commission.get({ orderId }).params()), keyOf(entities.order.get({ orderId }).params())]));
+  const found = await batchGetItems(orderIds.flatMap((orderId) => [{ ...commissionKey(orderId) }, { ...orderKey(orderId) }]));
   const commissions = new Map<string, DetailCommission>();
   const orders = new Map<string, DetailOrder>();
   for (const Item of found) {
-    if (Item.__edb_e__ === 'commission') {
-      const commission = entities.commission.parse({ Item }).data;
-      if (commission) commissions.set(commission.orderId, commission);
-    } else if (Item.__edb_e__ === 'order') {
-      const order = entities.order.parse({ Item }).data;
-      if (order) orders.set(order.orderId, order);
-    }
+    const commission = recordOf('commission', commissionRecord, Item);
+    if (commission) commissions.set(commission.orderId, commission);
+    const order = recordOf('order', orderRecord, Item);
+    if (order) orders.set(order.orderId, order);
   }
   return {
     status: 200,

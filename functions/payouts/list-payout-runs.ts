@@ -1,4 +1,6 @@
-import { db } from './db.js';
+import { positionOf, startKeyOf } from '../shared/db/position.js';
+import { payoutRunRecord, payoutRunsPartition } from './payout-items.js';
+import { queryPage } from './payout-read.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
@@ -8,6 +10,6 @@ import { runView } from './payout-runs.js';
 export const handler = httpHandler({ access: keyed('finance'), query: listQuery }, async (request) => {
   const scope = 'payout-runs';
   const position = await readCursor(scope, request.query.cursor);
-  const { data, cursor } = await db().entities.payoutRun.query.all({}).go({ limit: request.query.limit, cursor: position, order: 'desc' });
-  return { status: 200, body: await pageOf(scope, data.map(runView), cursor) };
+  const page = await queryPage('payoutRun', payoutRunRecord, { index: 'gsi1', partition: payoutRunsPartition }, { limit: request.query.limit, descending: true, start: startKeyOf(position) });
+  return { status: 200, body: await pageOf(scope, page.records.map(runView), positionOf(page.next)) };
 });

@@ -1,4 +1,6 @@
-import { db } from './db.js';
+import { positionOf, startKeyOf } from '../shared/db/position.js';
+import { queryPage } from './payout-read.js';
+import { merchantStatementRecord, merchantStatementsPrefix } from './settlement-items.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
@@ -9,6 +11,7 @@ export const handler = httpHandler({ access: keyed('merchant'), query: listQuery
   const merchantId = requireTenant(request);
   const scope = `settlements:${merchantId}`;
   const position = await readCursor(scope, request.query.cursor);
-  const { data, cursor } = await db().entities.merchantStatement.query.byMerchant({ merchantId }).go({ order: 'desc', limit: request.query.limit, cursor: position });
-  return { status: 200, body: await pageOf(scope, data.map(settlementView), cursor) };
+  const prefix = merchantStatementsPrefix(merchantId);
+  const page = await queryPage('merchantStatement', merchantStatementRecord, { partition: prefix.pk, prefix: prefix.sk }, { descending: true, limit: request.query.limit, start: startKeyOf(position) });
+  return { status: 200, body: await pageOf(scope, page.records.map(settlementView), positionOf(page.next)) };
 });

@@ -1,11 +1,10 @@
 import * as z from 'zod';
-import { db } from './db.js';
 import { ProblemError } from '../shared/errors.js';
 import { now as clock } from '../shared/clock.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
-import { checkAgency, saveCreatorVersion } from './creator-store.js';
+import { checkAgency, getCreator, saveCreatorVersion } from './creator-store.js';
 import { changedTerms, creatorView, patchCreatorBody, patchTerms, termsOf } from './creators.js';
 import { CreatorTermsChanged } from '../../events/schemas/platform.js';
 
@@ -18,7 +17,7 @@ export const creatorPath = z.object({ id: z.string().startsWith('cre_') });
 export const handler = httpHandler({ access: keyed('admin'), path: creatorPath, body: patchCreatorBody }, async (request) => {
   const { path, body } = request;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const { data: creator } = await db().entities.creator.get({ creatorId: path.id }).go({ consistent: true });
+    const creator = await getCreator(path.id);
     if (!creator) throw new ProblemError('not_found');
     const before = termsOf(creator);
     const terms = patchTerms(before, body);

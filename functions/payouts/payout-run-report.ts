@@ -1,5 +1,7 @@
 import * as z from 'zod';
-import { db } from './db.js';
+import { positionOf, startKeyOf } from '../shared/db/position.js';
+import { payoutLineKey, payoutLineRecord } from './payout-items.js';
+import { queryPage } from './payout-read.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
@@ -30,9 +32,10 @@ export const handler = httpHandler({ access: keyed('finance'), path: runPath, qu
   if (run.status !== 'completed') throw new ProblemError('invalid_state', { params: { state: run.status } });
   const scope = `payout-report:${run.period}`;
   const position = await readCursor(scope, query.cursor);
-  const { data, cursor } = await db().entities.payoutLine.query.byRun({ period: run.period }).go({ limit: query.limit, cursor: position });
-  const lines = data.map(storedLineOf);
-  const { nextCursor } = await pageOf(scope, [], cursor);
+  const prefix = payoutLineKey(run.period, '');
+  const page = await queryPage('payoutLine', payoutLineRecord, { partition: prefix.pk, prefix: prefix.sk }, { limit: query.limit, start: startKeyOf(position) });
+  const lines = page.records.map(storedLineOf);
+  const { nextCursor } = await pageOf(scope, [], positionOf(page.next));
   const whole = !query.cursor && !nextCursor;
   if (query.format === 'csv') {
     const next: Record<string, string> = nextCursor

@@ -12,24 +12,44 @@
  * only the lease is measured on the real clock, by holders and checkers alike.
  */
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
-import { db, type TransactionEntities } from './db.js';
+import { createItem, outboxItem, patchItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { now as clock } from '../shared/clock.js';
 import { outboxEvent, type EventContext } from '../shared/outbox.js';
 import type { CreatorTerms } from './creators.js';
-import { entryBuckets, payableKey, type PayoutRunItem } from './entities.js';
+import {
+  agencyKey,
+  agencyRecord,
+  entryBuckets,
+  payableKey,
+  payoutHeadItem,
+  payoutHeadKey,
+  payoutLineItem,
+  payoutRunItem,
+  payoutRunKey,
+  payoutStateItem,
+  payoutStateKey,
+  payoutStateRecord,
+  putOnVersion,
+  wagesYtdItem,
+  wagesYtdKey,
+  wagesYtdRecord,
+  type PayoutRunFields,
+  type PayoutRunRecord,
+  type RunCheckpoint,
+} from './payout-items.js';
+import { getRecord } from './payout-read.js';
 import { payoutPosting } from './ledger.js';
 import { computeLine } from './lines.js';
 import type { PayoutLine, PayoutRunView } from './payout-line.js';
-import { postingItem, termsAt } from './payout-store.js';
+import { getHead, getRunRecord, postingItem, termsAt } from './payout-store.js';
 import { periodEnd, runIdOf } from './periods.js';
 import { firstPeriodAfter, periodsOf, runPeriods } from './run-periods.js';
-import type { WagesYtd } from './tax.js';
 import { settleMerchants } from './settlement-run.js';
-import { canceledUnderLease, LeaseLostError } from './run-lease.js';
+import { canceledUnderLease, heldBy, LeaseLostError } from './run-lease.js';
 import { PayoutRunCompleted, PayoutRunRequested } from '../../events/schemas/payouts.js';
 
 const pageSize = 500;
@@ -38,7 +58,7 @@ export const defaultLeaseMs = 30_000;
 /** How often a request that found the lease held looks whether its holder is alive. */
 const leaseCheckMs = 500;
 
-export const runView = (run: PayoutRunItem): PayoutRunView => ({
+export const runView = (run: PayoutRunFields): PayoutRunView => ({
   id: runIdOf(run.period),
   period: run.period,
   status: run.status,
@@ -53,7 +73,7 @@ export const runView = (run: PayoutRunItem): PayoutRunView => ({
   ...(run.completedAt ? { completedAt: run.completedAt } : {}),
 });
 
-export const getRun = async (period: string): Promise<PayoutRunItem | null> => (await db().entities.payoutRun.get({ period }).go({ consistent: true })).data;
+export const getRun = async (period: string): Promise<PayoutRunRecord | null> => (await getRunRecord(period)) ?? null;
 
 export class PayoutRunRefusedError extends Error {
   constructor(readonly reason: 'period_not_over' | 'later_period_run' | 'run_in_progress') {
@@ -62,29 +82,35 @@ export class PayoutRunRefusedError extends Error {
   }
 }
 
+/** A conditional create sent alone, as ElectroDB's `create(...).go()` did (a taken key throws). */
+const putOf = (item: TransactItem) => {
+  if (!item.Put) throw new Error('not a Put');
+  return item.Put;
+};
+
 /**
  * Starts the period's run (created: true) or returns the existing one. Refused when the
  * period is not over, another run is still running, or this or a later period already
  * has a run head past it. A running run whose lease lapsed (its processor died) is nudged
  * with a new request; the lease makes a duplicate harmless.
  */
-export const startRun = async (period: string, correlationId: string, actor?: EventContext['actor']): Promise<{ created: boolean; run: PayoutRunItem }> => {
+export const startRun = async (period: string, correlationId: string, actor?: EventContext['actor']): Promise<{ created: boolean; run: PayoutRunFields }> => {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const now = clock();
     const requested = () => outboxEvent(PayoutRunRequested, { runId: runIdOf(period), period }, { correlationId, now, actor });
     const existing = await getRun(period);
     if (existing) {
-      if (existing.status === 'running' && (existing.leaseExpiresAtMs ?? 0) < Date.now()) await db().entities.outbox.create(requested()).go();
+      if (existing.status === 'running' && (existing.leaseExpiresAtMs ?? 0) < Date.now()) await documentClient.send(new PutCommand(putOf(outboxItem(requested()))));
       return { created: false, run: existing };
     }
     if (periodEnd(period) >= now.toISOString()) throw new PayoutRunRefusedError('period_not_over');
-    const { data: head } = await db().entities.payoutHead.get({}).go({ consistent: true });
+    const head = await getHead();
     // The head and the run are written together: a head at this period means the run now exists.
     if (head?.lastPeriod === period) continue;
     if (head?.runningPeriod) throw new PayoutRunRefusedError('run_in_progress');
     if (head && head.lastPeriod > period) throw new PayoutRunRefusedError('later_period_run');
     const stamp = now.toISOString();
-    const run: PayoutRunItem = {
+    const run: PayoutRunFields = {
       period,
       status: 'running',
       fromPeriod: firstPeriodAfter(head?.lastPeriod, period),
@@ -98,18 +124,13 @@ export const startRun = async (period: string, correlationId: string, actor?: Ev
       createdAt: stamp,
       updatedAt: stamp,
     };
-    const result = await db()
-      .transaction.write((tx) => [
-        tx.payoutRun.create(run).commit(),
-        head
-          ? tx.payoutHead
-              .put({ lastPeriod: period, runningPeriod: period, version: head.version + 1 })
-              .where(({ version }, { eq }) => eq(version, head.version))
-              .commit()
-          : tx.payoutHead.create({ lastPeriod: period, runningPeriod: period, version: 1 }).commit(),
-        tx.outbox.create(requested()).commit(),
-      ])
-      .go();
+    const result = await transactWrite([
+      createItem(payoutRunItem(run)),
+      head
+        ? putOnVersion(payoutHeadItem({ lastPeriod: period, runningPeriod: period, version: head.version + 1 }), head.version)
+        : createItem(payoutHeadItem({ lastPeriod: period, runningPeriod: period, version: 1 })),
+      outboxItem(requested()),
+    ]);
     if (!result.canceled) return { created: true, run };
     // Someone else started this run or another one meanwhile: look again.
   }
@@ -117,12 +138,6 @@ export const startRun = async (period: string, correlationId: string, actor?: Ev
 };
 
 export { LeaseLostError };
-
-interface Checkpoint {
-  readonly bucket: number;
-  /** The last payee settled in the bucket: `<payeeType>#<payeeId>` ('' before the first). */
-  readonly after: string;
-}
 
 /** A payable entry as the run reads it, whatever its payee kind. */
 export interface PayableEntry {
@@ -204,24 +219,27 @@ export interface SettleContext {
   readonly period: string;
   readonly token: string;
   readonly leaseMs: number;
-  readonly checkpoint: Checkpoint;
+  readonly checkpoint: RunCheckpoint;
   readonly now: Date;
 }
 
 /** The run's progress as a transaction item: totals, checkpoint, lease renewal; only for the lease holder. */
-const progressItem = (tx: TransactionEntities, context: SettleContext, line: PayoutLine | null) =>
-  tx.payoutRun
-    .patch({ period: context.period })
-    .add({
-      grossFen: line?.grossFen ?? 0,
-      agencyFeeFen: line?.agencyFeeFen ?? 0,
-      taxWithheldFen: line?.taxWithheldFen ?? 0,
-      netFen: line?.netFen ?? 0,
-      lineCount: line ? 1 : 0,
-    })
-    .set({ checkpoint: context.checkpoint, updatedAt: context.now.toISOString(), leaseExpiresAtMs: Date.now() + context.leaseMs })
-    .where(({ status, leaseToken }, { eq }) => `${eq(status, 'running')} AND ${eq(leaseToken, context.token)}`)
-    .commit();
+export const progressItem = (context: Pick<SettleContext, 'period' | 'token' | 'leaseMs' | 'checkpoint' | 'now'>, line: PayoutLine | null): TransactItem =>
+  patchItem(
+    payoutRunKey(context.period),
+    'payoutRun',
+    {
+      set: { checkpoint: context.checkpoint, updatedAt: context.now.toISOString(), leaseExpiresAtMs: Date.now() + context.leaseMs, period: context.period },
+      add: {
+        grossFen: line?.grossFen ?? 0,
+        agencyFeeFen: line?.agencyFeeFen ?? 0,
+        taxWithheldFen: line?.taxWithheldFen ?? 0,
+        netFen: line?.netFen ?? 0,
+        lineCount: line ? 1 : 0,
+      },
+    },
+    heldBy(context.token),
+  );
 
 /** A canceled write: the lease was lost (stop quietly) or something else changed (retry). */
 const canceled = (context: SettleContext, what: string): Promise<never> => canceledUnderLease(context, what);
@@ -232,8 +250,7 @@ const canceled = (context: SettleContext, what: string): Promise<never> => cance
  * negative total carries forward) or pay a line computed by computeLine.
  */
 const creatorOutcome = async (creatorId: string, sumFen: number, period: string) => {
-  const { entities } = db();
-  const { data: state } = await entities.payoutState.get({ creatorId }).go({ consistent: true });
+  const state = await getRecord('payoutState', payoutStateRecord, payoutStateKey(creatorId), true);
   if (state && state.lastPeriod >= period) return { kind: 'skip' as const };
   const totalFen = sumFen + (state?.carryForwardFen ?? 0);
   if (totalFen <= 0) return { kind: 'carry' as const, state, totalFen };
@@ -244,9 +261,9 @@ const creatorOutcome = async (creatorId: string, sumFen: number, period: string)
   const terms: CreatorTerms = inForce.terms;
   const agencyId = terms.contract.type === 'agency' ? terms.contract.agencyId : null;
   const year = Number(period.slice(0, 4));
-  const [{ data: agency }, { data: ytdItem }] = await Promise.all([
-    agencyId ? entities.agency.get({ agencyId }).go() : Promise.resolve({ data: null }),
-    agencyId && terms.taxResidency === 'resident' ? entities.wagesYtd.get({ creatorId, agencyId, year }).go({ consistent: true }) : Promise.resolve({ data: null }),
+  const [agency, ytdItem] = await Promise.all([
+    agencyId ? getRecord('agency', agencyRecord, agencyKey(agencyId), false) : Promise.resolve(undefined),
+    agencyId && terms.taxResidency === 'resident' ? getRecord('wagesYtd', wagesYtdRecord, wagesYtdKey(creatorId, agencyId, year), true) : Promise.resolve(undefined),
   ]);
   const { line, ytd } = computeLine({
     creatorId,
@@ -254,7 +271,7 @@ const creatorOutcome = async (creatorId: string, sumFen: number, period: string)
     grossFen: totalFen,
     terms,
     agency: agency ? { agencyId: agency.agencyId, name: agency.name, feeBps: agency.feeBps } : null,
-    ytd: (ytdItem?.ytd as WagesYtd | undefined) ?? null,
+    ytd: ytdItem?.ytd ?? null,
   });
   return { kind: 'line' as const, state, line, ytd, ytdItem, agencyId, year, creatorVersion: inForce.version };
 };
@@ -266,32 +283,28 @@ const settleCreator = async (creatorId: string, sumFen: number, context: SettleC
   if (outcome.kind === 'skip') return null;
   const { state } = outcome;
   const stateItem = { creatorId, lastPeriod: period, version: (state?.version ?? 0) + 1 };
-  const stateWrite = (tx: TransactionEntities, carryForwardFen: number) =>
-    state
-      ? tx.payoutState.put({ ...stateItem, carryForwardFen }).where(({ version }, { eq }) => eq(version, state.version)).commit()
-      : tx.payoutState.create({ ...stateItem, carryForwardFen }).commit();
+  const stateWrite = (carryForwardFen: number): TransactItem =>
+    state ? putOnVersion(payoutStateItem({ ...stateItem, carryForwardFen }), state.version) : createItem(payoutStateItem({ ...stateItem, carryForwardFen }));
 
   if (outcome.kind === 'carry') {
     // Nothing to pay: a negative total carries into the next period.
-    const result = await db().transaction.write((tx) => [stateWrite(tx, outcome.totalFen), progressItem(tx, context, null)]).go();
+    const result = await transactWrite([stateWrite(outcome.totalFen), progressItem(context, null)]);
     return result.canceled ? canceled(context, `creator ${creatorId}`) : null;
   }
   const { line, ytd, ytdItem, agencyId, year } = outcome;
-  const result = await db()
-    .transaction.write((tx) => [
-      tx.payoutLine.create({ period, creatorId, line, creatorVersion: outcome.creatorVersion, createdAt: now.toISOString() }).commit(),
-      stateWrite(tx, 0),
-      ...(ytd && agencyId
-        ? [
-            ytdItem
-              ? tx.wagesYtd.put({ creatorId, agencyId, year, ytd, lastPeriod: period, version: ytdItem.version + 1 }).where(({ version }, { eq }) => eq(version, ytdItem.version)).commit()
-              : tx.wagesYtd.create({ creatorId, agencyId, year, ytd, lastPeriod: period, version: 1 }).commit(),
-          ]
-        : []),
-      postingItem(tx, payoutPosting(`${runIdOf(period)}:${creatorId}`, line), now),
-      progressItem(tx, context, line),
-    ])
-    .go();
+  const result = await transactWrite([
+    createItem(payoutLineItem({ period, creatorId, line, creatorVersion: outcome.creatorVersion, createdAt: now.toISOString() })),
+    stateWrite(0),
+    ...(ytd && agencyId
+      ? [
+          ytdItem
+            ? putOnVersion(wagesYtdItem({ creatorId, agencyId, year, ytd, lastPeriod: period, version: ytdItem.version + 1 }), ytdItem.version)
+            : createItem(wagesYtdItem({ creatorId, agencyId, year, ytd, lastPeriod: period, version: 1 })),
+        ]
+      : []),
+    postingItem(payoutPosting(`${runIdOf(period)}:${creatorId}`, line), now),
+    progressItem(context, line),
+  ]);
   return result.canceled ? canceled(context, `creator ${creatorId}`) : line;
 };
 
@@ -314,12 +327,21 @@ export interface ProcessOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
+/** The run's lease taken by `token`: only from the holder seen (`previous`), or while nobody holds it. */
+export const takeLeaseItem = (period: string, token: string, previous: string | undefined, leaseMs: number): TransactItem =>
+  patchItem(
+    payoutRunKey(period),
+    'payoutRun',
+    { set: { leaseToken: token, leaseExpiresAtMs: Date.now() + leaseMs, period } },
+    previous ? heldBy(previous) : { expression: '#status = :running AND attribute_not_exists(#leaseToken)', names: { '#status': 'status', '#leaseToken': 'leaseToken' }, values: { ':running': 'running' } },
+  );
+
 /**
  * Takes the run's lease, or finds it is not ours to process: null when the run is done or
  * a live processor holds it (renewed while we waited, or it just took it). A holder that
  * stopped renewing (crashed) is waited out and taken over: the request is a redelivery.
  */
-const acquireLease = async (period: string, leaseMs: number): Promise<{ run: PayoutRunItem; token: string } | null> => {
+const acquireLease = async (period: string, leaseMs: number): Promise<{ run: PayoutRunRecord; token: string } | null> => {
   let seen: { token: string; expiresAtMs: number } | undefined;
   for (;;) {
     const run = await getRun(period);
@@ -334,28 +356,20 @@ const acquireLease = async (period: string, leaseMs: number): Promise<{ run: Pay
     }
     const token = randomUUID();
     const previous = run.leaseToken;
-    const result = await db()
-      .transaction.write((tx) => [
-        tx.payoutRun
-          .patch({ period })
-          .set({ leaseToken: token, leaseExpiresAtMs: Date.now() + leaseMs })
-          .where((attr, op) => `${op.eq(attr.status, 'running')} AND ${previous ? op.eq(attr.leaseToken, previous) : op.notExists(attr.leaseToken)}`)
-          .commit(),
-      ])
-      .go();
+    const result = await transactWrite([takeLeaseItem(period, token, previous, leaseMs)]);
     if (!result.canceled) return { run, token };
     return null; // another processor took it this instant
   }
 };
 
 /** Processes (or resumes) the period's run to completion; a completed run, or one another processor holds, is left alone. */
-export const processRun = async (period: string, correlationId: string, options: ProcessOptions = {}): Promise<PayoutRunItem | null> => {
+export const processRun = async (period: string, correlationId: string, options: ProcessOptions = {}): Promise<PayoutRunFields | null> => {
   const leaseMs = options.leaseMs ?? defaultLeaseMs;
   const held = await acquireLease(period, leaseMs);
   if (!held) return getRun(period);
   const { run, token } = held;
   try {
-    const from = (run.checkpoint as Checkpoint | undefined) ?? { bucket: 0, after: '' };
+    const from: RunCheckpoint = run.checkpoint ?? { bucket: 0, after: '' };
     const periods = periodsOf(run.fromPeriod ?? period, period);
     for (let bucket = from.bucket; bucket < entryBuckets; bucket += 1) {
       for await (const c of payeeTotals(periods, bucket, bucket === from.bucket ? from.after : '')) {
@@ -374,8 +388,14 @@ export const processRun = async (period: string, correlationId: string, options:
   }
 };
 
+/** The run marked completed by its lease holder, and the run head freed (it still names this run as running). */
+export const completionItems = (period: string, token: string, stamp: string): TransactItem[] => [
+  patchItem(payoutRunKey(period), 'payoutRun', { set: { status: 'completed', completedAt: stamp, updatedAt: stamp, period } }, heldBy(token)),
+  patchItem(payoutHeadKey, 'payoutHead', { remove: ['runningPeriod'], add: { version: 1 } }, { expression: '#runningPeriod = :period', names: { '#runningPeriod': 'runningPeriod' }, values: { ':period': period } }),
+];
+
 /** Marks the run completed and frees the run head, in one transaction with PayoutRunCompleted. */
-const complete = async (period: string, token: string, correlationId: string): Promise<PayoutRunItem | null> => {
+const complete = async (period: string, token: string, correlationId: string): Promise<PayoutRunFields | null> => {
   const done = await getRun(period);
   if (!done || done.status === 'completed') return done;
   const now = clock();
@@ -392,16 +412,6 @@ const complete = async (period: string, token: string, correlationId: string): P
     },
     { correlationId, now },
   );
-  const result = await db()
-    .transaction.write((tx) => [
-      tx.payoutRun
-        .patch({ period })
-        .set({ status: 'completed', completedAt: stamp, updatedAt: stamp })
-        .where(({ status, leaseToken }, { eq }) => `${eq(status, 'running')} AND ${eq(leaseToken, token)}`)
-        .commit(),
-      tx.payoutHead.patch({}).remove(['runningPeriod']).add({ version: 1 }).where(({ runningPeriod }, { eq }) => eq(runningPeriod, period)).commit(),
-      tx.outbox.create(completed).commit(),
-    ])
-    .go();
+  const result = await transactWrite([...completionItems(period, token, stamp), outboxItem(completed)]);
   return result.canceled ? getRun(period) : { ...done, status: 'completed', completedAt: stamp, updatedAt: stamp };
 };

@@ -3,7 +3,9 @@
  * that carries `leaseFence` commits only while the run is `running` and held by `token`,
  * and renews the lease. A processor that lost its lease writes nothing more.
  */
-import { db, type TransactionEntities } from './db.js';
+import { patchItem, type Condition, type TransactItem } from '../shared/db/write.js';
+import { payoutRunKey } from './payout-items.js';
+import { getRunRecord } from './payout-store.js';
 
 /** The lease moved to another processor: this one stops without writing anything more. */
 export class LeaseLostError extends Error {
@@ -20,17 +22,20 @@ export interface RunLease {
   readonly leaseMs: number;
 }
 
+/** The run is still running and held by `token`. */
+export const heldBy = (token: string): Condition => ({
+  expression: '#status = :running AND #leaseToken = :token',
+  names: { '#status': 'status', '#leaseToken': 'leaseToken' },
+  values: { ':running': 'running', ':token': token },
+});
+
 /** The run item as a transaction condition: still running, still ours; renews the lease. */
-export const leaseFence = (tx: TransactionEntities, lease: RunLease, now: Date) =>
-  tx.payoutRun
-    .patch({ period: lease.period })
-    .set({ updatedAt: now.toISOString(), leaseExpiresAtMs: Date.now() + lease.leaseMs })
-    .where(({ status, leaseToken }, { eq }) => `${eq(status, 'running')} AND ${eq(leaseToken, lease.token)}`)
-    .commit();
+export const leaseFence = (lease: RunLease, now: Date): TransactItem =>
+  patchItem(payoutRunKey(lease.period), 'payoutRun', { set: { updatedAt: now.toISOString(), leaseExpiresAtMs: Date.now() + lease.leaseMs, period: lease.period } }, heldBy(lease.token));
 
 /** After a canceled fenced write: LeaseLostError when the lease moved, otherwise what changed (retry). */
 export const canceledUnderLease = async (lease: RunLease, what: string): Promise<never> => {
-  const { data: run } = await db().entities.payoutRun.get({ period: lease.period }).go({ consistent: true });
+  const run = await getRunRecord(lease.period);
   if (run?.leaseToken !== lease.token) throw new LeaseLostError(lease.period);
   throw new Error(`${what} changed while settling ${lease.period}; the run will be retried`);
 };

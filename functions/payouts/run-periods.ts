@@ -3,7 +3,7 @@
  * own (catch-up); the very first run reaches back a bounded way. One list for both payee
  * kinds, in the run and in the period preview, so a preview shows what the run would pay.
  */
-import { db } from './db.js';
+import { getHead, getRunRecord } from './payout-store.js';
 import { nextPeriod, previousPeriod } from './periods.js';
 
 /** The very first run reaches back this many periods for entries (nothing is older than the system). */
@@ -26,8 +26,8 @@ export const periodsOf = (from: string, through: string): string[] => {
 
 /** The periods a run for `period` covers: the run's own, or (before it exists) those it would cover now. */
 export const runPeriods = async (period: string): Promise<string[]> => {
-  const { data: run } = await db().entities.payoutRun.get({ period }).go({ consistent: true });
+  const run = await getRunRecord(period);
   if (run?.fromPeriod) return periodsOf(run.fromPeriod, period);
-  const { data: head } = await db().entities.payoutHead.get({}).go({ consistent: true });
+  const head = await getHead();
   return periodsOf(firstPeriodAfter(head?.lastPeriod, period), period);
 };

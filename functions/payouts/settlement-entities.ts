@@ -1,8 +1,13 @@
 /**
- * Merchant settlement on the single table (ElectroDB). Access patterns: docs/access-patterns
+ * Merchant settlement on the single table: the ElectroDB entities that define each item's
+ * layout (handlers use settlement-items.ts, held to these by test/unit/payouts/plain-writes.test.ts).
+ * Access patterns: docs/access-patterns
  * section of docs/merchant-settlement.md. Money is integer fen (CNY) throughout.
  */
 import { Entity, type EntityItem } from 'electrodb';
+
+// The item layout's constants live with the plain builders (settlement-items.ts); re-exported for the seeders.
+export { periodTotalShards, settlementEntryBuckets } from './settlement-items.js';
 
 const service = 'xborder';
 
@@ -28,8 +33,6 @@ export const merchantSettlementEntity = new Entity({
 });
 export type MerchantSettlementItem = EntityItem<typeof merchantSettlementEntity>;
 
-/** Buckets of a period's settlement entries (by merchant): no single key takes every accrual. */
-export const settlementEntryBuckets = 4;
 
 /**
  * A payable movement of a merchant's proceeds: an accrual (+) or a reversal (-). Keyed on
@@ -66,8 +69,6 @@ export const settlementEntryEntity = new Entity({
 });
 export type SettlementEntryItem = EntityItem<typeof settlementEntryEntity>;
 
-/** Shards of a merchant's period totals: concurrent deliveries of one merchant spread over them. */
-export const periodTotalShards = 4;
 
 /**
  * A merchant's running totals of a period (one of `periodTotalShards` shards), added to in

@@ -1,7 +1,21 @@
 /** Reads behind the merchant settlement routes (Query and GetItem only, never Scan). */
-import { db } from './db.js';
+import { merchantKey, merchantRecord } from '../orders/order-items.js';
+import { getRecord, queryAll } from './payout-read.js';
 import { nextPeriod } from './periods.js';
-import { settlementEntryBuckets, type MerchantStatementItem } from './settlement-entities.js';
+import {
+  merchantPeriodRecord,
+  merchantPeriodsPrefix,
+  merchantSettlementStateKey,
+  merchantSettlementStateRecord,
+  merchantStatementKey,
+  merchantStatementRecord,
+  runStatementsPartition,
+  settlementEntryBuckets,
+  settlementEntryRecord,
+  statementEntriesPartition,
+  type MerchantSettlementStateRecord,
+  type MerchantStatementRecord,
+} from './settlement-items.js';
 import { merchantTotals } from './settlement-run.js';
 import { runPeriods } from './run-periods.js';
 import { settleTotals, type StatementFigures } from './settlement.js';
@@ -9,29 +23,30 @@ import { statementLines, type EntryRow, type StatementLineFigures } from './sett
 
 /** A merchant's net per period (its period totals' shards summed), oldest first. */
 export const periodNets = async (merchantId: string): Promise<Array<{ period: string; netFen: number }>> => {
-  const { data } = await db().entities.merchantPeriod.query.byMerchant({ merchantId }).go({ pages: 'all' });
+  const prefix = merchantPeriodsPrefix(merchantId);
+  const data = await queryAll('merchantPeriod', merchantPeriodRecord, { partition: prefix.pk, prefix: prefix.sk });
   const byPeriod = new Map<string, number>();
   for (const shard of data) byPeriod.set(shard.period, (byPeriod.get(shard.period) ?? 0) + shard.netFen);
   return [...byPeriod.entries()].map(([period, netFen]) => ({ period, netFen })).sort((a, b) => (a.period < b.period ? -1 : 1));
 };
 
-export const settlementState = async (merchantId: string) => (await db().entities.merchantSettlementState.get({ merchantId }).go({ consistent: true })).data;
+export const settlementState = async (merchantId: string): Promise<MerchantSettlementStateRecord | null> =>
+  (await getRecord('merchantSettlementState', merchantSettlementStateRecord, merchantSettlementStateKey(merchantId), true)) ?? null;
 
-export const statementOf = async (merchantId: string, period: string): Promise<MerchantStatementItem | null> =>
-  (await db().entities.merchantStatement.get({ merchantId, period }).go()).data;
+export const statementOf = async (merchantId: string, period: string): Promise<MerchantStatementRecord | null> =>
+  (await getRecord('merchantStatement', merchantStatementRecord, merchantStatementKey(merchantId, period), false)) ?? null;
 
 /** The per-order lines of the periods `from`..`to` (one gsi1 Query per period). */
 export const linesOf = async (merchantId: string, from: string, to: string): Promise<StatementLineFigures[]> => {
   const rows: EntryRow[] = [];
   for (let period = from; period <= to; period = nextPeriod(period)) {
-    const { data } = await db().entities.settlementEntry.query.byStatement({ merchantId, period }).go({ pages: 'all' });
-    rows.push(...data);
+    rows.push(...(await queryAll('settlementEntry', settlementEntryRecord, { index: 'gsi1', partition: statementEntriesPartition(merchantId, period) })));
   }
   return statementLines(rows);
 };
 
-export const runStatements = async (period: string): Promise<MerchantStatementItem[]> =>
-  (await db().entities.merchantStatement.query.byRun({ period }).go({ pages: 'all' })).data;
+export const runStatements = async (period: string): Promise<MerchantStatementRecord[]> =>
+  queryAll('merchantStatement', merchantStatementRecord, { index: 'gsi1', partition: runStatementsPartition(period) });
 
 export interface MerchantPreviewLine extends StatementFigures {
   readonly merchantId: string;
@@ -50,7 +65,7 @@ export const previewMerchants = async (period: string): Promise<MerchantPreviewL
   const lines: MerchantPreviewLine[] = [];
   for (let bucket = 0; bucket < settlementEntryBuckets; bucket += 1) {
     for await (const m of merchantTotals(periods, bucket, '')) {
-      const [state, { data: merchant }] = await Promise.all([settlementState(m.merchantId), db().entities.merchant.get({ merchantId: m.merchantId }).go()]);
+      const [state, merchant] = await Promise.all([settlementState(m.merchantId), getRecord('merchant', merchantRecord, merchantKey(m.merchantId), false)]);
       if (state && state.lastPeriod >= period) continue; // already settled by a run
       const carriedInFen = state?.carryForwardFen ?? 0;
       const totals = settleTotals(m.figures.netFen, carriedInFen);

@@ -13,44 +13,56 @@
  * with the business clock. Called by processRun while it holds the run, before completing.
  */
 import { now as clock } from '../shared/clock.js';
-import { db, type TransactionEntities } from './db.js';
+import { createItem, outboxItem, transactWrite, type TransactItem } from '../shared/db/write.js';
+import { merchantKey, merchantRecord } from '../orders/order-items.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { postingItem } from './payout-store.js';
 import { canceledUnderLease, leaseFence, type RunLease } from './run-lease.js';
+import { putOnVersion, upsertItem } from './payout-items.js';
+import { getRecord, queryPage } from './payout-read.js';
 import { runIdOf } from './periods.js';
 import { runPeriods } from './run-periods.js';
 import { merchantPayoutPosting } from './settlement-ledger.js';
 import { addFigures, emptyFigures, figuresOf, settleTotals, type StatementFigures } from './settlement.js';
-import { settlementEntryBuckets, type MerchantRunItem, type MerchantStatementItem } from './settlement-entities.js';
+import {
+  merchantPayableKey,
+  merchantRunKey,
+  merchantRunRecord,
+  merchantSettlementStateItem,
+  merchantSettlementStateKey,
+  merchantSettlementStateRecord,
+  merchantStatementItem,
+  merchantStatementKey,
+  merchantStatementRecord,
+  settlementEntryBuckets,
+  settlementEntryRecord,
+  type MerchantCheckpoint,
+  type MerchantRunRecord,
+  type MerchantStatementRecord,
+} from './settlement-items.js';
 import { MerchantSettled } from '../../events/schemas/payouts.js';
 
 const pageSize = 200;
 
-interface MerchantCheckpoint {
-  readonly bucket: number;
-  readonly afterMerchantId: string;
-}
-
 /** One bucket's entries after a merchant, sorted by merchant, page by page, strongly consistent. */
 export async function* merchantEntries(period: string, bucket: number, afterMerchantId: string): AsyncGenerator<{ merchantId: string; figures: StatementFigures }> {
-  const query = db().entities.settlementEntry.query.byPeriod({ period, bucket });
   // `<merchant>\uffff` sorts after every entry of that merchant and before the next merchant's.
-  const ranged = afterMerchantId ? query.gt({ merchantId: `${afterMerchantId}\uffff` }) : query;
-  let cursor: string | null = null;
+  const target = { partition: merchantPayableKey(period, bucket), ...(afterMerchantId ? { after: `${afterMerchantId}\uffff` } : {}) };
+  let start: Record<string, unknown> | undefined;
   do {
-    const page: { data: Array<{ merchantId: string; kind: 'accrual' | 'reversal'; grossFen: number; feeFen: number; commissionFen: number }>; cursor: string | null } =
-      await ranged.go({ consistent: true, limit: pageSize, ...(cursor ? { cursor } : {}) });
-    for (const e of page.data) yield { merchantId: e.merchantId, figures: figuresOf(e.kind, { grossFen: e.grossFen, feeFen: e.feeFen, commissionFen: e.commissionFen }) };
-    cursor = page.cursor;
-  } while (cursor);
+    const page = await queryPage('settlementEntry', settlementEntryRecord, target, { consistent: true, limit: pageSize, start });
+    for (const e of page.records) yield { merchantId: e.merchantId, figures: figuresOf(e.kind, { grossFen: e.grossFen, feeFen: e.feeFen, commissionFen: e.commissionFen }) };
+    start = page.next;
+  } while (start);
 }
 
 const cny = (amount: number) => ({ amount, currency: 'CNY' as const });
 
-const runProgress = (tx: TransactionEntities, period: string, statement: MerchantStatementItem | null, checkpoint: MerchantCheckpoint, completedAt?: string) =>
-  tx.merchantRun
-    .upsert({ period })
-    .add({
+/** The run's merchant totals and checkpoint (created by the first merchant settled). */
+export const runProgress = (period: string, statement: MerchantStatementRecord | null, checkpoint: MerchantCheckpoint, completedAt?: string): TransactItem =>
+  upsertItem(merchantRunKey(period), 'merchantRun', {
+    set: { period, checkpoint, ...(completedAt ? { completedAt } : {}) },
+    add: {
       grossFen: statement?.grossFen ?? 0,
       feeFen: statement?.feeFen ?? 0,
       commissionFen: statement?.commissionFen ?? 0,
@@ -58,9 +70,8 @@ const runProgress = (tx: TransactionEntities, period: string, statement: Merchan
       carriedForwardFen: statement?.carryForwardFen ?? 0,
       netFen: statement?.paidFen ?? 0,
       merchantCount: statement ? 1 : 0,
-    })
-    .set({ checkpoint, ...(completedAt ? { completedAt } : {}) })
-    .commit();
+    },
+  });
 
 /**
  * Settles one merchant for the period (idempotent: a settled merchant is skipped). `figures`
@@ -73,20 +84,19 @@ export const settleMerchant = async (
   checkpoint: MerchantCheckpoint,
   correlationId: string,
   fromPeriod: string = lease.period,
-): Promise<MerchantStatementItem | null> => {
+): Promise<MerchantStatementRecord | null> => {
   const { period } = lease;
-  const { entities } = db();
-  const [{ data: existing }, { data: state }, { data: merchant }] = await Promise.all([
-    entities.merchantStatement.get({ merchantId, period }).go({ consistent: true }),
-    entities.merchantSettlementState.get({ merchantId }).go({ consistent: true }),
-    entities.merchant.get({ merchantId }).go(),
+  const [existing, state, merchant] = await Promise.all([
+    getRecord('merchantStatement', merchantStatementRecord, merchantStatementKey(merchantId, period), true),
+    getRecord('merchantSettlementState', merchantSettlementStateRecord, merchantSettlementStateKey(merchantId), true),
+    getRecord('merchant', merchantRecord, merchantKey(merchantId), false),
   ]);
   if (existing || state?.lastPeriod === period) return null;
   if (state && state.lastPeriod > period) throw new Error(`merchant ${merchantId} was settled for ${state.lastPeriod}, after ${period}: runs must go in period order`);
   const carriedInFen = state?.carryForwardFen ?? 0;
   const totals = settleTotals(figures.netFen, carriedInFen);
   const now = clock();
-  const statement: MerchantStatementItem = {
+  const statement: MerchantStatementRecord = {
     merchantId,
     period,
     fromPeriod,
@@ -119,16 +129,14 @@ export const settleMerchant = async (
     },
     { correlationId, now },
   );
-  const result = await db()
-    .transaction.write((tx) => [
-      tx.merchantStatement.create(statement).commit(),
-      state ? tx.merchantSettlementState.put(stateItem).where(({ version }, { eq }) => eq(version, state.version)).commit() : tx.merchantSettlementState.create(stateItem).commit(),
-      ...(totals.paidFen > 0 ? [postingItem(tx, merchantPayoutPosting(`${runIdOf(period)}:${merchantId}`, merchantId, totals.paidFen), now)] : []),
-      runProgress(tx, period, statement, checkpoint),
-      tx.outbox.create(settled).commit(),
-      leaseFence(tx, lease, now),
-    ])
-    .go();
+  const result = await transactWrite([
+    createItem(merchantStatementItem(statement)),
+    state ? putOnVersion(merchantSettlementStateItem(stateItem), state.version) : createItem(merchantSettlementStateItem(stateItem)),
+    ...(totals.paidFen > 0 ? [postingItem(merchantPayoutPosting(`${runIdOf(period)}:${merchantId}`, merchantId, totals.paidFen), now)] : []),
+    runProgress(period, statement, checkpoint),
+    outboxItem(settled),
+    leaseFence(lease, now),
+  ]);
   return result.canceled ? canceledUnderLease(lease, `merchant ${merchantId}`) : statement;
 };
 
@@ -137,7 +145,8 @@ export interface SettleMerchantsOptions {
   readonly afterMerchant?: (merchantId: string) => void;
 }
 
-export const getMerchantRun = async (period: string): Promise<MerchantRunItem | null> => (await db().entities.merchantRun.get({ period }).go({ consistent: true })).data;
+export const getMerchantRun = async (period: string): Promise<MerchantRunRecord | null> =>
+  (await getRecord('merchantRun', merchantRunRecord, merchantRunKey(period), true)) ?? null;
 
 type Sorted = AsyncGenerator<{ merchantId: string; figures: StatementFigures }>;
 
@@ -168,13 +177,13 @@ export async function* merchantTotals(periods: readonly string[], bucket: number
  * one statement per merchant for the run's period; idempotent. A merchant with only a
  * carry-forward and no new entry stays as it is (its negative total waits for new entries).
  */
-export const settleMerchants = async (lease: RunLease, correlationId: string, options: SettleMerchantsOptions = {}): Promise<MerchantRunItem | null> => {
+export const settleMerchants = async (lease: RunLease, correlationId: string, options: SettleMerchantsOptions = {}): Promise<MerchantRunRecord | null> => {
   const { period } = lease;
   const run = await getMerchantRun(period);
   if (run?.completedAt) return run;
   // The same periods as the creators' half: the run's own catch-up list (run-periods.ts).
   const periods = await runPeriods(period);
-  const from = (run?.checkpoint as MerchantCheckpoint | undefined) ?? { bucket: 0, afterMerchantId: '' };
+  const from: MerchantCheckpoint = run?.checkpoint ?? { bucket: 0, afterMerchantId: '' };
   for (let bucket = from.bucket; bucket < settlementEntryBuckets; bucket += 1) {
     for await (const m of merchantTotals(periods, bucket, bucket === from.bucket ? from.afterMerchantId : '')) {
       await settleMerchant(lease, m.merchantId, m.figures, { bucket, afterMerchantId: m.merchantId }, correlationId, periods[0] ?? period);
@@ -182,9 +191,7 @@ export const settleMerchants = async (lease: RunLease, correlationId: string, op
     }
   }
   const now = clock();
-  const result = await db()
-    .transaction.write((tx) => [runProgress(tx, period, null, { bucket: settlementEntryBuckets, afterMerchantId: '' }, now.toISOString()), leaseFence(tx, lease, now)])
-    .go();
+  const result = await transactWrite([runProgress(period, null, { bucket: settlementEntryBuckets, afterMerchantId: '' }, now.toISOString()), leaseFence(lease, now)]);
   if (result.canceled) await canceledUnderLease(lease, `merchant run ${period}`);
   return getMerchantRun(period);
 };

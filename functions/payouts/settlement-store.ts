@@ -9,17 +9,31 @@ import * as z from 'zod';
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
 import { now as clock } from '../shared/clock.js';
-import { db, type TransactionEntities } from './db.js';
+import { createItem, outboxItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { parseStored } from '../shared/db/stored-item.js';
-import { defaultTakeRateBps, placedOrderSchema } from '../orders/order.js';
-import { openPeriodFrom, returnWindowDays } from './commissions.js';
+import { orderKey } from '../orders/order-items.js';
+import { orderRecord } from '../orders/order-read.js';
+import { defaultTakeRateBps } from '../orders/order.js';
+import { openPeriodCheck, openPeriodFrom, returnWindowDays } from './commissions.js';
 import { eligibility } from './creators.js';
 import { postingItem, termsAt } from './payout-store.js';
 import { addDays, periodOf } from './periods.js';
-import { figuresOf, netOf } from './settlement.js';
-import { periodTotalShards, settlementEntryBuckets, type MerchantSettlementItem, type SettlementEntryItem } from './settlement-entities.js';
+import { figuresOf, netOf, type StatementFigures } from './settlement.js';
+import { putOnVersion, upsertItem } from './payout-items.js';
+import { getRecord } from './payout-read.js';
+import {
+  merchantPeriodKey,
+  merchantSettlementItem,
+  merchantSettlementKey,
+  merchantSettlementRecord,
+  periodTotalShards,
+  settlementEntryBuckets,
+  settlementEntryItem as settlementEntryStored,
+  type MerchantSettlementRecord,
+  type SettlementEntryRecord,
+} from './settlement-items.js';
 import { applyFact, dutiesFenOf, initialSettlement, type OrderSettlement, type SettlementEntryDraft, type SettlementFact, type SettlementStep } from './settlement-order.js';
 import { MerchantSettlementAccrued } from '../../events/schemas/payouts.js';
 
@@ -41,18 +55,18 @@ const settlementState = z.object({
 
 type Context = { correlationId: string };
 
-export const getSettlement = async (orderId: string): Promise<{ item: MerchantSettlementItem | null; state: OrderSettlement | null }> => {
-  const { data } = await db().entities.merchantSettlement.get({ orderId }).go({ consistent: true });
-  return { item: data, state: data ? settlementState.parse(data.state) : null };
+export const getSettlement = async (orderId: string): Promise<{ item: MerchantSettlementRecord | null; state: OrderSettlement | null }> => {
+  const data = await getRecord('merchantSettlement', merchantSettlementRecord, merchantSettlementKey(orderId), true);
+  return { item: data ?? null, state: data ? parseStored(settlementState, data.state, `settlement of order ${orderId}`) : null };
 };
 
-const settlementWrite = (tx: TransactionEntities, before: MerchantSettlementItem | null, state: OrderSettlement) => {
-  const item = { orderId: state.orderId, merchantId: state.merchantId, status: state.status, state, version: (before?.version ?? 0) + 1 };
-  return before ? tx.merchantSettlement.put(item).where(({ version }, { eq }) => eq(version, before.version)).commit() : tx.merchantSettlement.create(item).commit();
+const settlementWrite = (before: MerchantSettlementRecord | null, state: OrderSettlement): TransactItem => {
+  const item = merchantSettlementItem({ orderId: state.orderId, merchantId: state.merchantId, status: state.status, state, version: (before?.version ?? 0) + 1 });
+  return before ? putOnVersion(item, before.version) : createItem(item);
 };
 
 /** A settlement entry of a step as the store writes it (the payout bench seeds the same items). */
-export const settlementEntryItem = (state: OrderSettlement, entry: SettlementEntryDraft, now: Date): SettlementEntryItem => ({
+export const settlementEntryItem = (state: OrderSettlement, entry: SettlementEntryDraft, now: Date): SettlementEntryRecord => ({
   entryId: newId('sen'),
   orderId: state.orderId,
   merchantId: state.merchantId,
@@ -65,48 +79,45 @@ export const settlementEntryItem = (state: OrderSettlement, entry: SettlementEnt
   createdAt: now.toISOString(),
 });
 
+/** An entry's figures added to one shard of the merchant's period totals (created by the first). */
+export const periodTotalsItem = (merchantId: string, period: string, shard: number, f: StatementFigures): TransactItem =>
+  upsertItem(merchantPeriodKey(merchantId, period, shard), 'merchantPeriod', {
+    set: { merchantId, period, shard },
+    add: { grossFen: f.grossFen, feeFen: f.feeFen, commissionFen: f.commissionFen, refundsFen: f.refundsFen, netFen: f.netFen, entryCount: 1 },
+  });
+
 /** Writes one step; 'conflict' when the order's settlement (or an open period) changed meanwhile. */
-const saveStep = async (before: MerchantSettlementItem | null, step: SettlementStep, context: Context): Promise<'saved' | 'conflict'> => {
+const saveStep = async (before: MerchantSettlementRecord | null, step: SettlementStep, context: Context): Promise<'saved' | 'conflict'> => {
   const now = clock(); // one clock with the commissions module: their postings land in the same ledger month
   const { state } = step;
   const openPeriods = [...new Set(step.entries.map((e) => e.period))];
-  const result = await db()
-    .transaction.write((tx) => [
-      settlementWrite(tx, before, state),
-      // The periods these entries land in must not have a run yet when this commits.
-      // (the run head: no run at or after the earliest of them), as commission entries do.
-      ...(openPeriods.length > 0
-        ? [tx.payoutHead.check({}).where((attr, op) => `${op.notExists(attr.lastPeriod)} OR ${op.lt(attr.lastPeriod, [...openPeriods].sort()[0] ?? '')}`).commit()]
-        : []),
-      ...step.entries.map((entry) => tx.settlementEntry.create(settlementEntryItem(state, entry, now)).commit()),
-      ...step.entries.map((entry) => {
-        const f = figuresOf(entry.kind, entry.amounts);
-        return tx.merchantPeriod
-          .upsert({ merchantId: state.merchantId, period: entry.period, shard: bucketOf(state.orderId, periodTotalShards) })
-          .add({ grossFen: f.grossFen, feeFen: f.feeFen, commissionFen: f.commissionFen, refundsFen: f.refundsFen, netFen: f.netFen, entryCount: 1 })
-          .commit();
+  const result = await transactWrite([
+    settlementWrite(before, state),
+    // The periods these entries land in must not have a run yet when this commits.
+    // (the run head: no run at or after the earliest of them), as commission entries do.
+    ...(openPeriods.length > 0 ? [openPeriodCheck([...openPeriods].sort()[0] ?? '')] : []),
+    ...step.entries.map((entry) => createItem(settlementEntryStored(settlementEntryItem(state, entry, now)))),
+    ...step.entries.map((entry) => periodTotalsItem(state.merchantId, entry.period, bucketOf(state.orderId, periodTotalShards), figuresOf(entry.kind, entry.amounts))),
+    ...step.postings.map((posting) => postingItem(posting, now)),
+    ...step.entries
+      .filter((entry) => entry.kind === 'accrual')
+      .map((entry) => {
+        const cny = (amount: number) => ({ amount, currency: 'CNY' as const });
+        const data: EventDataOf<'MerchantSettlementAccrued'> = {
+          orderId: state.orderId,
+          merchantId: state.merchantId,
+          gross: cny(entry.amounts.grossFen),
+          platformFee: cny(entry.amounts.feeFen),
+          creatorCommission: cny(entry.amounts.commissionFen),
+          net: cny(netOf(entry.amounts)),
+          takeRateBps: state.accrued?.takeRateBps ?? defaultTakeRateBps,
+          deliveredAt: entry.deliveredAt,
+          payableAt: state.accrued?.payableAt ?? entry.deliveredAt,
+          period: entry.period,
+        };
+        return outboxItem(outboxEvent(MerchantSettlementAccrued, data, { ...context, now }));
       }),
-      ...step.postings.map((posting) => postingItem(tx, posting, now)),
-      ...step.entries
-        .filter((entry) => entry.kind === 'accrual')
-        .map((entry) => {
-          const cny = (amount: number) => ({ amount, currency: 'CNY' as const });
-          const data: EventDataOf<'MerchantSettlementAccrued'> = {
-            orderId: state.orderId,
-            merchantId: state.merchantId,
-            gross: cny(entry.amounts.grossFen),
-            platformFee: cny(entry.amounts.feeFen),
-            creatorCommission: cny(entry.amounts.commissionFen),
-            net: cny(netOf(entry.amounts)),
-            takeRateBps: state.accrued?.takeRateBps ?? defaultTakeRateBps,
-            deliveredAt: entry.deliveredAt,
-            payableAt: state.accrued?.payableAt ?? entry.deliveredAt,
-            period: entry.period,
-          };
-          return tx.outbox.create(outboxEvent(MerchantSettlementAccrued, data, { ...context, now })).commit();
-        }),
-    ])
-    .go();
+  ]);
   return result.canceled ? 'conflict' : 'saved';
 };
 
@@ -143,9 +154,9 @@ export const commissionRateOn = async (attribution: { creatorId: string } | null
 const reversalPeriod = async (state: OrderSettlement): Promise<string> => (state.accrued ? openPeriodFrom(state.accrued.period) : '');
 
 export const onOrderPaid = async (data: EventDataOf<'OrderPaid'>, context: Context): Promise<void> => {
-  const { data: order } = await db().entities.order.get({ orderId: data.orderId }).go({ consistent: true });
+  const order = await getRecord('order', orderRecord, orderKey(data.orderId), true);
   if (!order) throw new Error(`order ${data.orderId} of a payment not found`);
-  const placed = parseStored(placedOrderSchema, order.document, `order ${order.orderId} document`);
+  const placed = order.document;
   const fact: SettlementFact = {
     kind: 'paid',
     collected: {

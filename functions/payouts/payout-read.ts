@@ -1,0 +1,86 @@
+/**
+ * Reads of the payouts context with the document client: GetItem and Query, each item
+ * validated with the record schema of its entity (payout-items.ts, settlement-items.ts).
+ * Items of another entity under the same keys are skipped, as ElectroDB skipped them.
+ */
+import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod';
+import { documentClient } from '../shared/clients/dynamodb.js';
+import { config } from '../shared/config.js';
+import { parseStored } from '../shared/db/stored-item.js';
+import type { TableKey } from '../shared/db/write.js';
+
+type Raw = Record<string, unknown>;
+
+const described = (entity: string, item: Raw): string => `${entity} item ${String(item.pk)} ${String(item.sk)}`;
+
+/** An item of `entity` read with `schema`, or undefined when it is not there (or is another entity's). */
+export const recordOf = <S extends z.ZodType>(entity: string, schema: S, item: Raw | undefined): z.output<S> | undefined =>
+  item && item.__edb_e__ === entity ? parseStored(schema, item, described(entity, item)) : undefined;
+
+/** One GetItem; `consistent` as the read was before (the run's reads are, most API reads are not). */
+export const getRecord = async <S extends z.ZodType>(entity: string, schema: S, key: TableKey, consistent: boolean): Promise<z.output<S> | undefined> => {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: config.tableName(), Key: { pk: key.pk, sk: key.sk }, ...(consistent ? { ConsistentRead: true } : {}) }));
+  return recordOf(entity, schema, Item);
+};
+
+/** Where a Query reads: a partition of the table or of an index, optionally a sort-key prefix or a lower bound. */
+export interface QueryTarget {
+  readonly index?: 'gsi1' | 'gsi2';
+  readonly partition: string;
+  readonly prefix?: string;
+  /** Sort keys strictly after this one. */
+  readonly after?: string;
+}
+
+const fields = { table: ['pk', 'sk'], gsi1: ['gsi1pk', 'gsi1sk'], gsi2: ['gsi2pk', 'gsi2sk'] } as const;
+
+/** The Query of a target, in ElectroDB's key condition (a begins_with for a prefix, `>` for a bound). */
+export const queryInput = (target: QueryTarget, options: { consistent?: boolean; limit?: number; descending?: boolean; start?: Raw | undefined } = {}): QueryCommandInput => {
+  const [pk, sk] = fields[target.index ?? 'table'];
+  const range = target.prefix !== undefined ? ' and begins_with(#sk1, :sk1)' : target.after !== undefined ? ' and #sk1 > :sk1' : '';
+  return {
+    TableName: config.tableName(),
+    ...(target.index ? { IndexName: target.index } : {}),
+    KeyConditionExpression: `#pk = :pk${range}`,
+    ExpressionAttributeNames: { '#pk': pk, ...(range ? { '#sk1': sk } : {}) },
+    ExpressionAttributeValues: { ':pk': target.partition, ...(range ? { ':sk1': target.prefix ?? target.after } : {}) },
+    ...(options.consistent ? { ConsistentRead: true } : {}),
+    ...(options.limit !== undefined ? { Limit: options.limit } : {}),
+    ...(options.descending ? { ScanIndexForward: false } : {}),
+    ...(options.start ? { ExclusiveStartKey: options.start } : {}),
+  };
+};
+
+/** One page of a Query: the items of `entity` on it, validated, and the key to continue after (none at the end). */
+export const queryPage = async <S extends z.ZodType>(
+  entity: string,
+  schema: S,
+  target: QueryTarget,
+  options: { consistent?: boolean; limit?: number; descending?: boolean; start?: Raw | undefined } = {},
+): Promise<{ records: Array<z.output<S>>; next: Raw | undefined }> => {
+  const page = await documentClient.send(new QueryCommand(queryInput(target, options)));
+  const records: Array<z.output<S>> = [];
+  for (const item of page.Items ?? []) {
+    const record = recordOf(entity, schema, item);
+    if (record !== undefined) records.push(record);
+  }
+  return { records, next: page.LastEvaluatedKey };
+};
+
+/** Every page of a Query (ElectroDB's `pages: 'all'`), `limit` items per page when given. */
+export const queryAll = async <S extends z.ZodType>(
+  entity: string,
+  schema: S,
+  target: QueryTarget,
+  options: { consistent?: boolean; limit?: number } = {},
+): Promise<Array<z.output<S>>> => {
+  const all: Array<z.output<S>> = [];
+  let start: Raw | undefined;
+  do {
+    const page = await queryPage(entity, schema, target, { ...options, start });
+    all.push(...page.records);
+    start = page.next;
+  } while (start);
+  return all;
+};
