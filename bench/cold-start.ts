@@ -47,9 +47,22 @@ const bundle = async (entry: string, outdir: string): Promise<{ file: string; by
   return { file, bytes, metafile: result.metafile };
 };
 
-/** The SDK packages a bundle really contains (from esbuild's metafile). */
-const sdkPackagesIn = (metafile: Metafile): string[] =>
-  Object.keys(sdkClients).filter((pkg) => Object.keys(metafile.inputs).some((input) => input.includes(`node_modules/${pkg}/`)));
+/**
+ * The libraries the project chose for every handler (validation, logging and metrics, the
+ * middleware engine), each as a trivial use: with the SDK clients, a bundle's "framework
+ * floor", what it would import if its own code were empty. The floor shows how much of a
+ * ratio is the stack's and how much the project's code.
+ */
+const frameworks: Record<string, string> = {
+  zod: "import * as z from 'zod'; Object.assign(globalThis, { floorSchema: z.object({ id: z.string() }) });",
+  '@aws-lambda-powertools/logger': "import { Logger } from '@aws-lambda-powertools/logger'; Object.assign(globalThis, { floorLogger: new Logger() });",
+  '@aws-lambda-powertools/metrics': "import { Metrics } from '@aws-lambda-powertools/metrics'; Object.assign(globalThis, { floorMetrics: new Metrics() });",
+  '@middy/core': "import middy from '@middy/core'; Object.assign(globalThis, { floorMiddy: middy() });",
+};
+
+/** Which of these packages a bundle really contains (from esbuild's metafile). */
+const packagesIn = (metafile: Metafile, packages: Record<string, string>): string[] =>
+  Object.keys(packages).filter((pkg) => Object.keys(metafile.inputs).some((input) => input.includes(`node_modules/${pkg}/`)));
 
 const importMs = (file: string): number => {
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
@@ -74,6 +87,8 @@ export interface ColdStartRow {
   readonly baselineMs: number;
   readonly deltaMs: number;
   readonly ratio: number;
+  /** The same SDK clients plus the framework libraries the bundle carries (zod, Powertools, middy). */
+  readonly floorMs: number;
 }
 
 export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
@@ -83,16 +98,23 @@ export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
   for (const [name, spec] of Object.entries(manifest.functions)) {
     if (only && !only.includes(name)) continue;
     const real = await bundle(join(projectRoot, spec.entry), join(dir, name));
-    const baselineSource = join(dir, `${name}-baseline.ts`);
-    const imports = sdkPackagesIn(real.metafile).map((pkg) => sdkClients[pkg]).join('\n');
-    writeFileSync(baselineSource, `${imports}\nexport const handler = async () => ({ statusCode: 200 });\n`);
-    const baseline = await bundle(baselineSource, join(dir, `${name}-baseline`));
+    const clients = packagesIn(real.metafile, sdkClients).map((pkg) => sdkClients[pkg]).join('\n');
+    const framework = packagesIn(real.metafile, frameworks).map((pkg) => frameworks[pkg]).join('\n');
+    const baselineOf = async (kind: string, imports: string) => {
+      const source = join(dir, `${name}-${kind}.ts`);
+      writeFileSync(source, `${imports}\nexport const handler = async () => ({ statusCode: 200 });\n`);
+      return bundle(source, join(dir, `${name}-${kind}`));
+    };
+    const baseline = await baselineOf('baseline', clients);
+    const floor = await baselineOf('floor', `${clients}\n${framework}`);
     const realTimes: number[] = [];
     const baseTimes: number[] = [];
-    // Interleaved fresh processes, so machine load drifts over both sides alike.
+    const floorTimes: number[] = [];
+    // Interleaved fresh processes, so machine load drifts over all sides alike.
     for (let i = 0; i < runs; i += 1) {
       realTimes.push(importMs(real.file));
       baseTimes.push(importMs(baseline.file));
+      floorTimes.push(importMs(floor.file));
     }
     const importTime = median(realTimes);
     const baselineTime = median(baseTimes);
@@ -103,6 +125,7 @@ export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
       baselineMs: baselineTime,
       deltaMs: importTime - baselineTime,
       ratio: importTime / baselineTime,
+      floorMs: median(floorTimes),
     });
   }
   return rows;

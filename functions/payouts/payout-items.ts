@@ -1,63 +1,20 @@
 /**
  * The creator side of payouts as the document client writes and reads it (decision 0046):
  * each builder lays an item out as its entity in entities.ts does (keys, index keys,
- * markers), each record schema validates what a read returns, and the few writes the shared
- * builders do not cover (a Put on the version read, an upsert in a transaction) are here.
+ * markers) and each record schema validates what a read returns.
  * test/unit/payouts/plain-writes.test.ts holds every builder and update to its entity.
  */
 import * as z from 'zod';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
-import { putItem, storedItem, type Change, type Item, type TableKey, type TransactItem } from '../shared/db/write.js';
-import { config } from '../shared/config.js';
+import { atVersion, putItem, storedItem, type Item, type TableKey, type TransactItem } from '../shared/db/write.js';
 
 const fen = z.number().int();
 
 /** Optional keys `K` of a record left out, for writing it. */
 type Fields<R, K extends keyof R> = Omit<R, K> & Partial<Pick<R, K>>;
 
-// ---------------------------------------------------------------------------
-// Writes the shared builders lack
-// ---------------------------------------------------------------------------
-
 /** A Put replacing the item only while it is at `version` (ElectroDB's `put(...).where(eq(version, v))`). */
-export const putOnVersion = (item: Item, version: number): TransactItem => {
-  const { Put } = putItem(item);
-  if (!Put) throw new Error('putItem always builds a Put');
-  return { Put: { ...Put, ConditionExpression: '#version = :version', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':version': version } } };
-};
-
-/** An update creating the item if absent (ElectroDB's `upsert`): sets the entity markers and `change.set`, adds `change.add`; no condition. */
-export const upsertItem = (key: TableKey, entity: string, change: Pick<Change, 'set' | 'add'>): TransactItem => {
-  const names: Record<string, string> = {};
-  const values: Item = {};
-  const sets: string[] = [];
-  const adds: string[] = [];
-  let n = 0;
-  const token = (attribute: string, value: unknown): [string, string] => {
-    names[`#s${n}`] = attribute;
-    values[`:s${n}`] = value;
-    n += 1;
-    return [`#s${n - 1}`, `:s${n - 1}`];
-  };
-  for (const [attribute, value] of Object.entries({ __edb_e__: entity, __edb_v__: '1', ...change.set })) {
-    if (value === undefined) continue;
-    const [name, v] = token(attribute, value);
-    sets.push(`${name} = ${v}`);
-  }
-  for (const [attribute, value] of Object.entries(change.add ?? {})) {
-    const [name, v] = token(attribute, value);
-    adds.push(`${name} ${v}`);
-  }
-  return {
-    Update: {
-      TableName: config.tableName(),
-      Key: { pk: key.pk, sk: key.sk },
-      UpdateExpression: [`SET ${sets.join(', ')}`, adds.length ? `ADD ${adds.join(', ')}` : ''].filter(Boolean).join(' '),
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    },
-  };
-};
+export const putOnVersion = (item: Item, version: number): TransactItem => putItem(item, atVersion(version));
 
 // ---------------------------------------------------------------------------
 // Agencies and creators
@@ -134,8 +91,9 @@ export const entryBuckets = 4;
 export const payableKey = (period: string, bucket: number): string => `PAYABLE#${period}#${bucket}`;
 /** A creator's sort-key prefix on the payable keys. */
 export const creatorEntriesPrefix = (creatorId: string): string => `creator#${creatorId}#`;
-export const commissionEntryStored = (e: CommissionEntryRecord): Item => ({
-  ...storedItem(
+/** The entity's model is at version 2: its items say so. */
+export const commissionEntryStored = (e: CommissionEntryRecord): Item =>
+  storedItem(
     'commissionEntry',
     { ...e },
     {
@@ -146,10 +104,8 @@ export const commissionEntryStored = (e: CommissionEntryRecord): Item => ({
       gsi2pk: `CREATOR#${e.creatorId}#ENTRIES`,
       gsi2sk: `${e.createdAt}#${e.entryId}`,
     },
-  ),
-  // The entity's model is at version 2: its items say so.
-  __edb_v__: '2',
-});
+    '2',
+  );
 
 // ---------------------------------------------------------------------------
 // The run head, runs, lines, per-creator state

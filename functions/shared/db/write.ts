@@ -23,12 +23,12 @@ export interface Condition {
 
 const definedOnly = (attributes: Item): Item => Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
 
-/** An item as stored: its attributes (undefined left out), its table and index keys, and the entity markers. */
-export const storedItem = (entity: string, attributes: Item, keys: Readonly<Record<string, string>>): Item => ({
+/** An item as stored: its attributes (undefined left out), its table and index keys, and the entity markers (name, model version). */
+export const storedItem = (entity: string, attributes: Item, keys: Readonly<Record<string, string>>, modelVersion = '1'): Item => ({
   ...definedOnly(attributes),
   ...keys,
   __edb_e__: entity,
-  __edb_v__: '1',
+  __edb_v__: modelVersion,
 });
 
 const notThere: Condition = { expression: 'attribute_not_exists(#pk) AND attribute_not_exists(#sk)', names: { '#pk': 'pk', '#sk': 'sk' } };
@@ -48,8 +48,13 @@ export const createItem = (item: Item, condition?: Condition): TransactItem => (
   Put: { TableName: config.tableName(), Item: item, ...conditionParts(both(notThere, condition)) },
 });
 
-/** Put, replacing whatever has this key: as a transaction item. */
-export const putItem = (item: Item): TransactItem => ({ Put: { TableName: config.tableName(), Item: item } });
+/** Put, replacing whatever has this key (only while `condition` holds, if given): as a transaction item. */
+export const putItem = (item: Item, condition?: Condition): TransactItem => ({
+  Put: { TableName: config.tableName(), Item: item, ...(condition ? conditionParts(condition) : {}) },
+});
+
+/** The item is still at the version it was read at (optimistic locking). */
+export const atVersion = (version: number): Condition => ({ expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': version } });
 
 /** What an update changes: attributes to set (undefined ones left out), numbers to add, attributes to remove. */
 export interface Change {
@@ -104,6 +109,11 @@ const updateParts = (key: TableKey, entity: string, change: Change, condition?: 
 /** Update an item that must exist (a patch), optionally under a further condition: as a transaction item. */
 export const patchItem = (key: TableKey, entity: string, change: Change, condition?: Condition): TransactItem => ({
   Update: updateParts(key, entity, change, both(there, condition)),
+});
+
+/** Update the item, creating it if absent (an upsert), optionally under a condition: as a transaction item. */
+export const upsertItem = (key: TableKey, entity: string, change: Change, condition?: Condition): TransactItem => ({
+  Update: updateParts(key, entity, change, condition),
 });
 
 /** A condition on another item, checked in the same transaction. */
