@@ -26,7 +26,7 @@ import {
   type CommissionFields,
   type CommissionRecord,
 } from './payout-items.js';
-import { getRecord } from './payout-read.js';
+import { getRecord } from '../shared/db/read.js';
 import { accrualPosting, reversalPosting } from './ledger.js';
 import { getHead, postingItem, termsAt } from './payout-store.js';
 import { addDays, nextPeriod, periodOf } from './periods.js';

@@ -1,7 +1,7 @@
 import type { OutboxItem } from '../shared/db/entities.js';
 import { createItem, outboxItem, transactWrite } from '../shared/db/write.js';
 import { agencyKey, agencyRecord, creatorItem, creatorKey, creatorRecord, creatorVersionItem, putOnVersion, type CreatorRecord } from './payout-items.js';
-import { getRecord } from './payout-read.js';
+import { getRecord } from '../shared/db/read.js';
 import { ProblemError } from '../shared/errors.js';
 import type { CreatorTerms } from './creators.js';
 

@@ -6,8 +6,8 @@ import { orderRecord } from '../orders/order-read.js';
 import { keyed } from '../shared/auth.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
-import { commissionEntryRecord, commissionKey, commissionRecord, creatorEntriesPrefix, entryBuckets, payableKey, payoutLineKey, payoutLineRecord } from './payout-items.js';
-import { getRecord, queryAll, recordOf } from './payout-read.js';
+import { commissionEntryEntity, commissionEntryRecord, commissionKey, commissionRecord, creatorEntriesPrefix, entryBuckets, payableKey, payoutLineKey, payoutLineRecord } from './payout-items.js';
+import { getRecord, queryAll, recordOf } from '../shared/db/read.js';
 import { storedLineOf } from './payout-line.js';
 import { lineDetail, lineDetailMaxEntries, type DetailCommission, type DetailEntry, type DetailOrder } from './payout-line-detail.js';
 import { periodsOf } from './run-periods.js';
@@ -19,7 +19,7 @@ export const runLinePath = runPath.extend({
 
 /** The creator's payable entries of one period: its bucket's key, the creator's sort-key prefix (`creator#<id>#`), strongly consistent. */
 const entriesOf = async (period: string, creatorId: string, budget: number): Promise<DetailEntry[]> =>
-  queryAll('commissionEntry', commissionEntryRecord, { partition: payableKey(period, bucketOf(creatorId, entryBuckets)), prefix: creatorEntriesPrefix(creatorId) }, { consistent: true, limit: budget });
+  queryAll(commissionEntryEntity, commissionEntryRecord, { partition: payableKey(period, bucketOf(creatorId, entryBuckets)), prefix: creatorEntriesPrefix(creatorId) }, { consistent: true, limit: budget });
 
 /**
  * GET /v1/payout-runs/{id}/lines/{creatorId}: a line with the commission entries the run

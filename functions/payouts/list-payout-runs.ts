@@ -1,6 +1,6 @@
 import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { payoutRunRecord, payoutRunsPartition } from './payout-items.js';
-import { queryPage } from './payout-read.js';
+import { queryPage } from '../shared/db/read.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';

@@ -1,5 +1,5 @@
 import { positionOf, startKeyOf } from '../shared/db/position.js';
-import { queryPage } from './payout-read.js';
+import { queryPage } from '../shared/db/read.js';
 import { merchantStatementRecord, merchantStatementsPrefix } from './settlement-items.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';

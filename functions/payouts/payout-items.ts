@@ -91,10 +91,11 @@ export const entryBuckets = 4;
 export const payableKey = (period: string, bucket: number): string => `PAYABLE#${period}#${bucket}`;
 /** A creator's sort-key prefix on the payable keys. */
 export const creatorEntriesPrefix = (creatorId: string): string => `creator#${creatorId}#`;
-/** The entity's model is at version 2: its items say so. */
+/** Commission entries' model is at version 2: their items say so, and reads take only those. */
+export const commissionEntryEntity = { name: 'commissionEntry', version: '2' } as const;
 export const commissionEntryStored = (e: CommissionEntryRecord): Item =>
   storedItem(
-    'commissionEntry',
+    commissionEntryEntity.name,
     { ...e },
     {
       pk: payableKey(e.period, e.bucket),
@@ -104,7 +105,7 @@ export const commissionEntryStored = (e: CommissionEntryRecord): Item =>
       gsi2pk: `CREATOR#${e.creatorId}#ENTRIES`,
       gsi2sk: `${e.createdAt}#${e.entryId}`,
     },
-    '2',
+    commissionEntryEntity.version,
   );
 
 // ---------------------------------------------------------------------------

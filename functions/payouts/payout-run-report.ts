@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { payoutLineKey, payoutLineRecord } from './payout-items.js';
-import { queryPage } from './payout-read.js';
+import { queryPage } from '../shared/db/read.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';

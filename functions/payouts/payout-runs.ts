@@ -41,7 +41,7 @@ import {
   type PayoutRunRecord,
   type RunCheckpoint,
 } from './payout-items.js';
-import { getRecord } from './payout-read.js';
+import { getRecord } from '../shared/db/read.js';
 import { payoutPosting } from './ledger.js';
 import { computeLine } from './lines.js';
 import type { PayoutLine, PayoutRunView } from './payout-line.js';

@@ -5,7 +5,7 @@ import { termsOf, type CreatorTerms } from './creators.js';
 import type { Posting } from './ledger.js';
 import { newId } from '../shared/ids.js';
 import { ledgerBuckets, ledgerPostingItem, payoutHeadKey, payoutHeadRecord, payoutRunKey, payoutRunRecord, creatorVersionRecord, creatorVersionsPrefix, type PayoutHeadRecord, type PayoutRunRecord } from './payout-items.js';
-import { getRecord, queryAll } from './payout-read.js';
+import { getRecord, queryAll } from '../shared/db/read.js';
 
 /** The run head, strongly consistent (every fence and run decision reads it so). */
 export const getHead = async (): Promise<PayoutHeadRecord | undefined> => getRecord('payoutHead', payoutHeadRecord, payoutHeadKey, true);

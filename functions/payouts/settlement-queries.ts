@@ -1,6 +1,6 @@
 /** Reads behind the merchant settlement routes (Query and GetItem only, never Scan). */
 import { merchantKey, merchantRecord } from '../orders/order-items.js';
-import { getRecord, queryAll } from './payout-read.js';
+import { getRecord, queryAll } from '../shared/db/read.js';
 import { nextPeriod } from './periods.js';
 import {
   merchantPeriodRecord,

@@ -19,7 +19,7 @@ import { outboxEvent } from '../shared/outbox.js';
 import { postingItem } from './payout-store.js';
 import { canceledUnderLease, leaseFence, type RunLease } from './run-lease.js';
 import { putOnVersion } from './payout-items.js';
-import { getRecord, queryPage } from './payout-read.js';
+import { getRecord, queryPage } from '../shared/db/read.js';
 import { runIdOf } from './periods.js';
 import { runPeriods } from './run-periods.js';
 import { merchantPayoutPosting } from './settlement-ledger.js';

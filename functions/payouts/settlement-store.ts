@@ -22,7 +22,7 @@ import { postingItem, termsAt } from './payout-store.js';
 import { addDays, periodOf } from './periods.js';
 import { figuresOf, netOf, type StatementFigures } from './settlement.js';
 import { putOnVersion } from './payout-items.js';
-import { getRecord } from './payout-read.js';
+import { getRecord } from '../shared/db/read.js';
 import {
   merchantPeriodKey,
   merchantSettlementItem,

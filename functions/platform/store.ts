@@ -1,34 +1,23 @@
 /**
- * The platform's plain document-client reads (decision 0046): one GetItem, or one page of a
- * Query on an index partition, keeping only the items of the entity asked for (as ElectroDB
- * did: its entity name and version markers) and validating each with its zod record schema.
+ * The platform's reads of what other contexts own, by index partition and store position
+ * (cursors): the shared plain reads (functions/shared/db/read.ts) keep only the items of the
+ * entity asked for and validate each with its zod record schema.
  */
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
-import { documentClient } from '../shared/clients/dynamodb.js';
-import { config } from '../shared/config.js';
 import { positionOf, startKeyOf } from '../shared/db/position.js';
-import { parseStored } from '../shared/db/stored-item.js';
+import { getRecord, queryInput as tableQuery, queryPage as tablePage, type EntityName, type QueryTarget } from '../shared/db/read.js';
 import type { TableKey } from '../shared/db/write.js';
 
-/** Which items a read returns: an entity's name and model version (`__edb_e__`, `__edb_v__`). */
+/** Which items a read returns: an entity's (name and model version), validated with its record schema. */
 export interface Owned<S extends z.ZodType> {
-  readonly entity: string;
-  /** The entity's model version; '1' unless its model says otherwise. */
-  readonly version?: string;
+  readonly entity: EntityName;
   readonly schema: S;
 }
 
-const owns = (item: Record<string, unknown>, owned: Owned<z.ZodType>): boolean => item.__edb_e__ === owned.entity && item.__edb_v__ === (owned.version ?? '1');
-
-const parsed = <S extends z.ZodType>(item: Record<string, unknown>, owned: Owned<S>): z.output<S> =>
-  parseStored(owned.schema, item, `${owned.entity} item ${String(item.pk)} ${String(item.sk)}`);
-
 /** One GetItem: the item when it is the entity's, else undefined. `consistent` as the read always was. */
-export const getOwned = async <S extends z.ZodType>(key: TableKey, owned: Owned<S>, consistent = false): Promise<z.output<S> | undefined> => {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: config.tableName(), Key: { pk: key.pk, sk: key.sk }, ...(consistent ? { ConsistentRead: true } : {}) }));
-  return Item && owns(Item, owned) ? parsed(Item, owned) : undefined;
-};
+export const getOwned = <S extends z.ZodType>(key: TableKey, owned: Owned<S>, consistent = false): Promise<z.output<S> | undefined> =>
+  getRecord(owned.entity, owned.schema, key, consistent);
 
 /** A partition of a global secondary index, optionally narrowed on its sort key. */
 export interface IndexPartition {
@@ -40,22 +29,15 @@ export interface IndexPartition {
   readonly descending?: boolean;
 }
 
+const targetOf = ({ index, pk, sk }: IndexPartition): QueryTarget => ({
+  index,
+  partition: pk,
+  ...(sk === undefined ? {} : 'is' in sk ? { is: sk.is } : { prefix: sk.beginsWith }),
+});
+
 /** The Query of one page of an index partition from a store position (what queryPage sends). */
-export const queryInput = (partition: IndexPartition, limit: number, position: string | null): QueryCommandInput => {
-  const start = startKeyOf(position);
-  const { sk } = partition;
-  const skCondition = sk === undefined ? '' : 'is' in sk ? ' AND #sk = :sk' : ' AND begins_with(#sk, :sk)';
-  return {
-    TableName: config.tableName(),
-    IndexName: partition.index,
-    KeyConditionExpression: `#pk = :pk${skCondition}`,
-    ExpressionAttributeNames: { '#pk': `${partition.index}pk`, ...(sk === undefined ? {} : { '#sk': `${partition.index}sk` }) },
-    ExpressionAttributeValues: { ':pk': partition.pk, ...(sk === undefined ? {} : { ':sk': 'is' in sk ? sk.is : sk.beginsWith }) },
-    ...(partition.descending ? { ScanIndexForward: false } : {}),
-    Limit: limit,
-    ...(start ? { ExclusiveStartKey: start } : {}),
-  };
-};
+export const queryInput = (partition: IndexPartition, limit: number, position: string | null): QueryCommandInput =>
+  tableQuery(targetOf(partition), { limit, descending: partition.descending === true, start: startKeyOf(position) });
 
 /**
  * One Query page of `limit` items (DynamoDB's Limit: counted before the entity is checked, so a
@@ -67,7 +49,6 @@ export const queryPage = async <S extends z.ZodType>(
   limit: number,
   position: string | null,
 ): Promise<{ data: z.output<S>[]; cursor: string | null }> => {
-  const page = await documentClient.send(new QueryCommand(queryInput(partition, limit, position)));
-  const data = (page.Items ?? []).filter((item) => owns(item, owned)).map((item) => parsed(item, owned));
-  return { data, cursor: positionOf(page.LastEvaluatedKey) };
+  const { records, next } = await tablePage(owned.entity, owned.schema, targetOf(partition), { limit, descending: partition.descending === true, start: startKeyOf(position) });
+  return { data: records, cursor: positionOf(next) };
 };

@@ -53,7 +53,7 @@ import {
   wagesYtdItem,
   wagesYtdKey,
 } from '../../../functions/payouts/payout-items.js';
-import { queryInput } from '../../../functions/payouts/payout-read.js';
+import { queryInput } from '../../../functions/shared/db/read.js';
 import { completionItems, progressItem, takeLeaseItem } from '../../../functions/payouts/payout-runs.js';
 import { leaseFence } from '../../../functions/payouts/run-lease.js';
 import {

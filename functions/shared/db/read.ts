@@ -1,33 +1,42 @@
 /**
- * Reads of the payouts context with the document client: GetItem and Query, each item
- * validated with the record schema of its entity (payout-items.ts, settlement-items.ts).
- * Items of another entity under the same keys are skipped, as ElectroDB skipped them.
+ * Plain document-client reads (decision 0046): GetItem and Query, each item validated with
+ * the record schema of its entity (each context's items module defines them). Items of
+ * another entity under the same keys are skipped, as ElectroDB skipped them.
  */
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
-import { documentClient } from '../shared/clients/dynamodb.js';
-import { config } from '../shared/config.js';
-import { parseStored } from '../shared/db/stored-item.js';
-import type { TableKey } from '../shared/db/write.js';
+import { documentClient } from '../clients/dynamodb.js';
+import { config } from '../config.js';
+import { parseStored } from './stored-item.js';
+import type { TableKey } from './write.js';
 
 type Raw = Record<string, unknown>;
 
-const described = (entity: string, item: Raw): string => `${entity} item ${String(item.pk)} ${String(item.sk)}`;
+/** Which entity an item must be: its name, and its model version when that is not '1' (ElectroDB's `__edb_e__`, `__edb_v__`). */
+export type EntityName = string | { readonly name: string; readonly version: string };
+
+const nameOf = (entity: EntityName): string => (typeof entity === 'string' ? entity : entity.name);
+const isOf = (entity: EntityName, item: Raw): boolean =>
+  item.__edb_e__ === nameOf(entity) && (item.__edb_v__ ?? '1') === (typeof entity === 'string' ? '1' : entity.version);
+
+const described = (entity: EntityName, item: Raw): string => `${nameOf(entity)} item ${String(item.pk)} ${String(item.sk)}`;
 
 /** An item of `entity` read with `schema`, or undefined when it is not there (or is another entity's). */
-export const recordOf = <S extends z.ZodType>(entity: string, schema: S, item: Raw | undefined): z.output<S> | undefined =>
-  item && item.__edb_e__ === entity ? parseStored(schema, item, described(entity, item)) : undefined;
+export const recordOf = <S extends z.ZodType>(entity: EntityName, schema: S, item: Raw | undefined): z.output<S> | undefined =>
+  item && isOf(entity, item) ? parseStored(schema, item, described(entity, item)) : undefined;
 
 /** One GetItem; `consistent` as the read was before (the run's reads are, most API reads are not). */
-export const getRecord = async <S extends z.ZodType>(entity: string, schema: S, key: TableKey, consistent: boolean): Promise<z.output<S> | undefined> => {
+export const getRecord = async <S extends z.ZodType>(entity: EntityName, schema: S, key: TableKey, consistent: boolean): Promise<z.output<S> | undefined> => {
   const { Item } = await documentClient.send(new GetCommand({ TableName: config.tableName(), Key: { pk: key.pk, sk: key.sk }, ...(consistent ? { ConsistentRead: true } : {}) }));
   return recordOf(entity, schema, Item);
 };
 
-/** Where a Query reads: a partition of the table or of an index, optionally a sort-key prefix or a lower bound. */
+/** Where a Query reads: a partition of the table or of an index, optionally one sort key, a sort-key prefix or a lower bound. */
 export interface QueryTarget {
   readonly index?: 'gsi1' | 'gsi2';
   readonly partition: string;
+  /** Exactly this sort key. */
+  readonly is?: string;
   readonly prefix?: string;
   /** Sort keys strictly after this one. */
   readonly after?: string;
@@ -38,13 +47,13 @@ const fields = { table: ['pk', 'sk'], gsi1: ['gsi1pk', 'gsi1sk'], gsi2: ['gsi2pk
 /** The Query of a target, in ElectroDB's key condition (a begins_with for a prefix, `>` for a bound). */
 export const queryInput = (target: QueryTarget, options: { consistent?: boolean; limit?: number; descending?: boolean; start?: Raw | undefined } = {}): QueryCommandInput => {
   const [pk, sk] = fields[target.index ?? 'table'];
-  const range = target.prefix !== undefined ? ' and begins_with(#sk1, :sk1)' : target.after !== undefined ? ' and #sk1 > :sk1' : '';
+  const range = target.is !== undefined ? ' and #sk1 = :sk1' : target.prefix !== undefined ? ' and begins_with(#sk1, :sk1)' : target.after !== undefined ? ' and #sk1 > :sk1' : '';
   return {
     TableName: config.tableName(),
     ...(target.index ? { IndexName: target.index } : {}),
     KeyConditionExpression: `#pk = :pk${range}`,
     ExpressionAttributeNames: { '#pk': pk, ...(range ? { '#sk1': sk } : {}) },
-    ExpressionAttributeValues: { ':pk': target.partition, ...(range ? { ':sk1': target.prefix ?? target.after } : {}) },
+    ExpressionAttributeValues: { ':pk': target.partition, ...(range ? { ':sk1': target.is ?? target.prefix ?? target.after } : {}) },
     ...(options.consistent ? { ConsistentRead: true } : {}),
     ...(options.limit !== undefined ? { Limit: options.limit } : {}),
     ...(options.descending ? { ScanIndexForward: false } : {}),
@@ -54,7 +63,7 @@ export const queryInput = (target: QueryTarget, options: { consistent?: boolean;
 
 /** One page of a Query: the items of `entity` on it, validated, and the key to continue after (none at the end). */
 export const queryPage = async <S extends z.ZodType>(
-  entity: string,
+  entity: EntityName,
   schema: S,
   target: QueryTarget,
   options: { consistent?: boolean; limit?: number; descending?: boolean; start?: Raw | undefined } = {},
@@ -70,7 +79,7 @@ export const queryPage = async <S extends z.ZodType>(
 
 /** Every page of a Query (ElectroDB's `pages: 'all'`), `limit` items per page when given. */
 export const queryAll = async <S extends z.ZodType>(
-  entity: string,
+  entity: EntityName,
   schema: S,
   target: QueryTarget,
   options: { consistent?: boolean; limit?: number } = {},
