@@ -2,12 +2,10 @@
  * Stripe events kept for operators: written with the event's dedupe marker in one
  * transaction, so a redelivery is recognised and nothing is kept twice.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { stripeEventItem } from '../orders/order-items.js';
-import { documentClient } from '../shared/clients/dynamodb.js';
-import { config } from '../shared/config.js';
-import { parseStored, storedOptional as optional } from '../shared/db/stored-item.js';
+import { queryPage } from '../shared/db/read.js';
+import { storedOptional as optional } from '../shared/db/stored-item.js';
 import { createItem, storedItem, transactWrite } from '../shared/db/write.js';
 import { positionOf, startKeyOf } from '../shared/db/position.js';
 import type { StripeEventEnvelope, UnmatchedReason } from './stripe-event.js';
@@ -63,19 +61,8 @@ export const keepUnmatchedEvent = async (event: StripeEventEnvelope, reason: Unm
 
 /** Newest first, one page (the store position in and out, in ElectroDB's cursor form). */
 export const listUnmatchedEvents = async (limit: number, position: string | null) => {
-  const start = startKeyOf(position);
-  const page = await documentClient.send(
-    new QueryCommand({
-      TableName: config.tableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': listPartition },
-      ScanIndexForward: false,
-      Limit: limit,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    }),
-  );
-  const data = (page.Items ?? []).filter((i) => i.__edb_e__ === 'unmatchedStripeEvent').map((i) => parseStored(unmatchedEventRecord, i, `unmatchedStripeEvent item ${String(i.pk)}`));
+  const page = await queryPage('unmatchedStripeEvent', unmatchedEventRecord, { index: 'gsi1', partition: listPartition }, { limit, descending: true, start: startKeyOf(position) });
+  const data = page.records;
   return {
     events: data.map(({ eventId, type, createdAt, livemode, objectId, orderId, reason, receivedAt, event }) => ({
       eventId,
@@ -88,6 +75,6 @@ export const listUnmatchedEvents = async (limit: number, position: string | null
       receivedAt,
       event,
     })),
-    cursor: positionOf(page.LastEvaluatedKey),
+    cursor: positionOf(page.next),
   };
 };
