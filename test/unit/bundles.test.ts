@@ -23,6 +23,35 @@ const designHttpBundleBytes = 600 * 1024;
 const stripeSdkAllowanceBytes = 260 * 1024;
 const assetBundleLimitBytes = 2_100 * 1024;
 
+/**
+ * The modules of other contexts a context's bundles may carry: the ports their owners expose
+ * (contexts meet through events or such a port, never another context's store). payments is
+ * the orders context's Stripe adapter (it changes orders through order-store.ts) and orders
+ * calls it to take payments; booking a parcel puts the order's side (parcel-port.ts) into
+ * logistics' transaction; settlement reads a merchant's take rate and an order's FX snapshot;
+ * operators enrol merchants and read partners, creators and parcels by their owners' keys,
+ * record schemas and views.
+ */
+const orderDomain = ['functions/orders/markets.ts', 'functions/orders/order.ts', 'functions/orders/order-read.ts', 'functions/orders/order-items.ts'];
+const ports: Readonly<Record<string, readonly string[]>> = {
+  orders: ['functions/payments/gateway.ts', 'functions/payments/stripe-effects.ts', 'functions/logistics/tracking.ts'],
+  payments: [...orderDomain, 'functions/orders/order-store.ts', 'functions/orders/product-read.ts', 'functions/orders/product.ts', 'functions/orders/refund-events.ts'],
+  logistics: [...orderDomain, 'functions/orders/order-access.ts', 'functions/orders/parcel-port.ts'],
+  payouts: orderDomain,
+  platform: [
+    ...orderDomain,
+    'functions/logistics/logistics-items.ts',
+    'functions/logistics/partner-code.ts',
+    'functions/logistics/partner-secrets.ts',
+    'functions/logistics/partners.ts',
+    'functions/logistics/shipment-read.ts',
+    'functions/logistics/tracking.ts',
+    'functions/payouts/creators.ts',
+    'functions/payouts/payout-items.ts',
+  ],
+  notifications: [],
+};
+
 const bundleOf = async (entry: string): Promise<{ inputs: string[]; bytes: number }> => {
   const result = await build({
     entryPoints: [join(projectRoot, entry)],
@@ -67,6 +96,13 @@ describe('function bundles carry only their own context', () => {
     expect(
       inputs.filter((i) => i.includes('node_modules/electrodb/') || i.includes('node_modules/jsonschema/') || /^functions\/[a-z-]+\/(entities|settlement-entities|db)\.ts$/.test(i) || i === 'functions/shared/db/service.ts'),
     ).toEqual([]);
+  });
+
+  it.each(functions)('$name: only its own context and the ports other contexts expose to it', async ({ entry }) => {
+    const { inputs } = await bundled(entry);
+    const own = entry.split('/')[1] ?? '';
+    const foreign = inputs.filter((i) => /^functions\/[a-z]+\//.test(i) && !i.startsWith(`functions/${own}/`) && !i.startsWith('functions/shared/'));
+    expect(foreign.filter((i) => !(ports[own] ?? []).includes(i))).toEqual([]);
   });
 
   it.each(functions)('$name: the Secrets Manager client only when it reads a secret', async ({ name, entry }) => {
