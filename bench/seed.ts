@@ -8,7 +8,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { commissionEntryItem } from '../functions/payouts/commissions.js';
 import type { CreatorTerms } from '../functions/payouts/creators.js';
-import { db } from '../functions/payouts/db.js';
+import { db } from '../test/support/payouts-db.js';
 import { applyFact, initialSettlement } from '../functions/payouts/settlement-order.js';
 import { settlementEntryItem } from '../functions/payouts/settlement-store.js';
 import { addDays, periodOf, previousPeriod } from '../functions/payouts/periods.js';

@@ -1,5 +1,5 @@
 import { onOrderDelivered as accrueCommission } from '../../functions/payouts/commissions.js';
-import { db } from '../../functions/payouts/db.js';
+import { db } from '../support/payouts-db.js';
 import { processRun, startRun } from '../../functions/payouts/payout-runs.js';
 import { onOrderDelivered as accrueSettlement } from '../../functions/payouts/settlement-store.js';
 import { documentClient } from '../../functions/shared/clients/dynamodb.js';

@@ -3,7 +3,7 @@ import { outboxEvent } from '../../functions/shared/outbox.js';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { documentClient } from '../../functions/shared/clients/dynamodb.js';
-import { db } from '../../functions/payouts/db.js';
+import { db } from '../support/payouts-db.js';
 import { saveCreatorVersion } from '../../functions/payouts/creator-store.js';
 import { onOrderDelivered, onOrderRefunded } from '../../functions/payouts/commissions.js';
 import { PayoutRunRefusedError, processRun, startRun } from '../../functions/payouts/payout-runs.js';

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../functions/shared/clients/dynamodb.js';
-import { db } from '../../functions/payouts/db.js';
+import { db } from '../support/payouts-db.js';
 import { processRun } from '../../functions/payouts/payout-runs.js';
 import type { Runtime } from '../../lib/local/runtime.js';
 import { request, type Reply } from '../support/http.js';

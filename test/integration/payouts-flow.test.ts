@@ -3,7 +3,7 @@ import { documentClient } from '../../functions/shared/clients/dynamodb.js';
 import { newId } from '../../functions/shared/ids.js';
 import { busEvent, clockNow, deliverOrder, setClock, yuan } from '../support/payouts.js';
 import { processRun } from '../../functions/payouts/payout-runs.js';
-import { db } from '../../functions/payouts/db.js';
+import { db } from '../support/payouts-db.js';
 import type { Runtime } from '../../lib/local/runtime.js';
 import { request, type Reply } from '../support/http.js';
 import { startTestRuntime } from '../support/runtime.js';

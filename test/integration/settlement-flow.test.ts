@@ -280,7 +280,7 @@ describe('a settlement journey', () => {
 describe('the merchant half of a run', () => {
   /** A run the test drives itself: the head and the run item as startRun writes them, no request on the bus. */
   const runWithoutWorker = async (period: string) => {
-    const { db } = await import('../../functions/payouts/db.js');
+    const { db } = await import('../support/payouts-db.js');
     const { data: head } = await db().entities.payoutHead.get({}).go({ consistent: true });
     await db().entities.payoutHead.put({ lastPeriod: period, runningPeriod: period, version: (head?.version ?? 0) + 1 }).go();
     const now = new Date(Date.now() + Number(process.env.CLOCK_OFFSET_MS ?? 0)).toISOString();

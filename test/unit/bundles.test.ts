@@ -94,7 +94,7 @@ describe('function bundles carry only their own context', () => {
     expect(inputs.filter((i) => i.startsWith('lib/'))).toEqual([]);
     expect(inputs).not.toContain('events/catalogue.ts');
     expect(
-      inputs.filter((i) => i.includes('node_modules/electrodb/') || i.includes('node_modules/jsonschema/') || /^functions\/[a-z-]+\/(entities|settlement-entities|db)\.ts$/.test(i) || i === 'functions/shared/db/service.ts'),
+      inputs.filter((i) => i.includes('node_modules/electrodb/') || i.includes('node_modules/jsonschema/') || /^functions\/[a-z-]+\/(entities|settlement-entities)\.ts$/.test(i) || i === 'functions/shared/db/entities.ts'),
     ).toEqual([]);
   });
 

@@ -26,7 +26,7 @@ import {
   settlementEntryEntity,
 } from '../../../functions/payouts/settlement-entities.js';
 import { openPeriodCheck } from '../../../functions/payouts/commissions.js';
-import { db } from '../../../functions/payouts/db.js';
+import { db } from '../../support/payouts-db.js';
 import {
   agencyItem,
   agencyKey,

@@ -1,11 +1,11 @@
 import { Service } from 'electrodb';
-import { documentClient } from '../clients/dynamodb.js';
-import { config } from '../config.js';
+import { documentClient } from '../../functions/shared/clients/dynamodb.js';
+import { config } from '../../functions/shared/config.js';
 
 /**
- * One ElectroDB service per bounded context (functions/<context>/db.ts): each builds its
- * service from its own entities (plus the outbox, and any entity another context exposes to
- * it as a port), so a bundle carries only its own context's model. Built once per table name.
+ * An ElectroDB service over entities, on the configured table (built once per table name):
+ * for tests and the bench, which seed and inspect items through the entities that define their
+ * layout. No handler uses ElectroDB (decision 0046).
  */
 export const serviceOf = <E extends ConstructorParameters<typeof Service>[0]>(entities: E) => {
   const build = (table: string) => new Service(entities, { client: documentClient, table });

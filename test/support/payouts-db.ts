@@ -1,5 +1,5 @@
-import { outboxEntity } from '../shared/db/entities.js';
-import { serviceOf, type TransactionEntitiesOf } from '../shared/db/service.js';
+import { outboxEntity } from '../../functions/shared/db/entities.js';
+import { serviceOf, type TransactionEntitiesOf } from './electrodb-service.js';
 import {
   agencyEntity,
   commissionEntity,
@@ -12,7 +12,7 @@ import {
   payoutRunEntity,
   payoutStateEntity,
   wagesYtdEntity,
-} from './entities.js';
+} from '../../functions/payouts/entities.js';
 import {
   merchantPeriodEntity,
   merchantRunEntity,
@@ -20,10 +20,13 @@ import {
   merchantSettlementStateEntity,
   merchantStatementEntity,
   settlementEntryEntity,
-} from './settlement-entities.js';
-import { merchantEntity, orderEntity } from '../orders/entities.js';
+} from '../../functions/payouts/settlement-entities.js';
+import { merchantEntity, orderEntity } from '../../functions/orders/entities.js';
 
-/** The payouts context's model: commissions, runs, ledger, merchant settlement. */
+/**
+ * The payouts context's entities as one ElectroDB service: tests and the bench seed and inspect
+ * items through it (the handlers write with the document client, decision 0046).
+ */
 const entities = {
   outbox: outboxEntity,
   agency: agencyEntity,
