@@ -20,7 +20,7 @@ const chunk = <T>(items: readonly T[], size: number): T[][] =>
 /**
  * Reads items of the table by key in as few BatchGetItem calls as the 100-key limit allows
  * (in parallel), retrying unprocessed keys (throttling) with backoff. Items come back raw;
- * callers parse them with the entity their `__edb_e__` names.
+ * callers validate each with the record schema of the entity its `__edb_e__` names.
  */
 export const batchGetItems = async (keys: readonly RawItem[]): Promise<RawItem[]> => {
   if (keys.length === 0) return [];
@@ -42,5 +42,3 @@ export const batchGetItems = async (keys: readonly RawItem[]): Promise<RawItem[]
   return pages.flat();
 };
 
-/** An ElectroDB `get(...).params()`'s key. */
-export const keyOf = (params: { Key?: RawItem }): RawItem => params.Key ?? {};
