@@ -37,9 +37,10 @@ const there: Condition = { expression: 'attribute_exists(#pk) AND attribute_exis
 const both = (a: Condition, b: Condition | undefined): Condition =>
   b ? { expression: `(${a.expression}) AND (${b.expression})`, names: { ...a.names, ...b.names }, values: { ...a.values, ...b.values } } : a;
 
+// DynamoDB refuses an empty ExpressionAttributeNames or ExpressionAttributeValues map: leave them out.
 const conditionParts = (condition: Condition) => ({
   ConditionExpression: condition.expression,
-  ExpressionAttributeNames: { ...condition.names },
+  ...(condition.names && Object.keys(condition.names).length > 0 ? { ExpressionAttributeNames: { ...condition.names } } : {}),
   ...(condition.values && Object.keys(condition.values).length > 0 ? { ExpressionAttributeValues: { ...condition.values } } : {}),
 });
 
