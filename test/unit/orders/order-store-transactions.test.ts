@@ -7,37 +7,14 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { markStripeEvent, placeOrder, saveOrderChange, type StoredOrder } from '../../../functions/orders/order-store.js';
-import type { OrderFields } from '../../../functions/orders/order-items.js';
+import { markStripeEvent, placeOrder, saveOrderChange } from '../../../functions/orders/order-store.js';
 import { documentClient } from '../../../functions/shared/clients/dynamodb.js';
+import { createdAt, newOrder, paidOrder } from '../../support/order-fixtures.js';
 
-const createdAt = '2026-11-20T08:15:30.000Z';
-const order: OrderFields = {
-  orderId: 'ord_1',
-  merchantId: 'mer_1',
-  shard: 2,
-  status: 'pending_payment',
-  createdAt,
-  updatedAt: createdAt,
-  paymentIntentId: 'pi_1',
-  paidAmount: 0,
-  refundedAmount: 0,
-  document: { id: 'ord_1' } as unknown as OrderFields['document'],
-  version: 1,
-};
+const order = newOrder;
 const record = { scope: 'mer_1', keyHash: 'h', requestHash: 'r', status: 'completed' as const, responseStatus: 201, responseBody: '{}', createdAt, ttl: 1 };
 const event = { eventId: 'evt_1', source: 'xborder.orders', detailType: 'OrderPlaced', detail: '{}', occurredAt: createdAt, correlationId: 'c', ttl: 5 };
-const stored: StoredOrder = {
-  placed: { id: 'ord_1', createdAt } as unknown as StoredOrder['placed'],
-  merchantId: 'mer_1',
-  shard: 2,
-  status: 'paid',
-  version: 3,
-  paidAmount: 4270,
-  refundedAmount: 0,
-  refunds: [],
-  updatedAt: createdAt,
-};
+const stored = paidOrder;
 const refund = (id: string) => ({ id, amount: { amount: 100, currency: 'USD' as const }, reason: 'damaged', source: 'stripe' as const, stripeRefundId: `re_${id}`, createdAt });
 
 const canceled = (...codes: string[]) =>

@@ -4,29 +4,16 @@
  * so items written before and after the move read the same.
  */
 import { idempotencyEntity, orderEntity, orderRefundEntity, orderShipmentEntity, stripeEventEntity } from '../../../functions/orders/entities.js';
-import { idempotencyItem, orderItem, parcelItem, refundItem, stripeEventItem, type OrderFields } from '../../../functions/orders/order-items.js';
+import { idempotencyItem, orderItem, parcelItem, refundItem, stripeEventItem } from '../../../functions/orders/order-items.js';
 import { orderChangeItem } from '../../../functions/orders/order-store.js';
-import type { StoredOrder } from '../../../functions/orders/order-read.js';
 import { unmatchedEventItem } from '../../../functions/payments/unmatched-store.js';
 import { outboxEntity } from '../../../functions/shared/db/entities.js';
 import { outboxItem, type TransactItem } from '../../../functions/shared/db/write.js';
+import { createdAt, newOrder, paidOrder } from '../../support/order-fixtures.js';
 import { itemWritten, table, updateEffect } from '../../support/plain-writes.js';
 import { Entity } from 'electrodb';
 
-const createdAt = '2026-11-20T08:15:30.000Z';
-const order: OrderFields = {
-  orderId: 'ord_1',
-  merchantId: 'mer_1',
-  shard: 2,
-  status: 'pending_payment',
-  createdAt,
-  updatedAt: createdAt,
-  paymentIntentId: 'pi_1',
-  paidAmount: 0,
-  refundedAmount: 0,
-  document: { id: 'ord_1' } as unknown as OrderFields['document'],
-  version: 1,
-};
+const order = newOrder;
 
 const putOf = (item: TransactItem) => item.Put;
 
@@ -69,17 +56,7 @@ describe('orders write what their entities define', () => {
   });
 
   it("changes an order as the entity's patch did: the same attributes, the status index rebuilt, on the version read", () => {
-    const stored: StoredOrder = {
-      placed: { id: 'ord_1', createdAt } as unknown as StoredOrder['placed'],
-      merchantId: 'mer_1',
-      shard: 2,
-      status: 'paid',
-      version: 3,
-      paidAmount: 4270,
-      refundedAmount: 0,
-      refunds: [],
-      updatedAt: createdAt,
-    };
+    const stored = paidOrder;
     const now = new Date('2026-11-21T00:00:00.000Z');
     const change = { status: 'shipped' as const, shippedAt: now.toISOString(), paymentError: undefined };
     const plain = orderChangeItem(stored, change, now);
