@@ -12,11 +12,11 @@
  * only the lease is measured on the real clock, by holders and checkers alike.
  */
 import { randomUUID } from 'node:crypto';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
-import { createItem, outboxItem, patchItem, transactWrite, type TransactItem } from '../shared/db/write.js';
+import { createItem, createOnce, outboxItem, outboxStored, patchItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { now as clock } from '../shared/clock.js';
 import { outboxEvent, type EventContext } from '../shared/outbox.js';
 import type { CreatorTerms } from './creators.js';
@@ -82,12 +82,6 @@ export class PayoutRunRefusedError extends Error {
   }
 }
 
-/** A conditional create sent alone, as ElectroDB's `create(...).go()` did (a taken key throws). */
-const putOf = (item: TransactItem) => {
-  if (!item.Put) throw new Error('not a Put');
-  return item.Put;
-};
-
 /**
  * Starts the period's run (created: true) or returns the existing one. Refused when the
  * period is not over, another run is still running, or this or a later period already
@@ -100,7 +94,7 @@ export const startRun = async (period: string, correlationId: string, actor?: Ev
     const requested = () => outboxEvent(PayoutRunRequested, { runId: runIdOf(period), period }, { correlationId, now, actor });
     const existing = await getRun(period);
     if (existing) {
-      if (existing.status === 'running' && (existing.leaseExpiresAtMs ?? 0) < Date.now()) await documentClient.send(new PutCommand(putOf(outboxItem(requested()))));
+      if (existing.status === 'running' && (existing.leaseExpiresAtMs ?? 0) < Date.now()) await createOnce(outboxStored(requested()));
       return { created: false, run: existing };
     }
     if (periodEnd(period) >= now.toISOString()) throw new PayoutRunRefusedError('period_not_over');

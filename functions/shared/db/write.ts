@@ -2,7 +2,7 @@
  * Plain document-client writes (decision 0046): items in the layout the entities in
  * `functions/<context>/entities.ts` define (their keys and ElectroDB's `__edb_e__` /
  * `__edb_v__` markers, so either side reads what the other wrote), transaction items and
- * update expressions. Key layouts are held to the entities by test/unit/shared/plain-writes.test.ts.
+ * update expressions. Key layouts are held to the entities by test/unit/<context>/plain-writes.test.ts.
  */
 import { PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../clients/dynamodb.js';
@@ -44,10 +44,11 @@ const conditionParts = (condition: Condition) => ({
   ...(condition.values && Object.keys(condition.values).length > 0 ? { ExpressionAttributeValues: { ...condition.values } } : {}),
 });
 
+/** A Put only if no item has this key (a create). */
+const createPut = (item: Item, condition?: Condition) => ({ TableName: config.tableName(), Item: item, ...conditionParts(both(notThere, condition)) });
+
 /** Put only if no item has this key (a create): as a transaction item. */
-export const createItem = (item: Item, condition?: Condition): TransactItem => ({
-  Put: { TableName: config.tableName(), Item: item, ...conditionParts(both(notThere, condition)) },
-});
+export const createItem = (item: Item, condition?: Condition): TransactItem => ({ Put: createPut(item, condition) });
 
 /** Put, replacing whatever has this key (only while `condition` holds, if given): as a transaction item. */
 export const putItem = (item: Item, condition?: Condition): TransactItem => ({
@@ -122,8 +123,11 @@ export const conditionCheck = (key: TableKey, condition: Condition): TransactIte
   ConditionCheck: { TableName: config.tableName(), Key: { pk: key.pk, sk: key.sk }, ...conditionParts(condition) },
 });
 
-/** The outbox item of an event (entity `outbox`), created in the transaction of the change it reports. */
-export const outboxItem = (event: OutboxItem): TransactItem => createItem(storedItem('outbox', { ...event }, { pk: `OUTBOX#${event.eventId}`, sk: 'OUTBOX' }));
+/** An event's outbox item as stored (entity `outbox`). */
+export const outboxStored = (event: OutboxItem): Item => storedItem('outbox', { ...event }, { pk: `OUTBOX#${event.eventId}`, sk: 'OUTBOX' });
+
+/** The outbox item of an event, created in the transaction of the change it reports. */
+export const outboxItem = (event: OutboxItem): TransactItem => createItem(outboxStored(event));
 
 /** A transaction's outcome: written, or cancelled with each item's reason code (`None` for items that were fine). */
 export type TransactOutcome = { readonly canceled: false } | { readonly canceled: true; readonly codes: readonly string[] };
@@ -147,10 +151,8 @@ export const failedCondition = (outcome: TransactOutcome, index: number): boolea
 
 /** One conditional create outside a transaction: false when the key was taken. */
 export const createOnce = async (item: Item): Promise<boolean> => {
-  const put = createItem(item).Put;
-  if (!put) throw new Error('createItem always builds a Put');
   try {
-    await documentClient.send(new PutCommand(put));
+    await documentClient.send(new PutCommand(createPut(item)));
     return true;
   } catch (error) {
     if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
