@@ -231,8 +231,10 @@ export const ingest = async (partnerCode: string, messageId: string, events: rea
   const markerKey = { ...webhookDeliveryKey(partnerCode, messageId) };
   const claimKeys = numbers.map((trackingNumber) => ({ ...trackingClaimKey(partnerCode, trackingNumber) }));
   // The replay check rides along only when it costs no extra call; a replay it misses finds
-  // every event already applied and changes nothing either.
-  const first = await batchGetItems(claimKeys.length < maxKeysPerBatchGet ? [markerKey, ...claimKeys] : claimKeys);
+  // every event already applied and changes nothing either. Claims and heads are read strongly
+  // consistent: a parcel booked a moment ago (claim and head in one transaction) is found whole,
+  // never filed as an unknown number, and a head read once is there on every later read.
+  const first = await batchGetItems(claimKeys.length < maxKeysPerBatchGet ? [markerKey, ...claimKeys] : claimKeys, { consistent: true });
   const marker = first.find((i) => i.__edb_e__ === 'webhookDelivery');
   if (marker) {
     const { response } = parseStored(webhookDeliveryRecord, marker, `webhookDelivery item ${String(marker.pk)}`);

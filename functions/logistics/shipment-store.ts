@@ -36,7 +36,10 @@ export const getShipment = async (shipmentId: string, options: { consistent: boo
 
 /** Parcels' heads by id, in as few BatchGetItem calls as the 100-key limit allows (eventually consistent). */
 export const getShipments = async (shipmentIds: readonly string[]): Promise<Map<string, ShipmentRecord>> => {
-  const items = await batchGetItems(shipmentIds.map((shipmentId) => ({ ...shipmentKey(shipmentId) })));
+  const items = await batchGetItems(
+    shipmentIds.map((shipmentId) => ({ ...shipmentKey(shipmentId) })),
+    { consistent: true },
+  );
   const heads = items.filter((item) => item.__edb_e__ === 'shipment').map((item) => parseStored(shipmentRecord, item, described(item)));
   return new Map(heads.map((head) => [head.shipmentId, head]));
 };

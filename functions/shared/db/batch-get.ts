@@ -19,10 +19,11 @@ const chunk = <T>(items: readonly T[], size: number): T[][] =>
 
 /**
  * Reads items of the table by key in as few BatchGetItem calls as the 100-key limit allows
- * (in parallel), retrying unprocessed keys (throttling) with backoff. Items come back raw;
+ * (in parallel), retrying unprocessed keys (throttling) with backoff; strongly consistent
+ * when asked (items written together in one transaction are then seen together). Items come back raw;
  * callers validate each with the record schema of the entity its `__edb_e__` names.
  */
-export const batchGetItems = async (keys: readonly RawItem[]): Promise<RawItem[]> => {
+export const batchGetItems = async (keys: readonly RawItem[], options: { readonly consistent?: boolean } = {}): Promise<RawItem[]> => {
   if (keys.length === 0) return [];
   const table = config.tableName();
   const pages = await Promise.all(
@@ -32,7 +33,7 @@ export const batchGetItems = async (keys: readonly RawItem[]): Promise<RawItem[]
       for (let attempt = 0; pending.length > 0; attempt += 1) {
         if (attempt > 5) throw new BatchGetError('BatchGet kept returning unprocessed keys');
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-        const result = await documentClient.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }));
+        const result = await documentClient.send(new BatchGetCommand({ RequestItems: { [table]: { Keys: pending, ...(options.consistent ? { ConsistentRead: true } : {}) } } }));
         found.push(...(result.Responses?.[table] ?? []));
         pending = (result.UnprocessedKeys?.[table]?.Keys ?? []) as RawItem[];
       }

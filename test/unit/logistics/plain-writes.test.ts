@@ -5,7 +5,7 @@
  * before and after the move read the same. Conditions are compared by what they mean (each
  * evaluated on the same items), since token names and parentheses differ.
  */
-import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Service } from 'electrodb';
 import { orderEntity, orderShipmentEntity } from '../../../functions/orders/entities.js';
@@ -38,7 +38,7 @@ import {
   type ShipmentRecord,
 } from '../../../functions/logistics/logistics-items.js';
 import { getPartner, partnerSecretsChange } from '../../../functions/logistics/partners.js';
-import { getShipment, getTrackingClaim, quietActiveShipments } from '../../../functions/logistics/shipment-store.js';
+import { getShipment, getShipments, getTrackingClaim, quietActiveShipments } from '../../../functions/logistics/shipment-store.js';
 import { storedTimelineEvent } from '../../../functions/logistics/shipment-read.js';
 import { listUnknownTracking } from '../../../functions/logistics/unknown-tracking-read.js';
 import { bookedHead } from '../../../functions/logistics/tracking.js';
@@ -294,6 +294,12 @@ describe('logistics reads where its entities wrote', () => {
     expect(shipmentKey('shp_1')).toEqual(shipmentEntity.get({ shipmentId: 'shp_1' }).params(table).Key);
     expect(trackingClaimKey('SF', 'SF1')).toEqual(trackingClaimEntity.get({ partnerCode: 'SF', trackingNumber: 'SF1' }).params(table).Key);
     expect(webhookDeliveryKey('SF', 'msg_1')).toEqual(webhookDeliveryEntity.get({ partnerCode: 'SF', messageId: 'msg_1' }).params(table).Key);
+  });
+
+  it('reads heads in bulk strongly consistent: a parcel booked a moment ago (claim and head in one transaction) is found whole', async () => {
+    dynamo.on(BatchGetCommand).resolves({ Responses: { T: [] } });
+    await getShipments(['shp_1', 'shp_2']);
+    expect(sent(BatchGetCommand)[0]).toEqual({ RequestItems: { T: { Keys: [shipmentKey('shp_1'), shipmentKey('shp_2')], ConsistentRead: true } } });
   });
 
   it("reads only an item of the entity asked for (as ElectroDB's ownership check did)", async () => {
