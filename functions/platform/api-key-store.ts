@@ -8,7 +8,7 @@ import { createItem, failedCondition, outboxItem, patchItem, storedItem, transac
 import { ProblemError } from '../shared/errors.js';
 import { outboxEvent, type EventContext } from '../shared/outbox.js';
 import { ApiKeyCreated, ApiKeyRevoked, ApiKeyRotated } from '../../events/schemas/platform.js';
-import { queryPage, type IndexPartition } from './store.js';
+import { getOwned, queryPage, type IndexPartition } from './store.js';
 
 export class ApiKeyStoreError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -159,7 +159,9 @@ export const revokeKey = async (keyId: string, context: EventContext): Promise<A
   const event = outboxEvent(ApiKeyRevoked, { keyId, role: key.role, tenantId: key.tenantId ?? null, revokedAt }, context);
   const result = await transactWrite([revocationItem(key.keyHash, revokedAt), outboxItem(event)]);
   if (!result.canceled) return { ...key, revokedAt };
-  const current = await findKeyById(keyId);
+  // Another revocation came first: read the key item itself, strongly consistent (the id index
+  // may not show that revocation yet, and a stale answer here would be a 500).
+  const current = await getOwned(apiKeyItemKey(key.keyHash), apiKeys, true);
   if (current?.revokedAt) return current;
   throw new ApiKeyStoreError(`key ${keyId} was not revoked: ${result.codes.join(', ')}`);
 };
