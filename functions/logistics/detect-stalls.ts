@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { outboxItem, patchItem, transactWrite, type TransactItem } from '../shared/db/write.js';
+import { atVersion, outboxItem, patchItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { logger, metrics } from '../shared/observability.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { activeShipmentBuckets, shipmentKey, type ShipmentRecord } from './logistics-items.js';
@@ -19,7 +19,7 @@ export const stallMarked = (shipment: Pick<ShipmentRecord, 'shipmentId' | 'lastA
     shipmentKey(shipment.shipmentId),
     'shipment',
     { set: { stalledAt: shipment.lastActivityAt, version: shipment.version + 1, shipmentId: shipment.shipmentId } },
-    { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': shipment.version } },
+    atVersion(shipment.version),
   );
 
 /**

@@ -23,7 +23,7 @@ import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { batchGetItems } from '../shared/db/batch-get.js';
-import { createItem, outboxItem, patchItem, putItem, transactWrite, type TransactItem } from '../shared/db/write.js';
+import { atVersion, createItem, outboxItem, patchItem, putItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
 import { outboxEvent } from '../shared/outbox.js';
@@ -108,7 +108,7 @@ export const headChange = (shipment: ShipmentRecord, { head, lastActivityAt, rec
       },
       ...(head.terminal ? { remove: [...activeIndexKeyNames] } : {}),
     },
-    { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': shipment.version } },
+    atVersion(shipment.version),
   );
 };
 

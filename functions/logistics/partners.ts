@@ -3,7 +3,7 @@ import { ProblemError } from '../shared/errors.js';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import { parseStored } from '../shared/db/stored-item.js';
-import { outboxItem, patchItem, transactWrite } from '../shared/db/write.js';
+import { atVersion, outboxItem, patchItem, transactWrite } from '../shared/db/write.js';
 import { newId } from '../shared/ids.js';
 import { untilWritten } from '../shared/backoff.js';
 import { readSecret } from '../shared/secrets.js';
@@ -82,7 +82,7 @@ export const partnerSecretsChange = (partner: PartnerRecord, secrets: readonly S
     partnerKey(partner.code),
     'partner',
     { set: { secrets: [...secrets], version: partner.version + 1, code: partner.code } },
-    { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': partner.version } },
+    atVersion(partner.version),
   );
 
 /** Writes the secrets if the partner is still at the version read; false when another change came first. */

@@ -5,9 +5,8 @@
  * returns. test/unit/notifications/plain-writes.test.ts holds every builder to its entity.
  */
 import * as z from 'zod';
-import { config } from '../shared/config.js';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
-import { patchItem, storedItem, type Change, type Condition, type Item, type TableKey, type TransactItem } from '../shared/db/write.js';
+import { atVersion, both, deleteItem, patchItem, storedItem, type Change, type Condition, type Item, type TableKey, type TransactItem } from '../shared/db/write.js';
 import { maxEndpointsPerMerchant } from './policy.js';
 
 export const endpointEntity = 'merchantWebhookEndpoint';
@@ -92,8 +91,6 @@ export const endpointCountItem = (merchantId: string, endpoints: number): Item =
 export const deliveryItem = (d: WebhookDeliveryRecord): Item =>
   storedItem(deliveryEntity, { ...d }, { ...deliveryKey(d.deliveryId), gsi1pk: endpointDeliveriesPartition(d.endpointId), gsi1sk: `${d.createdAt}#${d.deliveryId}`, ...dueKeys(d) });
 
-const atVersion = (version: number): Condition => ({ expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': version } });
-
 /** One more endpoint, only while the merchant is below the limit. */
 export const countUp = (merchantId: string): TransactItem =>
   patchItem(endpointCountKey(merchantId), endpointCountEntity, { set: { merchantId }, add: { endpoints: 1 } }, {
@@ -117,15 +114,7 @@ export const endpointChange = (
 ): TransactItem => patchItem(endpointKey(key.merchantId, key.endpointId), endpointEntity, { set: { ...set, version: version + 1, ...endpointComposites(key) }, remove: [...remove] }, atVersion(version));
 
 /** Deletes an endpoint at the version read (no existence condition: the version's is enough). */
-export const endpointDelete = (merchantId: string, endpointId: string, version: number): TransactItem => ({
-  Delete: {
-    TableName: config.tableName(),
-    Key: { ...endpointKey(merchantId, endpointId) },
-    ConditionExpression: '#version = :version',
-    ExpressionAttributeNames: { '#version': 'version' },
-    ExpressionAttributeValues: { ':version': version },
-  },
-});
+export const endpointDelete = (merchantId: string, endpointId: string, version: number): TransactItem => deleteItem(endpointKey(merchantId, endpointId), atVersion(version));
 
 /** A success ends the endpoint's failure streak (if one is still recorded). */
 export const failureStreakEnded = (key: EndpointRef): TransactItem =>
@@ -163,13 +152,7 @@ export const deliveryUpdate = (
     set: { ...change.set, status: due.status, bucket: due.bucket, nextAttemptAt: due.nextAttemptAt, version: delivery.version + 1, ...keys, deliveryId: delivery.deliveryId },
     remove: [...(change.remove ?? []), ...(keys ? [] : ['gsi2pk', 'gsi2sk'])],
   };
-  const version = atVersion(delivery.version);
-  return patchItem(
-    deliveryKey(delivery.deliveryId),
-    deliveryEntity,
-    update,
-    extra ? { expression: `${version.expression} AND ${extra.expression}`, names: { ...version.names, ...extra.names }, values: { ...version.values, ...extra.values } } : version,
-  );
+  return patchItem(deliveryKey(delivery.deliveryId), deliveryEntity, update, both(atVersion(delivery.version), extra));
 };
 
 /** Disables an endpoint that failed for three days, at the version read. */

@@ -8,7 +8,7 @@ import { config } from '../shared/config.js';
 import { batchGetItems } from '../shared/db/batch-get.js';
 import type { OutboxItem } from '../shared/db/entities.js';
 import { parseStored } from '../shared/db/stored-item.js';
-import { createItem, createOnce, failedCondition, outboxItem, patchItem, putItem, transactWrite, type TransactItem } from '../shared/db/write.js';
+import { atVersion, createItem, createOnce, failedCondition, outboxItem, patchItem, putItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import type { OrderShipment, OrderStatus, StoredRefund } from './order.js';
 import {
   idempotencyItem,
@@ -131,7 +131,7 @@ export const orderChangeItem = (order: StoredOrder, change: OrderChange, now: Da
         ...orderIndexKeys({ orderId, merchantId: order.merchantId, shard: order.shard, status, createdAt: order.placed.createdAt }),
       },
     },
-    { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': order.version } },
+    atVersion(order.version),
   );
 };
 

@@ -12,7 +12,7 @@ import { newId } from '../shared/ids.js';
 import { divideHalfUp } from '../shared/money.js';
 import { now as clock } from '../shared/clock.js';
 import { outboxEvent } from '../shared/outbox.js';
-import { conditionCheck, createItem, outboxItem, transactWrite, type TransactItem } from '../shared/db/write.js';
+import { conditionCheck, createItem, outboxItem, putOnVersion, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { eligibility } from './creators.js';
 import {
   commissionEntryStored,
@@ -21,7 +21,6 @@ import {
   commissionRecord,
   entryBuckets,
   payoutHeadKey,
-  putOnVersion,
   type CommissionEntryRecord,
   type CommissionFields,
   type CommissionRecord,

@@ -1,6 +1,6 @@
 import type { OutboxItem } from '../shared/db/entities.js';
-import { createItem, outboxItem, transactWrite } from '../shared/db/write.js';
-import { agencyKey, agencyRecord, creatorItem, creatorKey, creatorRecord, creatorVersionItem, putOnVersion, type CreatorRecord } from './payout-items.js';
+import { createItem, outboxItem, putOnVersion, transactWrite } from '../shared/db/write.js';
+import { agencyKey, agencyRecord, creatorItem, creatorKey, creatorRecord, creatorVersionItem, type CreatorRecord } from './payout-items.js';
 import { getRecord } from '../shared/db/read.js';
 import { ProblemError } from '../shared/errors.js';
 import type { CreatorTerms } from './creators.js';

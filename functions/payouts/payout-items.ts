@@ -6,15 +6,13 @@
  */
 import * as z from 'zod';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
-import { atVersion, putItem, storedItem, type Item, type TableKey, type TransactItem } from '../shared/db/write.js';
+import { storedItem, type Item, type TableKey } from '../shared/db/write.js';
 
 const fen = z.number().int();
 
 /** Optional keys `K` of a record left out, for writing it. */
 type Fields<R, K extends keyof R> = Omit<R, K> & Partial<Pick<R, K>>;
 
-/** A Put replacing the item only while it is at `version` (ElectroDB's `put(...).where(eq(version, v))`). */
-export const putOnVersion = (item: Item, version: number): TransactItem => putItem(item, atVersion(version));
 
 // ---------------------------------------------------------------------------
 // Agencies and creators
@@ -95,7 +93,7 @@ export const creatorEntriesPrefix = (creatorId: string): string => `creator#${cr
 export const commissionEntryEntity = { name: 'commissionEntry', version: '2' } as const;
 export const commissionEntryStored = (e: CommissionEntryRecord): Item =>
   storedItem(
-    commissionEntryEntity.name,
+    commissionEntryEntity,
     { ...e },
     {
       pk: payableKey(e.period, e.bucket),
@@ -105,7 +103,6 @@ export const commissionEntryStored = (e: CommissionEntryRecord): Item =>
       gsi2pk: `CREATOR#${e.creatorId}#ENTRIES`,
       gsi2sk: `${e.createdAt}#${e.entryId}`,
     },
-    commissionEntryEntity.version,
   );
 
 // ---------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
-import { createItem, createOnce, outboxItem, outboxStored, patchItem, transactWrite, type TransactItem } from '../shared/db/write.js';
+import { createItem, createOnce, outboxItem, outboxStored, patchItem, putOnVersion, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { now as clock } from '../shared/clock.js';
 import { outboxEvent, type EventContext } from '../shared/outbox.js';
 import type { CreatorTerms } from './creators.js';
@@ -33,7 +33,6 @@ import {
   payoutStateItem,
   payoutStateKey,
   payoutStateRecord,
-  putOnVersion,
   wagesYtdItem,
   wagesYtdKey,
   wagesYtdRecord,

@@ -13,12 +13,11 @@
  * with the business clock. Called by processRun while it holds the run, before completing.
  */
 import { now as clock } from '../shared/clock.js';
-import { createItem, outboxItem, transactWrite, upsertItem, type TransactItem } from '../shared/db/write.js';
+import { createItem, outboxItem, putOnVersion, transactWrite, upsertItem, type TransactItem } from '../shared/db/write.js';
 import { merchantKey, merchantRecord } from '../orders/order-items.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { postingItem } from './payout-store.js';
 import { canceledUnderLease, leaseFence, type RunLease } from './run-lease.js';
-import { putOnVersion } from './payout-items.js';
 import { getRecord, queryPage } from '../shared/db/read.js';
 import { runIdOf } from './periods.js';
 import { runPeriods } from './run-periods.js';

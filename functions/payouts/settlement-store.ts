@@ -9,7 +9,7 @@ import * as z from 'zod';
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
 import { now as clock } from '../shared/clock.js';
-import { createItem, outboxItem, transactWrite, upsertItem, type TransactItem } from '../shared/db/write.js';
+import { createItem, outboxItem, putOnVersion, transactWrite, upsertItem, type TransactItem } from '../shared/db/write.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { parseStored } from '../shared/db/stored-item.js';
@@ -21,7 +21,6 @@ import { eligibility } from './creators.js';
 import { postingItem, termsAt } from './payout-store.js';
 import { addDays, periodOf } from './periods.js';
 import { figuresOf, netOf, type StatementFigures } from './settlement.js';
-import { putOnVersion } from './payout-items.js';
 import { getRecord } from '../shared/db/read.js';
 import {
   merchantPeriodKey,

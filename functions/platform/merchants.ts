@@ -1,6 +1,6 @@
 import { merchantKey, merchantRecord, type MerchantRecord } from '../orders/order-items.js';
 import { defaultTakeRateBps } from '../orders/order.js';
-import { patchItem, type TransactItem } from '../shared/db/write.js';
+import { atVersion, patchItem, type TransactItem } from '../shared/db/write.js';
 import { getOwned, queryPage, type IndexPartition } from './store.js';
 
 const merchants = { entity: 'merchant', schema: merchantRecord };
@@ -23,7 +23,7 @@ export const takeRateChangeItem = (merchant: Pick<MerchantRecord, 'merchantId' |
     { set: { takeRateBps, updatedAt, version: (merchant.version ?? 0) + 1, merchantId: merchant.merchantId } },
     merchant.version === undefined
       ? { expression: 'attribute_not_exists(#version)', names: { '#version': 'version' } }
-      : { expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': merchant.version } },
+      : atVersion(merchant.version),
   );
 
 /** A merchant as operators see it (and as enrolment answers it). */

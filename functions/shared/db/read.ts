@@ -8,18 +8,18 @@ import type * as z from 'zod';
 import { documentClient } from '../clients/dynamodb.js';
 import { config } from '../config.js';
 import { parseStored } from './stored-item.js';
-import type { TableKey } from './write.js';
+import { markersOf, type EntityName, type TableKey } from './write.js';
+
+export type { EntityName } from './write.js';
 
 type Raw = Record<string, unknown>;
 
-/** Which entity an item must be: its name, and its model version when that is not '1' (ElectroDB's `__edb_e__`, `__edb_v__`). */
-export type EntityName = string | { readonly name: string; readonly version: string };
+const isOf = (entity: EntityName, item: Raw): boolean => {
+  const markers = markersOf(entity);
+  return item.__edb_e__ === markers.__edb_e__ && (item.__edb_v__ ?? '1') === markers.__edb_v__;
+};
 
-const nameOf = (entity: EntityName): string => (typeof entity === 'string' ? entity : entity.name);
-const isOf = (entity: EntityName, item: Raw): boolean =>
-  item.__edb_e__ === nameOf(entity) && (item.__edb_v__ ?? '1') === (typeof entity === 'string' ? '1' : entity.version);
-
-const described = (entity: EntityName, item: Raw): string => `${nameOf(entity)} item ${String(item.pk)} ${String(item.sk)}`;
+const described = (entity: EntityName, item: Raw): string => `${markersOf(entity).__edb_e__} item ${String(item.pk)} ${String(item.sk)}`;
 
 /** An item of `entity` read with `schema`, or undefined when it is not there (or is another entity's). */
 export const recordOf = <S extends z.ZodType>(entity: EntityName, schema: S, item: Raw | undefined): z.output<S> | undefined =>

@@ -21,20 +21,27 @@ export interface Condition {
   readonly values?: Readonly<Item>;
 }
 
+/** Which entity an item is: its name, and its model version when that is not '1' (ElectroDB's `__edb_e__`, `__edb_v__`). */
+export type EntityName = string | { readonly name: string; readonly version: string };
+
+/** An entity's markers as every item of it carries them. */
+export const markersOf = (entity: EntityName): { __edb_e__: string; __edb_v__: string } =>
+  typeof entity === 'string' ? { __edb_e__: entity, __edb_v__: '1' } : { __edb_e__: entity.name, __edb_v__: entity.version };
+
 const definedOnly = (attributes: Item): Item => Object.fromEntries(Object.entries(attributes).filter(([, value]) => value !== undefined));
 
-/** An item as stored: its attributes (undefined left out), its table and index keys, and the entity markers (name, model version). */
-export const storedItem = (entity: string, attributes: Item, keys: Readonly<Record<string, string>>, modelVersion = '1'): Item => ({
+/** An item as stored: its attributes (undefined left out), its table and index keys, and the entity markers. */
+export const storedItem = (entity: EntityName, attributes: Item, keys: Readonly<Record<string, string>>): Item => ({
   ...definedOnly(attributes),
   ...keys,
-  __edb_e__: entity,
-  __edb_v__: modelVersion,
+  ...markersOf(entity),
 });
 
 const notThere: Condition = { expression: 'attribute_not_exists(#pk) AND attribute_not_exists(#sk)', names: { '#pk': 'pk', '#sk': 'sk' } };
 const there: Condition = { expression: 'attribute_exists(#pk) AND attribute_exists(#sk)', names: { '#pk': 'pk', '#sk': 'sk' } };
 
-const both = (a: Condition, b: Condition | undefined): Condition =>
+/** Two conditions that must both hold. */
+export const both = (a: Condition, b: Condition | undefined): Condition =>
   b ? { expression: `(${a.expression}) AND (${b.expression})`, names: { ...a.names, ...b.names }, values: { ...a.values, ...b.values } } : a;
 
 // DynamoDB refuses an empty ExpressionAttributeNames or ExpressionAttributeValues map: leave them out.
@@ -58,6 +65,14 @@ export const putItem = (item: Item, condition?: Condition): TransactItem => ({
 /** The item is still at the version it was read at (optimistic locking). */
 export const atVersion = (version: number): Condition => ({ expression: '#version = :version', names: { '#version': 'version' }, values: { ':version': version } });
 
+/** Put, replacing the item only while it is at `version`: as a transaction item. */
+export const putOnVersion = (item: Item, version: number): TransactItem => putItem(item, atVersion(version));
+
+/** Delete the item (only while `condition` holds, if given): as a transaction item. */
+export const deleteItem = (key: TableKey, condition?: Condition): TransactItem => ({
+  Delete: { TableName: config.tableName(), Key: { pk: key.pk, sk: key.sk }, ...(condition ? conditionParts(condition) : {}) },
+});
+
 /** What an update changes: attributes to set (undefined ones left out), numbers to add, attributes to remove. */
 export interface Change {
   readonly set?: Item;
@@ -67,7 +82,7 @@ export interface Change {
   readonly remove?: readonly string[];
 }
 
-const updateParts = (key: TableKey, entity: string, change: Change, condition?: Condition) => {
+const updateParts = (key: TableKey, entity: EntityName, change: Change, condition?: Condition) => {
   const names: Record<string, string> = { ...condition?.names };
   const values: Item = { ...condition?.values };
   const sets: string[] = [];
@@ -84,7 +99,7 @@ const updateParts = (key: TableKey, entity: string, change: Change, condition?: 
     n += 1;
     return token;
   };
-  for (const [attribute, v] of Object.entries(definedOnly({ ...change.set, __edb_e__: entity, __edb_v__: '1' }))) sets.push(`${name(attribute)} = ${value(v)}`);
+  for (const [attribute, v] of Object.entries(definedOnly({ ...change.set, ...markersOf(entity) }))) sets.push(`${name(attribute)} = ${value(v)}`);
   for (const [attribute, v] of Object.entries(definedOnly({ ...change.setIfAbsent }))) {
     const a = name(attribute);
     sets.push(`${a} = if_not_exists(${a}, ${value(v)})`);
@@ -109,12 +124,12 @@ const updateParts = (key: TableKey, entity: string, change: Change, condition?: 
 };
 
 /** Update an item that must exist (a patch), optionally under a further condition: as a transaction item. */
-export const patchItem = (key: TableKey, entity: string, change: Change, condition?: Condition): TransactItem => ({
+export const patchItem = (key: TableKey, entity: EntityName, change: Change, condition?: Condition): TransactItem => ({
   Update: updateParts(key, entity, change, both(there, condition)),
 });
 
 /** Update the item, creating it if absent (an upsert), optionally under a condition: as a transaction item. */
-export const upsertItem = (key: TableKey, entity: string, change: Change, condition?: Condition): TransactItem => ({
+export const upsertItem = (key: TableKey, entity: EntityName, change: Change, condition?: Condition): TransactItem => ({
   Update: updateParts(key, entity, change, condition),
 });
 
@@ -161,7 +176,7 @@ export const createOnce = async (item: Item): Promise<boolean> => {
 };
 
 /** One update outside a transaction (creating the item if absent: an upsert), returning its attributes as they were before (`ALL_OLD`). */
-export const upsertReturningOld = async (key: TableKey, entity: string, change: Change, condition?: Condition): Promise<Item | undefined> => {
+export const upsertReturningOld = async (key: TableKey, entity: EntityName, change: Change, condition?: Condition): Promise<Item | undefined> => {
   const { Attributes } = await documentClient.send(new UpdateCommand({ ...updateParts(key, entity, change, condition), ReturnValues: 'ALL_OLD' }));
   return Attributes;
 };

@@ -49,7 +49,6 @@ import {
   payoutRunsPartition,
   payoutStateItem,
   payoutStateKey,
-  putOnVersion,
   wagesYtdItem,
   wagesYtdKey,
 } from '../../../functions/payouts/payout-items.js';
@@ -74,7 +73,7 @@ import {
 import { runProgress } from '../../../functions/payouts/settlement-run.js';
 import { periodTotalsItem } from '../../../functions/payouts/settlement-store.js';
 import type { PayoutLine } from '../../../functions/payouts/payout-line.js';
-import type { TransactItem } from '../../../functions/shared/db/write.js';
+import { putOnVersion, type TransactItem } from '../../../functions/shared/db/write.js';
 import { itemWritten, table, updateEffect } from '../../support/plain-writes.js';
 import { jest } from '@jest/globals';
 
