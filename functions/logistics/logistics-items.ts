@@ -6,8 +6,7 @@
  */
 import * as z from 'zod';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
-import { config } from '../shared/config.js';
-import { conditionCheck, storedItem, type Condition, type Item, type TableKey, type TransactItem } from '../shared/db/write.js';
+import { conditionCheck, putItem, storedItem, type Condition, type Item, type TableKey, type TransactItem } from '../shared/db/write.js';
 import { shipmentPartition, trackingNumberPartition } from './shipment-read.js';
 import { flight, type TimelineEvent } from './tracking.js';
 
@@ -136,15 +135,7 @@ export const trackingClaimPut = (c: TrackingClaimRecord, readHolder: string | un
     readHolder === undefined
       ? { expression: 'attribute_not_exists(#shipmentId)', names: { '#shipmentId': 'shipmentId' } }
       : { expression: '#shipmentId = :readHolder', names: { '#shipmentId': 'shipmentId' }, values: { ':readHolder': readHolder } };
-  return {
-    Put: {
-      TableName: config.tableName(),
-      Item: trackingClaimItem(c),
-      ConditionExpression: condition.expression,
-      ExpressionAttributeNames: { ...condition.names },
-      ...(condition.values ? { ExpressionAttributeValues: { ...condition.values } } : {}),
-    },
-  };
+  return putItem(trackingClaimItem(c), condition);
 };
 
 // ---------------------------------------------------------------------------------------

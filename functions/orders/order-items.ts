@@ -8,16 +8,16 @@ import * as z from 'zod';
 import { storedItem, type Item, type TableKey } from '../shared/db/write.js';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
 import type { StoredRefund } from './order.js';
-import { orderPartition, type OrderRecord } from './order-read.js';
+import { merchantOrdersPartition, orderPartition, type OrderRecord } from './order-read.js';
 
 /** An order item's own key. */
 export const orderKey = (orderId: string): TableKey => ({ pk: orderPartition(orderId), sk: 'ORDER' });
 
 /** The index keys an order carries; gsi2's depends on its status, so every status change rewrites it. */
 export const orderIndexKeys = (o: Pick<OrderRecord, 'orderId' | 'merchantId' | 'shard' | 'status' | 'createdAt'>): Record<string, string> => ({
-  gsi1pk: `MERCHANT#${o.merchantId}#ORDERS#${o.shard}`,
+  gsi1pk: merchantOrdersPartition(o.merchantId, o.shard),
   gsi1sk: `${o.createdAt}#${o.orderId}`,
-  gsi2pk: `MERCHANT#${o.merchantId}#${o.status}#${o.shard}`,
+  gsi2pk: merchantOrdersPartition(o.merchantId, o.shard, o.status),
   gsi2sk: `${o.createdAt}#${o.orderId}`,
 });
 

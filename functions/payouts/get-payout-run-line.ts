@@ -18,8 +18,8 @@ export const runLinePath = runPath.extend({
 });
 
 /** The creator's payable entries of one period: its bucket's key, the creator's sort-key prefix (`creator#<id>#`), strongly consistent. */
-const entriesOf = async (period: string, creatorId: string, budget: number): Promise<DetailEntry[]> =>
-  queryAll(commissionEntryEntity, commissionEntryRecord, { partition: payableKey(period, bucketOf(creatorId, entryBuckets)), prefix: creatorEntriesPrefix(creatorId) }, { consistent: true, limit: budget });
+const entriesOf = async (period: string, creatorId: string): Promise<DetailEntry[]> =>
+  queryAll(commissionEntryEntity, commissionEntryRecord, { partition: payableKey(period, bucketOf(creatorId, entryBuckets)), prefix: creatorEntriesPrefix(creatorId) }, { consistent: true });
 
 /**
  * GET /v1/payout-runs/{id}/lines/{creatorId}: a line with the commission entries the run
@@ -32,8 +32,8 @@ export const handler = httpHandler({ access: keyed('finance'), path: runLinePath
   if (!item) throw new ProblemError('not_found');
   const line = storedLineOf(item);
   const fromPeriod = run.fromPeriod ?? run.period;
-  // Budget per period: one more than an answer shows in all, so `truncated` is known.
-  const entries = (await Promise.all(periodsOf(fromPeriod, run.period).map((period) => entriesOf(period, path.creatorId, lineDetailMaxEntries + 1)))).flat();
+  // Every entry of every covered period: the line's totals and carried-in amount need them all.
+  const entries = (await Promise.all(periodsOf(fromPeriod, run.period).map((period) => entriesOf(period, path.creatorId)))).flat();
   const orderIds = [...new Set(entries.map((e) => e.orderId))].slice(0, lineDetailMaxEntries);
   const found = await batchGetItems(orderIds.flatMap((orderId) => [{ ...commissionKey(orderId) }, { ...orderKey(orderId) }]));
   const commissions = new Map<string, DetailCommission>();

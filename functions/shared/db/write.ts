@@ -8,6 +8,7 @@ import { PutCommand, TransactWriteCommand, UpdateCommand, type TransactWriteComm
 import { documentClient } from '../clients/dynamodb.js';
 import { config } from '../config.js';
 import type { OutboxItem } from './entities.js';
+import { isConditionalCheckFailure } from './errors.js';
 
 export type Item = Record<string, unknown>;
 // A type alias, not an interface: it is also a Record<string, string>.
@@ -170,7 +171,7 @@ export const createOnce = async (item: Item): Promise<boolean> => {
     await documentClient.send(new PutCommand(createPut(item)));
     return true;
   } catch (error) {
-    if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+    if (isConditionalCheckFailure(error)) return false;
     throw error;
   }
 };
