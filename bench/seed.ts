@@ -1,8 +1,8 @@
 /**
  * Seeding for `npm run bench -- payouts` (not timed). Items are built by the domain's own
  * builders (`commissionEntryItem`, `settlementEntryItem` after `applyFact`) and rendered by
- * the same ElectroDB entities the handlers write with (`.params()`), so keys, buckets and
- * attributes cannot drift from what the system writes; they go to DynamoDB Local with
+ * the ElectroDB entities that define each item's layout (`.params()`; the agreement tests hold
+ * the handlers' own item builders to the same entities, decision 0046); they go to DynamoDB Local with
  * BatchWriteItem, 25 per call, a few calls in flight, UnprocessedItems retried.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';

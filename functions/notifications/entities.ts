@@ -10,8 +10,7 @@
  * - deliveries due for a retry: Query gsi2 `WHDUE#<bucket>` with sk <= now, over
  *   `dueBuckets` buckets (a sparse index: only pending deliveries are in it).
  */
-import { Entity, type EntityItem } from 'electrodb';
-export { dueBuckets } from './policy.js';
+import { Entity } from 'electrodb';
 
 const service = 'xborder';
 
@@ -40,7 +39,6 @@ export const webhookEndpointEntity = new Entity({
     },
   },
 });
-export type WebhookEndpointItem = EntityItem<typeof webhookEndpointEntity>;
 
 /**
  * How many endpoints a merchant has: changed in the same transaction as every create (ADD 1,
@@ -105,4 +103,3 @@ export const merchantWebhookDeliveryEntity = new Entity({
     },
   },
 });
-export type MerchantWebhookDeliveryItem = EntityItem<typeof merchantWebhookDeliveryEntity>;

@@ -6,9 +6,6 @@
  */
 import { Entity, type EntityItem } from 'electrodb';
 
-// The item layout's constants live with the plain builders (payout-items.ts); re-exported for the seeders.
-export { entryBuckets, ledgerBuckets, payableKey } from './payout-items.js';
-
 const service = 'xborder';
 
 export const agencyEntity = new Entity({
@@ -138,7 +135,6 @@ export const commissionEntryEntity = new Entity({
   },
 });
 
-export type CommissionEntryItem = EntityItem<typeof commissionEntryEntity>;
 
 /**
  * The head of the run sequence (one item): the latest period that has a run and the run

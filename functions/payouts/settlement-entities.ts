@@ -6,9 +6,6 @@
  */
 import { Entity, type EntityItem } from 'electrodb';
 
-// The item layout's constants live with the plain builders (settlement-items.ts); re-exported for the seeders.
-export { periodTotalShards, settlementEntryBuckets } from './settlement-items.js';
-
 const service = 'xborder';
 
 /**

@@ -7,8 +7,6 @@
 import { docsPagePath, openApiPath } from './doc-paths.js';
 import { assetGuard } from './static-assets.js';
 
-export { docsPagePath, openApiPath };
-
 /** The files GET /docs/{asset} serves, with their content types. */
 export const docsAssets = {
   'swagger-ui.js': 'text/javascript; charset=utf-8',

@@ -16,6 +16,3 @@ export const serviceOf = <E extends ConstructorParameters<typeof Service>[0]>(en
     return current.service;
   };
 };
-
-/** The entities a context's write transaction callback receives (for helpers that build transaction items). */
-export type TransactionEntitiesOf<D extends () => { transaction: { write: (fn: never) => unknown } }> = Parameters<Parameters<ReturnType<D>['transaction']['write']>[0]>[0];

@@ -1,5 +1,5 @@
 import { outboxEntity } from '../../functions/shared/db/entities.js';
-import { serviceOf, type TransactionEntitiesOf } from './electrodb-service.js';
+import { serviceOf } from './electrodb-service.js';
 import {
   agencyEntity,
   commissionEntity,
@@ -46,13 +46,11 @@ const entities = {
   merchantStatement: merchantStatementEntity,
   merchantSettlementState: merchantSettlementStateEntity,
   merchantRun: merchantRunEntity,
-  // Read only, through the orders context's model: a merchant's name and take rate, an order's FX snapshot.
+  // The orders context's items the payouts tests seed: merchants (name, take rate) and orders (FX snapshot).
   merchant: merchantEntity,
   order: orderEntity,
 };
 
-/** This context's ElectroDB service on the configured table. */
+/** The service on the configured table. */
 export const db = serviceOf(entities);
 
-/** The entities a write transaction's callback receives (for helpers that build transaction items). */
-export type TransactionEntities = TransactionEntitiesOf<typeof db>;

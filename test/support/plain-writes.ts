@@ -3,8 +3,6 @@
  * that define each item's layout: the item a create or put writes, and what an update sets,
  * adds and removes, compared attribute by attribute (expression token names differ).
  */
-import type { TransactItem } from '../../functions/shared/db/write.js';
-
 export const table = { table: 'T' };
 
 type Params = {
@@ -59,7 +57,3 @@ export const updateEffect = (params: unknown): UpdateEffect => {
   effect.remove.sort();
   return effect;
 };
-
-/** The table item a transaction item touches. */
-export const keyOfTransactItem = (item: TransactItem): Record<string, unknown> | undefined =>
-  item.Put?.Item ? { pk: item.Put.Item.pk, sk: item.Put.Item.sk } : (item.Update?.Key ?? item.ConditionCheck?.Key ?? item.Delete?.Key);

@@ -62,7 +62,6 @@ export const products = {
     weightGrams: 120,
   },
 } as const;
-export type ExampleSku = keyof typeof products;
 
 export const buyers = {
   US: {
