@@ -373,7 +373,7 @@ export const processRun = async (period: string, correlationId: string, options:
       }
     }
     // Merchants are settled by the same run, over the same periods, before it completes (settlement-run.ts).
-    await settleMerchants({ period, token, leaseMs }, correlationId, options.afterMerchant ? { afterMerchant: options.afterMerchant } : {});
+    await settleMerchants({ period, token, leaseMs }, correlationId, { periods, ...(options.afterMerchant ? { afterMerchant: options.afterMerchant } : {}) });
     return await complete(period, token, correlationId);
   } catch (error) {
     if (error instanceof LeaseLostError) return getRun(period);

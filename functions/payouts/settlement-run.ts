@@ -140,6 +140,8 @@ export const settleMerchant = async (
 };
 
 export interface SettleMerchantsOptions {
+  /** The run's periods, when the caller has them (processRun does): saves reading the run again. */
+  readonly periods?: readonly string[];
   /** Test hook: called after each settled merchant (a test throws here to simulate a crash). */
   readonly afterMerchant?: (merchantId: string) => void;
 }
@@ -180,8 +182,9 @@ export const settleMerchants = async (lease: RunLease, correlationId: string, op
   const { period } = lease;
   const run = await getMerchantRun(period);
   if (run?.completedAt) return run;
-  // The same periods as the creators' half: the run's own catch-up list (run-periods.ts).
-  const periods = await runPeriods(period);
+  // The same periods as the creators' half: the run's own catch-up list (run-periods.ts),
+  // passed in by the run that already has it, read here otherwise.
+  const periods = options.periods ?? (await runPeriods(period));
   const from: MerchantCheckpoint = run?.checkpoint ?? { bucket: 0, afterMerchantId: '' };
   for (let bucket = from.bucket; bucket < settlementEntryBuckets; bucket += 1) {
     for await (const m of merchantTotals(periods, bucket, bucket === from.bucket ? from.afterMerchantId : '')) {
