@@ -9,7 +9,6 @@ import type { IdempotencyRecord, OrderFields } from './order-items.js';
 import { quote, restrictedReason } from './landed-cost.js';
 import { createOrderBody, defaultTakeRateBps, marketCurrency, orderIdFor, orderView, shardOf, type PlacedOrder } from './order.js';
 import { getIdempotencyRecord, loadOrderContext, placeOrder } from './order-store.js';
-import { productTitleOf } from './product.js';
 import { loadPricingConfig } from './pricing-config.js';
 import { OrderPlaced } from '../../events/schemas/orders.js';
 
@@ -57,7 +56,8 @@ export const handler = httpHandler({ access: keyed('merchant'), body: createOrde
       hsCode: product.hsCode,
       originCountry: product.originCountry,
       weightGrams: product.weightGrams,
-      title: productTitleOf(product),
+      // Validated with the catalogue's title schema when the product was read (product-read.ts).
+      title: product.title,
     };
   });
 

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { parseStored } from '../shared/db/stored-item.js';
 import { moneySchema, type Money } from '../shared/money.js';
 import type { ProductRecord as ProductItem } from './product-read.js';
 import { skuSchema } from './order.js';
@@ -14,9 +13,6 @@ export const productBody = z.strictObject({
 });
 
 export const skuPath = z.object({ sku: skuSchema });
-
-/** A product's stored title (a map on the item), validated where it is read. */
-export const productTitleOf = (p: Pick<ProductItem, 'sku' | 'title'>): ProductView['title'] => parseStored(productBody.shape.title, p.title, `product ${p.sku} title`);
 
 export interface ProductView {
   readonly sku: string;
