@@ -7,7 +7,7 @@ import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import { batchGetItems } from '../shared/db/batch-get.js';
 import type { OutboxItem } from '../shared/db/entities.js';
-import { parseStored } from '../shared/db/stored-item.js';
+import { getRecord, recordOf } from '../shared/db/read.js';
 import { atVersion, createItem, createOnce, failedCondition, outboxItem, patchItem, putItem, transactWrite, type TransactItem } from '../shared/db/write.js';
 import type { OrderShipment, OrderStatus, StoredRefund } from './order.js';
 import {
@@ -45,18 +45,15 @@ export interface OrderContext {
   readonly products: ReadonlyMap<string, ProductRecord>;
 }
 
-const described = (item: Record<string, unknown>): string => `${String(item.__edb_e__)} item ${String(item.pk)} ${String(item.sk)}`;
-
 /**
  * Everything placing an order needs to read, in ONE BatchGetItem: the merchant (its
  * markets), the Idempotency-Key record, and the products (at most 50: one call).
  */
 export const loadOrderContext = async (merchantId: string, keyHash: string, skus: readonly string[]): Promise<OrderContext> => {
   const found = await batchGetItems([merchantKey(merchantId), idempotencyKeyOf(merchantId, keyHash), ...skus.map((sku) => productKey(merchantId, sku))].map((k) => ({ ...k })));
-  const of = (entity: string) => found.filter((i) => i.__edb_e__ === entity);
-  const merchant = of('merchant').map((i) => parseStored(merchantRecord, i, described(i)))[0];
-  const idempotency = of('idempotency').map((i) => parseStored(idempotencyRecord, i, described(i)))[0];
-  const products = of('product').map((i) => parseStored(productRecord, i, described(i)));
+  const merchant = found.map((i) => recordOf('merchant', merchantRecord, i)).find((r) => r !== undefined);
+  const idempotency = found.map((i) => recordOf('idempotency', idempotencyRecord, i)).find((r) => r !== undefined);
+  const products = found.flatMap((i) => recordOf('product', productRecord, i) ?? []);
   return { merchant, idempotency, products: new Map(products.map((p) => [p.sku, p])) };
 };
 
@@ -71,10 +68,8 @@ export const placeOrder = async (order: OrderFields, idempotency: IdempotencyRec
   throw new OrderStoreError(`order ${order.orderId} was not written: ${outcome.codes.join(', ')}`);
 };
 
-export const getIdempotencyRecord = async (scope: string, keyHash: string): Promise<IdempotencyRecord | undefined> => {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: config.tableName(), Key: { ...idempotencyKeyOf(scope, keyHash) }, ConsistentRead: true }));
-  return Item ? parseStored(idempotencyRecord, Item, described(Item)) : undefined;
-};
+export const getIdempotencyRecord = (scope: string, keyHash: string): Promise<IdempotencyRecord | undefined> =>
+  getRecord('idempotency', idempotencyRecord, idempotencyKeyOf(scope, keyHash), true);
 
 export const findOrderByPaymentIntent = async (paymentIntentId: string): Promise<StoredOrder | undefined> => {
   const { Items } = await documentClient.send(
