@@ -1,7 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ProblemError } from '../shared/errors.js';
-import { documentClient } from '../shared/clients/dynamodb.js';
-import { config } from '../shared/config.js';
+import { getRecord } from '../shared/db/read.js';
 import { parseStored } from '../shared/db/stored-item.js';
 import { atVersion, outboxItem, patchItem, transactWrite } from '../shared/db/write.js';
 import { newId } from '../shared/ids.js';
@@ -27,10 +25,7 @@ export const maxActiveSecrets = 2;
 export const secretsOf = (partner: { readonly code: string; readonly secrets: unknown }): StoredSecret[] => parseStored(storedSecrets, partner.secrets, `partner ${partner.code} secrets`);
 
 /** A partner (one GetItem), strongly consistent when a decision rests on its secrets. */
-export const getPartner = async (code: string, options: { consistent: boolean }): Promise<PartnerRecord | undefined> => {
-  const { Item } = await documentClient.send(new GetCommand({ TableName: config.tableName(), Key: { ...partnerKey(code) }, ...(options.consistent ? { ConsistentRead: true } : {}) }));
-  return Item?.__edb_e__ === 'partner' ? parseStored(partnerRecord, Item, `partner item ${String(Item.pk)}`) : undefined;
-};
+export const getPartner = (code: string, options: { consistent: boolean }): Promise<PartnerRecord | undefined> => getRecord('partner', partnerRecord, partnerKey(code), options.consistent);
 
 /** A new `whsec_` secret (returned to the operator once) and its sealed record. */
 export const issuePartnerSecret = async (now: Date): Promise<{ secret: string; stored: StoredSecret }> => {

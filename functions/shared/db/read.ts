@@ -40,20 +40,34 @@ export interface QueryTarget {
   readonly prefix?: string;
   /** Sort keys strictly after this one. */
   readonly after?: string;
+  /** Sort keys strictly before this one. */
+  readonly before?: string;
+  /** Sort keys up to and including this one. */
+  readonly atMost?: string;
 }
 
 const fields = { table: ['pk', 'sk'], gsi1: ['gsi1pk', 'gsi1sk'], gsi2: ['gsi2pk', 'gsi2sk'] } as const;
 
-/** The Query of a target, in ElectroDB's key condition (a begins_with for a prefix, `>` for a bound). */
+/** A target's sort-key narrowing and the key condition it adds (at most one applies). */
+const sortKeyConditions = [
+  ['is', ' and #sk1 = :sk1'],
+  ['prefix', ' and begins_with(#sk1, :sk1)'],
+  ['after', ' and #sk1 > :sk1'],
+  ['before', ' and #sk1 < :sk1'],
+  ['atMost', ' and #sk1 <= :sk1'],
+] as const;
+
+/** The Query of a target, in ElectroDB's key condition (a begins_with for a prefix, a comparison for a bound). */
 export const queryInput = (target: QueryTarget, options: { consistent?: boolean; limit?: number; descending?: boolean; start?: Raw | undefined } = {}): QueryCommandInput => {
   const [pk, sk] = fields[target.index ?? 'table'];
-  const range = target.is !== undefined ? ' and #sk1 = :sk1' : target.prefix !== undefined ? ' and begins_with(#sk1, :sk1)' : target.after !== undefined ? ' and #sk1 > :sk1' : '';
+  const bound = sortKeyConditions.find(([field]) => target[field] !== undefined);
+  const range = bound ? bound[1] : '';
   return {
     TableName: config.tableName(),
     ...(target.index ? { IndexName: target.index } : {}),
     KeyConditionExpression: `#pk = :pk${range}`,
     ExpressionAttributeNames: { '#pk': pk, ...(range ? { '#sk1': sk } : {}) },
-    ExpressionAttributeValues: { ':pk': target.partition, ...(range ? { ':sk1': target.is ?? target.prefix ?? target.after } : {}) },
+    ExpressionAttributeValues: { ':pk': target.partition, ...(range ? { ':sk1': bound ? target[bound[0]] : undefined } : {}) },
     ...(options.consistent ? { ConsistentRead: true } : {}),
     ...(options.limit !== undefined ? { Limit: options.limit } : {}),
     ...(options.descending ? { ScanIndexForward: false } : {}),
