@@ -135,7 +135,8 @@ export const agencyTotals = (lines: readonly AgencyLine[]): AgencyTotals[] => {
 /** The JSON report: the run, its lines (Money, CNY) and per-agency settlement totals. */
 export const reportJson = (run: PayoutRunView, lines: readonly PayoutLine[]): PayoutReport => {
   const sorted = sortedLines(lines);
-  return { run, lines: sorted.map(reportLine), agencies: agencyTotals(sorted.map((line) => ({ ...reportLine(line), agencyName: line.agencyName }))) };
+  const reported = sorted.map(reportLine);
+  return { run, lines: reported, agencies: agencyTotals(reported.map((line, i) => ({ ...line, agencyName: sorted[i]?.agencyName ?? null }))) };
 };
 
 /** The CSV header row, fixed by API.md. */
