@@ -67,7 +67,8 @@ export const merchantItem = (m: Omit<MerchantRecord, 'updatedAt' | 'version'>): 
   storedItem('merchant', { ...m, markets: new Set(m.markets) }, { ...merchantKey(m.merchantId), gsi1pk: 'MERCHANTS', gsi1sk: `${m.createdAt}#${m.merchantId}` });
 
 /** A legal entity's claim on its USCC (entity `usccClaim`): one merchant per USCC. */
-export const usccClaimItem = (uscc: string, merchantId: string): Item => storedItem('usccClaim', { uscc, merchantId }, { pk: `USCC#${uscc}`, sk: 'USCC' });
+export const usccClaimKey = (uscc: string): TableKey => ({ pk: `USCC#${uscc}`, sk: 'USCC' });
+export const usccClaimItem = (uscc: string, merchantId: string): Item => storedItem('usccClaim', { uscc, merchantId }, usccClaimKey(uscc));
 
 /** A refund as its own item under the order's partition (entity `orderRefund`). */
 export const refundItem = (orderId: string, refund: StoredRefund): Item =>

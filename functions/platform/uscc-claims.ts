@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import type { TableKey } from '../shared/db/write.js';
+import { usccClaimKey } from '../orders/order-items.js';
 import { getOwned } from './store.js';
 
 /** A USCC's claim (entity `usccClaim`, created with the merchant it names: orders/order-items.ts). */
 export const usccClaimRecord = z.object({ uscc: z.string(), merchantId: z.string() });
-export const usccClaimKey = (uscc: string): TableKey => ({ pk: `USCC#${uscc}`, sk: 'USCC' });
+export { usccClaimKey } from '../orders/order-items.js';
 
 /** The claim on a USCC, read consistently: enrolment reads it right after its own create was refused. */
 export const findUsccClaim = (uscc: string) => getOwned(usccClaimKey(uscc), { entity: 'usccClaim', schema: usccClaimRecord }, true);
