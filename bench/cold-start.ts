@@ -54,7 +54,7 @@ const bundle = async (entry: string, outdir: string): Promise<{ file: string; by
  * ratio is the stack's and how much the project's code.
  */
 const frameworks: Record<string, string> = {
-  zod: "import * as z from 'zod'; Object.assign(globalThis, { floorSchema: z.object({ id: z.string() }) });",
+  zod: "import * as z from 'zod/mini'; Object.assign(globalThis, { floorSchema: z.object({ id: z.string() }) });",
   '@aws-lambda-powertools/logger': "import { Logger } from '@aws-lambda-powertools/logger'; Object.assign(globalThis, { floorLogger: new Logger() });",
   '@aws-lambda-powertools/metrics': "import { Metrics } from '@aws-lambda-powertools/metrics'; Object.assign(globalThis, { floorMetrics: new Metrics() });",
   '@middy/core': "import middy from '@middy/core'; Object.assign(globalThis, { floorMiddy: middy() });",

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { LogisticsPartnerRegistered, ShipmentBooked, ShipmentStatusChanged, ShipmentStalled, OrderShipped, OrderDelivered } from './schemas/logistics.js';
 import { WebhookDeliveryScheduled, WebhookEndpointDisabled, WebhookEndpointCreated, WebhookEndpointUpdated, WebhookEndpointDeleted, WebhookEndpointSecretRolled } from './schemas/notifications.js';
 import { MerchantEnrolled, MerchantTakeRateChanged, OrderPlaced, OrderPaid, OrderPaymentFailed, OrderCancelled, OrderRefunded } from './schemas/orders.js';

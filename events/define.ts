@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { EventSource } from './sources.js';
 
 /**
@@ -7,7 +7,7 @@ import type { EventSource } from './sources.js';
  * emits or consumes and its bundle carries that context's schemas, never the whole catalogue
  * (events/catalogue.ts gathers them for the infrastructure, docs and tests).
  */
-export interface EventContract<T extends string = string, S extends z.ZodType = z.ZodType> {
+export interface EventContract<T extends string = string, S extends z.ZodMiniType = z.ZodMiniType> {
   readonly detailType: T;
   readonly source: EventSource;
   readonly version: number;
@@ -19,7 +19,7 @@ export interface EventContract<T extends string = string, S extends z.ZodType = 
  * The schema is built the first time it is used, so a bundle that imports one contract of a
  * context builds that one, not every schema of the file (cold start: about 1 ms each).
  */
-export const defineEvent = <const T extends string, S extends z.ZodType>(
+export const defineEvent = <const T extends string, S extends z.ZodMiniType>(
   detailType: T,
   entry: Omit<EventContract<T, S>, 'detailType' | 'schema'> & { readonly schema: () => S },
 ): EventContract<T, S> => {

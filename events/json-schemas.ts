@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { eventCatalogue, type DetailType } from './catalogue.js';
 
 /** File name and JSON Schema (draft 2020-12) of each catalogue entry. */

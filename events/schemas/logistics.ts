@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
 import { eventSources } from '../sources.js';
 
 const flight = z.object({ number: z.string(), origin: z.string(), destination: z.string() });
-const money = z.object({ amount: z.number().int(), currency: z.enum(['CNY', 'USD', 'HKD', 'MOP']) });
+const money = z.object({ amount: z.number().check(z.int()), currency: z.enum(['CNY', 'USD', 'HKD', 'MOP']) });
 
 export const LogisticsPartnerRegisteredV1 = () => eventDetail(
   1,
@@ -13,32 +13,32 @@ export const LogisticsPartnerRegisteredV1 = () => eventDetail(
 
 /** Which parcel an event is about. */
 const parcel = z.object({
-  shipmentId: z.string().startsWith('shp_'),
-  orderId: z.string().startsWith('ord_'),
-  merchantId: z.string().startsWith('mer_'),
+  shipmentId: z.string().check(z.startsWith('shp_')),
+  orderId: z.string().check(z.startsWith('ord_')),
+  merchantId: z.string().check(z.startsWith('mer_')),
   partnerCode: z.string(),
   trackingNumber: z.string(),
 });
 
-export const ShipmentBookedV1 = () => eventDetail(1, parcel.extend({ bookedAt: z.iso.datetime() }));
+export const ShipmentBookedV1 = () => eventDetail(1, z.extend(parcel, { bookedAt: z.iso.datetime() }));
 
 /** A shipment's status really changed (never emitted for duplicates or late events that change nothing). */
 export const ShipmentStatusChangedV1 = () => eventDetail(
   1,
-  parcel.extend({
+  z.extend(parcel, {
     previousStatus: z.string(),
     status: z.string(),
     terminal: z.boolean(),
     statusAt: z.iso.datetime(),
-    currentFlight: flight.nullable(),
+    currentFlight: z.nullable(flight),
   }),
 );
 
 export const ShipmentStalledV1 = () => eventDetail(
   1,
   z.object({
-    shipmentId: z.string().startsWith('shp_'),
-    orderId: z.string().startsWith('ord_'),
+    shipmentId: z.string().check(z.startsWith('shp_')),
+    orderId: z.string().check(z.startsWith('ord_')),
     partnerCode: z.string(),
     trackingNumber: z.string(),
     status: z.string(),
@@ -49,21 +49,21 @@ export const ShipmentStalledV1 = () => eventDetail(
 
 export const OrderShippedV1 = () => eventDetail(
   1,
-  z.object({ orderId: z.string().startsWith('ord_'), merchantId: z.string().startsWith('mer_'), shippedAt: z.iso.datetime() }),
+  z.object({ orderId: z.string().check(z.startsWith('ord_')), merchantId: z.string().check(z.startsWith('mer_')), shippedAt: z.iso.datetime() }),
 );
 
 /** Delivered: carries what commission accrual needs (placement time, attribution, settlement merchandise). */
 export const OrderDeliveredV1 = () => eventDetail(
   1,
   z.object({
-    orderId: z.string().startsWith('ord_'),
-    merchantId: z.string().startsWith('mer_'),
+    orderId: z.string().check(z.startsWith('ord_')),
+    merchantId: z.string().check(z.startsWith('mer_')),
     placedAt: z.iso.datetime(),
     deliveredAt: z.iso.datetime(),
     settlementMerchandise: money,
-    attribution: z.object({ creatorId: z.string(), postId: z.string().optional() }).nullable(),
+    attribution: z.nullable(z.object({ creatorId: z.string(), postId: z.optional(z.string()) })),
     /** Added in place (optional, not breaking): the merchant's take rate the order was placed under. */
-    takeRateBps: z.number().int().min(0).max(10_000).optional(),
+    takeRateBps: z.optional(z.number().check(z.int(), z.gte(0), z.lte(10_000))),
   }),
 );
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
 import { eventSources } from '../sources.js';
@@ -11,10 +11,10 @@ import { eventSources } from '../sources.js';
 export const WebhookDeliveryScheduledV1 = () => eventDetail(
   1,
   z.object({
-    deliveryId: z.string().startsWith('msg_'),
-    endpointId: z.string().startsWith('we_'),
-    merchantId: z.string().startsWith('mer_'),
-    attempt: z.number().int().nonnegative(),
+    deliveryId: z.string().check(z.startsWith('msg_')),
+    endpointId: z.string().check(z.startsWith('we_')),
+    merchantId: z.string().check(z.startsWith('mer_')),
+    attempt: z.number().check(z.int(), z.nonnegative()),
     scheduledAt: z.iso.datetime(),
   }),
 );
@@ -23,23 +23,23 @@ export const WebhookDeliveryScheduledV1 = () => eventDetail(
 export const WebhookEndpointDisabledV1 = () => eventDetail(
   1,
   z.object({
-    endpointId: z.string().startsWith('we_'),
-    merchantId: z.string().startsWith('mer_'),
+    endpointId: z.string().check(z.startsWith('we_')),
+    merchantId: z.string().check(z.startsWith('mer_')),
     failingSince: z.iso.datetime(),
     disabledAt: z.iso.datetime(),
-    lastResponseCode: z.number().int().nullable(),
+    lastResponseCode: z.nullable(z.number().check(z.int())),
   }),
 );
 
-const endpointId = z.string().startsWith('we_');
-const merchantId = z.string().startsWith('mer_');
-const webhookTypeList = z.array(z.string().min(1)).max(32);
+const endpointId = z.string().check(z.startsWith('we_'));
+const merchantId = z.string().check(z.startsWith('mer_'));
+const webhookTypeList = z.array(z.string().check(z.minLength(1))).check(z.maxLength(32));
 
 /**
  * An endpoint URL as the audit trail keeps it: scheme, host, port and path. The query string and
  * fragment are left out: receivers often put a token there, and an event never carries a secret.
  */
-const auditedUrl = z.string().max(2048).describe('the URL without its query string or fragment');
+const auditedUrl = z.string().check(z.maxLength(2048), z.describe('the URL without its query string or fragment'));
 
 /** What an endpoint is, before or after a change (never its secrets). */
 const endpointState = z.object({ url: auditedUrl, events: webhookTypeList, status: z.enum(['enabled', 'disabled']) });
@@ -56,7 +56,7 @@ export const WebhookEndpointUpdatedV1 = () => eventDetail(
   z.object({
     endpointId,
     merchantId,
-    changed: z.array(z.enum(['url', 'events', 'status'])).max(3),
+    changed: z.array(z.enum(['url', 'events', 'status'])).check(z.maxLength(3)),
     previous: endpointState,
     current: endpointState,
     updatedAt: z.iso.datetime(),
@@ -75,7 +75,7 @@ export const WebhookEndpointSecretRolledV1 = () => eventDetail(
   z.object({
     endpointId,
     merchantId,
-    previousExpiresAt: z.iso.datetime().nullable().describe('when the previous secret stops signing; null when there was none'),
+    previousExpiresAt: z.nullable(z.iso.datetime()).check(z.describe('when the previous secret stops signing; null when there was none')),
     rolledAt: z.iso.datetime(),
   }),
 );

@@ -1,24 +1,24 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
 import { eventSources } from '../sources.js';
 
-const money = z.object({ amount: z.number().int(), currency: z.enum(['CNY', 'USD', 'HKD', 'MOP']) });
+const money = z.object({ amount: z.number().check(z.int()), currency: z.enum(['CNY', 'USD', 'HKD', 'MOP']) });
 const market = z.enum(['US', 'HK', 'MO']);
 
 /** A pilot merchant was enrolled. No contact details (PII stays in the table). */
 export const MerchantEnrolledV1 = () => eventDetail(
   1,
-  z.object({ merchantId: z.string().startsWith('mer_'), name: z.string(), markets: z.array(market).min(1), enrolledAt: z.iso.datetime() }),
+  z.object({ merchantId: z.string().check(z.startsWith('mer_')), name: z.string(), markets: z.array(market).check(z.minLength(1)), enrolledAt: z.iso.datetime() }),
 );
 
 /** An operator changed a merchant's take rate: orders placed from `changedAt` on snapshot the new one. */
 export const MerchantTakeRateChangedV1 = () => eventDetail(
   1,
   z.object({
-    merchantId: z.string().startsWith('mer_'),
-    previousTakeRateBps: z.number().int().min(0).max(10_000),
-    takeRateBps: z.number().int().min(0).max(10_000),
+    merchantId: z.string().check(z.startsWith('mer_')),
+    previousTakeRateBps: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
+    takeRateBps: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
     changedAt: z.iso.datetime(),
   }),
 );
@@ -27,25 +27,25 @@ export const MerchantTakeRateChangedV1 = () => eventDetail(
 export const OrderPlacedV1 = () => eventDetail(
   1,
   z.object({
-    orderId: z.string().startsWith('ord_'),
-    merchantId: z.string().startsWith('mer_'),
+    orderId: z.string().check(z.startsWith('ord_')),
+    merchantId: z.string().check(z.startsWith('mer_')),
     market,
     total: money,
     settlementMerchandise: money,
-    itemCount: z.number().int().positive(),
-    attribution: z.object({ creatorId: z.string(), postId: z.string().optional() }).nullable(),
+    itemCount: z.number().check(z.int(), z.positive()),
+    attribution: z.nullable(z.object({ creatorId: z.string(), postId: z.optional(z.string()) })),
     paymentIntentId: z.string(),
     placedAt: z.iso.datetime(),
     /** Added in place (optional, not breaking): the merchant's take rate the order was placed under. */
-    takeRateBps: z.number().int().min(0).max(10_000).optional(),
+    takeRateBps: z.optional(z.number().check(z.int(), z.gte(0), z.lte(10_000))),
   }),
 );
 
 export const OrderPaidV1 = () => eventDetail(
   1,
   z.object({
-    orderId: z.string().startsWith('ord_'),
-    merchantId: z.string().startsWith('mer_'),
+    orderId: z.string().check(z.startsWith('ord_')),
+    merchantId: z.string().check(z.startsWith('mer_')),
     amount: money,
     paymentIntentId: z.string(),
     paidAt: z.iso.datetime(),
@@ -55,8 +55,8 @@ export const OrderPaidV1 = () => eventDetail(
 export const OrderPaymentFailedV1 = () => eventDetail(
   1,
   z.object({
-    orderId: z.string().startsWith('ord_'),
-    merchantId: z.string().startsWith('mer_'),
+    orderId: z.string().check(z.startsWith('ord_')),
+    merchantId: z.string().check(z.startsWith('mer_')),
     paymentIntentId: z.string(),
     reason: z.string(),
     failedAt: z.iso.datetime(),
@@ -66,10 +66,10 @@ export const OrderPaymentFailedV1 = () => eventDetail(
 export const OrderCancelledV1 = () => eventDetail(
   1,
   z.object({
-    orderId: z.string().startsWith('ord_'),
-    merchantId: z.string().startsWith('mer_'),
+    orderId: z.string().check(z.startsWith('ord_')),
+    merchantId: z.string().check(z.startsWith('mer_')),
     previousStatus: z.enum(['pending_payment', 'paid']),
-    refunded: money.nullable(),
+    refunded: z.nullable(money),
     cancelledAt: z.iso.datetime(),
   }),
 );
@@ -78,8 +78,8 @@ export const OrderCancelledV1 = () => eventDetail(
 export const OrderRefundedV1 = () => eventDetail(
   1,
   z.object({
-    orderId: z.string().startsWith('ord_'),
-    merchantId: z.string().startsWith('mer_'),
+    orderId: z.string().check(z.startsWith('ord_')),
+    merchantId: z.string().check(z.startsWith('mer_')),
     refundId: z.string(),
     amount: money,
     refundedTotal: money,

@@ -1,18 +1,18 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
 import { eventSources } from '../sources.js';
 
-const cny = z.object({ amount: z.number().int(), currency: z.literal('CNY') });
-const period = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
+const cny = z.object({ amount: z.number().check(z.int()), currency: z.literal('CNY') });
+const period = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/));
 
 export const CommissionAccruedV1 = () => eventDetail(
   1,
   z.object({
-    orderId: z.string().startsWith('ord_'),
-    creatorId: z.string().startsWith('cre_'),
+    orderId: z.string().check(z.startsWith('ord_')),
+    creatorId: z.string().check(z.startsWith('cre_')),
     amount: cny,
-    rateBps: z.number().int(),
+    rateBps: z.number().check(z.int()),
     payableAt: z.iso.datetime(),
     period,
   }),
@@ -20,18 +20,18 @@ export const CommissionAccruedV1 = () => eventDetail(
 
 export const CommissionReversedV1 = () => eventDetail(
   1,
-  z.object({ orderId: z.string().startsWith('ord_'), creatorId: z.string().startsWith('cre_'), amount: cny, reversedTotal: cny, period }),
+  z.object({ orderId: z.string().check(z.startsWith('ord_')), creatorId: z.string().check(z.startsWith('cre_')), amount: cny, reversedTotal: cny, period }),
 );
 
 /** Internal trigger: a run for the period was started (by finance or the monthly schedule). */
-export const PayoutRunRequestedV1 = () => eventDetail(1, z.object({ runId: z.string().startsWith('run_'), period }));
+export const PayoutRunRequestedV1 = () => eventDetail(1, z.object({ runId: z.string().check(z.startsWith('run_')), period }));
 
 export const PayoutRunCompletedV1 = () => eventDetail(
   1,
   z.object({
-    runId: z.string().startsWith('run_'),
+    runId: z.string().check(z.startsWith('run_')),
     period,
-    lineCount: z.number().int(),
+    lineCount: z.number().check(z.int()),
     totals: z.object({ gross: cny, agencyFees: cny, taxWithheld: cny, net: cny }),
     completedAt: z.iso.datetime(),
   }),
@@ -41,13 +41,13 @@ export const PayoutRunCompletedV1 = () => eventDetail(
 export const MerchantSettlementAccruedV1 = () => eventDetail(
   1,
   z.object({
-    orderId: z.string().startsWith('ord_'),
-    merchantId: z.string().startsWith('mer_'),
+    orderId: z.string().check(z.startsWith('ord_')),
+    merchantId: z.string().check(z.startsWith('mer_')),
     gross: cny,
     platformFee: cny,
     creatorCommission: cny,
     net: cny,
-    takeRateBps: z.number().int().min(0).max(10_000),
+    takeRateBps: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
     deliveredAt: z.iso.datetime(),
     payableAt: z.iso.datetime(),
     period,
@@ -58,9 +58,9 @@ export const MerchantSettlementAccruedV1 = () => eventDetail(
 export const MerchantSettledV1 = () => eventDetail(
   1,
   z.object({
-    runId: z.string().startsWith('run_'),
+    runId: z.string().check(z.startsWith('run_')),
     period,
-    merchantId: z.string().startsWith('mer_'),
+    merchantId: z.string().check(z.startsWith('mer_')),
     gross: cny,
     platformFee: cny,
     creatorCommissions: cny,

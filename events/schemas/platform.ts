@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { defineEvent } from '../define.js';
 import { eventDetail } from '../envelope.js';
 import { eventSources } from '../sources.js';
@@ -9,10 +9,10 @@ export const apiKeyRole = z.enum(['admin', 'merchant', 'finance']);
 export const ApiKeyCreatedV1 = () => eventDetail(
   1,
   z.object({
-    keyId: z.string().startsWith('key_'),
+    keyId: z.string().check(z.startsWith('key_')),
     role: apiKeyRole,
-    tenantId: z.string().nullable(),
-    createdBy: z.string().min(1).describe('keyId of the operator key that issued it, or "admin" for the root operator key'),
+    tenantId: z.nullable(z.string()),
+    createdBy: z.string().check(z.minLength(1), z.describe('keyId of the operator key that issued it, or "admin" for the root operator key')),
     createdAt: z.iso.datetime(),
   }),
 );
@@ -21,9 +21,9 @@ export const ApiKeyCreatedV1 = () => eventDetail(
 export const ApiKeyRevokedV1 = () => eventDetail(
   1,
   z.object({
-    keyId: z.string().startsWith('key_'),
+    keyId: z.string().check(z.startsWith('key_')),
     role: apiKeyRole,
-    tenantId: z.string().nullable(),
+    tenantId: z.nullable(z.string()),
     revokedAt: z.iso.datetime(),
   }),
 );
@@ -32,10 +32,10 @@ export const ApiKeyRevokedV1 = () => eventDetail(
 export const ApiKeyRotatedV1 = () => eventDetail(
   1,
   z.object({
-    keyId: z.string().startsWith('key_').describe('the new key'),
-    previousKeyId: z.string().startsWith('key_').describe('the key that was rotated (the one that called)'),
+    keyId: z.string().check(z.startsWith('key_'), z.describe('the new key')),
+    previousKeyId: z.string().check(z.startsWith('key_'), z.describe('the key that was rotated (the one that called)')),
     role: apiKeyRole,
-    tenantId: z.string().nullable(),
+    tenantId: z.nullable(z.string()),
     previousExpiresAt: z.iso.datetime(),
     rotatedAt: z.iso.datetime(),
   }),
@@ -45,10 +45,10 @@ export const ApiKeyRotatedV1 = () => eventDetail(
 export const PartnerSecretRotatedV1 = () => eventDetail(
   1,
   z.object({
-    partnerCode: z.string().min(1),
-    secretId: z.string().startsWith('whs_').describe('the new secret'),
-    previousSecretIds: z.array(z.string()).max(2).describe('the secrets active before'),
-    activeSecretIds: z.array(z.string()).min(1).max(2).describe('the secrets active after'),
+    partnerCode: z.string().check(z.minLength(1)),
+    secretId: z.string().check(z.startsWith('whs_'), z.describe('the new secret')),
+    previousSecretIds: z.array(z.string()).check(z.maxLength(2), z.describe('the secrets active before')),
+    activeSecretIds: z.array(z.string()).check(z.minLength(1), z.maxLength(2), z.describe('the secrets active after')),
     rotatedAt: z.iso.datetime(),
   }),
 );
@@ -57,10 +57,10 @@ export const PartnerSecretRotatedV1 = () => eventDetail(
 export const PartnerSecretRetiredV1 = () => eventDetail(
   1,
   z.object({
-    partnerCode: z.string().min(1),
-    secretId: z.string().startsWith('whs_').describe('the retired secret'),
-    previousSecretIds: z.array(z.string()).max(2),
-    activeSecretIds: z.array(z.string()).min(1).max(2),
+    partnerCode: z.string().check(z.minLength(1)),
+    secretId: z.string().check(z.startsWith('whs_'), z.describe('the retired secret')),
+    previousSecretIds: z.array(z.string()).check(z.maxLength(2)),
+    activeSecretIds: z.array(z.string()).check(z.minLength(1), z.maxLength(2)),
     retiredAt: z.iso.datetime(),
   }),
 );
@@ -69,18 +69,18 @@ export const PartnerSecretRetiredV1 = () => eventDetail(
 export const AgencyRegisteredV1 = () => eventDetail(
   1,
   z.object({
-    agencyId: z.string().startsWith('agy_'),
-    name: z.string().min(1),
-    country: z.string().length(2),
-    feeBps: z.number().int().min(0).max(10_000),
+    agencyId: z.string().check(z.startsWith('agy_')),
+    name: z.string().check(z.minLength(1)),
+    country: z.string().check(z.length(2)),
+    feeBps: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
     registeredAt: z.iso.datetime(),
   }),
 );
 
 const creatorContract = z.object({
   type: z.enum(['agency', 'personal']),
-  agencyId: z.string().nullable(),
-  commissionRateBps: z.number().int().min(0).max(10_000),
+  agencyId: z.nullable(z.string()),
+  commissionRateBps: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
   startsOn: z.iso.date(),
 });
 
@@ -88,7 +88,7 @@ const creatorContract = z.object({
 export const CreatorRegisteredV1 = () => eventDetail(
   1,
   z.object({
-    creatorId: z.string().startsWith('cre_'),
+    creatorId: z.string().check(z.startsWith('cre_')),
     version: z.literal(1),
     contract: creatorContract,
     registeredAt: z.iso.datetime(),
@@ -99,10 +99,10 @@ export const CreatorRegisteredV1 = () => eventDetail(
 export const CreatorTermsChangedV1 = () => eventDetail(
   1,
   z.object({
-    creatorId: z.string().startsWith('cre_'),
-    previousVersion: z.number().int().min(1),
-    version: z.number().int().min(2),
-    changed: z.array(z.string().min(1)).max(20),
+    creatorId: z.string().check(z.startsWith('cre_')),
+    previousVersion: z.number().check(z.int(), z.gte(1)),
+    version: z.number().check(z.int(), z.gte(2)),
+    changed: z.array(z.string().check(z.minLength(1))).check(z.maxLength(20)),
     previousContract: creatorContract,
     contract: creatorContract,
     validFrom: z.iso.datetime(),

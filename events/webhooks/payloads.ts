@@ -6,13 +6,13 @@
  * phones or addresses). JSON Schemas in events/webhooks/json-schema/ are generated from
  * these (npm run webhooks:schemas); docs/merchant-webhooks.md documents them.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
-const money = z.object({ amount: z.number().int(), currency: z.enum(['CNY', 'USD', 'HKD', 'MOP']) });
-const orderId = z.string().startsWith('ord_');
+const money = z.object({ amount: z.number().check(z.int()), currency: z.enum(['CNY', 'USD', 'HKD', 'MOP']) });
+const orderId = z.string().check(z.startsWith('ord_'));
 const parcel = {
   orderId,
-  shipmentId: z.string().startsWith('shp_'),
+  shipmentId: z.string().check(z.startsWith('shp_')),
   partnerCode: z.string(),
   trackingNumber: z.string(),
 };
@@ -31,7 +31,7 @@ export const webhookCatalogue = {
   'order.cancelled': {
     version: 1,
     description: 'The order was cancelled; `refunded` is the amount returned when it had been paid.',
-    data: z.object({ orderId, previousStatus: z.enum(['pending_payment', 'paid']), refunded: money.nullable(), cancelledAt: z.iso.datetime() }),
+    data: z.object({ orderId, previousStatus: z.enum(['pending_payment', 'paid']), refunded: z.nullable(money), cancelledAt: z.iso.datetime() }),
   },
   'order.shipped': {
     version: 1,
@@ -82,7 +82,7 @@ export const webhookCatalogue = {
     description: "Proceeds of a delivered order are accrued to the merchant's balance (DOMAIN.md, Merchant settlement).",
     data: z.object({ orderId, net: money, availableOn: z.iso.date(), accruedAt: z.iso.datetime() }),
   },
-} as const satisfies Record<string, { version: number; description: string; data: z.ZodType }>;
+} as const satisfies Record<string, { version: number; description: string; data: z.ZodMiniType }>;
 
 export type WebhookType = keyof typeof webhookCatalogue;
 export const webhookTypes = Object.keys(webhookCatalogue) as [WebhookType, ...WebhookType[]];
@@ -90,7 +90,7 @@ export type WebhookDataOf<T extends WebhookType> = z.infer<(typeof webhookCatalo
 
 /** The body of one delivery: `id` is the event's id (the same on every endpoint), `createdAt` when it happened. */
 export const webhookBody = <T extends WebhookType>(type: T) =>
-  z.strictObject({ id: z.string().startsWith('evt_'), type: z.literal(type), createdAt: z.iso.datetime(), data: webhookCatalogue[type].data });
+  z.strictObject({ id: z.string().check(z.startsWith('evt_')), type: z.literal(type), createdAt: z.iso.datetime(), data: webhookCatalogue[type].data });
 
 /** File name and JSON Schema (draft 2020-12) of each payload contract. */
 export const webhookJsonSchemaFiles = (): Array<{ file: string; schema: unknown }> =>

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { canBookShipment } from '../orders/order.js';
 import { orderPath, ownOrder } from '../orders/order-access.js';
 import { parcelBookedOnOrder } from '../orders/parcel-port.js';
@@ -17,7 +17,7 @@ import { ShipmentBooked } from '../../events/schemas/logistics.js';
 
 export const bookShipmentBody = z.strictObject({
   partnerCode,
-  trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'tracking number: 1-64 letters, digits or hyphens'),
+  trackingNumber: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'tracking number: 1-64 letters, digits or hyphens')),
 });
 
 export const shipmentView = (s: Pick<ShipmentFields, 'shipmentId' | 'orderId' | 'partnerCode' | 'trackingNumber' | 'status' | 'bookedAt'>) => ({

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, publicRoute } from '../shared/http.js';
 import { partnerCode } from './partner-code.js';
 import { parcelEvents, parcelsByTrackingNumber, type ShipmentHeadRecord } from './shipment-read.js';
 import { projectTimeline, type TimelineEvent } from './tracking.js';
 
-export const trackingPath = z.object({ trackingNumber: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, 'a tracking number') });
-export const trackingQuery = z.object({ partner: partnerCode.optional() });
+export const trackingPath = z.object({ trackingNumber: z.string().check(z.regex(/^[A-Za-z0-9-]{1,64}$/, 'a tracking number')) });
+export const trackingQuery = z.object({ partner: z.optional(partnerCode) });
 
 /** A finished parcel stays a candidate for its number this long after its last event. */
 export const trackingAmbiguityDays = 30;

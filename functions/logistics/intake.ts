@@ -18,7 +18,7 @@
  * shipments keep changing the answer is a retryable 503 (never a 500, never a lost event).
  */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import type { OutboxItem } from '../shared/db/entities.js';
@@ -46,7 +46,7 @@ import { applyToHead, timelineEventOf, trackingStatus, type PartnerEvent, type T
 import { ShipmentStatusChanged } from '../../events/schemas/logistics.js';
 
 /** A batch's answer; the delivery marker keeps it to answer a replay with. */
-const intakeResult = z.object({ accepted: z.number().int(), duplicates: z.number().int(), unknownTrackingNumbers: z.array(z.string()) });
+const intakeResult = z.object({ accepted: z.number().check(z.int()), duplicates: z.number().check(z.int()), unknownTrackingNumbers: z.array(z.string()) });
 export type IntakeResult = z.output<typeof intakeResult>;
 
 const maxActions = 100;

@@ -4,7 +4,7 @@
  * and each record schema validates what a read returns. test/unit/logistics/plain-writes.test.ts
  * holds every builder and update to its entity.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
 import { conditionCheck, putItem, storedItem, type Condition, type Item, type TableKey, type TransactItem } from '../shared/db/write.js';
 import { shipmentPartition, trackingNumberPartition } from './shipment-read.js';
@@ -22,7 +22,7 @@ export const partnerRecord = z.object({
   /** One, or two during a rollover; validated again (naming the partner) where they are used. */
   secrets: storedSecrets,
   createdAt: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 export type PartnerRecord = z.output<typeof partnerRecord>;
 
@@ -64,10 +64,10 @@ export const shipmentRecord = z.object({
   /** When the last event happened, or the booking time before any event. */
   lastActivityAt: z.string(),
   terminal: z.boolean(),
-  bucket: z.number().int(),
+  bucket: z.number().check(z.int()),
   /** The `lastActivityAt` a stall was reported for (one ShipmentStalled per stall). */
   stalledAt: optional(z.string()),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 export type ShipmentRecord = z.output<typeof shipmentRecord>;
 /** A shipment as written: what it has from booking, and whatever events gave it since (optional). */
@@ -153,7 +153,7 @@ export const unknownTrackingRecord = z.object({
   /** The partner's event as it came (already validated then). */
   event: z.record(z.string(), z.unknown()),
   receivedAt: z.string(),
-  ttl: z.number().int(),
+  ttl: z.number().check(z.int()),
 });
 export type UnknownTrackingRecord = z.output<typeof unknownTrackingRecord>;
 

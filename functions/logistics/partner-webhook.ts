@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { httpHandler, publicRoute } from '../shared/http.js';
 import { logger, metrics } from '../shared/observability.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProblemError } from '../shared/errors.js';
 import { createItem, failedCondition, outboxItem, transactWrite } from '../shared/db/write.js';
 import { keyed } from '../shared/auth.js';
@@ -8,7 +8,7 @@ import { partnerItem, type PartnerRecord } from './logistics-items.js';
 import { issuePartnerSecret, partnerCode, partnerView } from './partners.js';
 import { LogisticsPartnerRegistered } from '../../events/schemas/logistics.js';
 
-export const registerPartnerBody = z.strictObject({ code: partnerCode, name: z.string().trim().min(1).max(200) });
+export const registerPartnerBody = z.strictObject({ code: partnerCode, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) });
 
 /** POST /v1/admin/logistics-partners: the partner and its first `whsec_` secret (in this answer only). */
 export const handler = httpHandler({ access: keyed('admin'), body: registerPartnerBody }, async (request) => {

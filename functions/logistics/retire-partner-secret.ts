@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
@@ -6,7 +6,7 @@ import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { changePartnerSecrets, partnerCode, partnerView, secretsOf } from './partners.js';
 import { PartnerSecretRetired } from '../../events/schemas/platform.js';
 
-export const partnerSecretPath = z.object({ code: partnerCode, secretId: z.string().startsWith('whs_') });
+export const partnerSecretPath = z.object({ code: partnerCode, secretId: z.string().check(z.startsWith('whs_')) });
 
 /** DELETE /v1/admin/logistics-partners/{code}/secrets/{secretId}: ends a rollover (the last secret cannot go). */
 export const handler = httpHandler({ access: keyed('admin'), path: partnerSecretPath }, async (request) => {

@@ -5,7 +5,7 @@
  * no entity framework, nor the schemas of what only logistics' writers read (shipment-store.ts).
  */
 import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import { parseStored, storedOptional as optional } from '../shared/db/stored-item.js';
@@ -13,7 +13,7 @@ import { flight, location, trackingStatus, type TimelineEvent } from './tracking
 
 
 /** One event of a parcel's timeline as stored (on a `shipmentEvent` item, or in a legacy list on the head). */
-export const storedTimelineEvent: z.ZodType<TimelineEvent> = z.object({
+export const storedTimelineEvent: z.ZodMiniType<TimelineEvent> = z.object({
   eventId: z.string(),
   status: trackingStatus,
   occurredAt: z.string(),

@@ -4,7 +4,7 @@
  * validated with zod where they are read. Public tracking reads through shipment-read.ts,
  * which stays free of these schemas (a smaller, faster-starting bundle).
  */
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { batchGetItems } from '../shared/db/batch-get.js';
 import { getRecord, queryPage, recordOf } from '../shared/db/read.js';
 import {
@@ -39,7 +39,7 @@ export const getTrackingClaim = (partnerCode: string, trackingNumber: string, op
 /** An item of the BatchGet that read claims: the claim it is, parsed, or undefined for any other item. */
 export const claimOf = (item: Record<string, unknown>): TrackingClaimRecord | undefined => recordOf('trackingClaim', trackingClaimRecord, item);
 
-const quietShipment = shipmentRecord.pick({ shipmentId: true, lastActivityAt: true, stalledAt: true });
+const quietShipment = z.pick(shipmentRecord, { shipmentId: true, lastActivityAt: true, stalledAt: true });
 
 /**
  * One page (one Query) of a bucket of the active index: shipments not terminal whose last

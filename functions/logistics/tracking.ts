@@ -6,8 +6,9 @@
  * projection is a function of the *set* of events: any order and any duplication of the
  * same events gives the same result (property-tested).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { FieldError } from '../shared/errors.js';
+import { issueMessage } from '../shared/validation.js';
 
 /** The normalized tracking statuses, in lifecycle order. */
 export const trackingStatuses = [
@@ -47,7 +48,7 @@ export const isShippedStatus = (status: TrackingStatus): boolean =>
 // ---------------------------------------------------------------------------------------
 // Partner webhook body
 
-const iataAirport = z.string().regex(/^[A-Z]{3}$/, 'expected a 3-letter IATA airport code (upper case)');
+const iataAirport = z.string().check(z.regex(/^[A-Z]{3}$/, 'expected a 3-letter IATA airport code (upper case)'));
 
 export const trackingStatus = z.enum(trackingStatuses);
 
@@ -56,22 +57,25 @@ export const trackingStatus = z.enum(trackingStatuses);
  * (`Date#toISOString()`, millisecond precision). A date-time without an offset is refused:
  * it does not name an instant.
  */
-export const occurredAt = z.iso.datetime({ offset: true }).transform((value, ctx) => {
-  const instant = new Date(value);
-  const time = instant.getTime();
-  // The format check admits a few strings no Date can hold (or that leave the 4-digit years once shifted to UTC).
-  if (Number.isNaN(time) || instant.getUTCFullYear() < 1 || instant.getUTCFullYear() > 9999) {
-    ctx.addIssue({ code: 'custom', message: 'not a valid date-time', input: value });
-    return z.NEVER;
-  }
-  return instant.toISOString();
-});
+export const occurredAt = z.pipe(
+  z.iso.datetime({ offset: true }),
+  z.transform((value, ctx) => {
+    const instant = new Date(value);
+    const time = instant.getTime();
+    // The format check admits a few strings no Date can hold (or that leave the 4-digit years once shifted to UTC).
+    if (Number.isNaN(time) || instant.getUTCFullYear() < 1 || instant.getUTCFullYear() > 9999) {
+      ctx.issues.push({ code: 'custom', message: 'not a valid date-time', input: value });
+      return z.NEVER;
+    }
+    return instant.toISOString();
+  }),
+);
 
 export const location = z.object({
   /** ISO 3166-1 alpha-2, upper case. */
-  country: z.string().regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code (upper case)'),
-  city: z.string().trim().min(1).max(100).optional(),
-  iata: iataAirport.optional(),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code (upper case)')),
+  city: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))),
+  iata: z.optional(iataAirport),
 });
 
 /**
@@ -79,11 +83,13 @@ export const location = z.object({
  * optional suffix letter. Partners write it with spaces and in lower case (`cx 880`): both
  * are normalised away (`CX880`) before the check.
  */
-export const flightNumber = z
-  .string()
-  .max(32)
-  .transform((value) => value.replace(/\s+/g, '').toUpperCase())
-  .pipe(z.string().regex(/^[A-Z0-9]{2,3}\d{1,4}[A-Z]?$/, 'expected a flight number such as CA123'));
+export const flightNumber = z.pipe(
+  z.pipe(
+    z.string().check(z.maxLength(32)),
+    z.transform((value: string) => value.replace(/\s+/g, '').toUpperCase()),
+  ),
+  z.string().check(z.regex(/^[A-Z0-9]{2,3}\d{1,4}[A-Z]?$/, 'expected a flight number such as CA123')),
+);
 
 export const flight = z.object({
   number: flightNumber,
@@ -92,22 +98,18 @@ export const flight = z.object({
 });
 
 export const partnerEvent = z.object({
-  eventId: z.string().min(1).max(128),
-  trackingNumber: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[A-Za-z0-9-]+$/, 'expected letters, digits and hyphens'),
+  eventId: z.string().check(z.minLength(1), z.maxLength(128)),
+  trackingNumber: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9-]+$/, 'expected letters, digits and hyphens')),
   status: trackingStatus,
   occurredAt,
-  location: location.optional(),
-  flight: flight.optional(),
-  description: z.string().max(500).optional(),
+  location: z.optional(location),
+  flight: z.optional(flight),
+  description: z.optional(z.string().check(z.maxLength(500))),
 });
 
 /** `POST /v1/webhooks/logistics/{partnerCode}` body. Unknown fields are ignored (dropped). */
 export const partnerWebhookBody = z.object({
-  events: z.array(partnerEvent).min(1).max(100),
+  events: z.array(partnerEvent).check(z.minLength(1), z.maxLength(100)),
 });
 
 // ---------------------------------------------------------------------------------------
@@ -115,7 +117,7 @@ export const partnerWebhookBody = z.object({
 
 /** The envelope a batch must have (anything wrong here is a 400 for the whole request). */
 export const partnerWebhookEnvelope = z.object({
-  events: z.array(z.unknown()).min(1).max(100),
+  events: z.array(z.unknown()).check(z.minLength(1), z.maxLength(100)),
 });
 
 /** How far ahead of the server's clock an event may be stamped (scanner clocks drift by minutes). */
@@ -156,7 +158,7 @@ export const sortEvents = (raw: readonly unknown[], now: Date): SortedEvents => 
     const eventId = eventIdOf(candidate);
     const parsed = partnerEvent.safeParse(candidate);
     if (!parsed.success) {
-      const errors = parsed.error.issues.map((issue) => ({ path: ['events', index, ...issue.path].map(String).join('.'), message: issue.message }));
+      const errors = parsed.error.issues.map((issue) => ({ path: ['events', index, ...issue.path].map(String).join('.'), message: issueMessage(issue) }));
       rejected.push({ index, ...(eventId !== undefined ? { eventId } : {}), code: 'validation_failed', errors });
     } else if (Date.parse(parsed.data.occurredAt) > latest) {
       rejected.push({

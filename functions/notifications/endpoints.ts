@@ -1,6 +1,6 @@
 /** Merchant webhook endpoints: request shapes, views, secrets (sealed) and the URL check. */
 import { ulid } from 'ulid';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { webhookTypes } from '../../events/webhooks/payloads.js';
 import { config } from '../shared/config.js';
 import { ProblemError } from '../shared/errors.js';
@@ -26,16 +26,14 @@ export const newEndpointId = (): string => `we_${ulid()}`;
 
 const eventList = z
   .array(z.enum(webhookTypes))
-  .min(1)
-  .max(webhookTypes.length)
-  .refine((events) => new Set(events).size === events.length, 'each event type at most once');
-const url = z.string().trim().min(1).max(2048);
+  .check(z.minLength(1), z.maxLength(webhookTypes.length), z.refine((events) => new Set(events).size === events.length, 'each event type at most once'));
+const url = z.string().check(z.trim(), z.minLength(1), z.maxLength(2048));
 
 export const createEndpointBody = z.strictObject({ url, events: eventList });
 export const updateEndpointBody = z
-  .strictObject({ url: url.optional(), events: eventList.optional(), status: z.enum(['enabled', 'disabled']).optional() })
-  .refine((b) => b.url !== undefined || b.events !== undefined || b.status !== undefined, 'name at least one of url, events, status');
-export const endpointPath = z.object({ id: z.string().regex(/^we_[0-9A-HJKMNP-TV-Z]{26}$/, 'an endpoint id') });
+  .strictObject({ url: z.optional(url), events: z.optional(eventList), status: z.optional(z.enum(['enabled', 'disabled'])) })
+  .check(z.refine((b) => b.url !== undefined || b.events !== undefined || b.status !== undefined, 'name at least one of url, events, status'));
+export const endpointPath = z.object({ id: z.string().check(z.regex(/^we_[0-9A-HJKMNP-TV-Z]{26}$/, 'an endpoint id')) });
 
 export interface StoredSecret {
   readonly sealed: string;
@@ -43,7 +41,7 @@ export interface StoredSecret {
   readonly expiresAt?: string | undefined;
 }
 
-const storedSecrets: z.ZodType<StoredSecret[]> = z.array(z.object({ sealed: z.string(), createdAt: z.string(), expiresAt: storedOptional(z.string()) }));
+const storedSecrets: z.ZodMiniType<StoredSecret[]> = z.array(z.object({ sealed: z.string(), createdAt: z.string(), expiresAt: storedOptional(z.string()) }));
 
 /** An endpoint's stored signing secrets, validated where they are read. */
 export const secretsOf = (endpoint: Pick<WebhookEndpointRecord, 'endpointId' | 'secrets'>): StoredSecret[] =>

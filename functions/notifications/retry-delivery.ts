@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { now as clockNow } from '../shared/clock.js';
 import { outboxItem, transactWrite } from '../shared/db/write.js';
 import { ProblemError } from '../shared/errors.js';
@@ -9,7 +9,7 @@ import { readDelivery } from './delivery-read.js';
 import { attemptLeaseMs } from './policy.js';
 import { deliveryUpdate } from './webhook-items.js';
 
-export const deliveryPath = z.object({ id: z.string().regex(/^msg_[0-9a-f]{32}$/, 'a delivery id') });
+export const deliveryPath = z.object({ id: z.string().check(z.regex(/^msg_[0-9a-f]{32}$/, 'a delivery id')) });
 
 /**
  * POST /v1/webhook-deliveries/{id}/retry: sends a delivery again now, whatever its state,

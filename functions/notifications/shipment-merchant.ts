@@ -4,7 +4,7 @@
  * own reader (shipment-read.ts) does not read the merchant, so this small one does.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import { parseStored } from '../shared/db/stored-item.js';

@@ -2,7 +2,7 @@
  * OpenAPI entries of the merchant webhook routes (spread into api-doc/operations.ts).
  * Answers are described here, next to the views that produce them (endpoints.ts, deliveries.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { webhookTypes } from '../../events/webhooks/payloads.js';
 import { listQuery } from '../shared/pagination.js';
 import { createEndpointBody, endpointPath, maxEndpointsPerMerchant, updateEndpointBody } from './endpoints.js';
@@ -13,45 +13,44 @@ const instant = z.iso.datetime();
 
 export const webhookEndpoint = z
   .object({
-    id: z.string().meta({ example: 'we_01JDZ3J8X6Q2K7M4T9V5R1C8NB' }),
-    url: z.string().meta({ example: 'https://shop.example.com/hooks/xborder' }),
-    events: z.array(z.enum(webhookTypes)).meta({ example: ['order.paid', 'order.delivered'] }),
+    id: z.string().check(z.meta({ example: 'we_01JDZ3J8X6Q2K7M4T9V5R1C8NB' })),
+    url: z.string().check(z.meta({ example: 'https://shop.example.com/hooks/xborder' })),
+    events: z.array(z.enum(webhookTypes)).check(z.meta({ example: ['order.paid', 'order.delivered'] })),
     status: z.enum(['enabled', 'disabled']),
     disabledReason: z
-      .string()
-      .optional()
-      .meta({ description: '`merchant` when disabled through PATCH; set by the platform when it disabled the endpoint after 3 days of failures.' }),
+      .optional(z.string())
+      .check(z.meta({ description: '`merchant` when disabled through PATCH; set by the platform when it disabled the endpoint after 3 days of failures.' })),
     createdAt: instant,
     updatedAt: instant,
   })
-  .meta({ id: 'WebhookEndpoint' });
+  .check(z.meta({ id: 'WebhookEndpoint' }));
 
-const secret = z.string().meta({ description: 'The signing secret (Standard Webhooks `whsec_`), in this answer only.', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' });
+const secret = z.string().check(z.meta({ description: 'The signing secret (Standard Webhooks `whsec_`), in this answer only.', example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }));
 
-export const webhookEndpointAnswer = z.object({ endpoint: webhookEndpoint }).meta({ id: 'WebhookEndpointAnswer' });
-export const webhookEndpointWithSecret = z.object({ endpoint: webhookEndpoint, secret }).meta({ id: 'WebhookEndpointWithSecret' });
+export const webhookEndpointAnswer = z.object({ endpoint: webhookEndpoint }).check(z.meta({ id: 'WebhookEndpointAnswer' }));
+export const webhookEndpointWithSecret = z.object({ endpoint: webhookEndpoint, secret }).check(z.meta({ id: 'WebhookEndpointWithSecret' }));
 
 export const webhookDelivery = z
   .object({
-    id: z.string().meta({ description: 'The `webhook-id` header of every attempt.', example: 'msg_5f0c8a1e2b3d4c6f8a9b0c1d2e3f4a5b' }),
+    id: z.string().check(z.meta({ description: 'The `webhook-id` header of every attempt.', example: 'msg_5f0c8a1e2b3d4c6f8a9b0c1d2e3f4a5b' })),
     endpointId: z.string(),
     eventId: z.string(),
     type: z.enum(webhookTypes),
     status: z.enum(['pending', 'succeeded', 'failed']),
-    attempts: z.number().int().nonnegative(),
-    lastResponseCode: z.number().int().nullable().meta({ description: 'HTTP status of the last attempt; `null` before the first or when no answer came (timeout, refused).' }),
-    lastAttemptAt: instant.nullable(),
-    nextAttemptAt: instant.nullable().meta({ description: 'When the next attempt is due; `null` unless `pending`.' }),
+    attempts: z.number().check(z.int(), z.nonnegative()),
+    lastResponseCode: z.nullable(z.number().check(z.int())).check(z.meta({ description: 'HTTP status of the last attempt; `null` before the first or when no answer came (timeout, refused).' })),
+    lastAttemptAt: z.nullable(instant),
+    nextAttemptAt: z.nullable(instant).check(z.meta({ description: 'When the next attempt is due; `null` unless `pending`.' })),
     createdAt: instant,
   })
-  .meta({ id: 'WebhookDelivery' });
+  .check(z.meta({ id: 'WebhookDelivery' }));
 
-const page = <T extends z.ZodType>(item: T, id: string) =>
-  z.object({ data: z.array(item), nextCursor: z.string().nullable() }).meta({ id });
+const page = <T extends z.ZodMiniType>(item: T, id: string) =>
+  z.object({ data: z.array(item), nextCursor: z.nullable(z.string()) }).check(z.meta({ id }));
 
 export const webhookEndpointPage = page(webhookEndpoint, 'WebhookEndpointPage');
 export const webhookDeliveryPage = page(webhookDelivery, 'WebhookDeliveryPage');
-export const webhookDeliveryAnswer = z.object({ delivery: webhookDelivery }).meta({ id: 'WebhookDeliveryAnswer' });
+export const webhookDeliveryAnswer = z.object({ delivery: webhookDelivery }).check(z.meta({ id: 'WebhookDeliveryAnswer' }));
 
 const tag = 'Notifications' as const;
 /** A concurrent change of the same endpoint or delivery won the race: retry. */

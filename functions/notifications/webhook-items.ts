@@ -4,7 +4,7 @@
  * entities.ts does (keys, index keys, markers), and each record schema validates what a read
  * returns. test/unit/notifications/plain-writes.test.ts holds every builder to its entity.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
 import { atVersion, both, deleteItem, patchItem, storedItem, type Change, type Condition, type Item, type TableKey, type TransactItem } from '../shared/db/write.js';
 import { maxEndpointsPerMerchant } from './policy.js';
@@ -26,14 +26,14 @@ export const webhookEndpointRecord = z.object({
   failingSince: optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 /** What an endpoint gathers only later is optional (absent on a new one). */
 type LaterOnEndpoint = 'disabledReason' | 'failingSince';
 export type WebhookEndpointRecord = Omit<z.output<typeof webhookEndpointRecord>, LaterOnEndpoint> & Partial<Pick<z.output<typeof webhookEndpointRecord>, LaterOnEndpoint>>;
 
 /** How many endpoints a merchant has (entity `merchantWebhookEndpointCount`). */
-export const endpointCountRecord = z.object({ merchantId: z.string(), endpoints: z.number().int() });
+export const endpointCountRecord = z.object({ merchantId: z.string(), endpoints: z.number().check(z.int()) });
 
 /** A delivery of one event to one endpoint (entity `merchantWebhookDelivery`). */
 export const webhookDeliveryRecord = z.object({
@@ -44,16 +44,16 @@ export const webhookDeliveryRecord = z.object({
   type: z.string(),
   payload: z.string(),
   status: z.enum(['pending', 'succeeded', 'failed']),
-  attempts: z.number().int(),
-  lastResponseCode: optional(z.number().int()),
+  attempts: z.number().check(z.int()),
+  lastResponseCode: optional(z.number().check(z.int())),
   lastError: optional(z.string()),
   lastAttemptAt: optional(z.string()),
   nextAttemptAt: z.string(),
   windowStartedAt: z.string(),
-  retryFrom: z.number().int(),
-  bucket: z.number().int(),
+  retryFrom: z.number().check(z.int()),
+  bucket: z.number().check(z.int()),
   createdAt: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 /** What a delivery gathers only from its attempts is optional (absent on a new one). */
 type LaterOnDelivery = 'lastResponseCode' | 'lastError' | 'lastAttemptAt';

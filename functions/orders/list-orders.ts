@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 import { orderStatuses, orderView } from './order.js';
 import { listOrders, type ShardPositions } from './order-read.js';
 
-const query = listQuery.extend({ status: z.enum(orderStatuses).optional() });
+const query = z.extend(listQuery, { status: z.optional(z.enum(orderStatuses)) });
 export { query as listOrdersQuery };
 
 /** GET /v1/orders?status=&limit=&cursor=: newest first across the merchant's index shards. */

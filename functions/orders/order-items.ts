@@ -4,7 +4,7 @@
  * markers), and each record schema validates what a read returns.
  * test/unit/orders/plain-writes.test.ts holds every builder to its entity.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { storedItem, type Item, type TableKey } from '../shared/db/write.js';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
 import type { StoredRefund } from './order.js';
@@ -35,10 +35,10 @@ export const idempotencyRecord = z.object({
   keyHash: z.string(),
   requestHash: z.string(),
   status: z.literal('completed'),
-  responseStatus: z.number().int(),
+  responseStatus: z.number().check(z.int()),
   responseBody: z.string(),
   createdAt: z.string(),
-  ttl: z.number().int(),
+  ttl: z.number().check(z.int()),
 });
 export type IdempotencyRecord = z.output<typeof idempotencyRecord>;
 
@@ -52,12 +52,12 @@ export const merchantRecord = z.object({
   uscc: z.string(),
   contactEmail: z.string(),
   // A DynamoDB string set comes back as a Set.
-  markets: z.union([z.set(z.enum(['US', 'HK', 'MO'])).transform((s) => [...s]), z.array(z.enum(['US', 'HK', 'MO']))]),
+  markets: z.union([z.pipe(z.set(z.enum(['US', 'HK', 'MO'])), z.transform((s) => [...s])), z.array(z.enum(['US', 'HK', 'MO']))]),
   status: z.enum(['active', 'suspended']),
   createdAt: z.string(),
-  takeRateBps: optional(z.number().int()),
+  takeRateBps: optional(z.number().check(z.int())),
   updatedAt: optional(z.string()),
-  version: optional(z.number().int()),
+  version: optional(z.number().check(z.int())),
 });
 export type MerchantRecord = z.output<typeof merchantRecord>;
 export const merchantKey = (merchantId: string): TableKey => ({ pk: `MERCHANT#${merchantId}`, sk: 'MERCHANT' });

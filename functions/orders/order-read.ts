@@ -5,7 +5,7 @@
  * Read paths (GET order, the projections) carry no entity framework.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import { parseStored, storedOptional as optional } from '../shared/db/stored-item.js';
@@ -17,7 +17,7 @@ const money = moneySchema();
 const refundSource = z.enum(['api', 'cancel', 'stripe']);
 
 /** Legacy: refunds kept in a list on the order item before they became items of their own. */
-const legacyRefund = z.object({ id: z.string(), amount: money, reason: z.string(), source: refundSource, stripeRefundId: z.string().nullable(), createdAt: z.string() });
+const legacyRefund = z.object({ id: z.string(), amount: money, reason: z.string(), source: refundSource, stripeRefundId: z.nullable(z.string()), createdAt: z.string() });
 /** Legacy: parcels kept in a list on the order item. */
 const legacyShipment = z.object({ id: z.string(), partnerCode: z.string(), trackingNumber: z.string(), status: z.string(), statusAt: z.string() });
 
@@ -25,13 +25,13 @@ const legacyShipment = z.object({ id: z.string(), partnerCode: z.string(), track
 export const orderRecord = z.object({
   orderId: z.string(),
   merchantId: z.string(),
-  shard: z.number().int(),
+  shard: z.number().check(z.int()),
   status: z.enum(orderStatuses),
   createdAt: z.string(),
   updatedAt: z.string(),
   paymentIntentId: z.string(),
-  paidAmount: z.number().int(),
-  refundedAmount: z.number().int(),
+  paidAmount: z.number().check(z.int()),
+  refundedAmount: z.number().check(z.int()),
   document: placedOrderSchema,
   refunds: optional(z.array(legacyRefund)),
   paymentError: optional(z.object({ code: z.string(), message: z.string() })),
@@ -40,7 +40,7 @@ export const orderRecord = z.object({
   shipments: optional(z.array(legacyShipment)),
   shippedAt: optional(z.string()),
   deliveredAt: optional(z.string()),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 export type OrderRecord = z.output<typeof orderRecord>;
 

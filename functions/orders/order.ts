@@ -2,7 +2,7 @@
  * Orders: request and answer shapes, and the rules of the order lifecycle. Pure.
  * pending_payment -> paid -> shipped -> delivered; cancelled; refunded (fully).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { bucketOf } from '../shared/buckets.js';
 import { derivedToken } from '../shared/idempotency.js';
 import { currencySchema, moneySchema, type Currency, type Money } from '../shared/money.js';
@@ -13,41 +13,43 @@ export { markets, marketCurrency, type Market } from './markets.js';
 export const orderStatuses = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
-export const skuSchema = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'SKU: 1-64 letters, digits, dot, underscore or hyphen');
-const text = (max: number) => z.string().trim().min(1).max(max);
+export const skuSchema = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'SKU: 1-64 letters, digits, dot, underscore or hyphen'));
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 export const createOrderBody = z.strictObject({
   currency: z.enum(['USD', 'HKD', 'MOP']),
   buyer: z.strictObject({
     name: text(200),
     email: z.email(),
-    phone: z.string().regex(/^\+?[0-9 ()-]{5,30}$/, 'phone: digits, spaces, +, (), -').optional(),
+    phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{5,30}$/, 'phone: digits, spaces, +, (), -'))),
     address: z.strictObject({
       line1: text(200),
-      line2: text(200).optional(),
+      line2: z.optional(text(200)),
       city: text(100),
-      region: text(100).optional(),
-      postalCode: text(20).optional(),
+      region: z.optional(text(100)),
+      postalCode: z.optional(text(20)),
       country: z.enum(markets),
     }),
   }),
   items: z
-    .array(z.strictObject({ sku: skuSchema, quantity: z.number().int().min(1).max(999) }))
-    .min(1)
-    .max(50)
-    .refine((items) => new Set(items.map((i) => i.sku)).size === items.length, 'each SKU at most once'),
-  attribution: z.strictObject({ creatorId: text(64), postId: text(128).optional() }).optional(),
+    .array(z.strictObject({ sku: skuSchema, quantity: z.number().check(z.int(), z.gte(1), z.lte(999)) }))
+    .check(
+      z.minLength(1),
+      z.maxLength(50),
+      z.refine((items) => new Set(items.map((i) => i.sku)).size === items.length, 'each SKU at most once'),
+    ),
+  attribution: z.optional(z.strictObject({ creatorId: text(64), postId: z.optional(text(128)) })),
 });
 export type CreateOrderBody = z.output<typeof createOrderBody>;
 
 /** The platform's take on merchandise when a merchant has no rate of its own (DOMAIN.md "Merchant settlement"). */
 export const defaultTakeRateBps = 500;
-export const takeRateBpsSchema = z.number().int().min(0).max(10_000);
+export const takeRateBpsSchema = z.number().check(z.int(), z.gte(0), z.lte(10_000));
 
-export const idempotencyKeyHeader = z.string().min(1).max(255);
+export const idempotencyKeyHeader = z.string().check(z.minLength(1), z.maxLength(255));
 
 export const refundBody = z.strictObject({
-  amount: moneySchema().extend({ amount: z.number().int().positive() }).optional(),
+  amount: z.optional(z.extend(moneySchema(), { amount: z.number().check(z.int(), z.positive()) })),
   reason: text(500),
 });
 
@@ -86,7 +88,7 @@ export interface PlacedOrder {
 const money = moneySchema();
 
 /** The order as placed (`document` on the order item), validated where it is read. */
-export const placedOrderSchema: z.ZodType<PlacedOrder> = z.object({
+export const placedOrderSchema: z.ZodMiniType<PlacedOrder> = z.object({
   id: z.string(),
   merchantId: z.string(),
   market: z.enum(markets),
@@ -95,8 +97,8 @@ export const placedOrderSchema: z.ZodType<PlacedOrder> = z.object({
   items: z.array(
     z.object({
       sku: z.string(),
-      title: z.object({ en: z.string(), zh: z.string().optional() }),
-      quantity: z.number().int(),
+      title: z.object({ en: z.string(), zh: z.optional(z.string()) }),
+      quantity: z.number().check(z.int()),
       unitPrice: money,
       hsCode: z.string(),
       originCountry: z.string(),
@@ -113,9 +115,9 @@ export const placedOrderSchema: z.ZodType<PlacedOrder> = z.object({
     ),
   }),
   payment: z.object({ provider: z.literal('stripe'), paymentIntentId: z.string(), clientSecret: z.string() }),
-  attribution: z.object({ creatorId: z.string(), postId: z.string().optional() }).optional(),
+  attribution: z.optional(z.object({ creatorId: z.string(), postId: z.optional(z.string()) })),
   createdAt: z.string(),
-  takeRateBps: z.number().int().optional(),
+  takeRateBps: z.optional(z.number().check(z.int())),
 });
 
 

@@ -6,8 +6,9 @@
  * deep-merged over the defaults and the result validated as a whole. Pure: the
  * caller reads the environment.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConfigError } from '../shared/errors.js';
+import { issueMessage } from '../shared/validation.js';
 
 import { markets } from './markets.js';
 
@@ -17,8 +18,10 @@ export const marketSchema = z.enum(markets);
 /** CNY per 1 unit of presentment currency: a positive decimal with at most 6 decimals. */
 const fxRateSchema = z
   .string()
-  .regex(/^\d{1,9}(?:\.\d{1,6})?$/, 'must be a decimal string with at most 6 decimals, e.g. "7.1500"')
-  .refine((rate) => /[1-9]/.test(rate), 'must be greater than zero');
+  .check(
+    z.regex(/^\d{1,9}(?:\.\d{1,6})?$/, 'must be a decimal string with at most 6 decimals, e.g. "7.1500"'),
+    z.refine((rate) => /[1-9]/.test(rate), 'must be greater than zero'),
+  );
 
 const isCalendarDate = (text: string): boolean => {
   const [y = NaN, m = NaN, d = NaN] = text.split('-').map(Number);
@@ -26,13 +29,10 @@ const isCalendarDate = (text: string): boolean => {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 };
 
-const isoDateSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine(isCalendarDate, 'must be a calendar date');
+const isoDateSchema = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'), z.refine(isCalendarDate, 'must be a calendar date'));
 
-const fen = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
-const positiveInt = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const fen = z.number().check(z.int(), z.nonnegative(), z.lte(Number.MAX_SAFE_INTEGER));
+const positiveInt = z.number().check(z.int(), z.positive(), z.lte(Number.MAX_SAFE_INTEGER));
 
 /** Rate card in CNY fen: `firstFen` up to `firstWeightGrams`, then `stepFen` per further `stepGrams` or part. */
 export const shippingCardSchema = z.strictObject({
@@ -50,15 +50,17 @@ export type ShippingCard = z.infer<typeof shippingCardSchema>;
 export const dutyRuleSchema = z
   .strictObject({
     market: marketSchema,
-    hsPrefix: z.string().regex(/^\d{0,10}$/, 'must be up to 10 digits (empty matches every code)'),
-    rateBps: z.number().int().nonnegative().max(100_000),
+    hsPrefix: z.string().check(z.regex(/^\d{0,10}$/, 'must be up to 10 digits (empty matches every code)')),
+    rateBps: z.number().check(z.int(), z.nonnegative(), z.lte(100_000)),
     effectiveFrom: isoDateSchema,
-    effectiveTo: isoDateSchema.optional(),
+    effectiveTo: z.optional(isoDateSchema),
   })
-  .refine((rule) => rule.effectiveTo === undefined || rule.effectiveTo > rule.effectiveFrom, {
-    message: 'effectiveTo must be after effectiveFrom',
-    path: ['effectiveTo'],
-  });
+  .check(
+    z.refine((rule) => rule.effectiveTo === undefined || rule.effectiveTo > rule.effectiveFrom, {
+      message: 'effectiveTo must be after effectiveFrom',
+      path: ['effectiveTo'],
+    }),
+  );
 export type DutyRule = z.infer<typeof dutyRuleSchema>;
 
 /**
@@ -68,13 +70,15 @@ export type DutyRule = z.infer<typeof dutyRuleSchema>;
  */
 export const hsRangeSchema = z
   .strictObject({
-    from: z.string().regex(/^\d{2,10}$/, 'must be 2 to 10 digits'),
-    to: z.string().regex(/^\d{2,10}$/, 'must be 2 to 10 digits'),
+    from: z.string().check(z.regex(/^\d{2,10}$/, 'must be 2 to 10 digits')),
+    to: z.string().check(z.regex(/^\d{2,10}$/, 'must be 2 to 10 digits')),
   })
-  .refine((range) => range.from.padEnd(10, '0') <= range.to.padEnd(10, '9'), {
-    message: 'from must not be after to',
-    path: ['to'],
-  });
+  .check(
+    z.refine((range) => range.from.padEnd(10, '0') <= range.to.padEnd(10, '9'), {
+      message: 'from must not be after to',
+      path: ['to'],
+    }),
+  );
 export type HsRange = z.infer<typeof hsRangeSchema>;
 
 export const pricingConfigSchema = z
@@ -90,21 +94,23 @@ export const pricingConfigSchema = z
       MO: z.array(hsRangeSchema),
     }),
   })
-  .superRefine((config, ctx) => {
-    // Two rules for the same market and prefix starting the same day are ambiguous.
-    const seen = new Set<string>();
-    for (const [index, rule] of config.duties.entries()) {
-      const key = `${rule.market}|${rule.hsPrefix}|${rule.effectiveFrom}`;
-      if (seen.has(key)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `duplicate rule for market ${rule.market}, prefix "${rule.hsPrefix}" from ${rule.effectiveFrom}`,
-          path: ['duties', index],
-        });
+  .check(
+    z.superRefine((config, ctx) => {
+      // Two rules for the same market and prefix starting the same day are ambiguous.
+      const seen = new Set<string>();
+      for (const [index, rule] of config.duties.entries()) {
+        const key = `${rule.market}|${rule.hsPrefix}|${rule.effectiveFrom}`;
+        if (seen.has(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `duplicate rule for market ${rule.market}, prefix "${rule.hsPrefix}" from ${rule.effectiveFrom}`,
+            path: ['duties', index],
+          });
+        }
+        seen.add(key);
       }
-      seen.add(key);
-    }
-  });
+    }),
+  );
 export type PricingConfig = z.infer<typeof pricingConfigSchema>;
 
 const deepFreeze = <T>(value: T): T => {
@@ -155,8 +161,8 @@ const deepMerge = (base: unknown, override: unknown): unknown => {
   ]);
 };
 
-const describeIssues = (error: z.ZodError): string =>
-  error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issue.message}`).join('; ');
+const describeIssues = (error: z.core.$ZodError): string =>
+  error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)'}: ${issueMessage(issue)}`).join('; ');
 
 /**
  * The pricing configuration: the defaults, with `json` (e.g. `process.env.PRICING_CONFIG`)

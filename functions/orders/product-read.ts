@@ -3,7 +3,7 @@
  * through the `product` entity, validated with zod where they are read (the agreement test
  * in test/unit/shared/plain-reads.test.ts holds keys and shapes together).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { getRecord, queryPage } from '../shared/db/read.js';
 import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { productBody } from './product.js';
@@ -16,8 +16,8 @@ export const productRecord = z.object({
   brand: z.string(),
   hsCode: z.string(),
   originCountry: z.string(),
-  priceFen: z.number().int(),
-  weightGrams: z.number().int(),
+  priceFen: z.number().check(z.int()),
+  weightGrams: z.number().check(z.int()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

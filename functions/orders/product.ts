@@ -1,15 +1,18 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { moneySchema, type Money } from '../shared/money.js';
 import type { ProductRecord as ProductItem } from './product-read.js';
 import { skuSchema } from './order.js';
 
 export const productBody = z.strictObject({
-  title: z.strictObject({ en: z.string().trim().min(1).max(300), zh: z.string().trim().min(1).max(300).optional() }),
-  brand: z.string().trim().min(1).max(100),
-  hsCode: z.string().regex(/^\d{6,10}$/, 'HS code: 6 to 10 digits'),
-  originCountry: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. CN'),
-  price: moneySchema('CNY').extend({ amount: z.number().int().positive() }),
-  weightGrams: z.number().int().min(1).max(100_000),
+  title: z.strictObject({
+    en: z.string().check(z.trim(), z.minLength(1), z.maxLength(300)),
+    zh: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(300))),
+  }),
+  brand: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  hsCode: z.string().check(z.regex(/^\d{6,10}$/, 'HS code: 6 to 10 digits')),
+  originCountry: z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code, e.g. CN')),
+  price: z.extend(moneySchema('CNY'), { amount: z.number().check(z.int(), z.positive()) }),
+  weightGrams: z.number().check(z.int(), z.gte(1), z.lte(100_000)),
 });
 
 export const skuPath = z.object({ sku: skuSchema });

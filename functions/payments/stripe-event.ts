@@ -4,42 +4,48 @@
  * Signed does not mean well-formed: `[]`, `null`, an event without `id` or with
  * `data.object: null`, or ids longer than any key DynamoDB takes are 400s, never 500s.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Stripe object ids are short (`evt_1QAbCdEf…`); 255 keeps every key far below DynamoDB's 2 KB limit. */
 const stripeId = (prefix?: string) =>
   z
     .string()
-    .max(255)
-    .regex(prefix ? new RegExp(`^${prefix}_[A-Za-z0-9_-]+$`) : /^[A-Za-z0-9_-]+$/, prefix ? `a Stripe id (${prefix}_…)` : 'a Stripe id');
+    .check(
+      z.maxLength(255),
+      z.regex(prefix ? new RegExp(`^${prefix}_[A-Za-z0-9_-]+$`) : /^[A-Za-z0-9_-]+$/, prefix ? `a Stripe id (${prefix}_…)` : 'a Stripe id'),
+    );
 
-const metadata = z.record(z.string(), z.string()).nullish();
+const metadata = z.nullish(z.record(z.string(), z.string()));
 
 /** The event envelope (https://docs.stripe.com/api/events/object); other fields as Stripe sends them. */
 export const stripeEventEnvelope = z.object({
   id: stripeId('evt'),
-  type: z.string().min(1).max(255),
+  type: z.string().check(z.minLength(1), z.maxLength(255)),
   /** Stripe always sends it; without it an event has no credible age (see unmatchedOutcome). */
-  created: z.number().int().nonnegative().max(1e11).optional(),
-  livemode: z.boolean().optional(),
+  created: z.optional(z.number().check(z.int(), z.nonnegative(), z.lte(1e11))),
+  livemode: z.optional(z.boolean()),
   data: z.object({ object: z.record(z.string(), z.unknown()) }),
 });
 export type StripeEventEnvelope = z.output<typeof stripeEventEnvelope>;
 
 export const paymentIntentObject = z.object({
   id: stripeId('pi'),
-  amount_received: z.number().int().nonnegative(),
-  currency: z.string().min(3).max(3),
+  amount_received: z.number().check(z.int(), z.nonnegative()),
+  currency: z.string().check(z.minLength(3), z.maxLength(3)),
   metadata,
-  last_payment_error: z
-    .object({ code: z.string().max(255).nullish(), type: z.string().max(255).nullish(), message: z.string().max(5000).nullish() })
-    .nullish(),
+  last_payment_error: z.nullish(
+    z.object({
+      code: z.nullish(z.string().check(z.maxLength(255))),
+      type: z.nullish(z.string().check(z.maxLength(255))),
+      message: z.nullish(z.string().check(z.maxLength(5000))),
+    }),
+  ),
 });
 export type PaymentIntentObject = z.output<typeof paymentIntentObject>;
 
 export const chargeObject = z.object({
   id: stripeId(),
-  payment_intent: z.union([stripeId('pi'), z.object({ id: stripeId('pi') })]).nullish(),
+  payment_intent: z.nullish(z.union([stripeId('pi'), z.object({ id: stripeId('pi') })])),
   metadata,
 });
 export type ChargeObject = z.output<typeof chargeObject>;

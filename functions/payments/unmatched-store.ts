@@ -2,7 +2,7 @@
  * Stripe events kept for operators: written with the event's dedupe marker in one
  * transaction, so a redelivery is recognised and nothing is kept twice.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { stripeEventItem } from '../orders/order-items.js';
 import { queryPage } from '../shared/db/read.js';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
@@ -27,7 +27,7 @@ export const unmatchedEventRecord = z.object({
   reason: z.enum(['not_ours', 'order_not_found']),
   event: z.record(z.string(), z.unknown()),
   receivedAt: z.string(),
-  ttl: z.number().int(),
+  ttl: z.number().check(z.int()),
 });
 export type UnmatchedEventRecord = z.output<typeof unmatchedEventRecord>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createItem, outboxItem, transactWrite } from '../shared/db/write.js';
 import { agencyItem } from './payout-items.js';
 import { keyed } from '../shared/auth.js';
@@ -8,9 +8,9 @@ import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { AgencyRegistered } from '../../events/schemas/platform.js';
 
 export const createAgencyBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code'),
-  feeBps: z.number().int().min(0).max(10_000),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  country: z.string().check(z.regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 country code')),
+  feeBps: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
 });
 
 /** POST /v1/admin/agencies: an MCN agency; `feeBps` is its share of its creators' gross. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseStored } from '../shared/db/stored-item.js';
 import { parseDecimal, toDecimalString } from '../shared/money.js';
 
@@ -15,13 +15,13 @@ export interface CreatorTerms {
 }
 
 /** Terms as stored (a map on the creator and each creator version item). */
-const storedTerms: z.ZodType<CreatorTerms> = z.object({
+const storedTerms: z.ZodMiniType<CreatorTerms> = z.object({
   displayName: z.string(),
   taxResidency: z.enum(['resident', 'non_resident']),
   identityVerified: z.boolean(),
-  followers: z.number().int(),
-  contract: z.object({ type: z.enum(['agency', 'personal']), agencyId: z.string().nullable(), commissionRateBps: z.number().int(), startsOn: z.string() }),
-  deductions: z.object({ monthlySpecialFen: z.number().int(), monthlySpecialAdditionalFen: z.number().int() }),
+  followers: z.number().check(z.int()),
+  contract: z.object({ type: z.enum(['agency', 'personal']), agencyId: z.nullable(z.string()), commissionRateBps: z.number().check(z.int()), startsOn: z.string() }),
+  deductions: z.object({ monthlySpecialFen: z.number().check(z.int()), monthlySpecialAdditionalFen: z.number().check(z.int()) }),
   lowIncomeRule: z.boolean(),
 });
 
@@ -37,29 +37,29 @@ export const eligibility = (terms: Pick<CreatorTerms, 'identityVerified' | 'foll
   return { eligible: true, reason: null };
 };
 
-const cnyAmount = z
-  .string()
-  .regex(/^\d+(\.\d{1,2})?$/, 'a CNY amount like "1500.00" (not negative, at most two decimals)')
-  .transform((text) => parseDecimal(text));
+const cnyAmount = z.pipe(
+  z.string().check(z.regex(/^\d+(\.\d{1,2})?$/, 'a CNY amount like "1500.00" (not negative, at most two decimals)')),
+  z.transform((text) => parseDecimal(text)),
+);
 
 const contract = z.strictObject({
   type: z.enum(['agency', 'personal']),
-  agencyId: z.string().startsWith('agy_').optional(),
-  commissionRateBps: z.number().int().min(0).max(10_000),
+  agencyId: z.optional(z.string().check(z.startsWith('agy_'))),
+  commissionRateBps: z.number().check(z.int(), z.gte(0), z.lte(10_000)),
   startsOn: z.iso.date(),
 });
 
 const fields = {
-  displayName: z.string().trim().min(1).max(100),
+  displayName: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
   taxResidency: z.enum(['resident', 'non_resident']),
   identityVerified: z.boolean(),
-  followers: z.number().int().min(0),
+  followers: z.number().check(z.int(), z.gte(0)),
   contract,
-  deductions: z.strictObject({ monthlySpecial: cnyAmount.optional(), monthlySpecialAdditional: cnyAmount.optional() }),
+  deductions: z.strictObject({ monthlySpecial: z.optional(cnyAmount), monthlySpecialAdditional: z.optional(cnyAmount) }),
   lowIncomeRule: z.boolean(),
 };
 
-const agencyRule = (value: { contract?: { type: string; agencyId?: string | undefined } | undefined }, ctx: z.RefinementCtx) => {
+const agencyRule = (value: { contract?: { type: string; agencyId?: string | undefined } | undefined }, ctx: z.core.$RefinementCtx) => {
   const c = value.contract;
   if (!c) return;
   if (c.type === 'agency' && !c.agencyId) ctx.addIssue({ code: 'custom', path: ['contract', 'agencyId'], message: 'required for an agency contract' });
@@ -67,19 +67,19 @@ const agencyRule = (value: { contract?: { type: string; agencyId?: string | unde
 };
 
 export const createCreatorBody = z
-  .strictObject({ ...fields, deductions: fields.deductions.optional(), lowIncomeRule: fields.lowIncomeRule.optional() })
-  .superRefine(agencyRule);
+  .strictObject({ ...fields, deductions: z.optional(fields.deductions), lowIncomeRule: z.optional(fields.lowIncomeRule) })
+  .check(z.superRefine(agencyRule));
 export const patchCreatorBody = z
   .strictObject({
-    displayName: fields.displayName.optional(),
-    taxResidency: fields.taxResidency.optional(),
-    identityVerified: fields.identityVerified.optional(),
-    followers: fields.followers.optional(),
-    contract: fields.contract.optional(),
-    deductions: fields.deductions.optional(),
-    lowIncomeRule: fields.lowIncomeRule.optional(),
+    displayName: z.optional(fields.displayName),
+    taxResidency: z.optional(fields.taxResidency),
+    identityVerified: z.optional(fields.identityVerified),
+    followers: z.optional(fields.followers),
+    contract: z.optional(fields.contract),
+    deductions: z.optional(fields.deductions),
+    lowIncomeRule: z.optional(fields.lowIncomeRule),
   })
-  .superRefine(agencyRule);
+  .check(z.superRefine(agencyRule));
 
 export const termsFrom = (body: z.output<typeof createCreatorBody>): CreatorTerms => ({
   displayName: body.displayName,

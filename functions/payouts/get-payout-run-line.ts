@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { bucketOf } from '../shared/buckets.js';
 import { batchGetItems } from '../shared/db/batch-get.js';
 import { orderKey } from '../orders/order-items.js';
@@ -13,8 +13,8 @@ import { lineDetail, lineDetailMaxEntries, type DetailCommission, type DetailEnt
 import { periodsOf } from './run-periods.js';
 import { runById, runPath } from './run-access.js';
 
-export const runLinePath = runPath.extend({
-  creatorId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'a creator ID'),
+export const runLinePath = z.extend(runPath, {
+  creatorId: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'a creator ID')),
 });
 
 /** The creator's payable entries of one period: its bucket's key, the creator's sort-key prefix (`creator#<id>#`), strongly consistent. */

@@ -1,12 +1,12 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { periodPattern } from './periods.js';
 import { linesOf, statementOf } from './settlement-queries.js';
 import { statementCsv, statementJson } from './settlement-views.js';
 
-export const settlementPeriodPath = z.object({ period: z.string().regex(periodPattern, 'a period YYYY-MM') });
-export const statementQuery = z.object({ format: z.enum(['json', 'csv']).default('json') });
+export const settlementPeriodPath = z.object({ period: z.string().check(z.regex(periodPattern, 'a period YYYY-MM')) });
+export const statementQuery = z.object({ format: z._default(z.enum(['json', 'csv']), 'json') });
 
 /**
  * GET /v1/settlements/{period}/statement?format=json|csv: the per-order lines and totals of a

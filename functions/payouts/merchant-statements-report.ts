@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
@@ -6,7 +6,7 @@ import { runById, runPath } from './run-access.js';
 import { runStatements } from './settlement-queries.js';
 import { merchantStatementsCsv, merchantStatementsJson } from './settlement-views.js';
 
-const query = z.object({ format: z.enum(['json', 'csv']).default('json') });
+const query = z.object({ format: z._default(z.enum(['json', 'csv']), 'json') });
 
 /** GET /v1/payout-runs/{id}/merchant-statements?format=json|csv: one line per merchant the run settled. */
 export const handler = httpHandler({ access: keyed('finance'), path: runPath, query }, async ({ path, query: { format } }) => {

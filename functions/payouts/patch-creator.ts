@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProblemError } from '../shared/errors.js';
 import { now as clock } from '../shared/clock.js';
 import { keyed } from '../shared/auth.js';
@@ -8,7 +8,7 @@ import { checkAgency, getCreator, saveCreatorVersion } from './creator-store.js'
 import { changedTerms, creatorView, patchCreatorBody, patchTerms, termsOf } from './creators.js';
 import { CreatorTermsChanged } from '../../events/schemas/platform.js';
 
-export const creatorPath = z.object({ id: z.string().startsWith('cre_') });
+export const creatorPath = z.object({ id: z.string().check(z.startsWith('cre_')) });
 
 /**
  * PATCH /v1/admin/creators/{id}: changes some terms. Every change is a new version, valid

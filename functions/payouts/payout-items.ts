@@ -4,11 +4,11 @@
  * markers) and each record schema validates what a read returns.
  * test/unit/payouts/plain-writes.test.ts holds every builder and update to its entity.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
 import { storedItem, type Item, type TableKey } from '../shared/db/write.js';
 
-const fen = z.number().int();
+const fen = z.number().check(z.int());
 
 /** Optional keys `K` of a record left out, for writing it. */
 type Fields<R, K extends keyof R> = Omit<R, K> & Partial<Pick<R, K>>;
@@ -19,19 +19,19 @@ type Fields<R, K extends keyof R> = Omit<R, K> & Partial<Pick<R, K>>;
 // ---------------------------------------------------------------------------
 
 /** An agency (entity `agency`). */
-export const agencyRecord = z.object({ agencyId: z.string(), name: z.string(), country: z.string(), feeBps: z.number().int(), createdAt: z.string() });
+export const agencyRecord = z.object({ agencyId: z.string(), name: z.string(), country: z.string(), feeBps: z.number().check(z.int()), createdAt: z.string() });
 export type AgencyRecord = z.output<typeof agencyRecord>;
 export const agencyKey = (agencyId: string): TableKey => ({ pk: `AGENCY#${agencyId}`, sk: 'AGENCY' });
 export const agencyItem = (a: AgencyRecord): Item => storedItem('agency', { ...a }, { ...agencyKey(a.agencyId), gsi1pk: 'AGENCIES', gsi1sk: `${a.createdAt}#${a.agencyId}` });
 
 /** A creator's current terms (entity `creator`; the terms are validated by creators.ts `termsOf`). */
-export const creatorRecord = z.object({ creatorId: z.string(), terms: z.unknown(), version: z.number().int(), createdAt: z.string(), updatedAt: z.string() });
+export const creatorRecord = z.object({ creatorId: z.string(), terms: z.unknown(), version: z.number().check(z.int()), createdAt: z.string(), updatedAt: z.string() });
 export type CreatorRecord = z.output<typeof creatorRecord>;
 export const creatorKey = (creatorId: string): TableKey => ({ pk: `CREATOR#${creatorId}`, sk: 'CREATOR' });
 export const creatorItem = (c: CreatorRecord): Item => storedItem('creator', { ...c }, { ...creatorKey(c.creatorId), gsi1pk: 'CREATORS', gsi1sk: `${c.createdAt}#${c.creatorId}` });
 
 /** A numbered snapshot of a creator's terms (entity `creatorVersion`). */
-export const creatorVersionRecord = z.object({ creatorId: z.string(), version: z.number().int(), validFrom: z.string(), terms: z.unknown() });
+export const creatorVersionRecord = z.object({ creatorId: z.string(), version: z.number().check(z.int()), validFrom: z.string(), terms: z.unknown() });
 export type CreatorVersionRecord = z.output<typeof creatorVersionRecord>;
 /** The creator's partition and the sort-key prefix of its versions. */
 export const creatorVersionsPrefix = (creatorId: string): TableKey => ({ pk: `CREATOR#${creatorId}`, sk: 'VERSION#' });
@@ -48,15 +48,15 @@ export const commissionRecord = z.object({
   creatorId: optional(z.string()),
   status: z.enum(['pending_delivery', 'accrued', 'ineligible']),
   reason: optional(z.string()),
-  creatorVersion: optional(z.number().int()),
-  rateBps: optional(z.number().int()),
+  creatorVersion: optional(z.number().check(z.int())),
+  rateBps: optional(z.number().check(z.int())),
   amountFen: fen,
   reversedFen: fen,
   refundedTotal: fen,
   paidTotal: fen,
   payableAt: optional(z.string()),
   period: optional(z.string()),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 export type CommissionRecord = z.output<typeof commissionRecord>;
 export type CommissionFields = Fields<CommissionRecord, 'creatorId' | 'reason' | 'creatorVersion' | 'rateBps' | 'payableAt' | 'period'>;
@@ -71,7 +71,7 @@ export const commissionEntryRecord = z.object({
   kind: z.enum(['accrual', 'reversal']),
   amountFen: fen,
   period: z.string(),
-  bucket: z.number().int(),
+  bucket: z.number().check(z.int()),
   createdAt: z.string(),
 });
 export type CommissionEntryRecord = z.output<typeof commissionEntryRecord>;
@@ -110,13 +110,13 @@ export const commissionEntryStored = (e: CommissionEntryRecord): Item =>
 // ---------------------------------------------------------------------------
 
 /** The head of the run sequence (entity `payoutHead`, one item). */
-export const payoutHeadRecord = z.object({ lastPeriod: z.string(), runningPeriod: optional(z.string()), version: z.number().int() });
+export const payoutHeadRecord = z.object({ lastPeriod: z.string(), runningPeriod: optional(z.string()), version: z.number().check(z.int()) });
 export type PayoutHeadRecord = z.output<typeof payoutHeadRecord>;
 export const payoutHeadKey: TableKey = { pk: 'PAYOUTRUNS', sk: 'HEAD' };
 export const payoutHeadItem = (h: Fields<PayoutHeadRecord, 'runningPeriod'>): Item => storedItem('payoutHead', { ...h }, payoutHeadKey);
 
 /** A run's resume point: the bucket and the last payee settled in it (`<payeeType>#<payeeId>`, '' before the first). */
-export const runCheckpoint = z.object({ bucket: z.number().int(), after: z.string() });
+export const runCheckpoint = z.object({ bucket: z.number().check(z.int()), after: z.string() });
 export type RunCheckpoint = z.output<typeof runCheckpoint>;
 
 /** One run per period (entity `payoutRun`). */
@@ -131,7 +131,7 @@ export const payoutRunRecord = z.object({
   agencyFeeFen: fen,
   taxWithheldFen: fen,
   netFen: fen,
-  lineCount: z.number().int(),
+  lineCount: z.number().check(z.int()),
   createdAt: z.string(),
   updatedAt: z.string(),
   completedAt: optional(z.string()),
@@ -144,35 +144,35 @@ export const payoutRunsPartition = 'PAYOUTRUNS';
 export const payoutRunItem = (r: PayoutRunFields): Item => storedItem('payoutRun', { ...r }, { ...payoutRunKey(r.period), gsi1pk: payoutRunsPartition, gsi1sk: r.period });
 
 /** A run's line for one creator (entity `payoutLine`; the line is validated by payout-line.ts `storedLineOf`). */
-export const payoutLineRecord = z.object({ period: z.string(), creatorId: z.string(), line: z.unknown(), creatorVersion: z.number().int(), createdAt: z.string() });
+export const payoutLineRecord = z.object({ period: z.string(), creatorId: z.string(), line: z.unknown(), creatorVersion: z.number().check(z.int()), createdAt: z.string() });
 export type PayoutLineRecord = z.output<typeof payoutLineRecord>;
 export const payoutLineKey = (period: string, creatorId: string): TableKey => ({ pk: `PAYOUTRUN#${period}`, sk: `LINE#${creatorId}` });
 export const payoutLineItem = (l: PayoutLineRecord): Item => storedItem('payoutLine', { ...l }, payoutLineKey(l.period, l.creatorId));
 
 /** Per creator: carry-forward and the last period settled (entity `payoutState`). */
-export const payoutStateRecord = z.object({ creatorId: z.string(), carryForwardFen: fen, lastPeriod: z.string(), version: z.number().int() });
+export const payoutStateRecord = z.object({ creatorId: z.string(), carryForwardFen: fen, lastPeriod: z.string(), version: z.number().check(z.int()) });
 export type PayoutStateRecord = z.output<typeof payoutStateRecord>;
 export const payoutStateKey = (creatorId: string): TableKey => ({ pk: `CREATOR#${creatorId}`, sk: 'PAYOUTSTATE' });
 export const payoutStateItem = (s: PayoutStateRecord): Item => storedItem('payoutState', { ...s }, payoutStateKey(s.creatorId));
 
 /** Year-to-date wages figures (tax.ts `WagesYtd`) as stored in a map. */
 export const storedWagesYtd = z.object({
-  year: z.number().int(),
+  year: z.number().check(z.int()),
   cumulativeIncomeFen: fen,
   cumulativeSpecialFen: fen,
   cumulativeAdditionalFen: fen,
   taxWithheldFen: fen,
-  throughMonth: z.number().int().optional(),
+  throughMonth: z.optional(z.number().check(z.int())),
 });
 
 /** Year-to-date wages state per (creator, agency, year) (entity `wagesYtd`). */
 export const wagesYtdRecord = z.object({
   creatorId: z.string(),
   agencyId: z.string(),
-  year: z.number().int(),
+  year: z.number().check(z.int()),
   ytd: storedWagesYtd,
   lastPeriod: z.string(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 export type WagesYtdRecord = z.output<typeof wagesYtdRecord>;
 export const wagesYtdKey = (creatorId: string, agencyId: string, year: number): TableKey => ({ pk: `CREATOR#${creatorId}`, sk: `YTD#${agencyId}#${year}` });

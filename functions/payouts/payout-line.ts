@@ -3,7 +3,7 @@
  * "Finance"). Amounts are integer fen (CNY) inside; decimal yuan strings only at the
  * edges (CSV, tax preview).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseStored } from '../shared/db/stored-item.js';
 import type { Money } from '../shared/money.js';
 
@@ -27,12 +27,12 @@ export interface PayoutLine {
   readonly netFen: number;
 }
 
-const fen = z.number().int();
-const storedLine: z.ZodType<PayoutLine> = z.object({
+const fen = z.number().check(z.int());
+const storedLine: z.ZodMiniType<PayoutLine> = z.object({
   creatorId: z.string(),
   displayName: z.string(),
-  agencyId: z.string().nullable(),
-  agencyName: z.string().nullable(),
+  agencyId: z.nullable(z.string()),
+  agencyName: z.nullable(z.string()),
   contractType: z.enum(['agency', 'personal']),
   taxResidency: z.enum(['resident', 'non_resident']),
   incomeCategory: z.enum(['wages', 'labor_remuneration']),

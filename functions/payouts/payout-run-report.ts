@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { payoutLineKey, payoutLineRecord } from './payout-items.js';
 import { queryPage } from '../shared/db/read.js';
@@ -15,9 +15,9 @@ import { runById, runPath } from './run-access.js';
 export const reportPageMax = 5_000;
 
 export const reportQuery = z.object({
-  format: z.enum(['json', 'csv']).default('json'),
-  limit: z.coerce.number().int().min(1).max(reportPageMax).default(reportPageMax),
-  cursor: z.string().min(1).max(2048).optional(),
+  format: z._default(z.enum(['json', 'csv']), 'json'),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(reportPageMax)), reportPageMax),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 
 /**

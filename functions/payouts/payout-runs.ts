@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { documentClient } from '../shared/clients/dynamodb.js';
 import { config } from '../shared/config.js';
 import { createItem, createOnce, outboxItem, outboxStored, patchItem, putOnVersion, transactWrite, type TransactItem } from '../shared/db/write.js';
@@ -140,7 +140,7 @@ export interface PayableEntry {
   readonly amountFen: number;
 }
 
-const payableItem = z.object({ sk: z.string().regex(/^[a-z]+#[^#]+#.+$/), amountFen: z.number().int() });
+const payableItem = z.object({ sk: z.string().check(z.regex(/^[a-z]+#[^#]+#.+$/)), amountFen: z.number().check(z.int()) });
 
 /** One key's entries after a payee, sorted by payee, a page at a time, strongly consistent. */
 async function* payableEntries(period: string, bucket: number, after: string): AsyncGenerator<PayableEntry> {

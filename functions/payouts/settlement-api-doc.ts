@@ -3,7 +3,7 @@
  * Answers are described here, next to the views that produce them (settlement-views.ts).
  */
 import { csvText } from '../shared/api-doc/responses.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { listQuery } from '../shared/pagination.js';
 import { moneySchema } from '../shared/money.js';
 import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
@@ -13,7 +13,7 @@ import { payoutReport, payoutRun } from '../shared/api-doc/responses.js';
 import { takeRateChange } from '../shared/api-doc/examples.js';
 
 const cny = moneySchema('CNY');
-const period = z.string().meta({ example: '2026-11' });
+const period = z.string().check(z.meta({ example: '2026-11' }));
 const covers = z.object({ from: period, to: period });
 const figures = { gross: cny, platformFee: cny, creatorCommission: cny, refunds: cny, net: cny };
 /** A settled period's figures (settlements list, finance lines). */
@@ -24,10 +24,10 @@ const settledFigures = {
   refunds: cny,
   carriedIn: cny,
   carriedForward: cny,
-  net: cny.meta({ description: 'What the run paid (0 when the total carried forward).' }),
+  net: cny.check(z.meta({ description: 'What the run paid (0 when the total carried forward).' })),
 };
 
-export const balance = z.object({ pending: cny, available: cny, paid: cny }).meta({ id: 'MerchantBalance' });
+export const balance = z.object({ pending: cny, available: cny, paid: cny }).check(z.meta({ id: 'MerchantBalance' }));
 
 export const settlement = z
   .object({
@@ -38,43 +38,43 @@ export const settlement = z
     settledAt: z.iso.datetime(),
     statement: z.string(),
   })
-  .meta({ id: 'MerchantSettlement' });
+  .check(z.meta({ id: 'MerchantSettlement' }));
 
-export const settlementPage = z.object({ data: z.array(settlement), nextCursor: z.string().nullable() }).meta({ id: 'MerchantSettlementPage' });
+export const settlementPage = z.object({ data: z.array(settlement), nextCursor: z.nullable(z.string()) }).check(z.meta({ id: 'MerchantSettlementPage' }));
 
 export const statement = z
   .object({
     merchantId: z.string(),
     period,
     status: z.enum(['open', 'settled']),
-    coversPeriods: covers.optional(),
-    settledAt: z.iso.datetime().optional(),
+    coversPeriods: z.optional(covers),
+    settledAt: z.optional(z.iso.datetime()),
     lines: z.array(z.object({ orderId: z.string(), deliveredAt: z.iso.datetime(), ...figures })),
     totals: z.object({ ...figures, carriedIn: cny, paid: cny, carriedForward: cny }),
   })
-  .meta({ id: 'MerchantStatement' });
+  .check(z.meta({ id: 'MerchantStatement' }));
 
 const merchantLine = z.object({ merchantId: z.string(), name: z.string(), ...settledFigures });
 const merchantTotals = z.object({ gross: cny, platformFee: cny, creatorCommissions: cny, refunds: cny, net: cny });
 
 export const merchantStatements = z
-  .object({ runId: z.string(), period, lines: z.array(merchantLine), totals: merchantTotals.extend({ carriedForward: cny }) })
-  .meta({ id: 'RunMerchantStatements' });
+  .object({ runId: z.string(), period, lines: z.array(merchantLine), totals: z.extend(merchantTotals, { carriedForward: cny }) })
+  .check(z.meta({ id: 'RunMerchantStatements' }));
 
 export const periodPreview = z
   .object({
     period,
-    run: z.object({ id: z.string(), status: z.enum(['running', 'completed']) }).nullable(),
+    run: z.nullable(z.object({ id: z.string(), status: z.enum(['running', 'completed']) })),
     merchants: z.object({ lines: z.array(merchantLine), totals: merchantTotals }),
     creators: z
       .object({ lines: payoutReport.shape.lines, totals: payoutRun.shape.totals })
-      .meta({ description: 'The creator lines a run would pay now (as in the run report) and their totals.' }),
+      .check(z.meta({ description: 'The creator lines a run would pay now (as in the run report) and their totals.' })),
   })
-  .meta({ id: 'PayoutPeriodPreview' });
+  .check(z.meta({ id: 'PayoutPeriodPreview' }));
 
-const merchantAnswer = z.object({ merchant: z.object({ id: z.string(), takeRateBps: z.number().int() }).loose() }).meta({ id: 'MerchantUpdated' });
+const merchantAnswer = z.object({ merchant: z.looseObject({ id: z.string(), takeRateBps: z.number().check(z.int()) }) }).check(z.meta({ id: 'MerchantUpdated' }));
 
-const format = z.object({ format: z.enum(['json', 'csv']).optional() });
+const format = z.object({ format: z.optional(z.enum(['json', 'csv'])) });
 
 export const settlementOperations = {
   'PATCH /v1/admin/merchants/{id}': {
@@ -105,7 +105,7 @@ export const settlementOperations = {
     tag: 'Settlement' as const,
     summary: "A period's statement",
     description: 'Per-order lines and totals; CSV: UTF-8 BOM, RFC 4180, amounts in yuan. A period no run settled yet is `open`.',
-    request: { path: settlementPeriodPath, query: statementQuery.partial() },
+    request: { path: settlementPeriodPath, query: z.partial(statementQuery) },
     responses: { 200: { description: 'The statement.', schema: statement, contentTypes: ['application/json', 'text/csv'] } },
   },
   'GET /v1/payout-runs/{id}/merchant-statements': {

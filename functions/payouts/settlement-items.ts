@@ -3,11 +3,11 @@
  * in the layout of the entities in settlement-entities.ts, record schemas validating what a
  * read returns. test/unit/payouts/plain-writes.test.ts holds them to the entities.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
 import { storedItem, type Item, type TableKey } from '../shared/db/write.js';
 
-const fen = z.number().int();
+const fen = z.number().check(z.int());
 
 /** An order's settlement state (entity `merchantSettlement`; `state` is validated by settlement-store.ts). */
 export const merchantSettlementRecord = z.object({
@@ -15,7 +15,7 @@ export const merchantSettlementRecord = z.object({
   merchantId: z.string(),
   status: z.enum(['pending_delivery', 'accrued', 'cancelled']),
   state: z.unknown(),
-  version: z.number().int(),
+  version: z.number().check(z.int()),
 });
 export type MerchantSettlementRecord = z.output<typeof merchantSettlementRecord>;
 export const merchantSettlementKey = (orderId: string): TableKey => ({ pk: `SETTLEMENT#${orderId}`, sk: 'SETTLEMENT' });
@@ -33,7 +33,7 @@ export const settlementEntryRecord = z.object({
   netFen: fen,
   deliveredAt: z.string(),
   period: z.string(),
-  bucket: z.number().int(),
+  bucket: z.number().check(z.int()),
   createdAt: z.string(),
 });
 export type SettlementEntryRecord = z.output<typeof settlementEntryRecord>;
@@ -59,13 +59,13 @@ export const settlementEntryItem = (e: SettlementEntryRecord): Item =>
 export const merchantPeriodRecord = z.object({
   merchantId: z.string(),
   period: z.string(),
-  shard: z.number().int(),
+  shard: z.number().check(z.int()),
   grossFen: fen,
   feeFen: fen,
   commissionFen: fen,
   refundsFen: fen,
   netFen: fen,
-  entryCount: z.number().int(),
+  entryCount: z.number().check(z.int()),
 });
 export type MerchantPeriodRecord = z.output<typeof merchantPeriodRecord>;
 /** Shards of a merchant's period totals: concurrent deliveries of one merchant spread over them. */
@@ -100,13 +100,13 @@ export const merchantStatementItem = (s: MerchantStatementRecord): Item =>
   storedItem('merchantStatement', { ...s }, { ...merchantStatementKey(s.merchantId, s.period), gsi1pk: runStatementsPartition(s.period), gsi1sk: s.merchantId });
 
 /** Per merchant: carry-forward, paid in total, the last period settled (entity `merchantSettlementState`). */
-export const merchantSettlementStateRecord = z.object({ merchantId: z.string(), carryForwardFen: fen, paidFen: fen, lastPeriod: z.string(), version: z.number().int() });
+export const merchantSettlementStateRecord = z.object({ merchantId: z.string(), carryForwardFen: fen, paidFen: fen, lastPeriod: z.string(), version: z.number().check(z.int()) });
 export type MerchantSettlementStateRecord = z.output<typeof merchantSettlementStateRecord>;
 export const merchantSettlementStateKey = (merchantId: string): TableKey => ({ pk: `MERCHANT#${merchantId}`, sk: 'MSETTLEMENTSTATE' });
 export const merchantSettlementStateItem = (s: MerchantSettlementStateRecord): Item => storedItem('merchantSettlementState', { ...s }, merchantSettlementStateKey(s.merchantId));
 
 /** The merchant half of a run's resume point: merchant boundaries only. */
-export const merchantCheckpoint = z.object({ bucket: z.number().int(), afterMerchantId: z.string() });
+export const merchantCheckpoint = z.object({ bucket: z.number().check(z.int()), afterMerchantId: z.string() });
 export type MerchantCheckpoint = z.output<typeof merchantCheckpoint>;
 
 /** The merchant half of a payout run (entity `merchantRun`). */
@@ -118,7 +118,7 @@ export const merchantRunRecord = z.object({
   refundsFen: fen,
   carriedForwardFen: fen,
   netFen: fen,
-  merchantCount: z.number().int(),
+  merchantCount: z.number().check(z.int()),
   checkpoint: optional(merchantCheckpoint),
   completedAt: optional(z.string()),
 });

@@ -5,7 +5,7 @@
  * period and bucket for the run), the merchant's period totals, the ledger postings and the
  * outbox events. A redelivered or reordered event finds nothing new and writes nothing.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { EventDataOf } from '../../events/catalogue.js';
 import { bucketOf } from '../shared/buckets.js';
 import { now as clock } from '../shared/clock.js';
@@ -36,18 +36,16 @@ import {
 import { applyFact, dutiesFenOf, initialSettlement, type OrderSettlement, type SettlementEntryDraft, type SettlementFact, type SettlementStep } from './settlement-order.js';
 import { MerchantSettlementAccrued } from '../../events/schemas/payouts.js';
 
-const collected = z.object({ grossFen: z.number().int(), shippingFen: z.number().int(), dutiesFen: z.number().int() });
-const amounts = z.object({ grossFen: z.number().int(), feeFen: z.number().int(), commissionFen: z.number().int() });
+const collected = z.object({ grossFen: z.number().check(z.int()), shippingFen: z.number().check(z.int()), dutiesFen: z.number().check(z.int()) });
+const amounts = z.object({ grossFen: z.number().check(z.int()), feeFen: z.number().check(z.int()), commissionFen: z.number().check(z.int()) });
 const settlementState = z.object({
   orderId: z.string(),
   merchantId: z.string(),
   status: z.enum(['pending_delivery', 'accrued', 'cancelled']),
-  collected: collected.nullable(),
-  accrued: amounts
-    .extend({ takeRateBps: z.number().int(), deliveredAt: z.string(), payableAt: z.string(), period: z.string() })
-    .nullable(),
-  refundedTotal: z.number().int(),
-  paidTotal: z.number().int(),
+  collected: z.nullable(collected),
+  accrued: z.nullable(z.extend(amounts, { takeRateBps: z.number().check(z.int()), deliveredAt: z.string(), payableAt: z.string(), period: z.string() })),
+  refundedTotal: z.number().check(z.int()),
+  paidTotal: z.number().check(z.int()),
   cashReversed: collected,
   entryReversed: amounts,
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { requestContext } from '../shared/outbox.js';
@@ -6,7 +6,7 @@ import { periodPattern } from './periods.js';
 import { ProblemError } from '../shared/errors.js';
 import { PayoutRunRefusedError, runView, startRun } from './payout-runs.js';
 
-export const startPayoutRunBody = z.strictObject({ period: z.string().regex(periodPattern, 'a period YYYY-MM') });
+export const startPayoutRunBody = z.strictObject({ period: z.string().check(z.regex(periodPattern, 'a period YYYY-MM')) });
 
 /**
  * POST /v1/payout-runs: 201 with the new run, or 200 with the period's existing one (one run

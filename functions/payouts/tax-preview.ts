@@ -3,8 +3,9 @@
  * hypothetical cases, amounts as CNY decimal strings at the edges and integer fen
  * inside. Pure: takes the input text, returns the exit code and both streams.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseDecimal, toDecimalString } from '../shared/money.js';
+import { issueMessage } from '../shared/validation.js';
 import {
   nonResidentLaborTaxFen,
   nonResidentWagesTaxFen,
@@ -33,6 +34,16 @@ const describe = (value: unknown): string => {
   return `a value of type ${typeof value}`;
 };
 
+/** Whether a well-formed decimal is over the limit; past 2^53 fen parseDecimal refuses it (a RangeError), which is over too. */
+const exceeds = (text: string, limitFen: number): boolean => {
+  try {
+    return parseDecimal(text) > limitFen;
+  } catch (error) {
+    if (error instanceof RangeError) return true;
+    throw error;
+  }
+};
+
 const amountProblem = (text: string): string | null => {
   const quoted = JSON.stringify(text);
   if (/^-\d+(?:\.\d+)?$/.test(text)) return `${quoted} is negative; amounts must be zero or more`;
@@ -40,41 +51,44 @@ const amountProblem = (text: string): string | null => {
   if (!/^\d+(?:\.\d{1,2})?$/.test(text)) {
     return `${quoted} is not a decimal amount (digits with at most two decimals, e.g. "1234.50")`;
   }
-  if (parseDecimal(text) > maxAmountFen) return `${quoted} is too large (at most ${toDecimalString(maxAmountFen)})`;
+  if (exceeds(text, maxAmountFen)) return `${quoted} is too large (at most ${toDecimalString(maxAmountFen)})`;
   return null;
 };
 
 /** A CNY decimal string -> integer fen. */
-const amount = z
-  .string({
+const amount = z.pipe(
+  z.string({
     error: (issue) =>
       issue.input === undefined
         ? 'is required'
         : `must be a decimal string such as "1234.50", not ${describe(issue.input)}`,
-  })
-  .transform((text, ctx) => {
+  }),
+  z.transform((text: string, ctx) => {
     const problem = amountProblem(text);
     if (problem !== null) {
       ctx.issues.push({ code: 'custom', message: problem, input: text });
       return z.NEVER;
     }
     return parseDecimal(text);
-  });
+  }),
+);
 
 const id = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be a string, not ${describe(issue.input)}`) })
-  .min(1, 'must not be empty');
+  .check(z.minLength(1, 'must not be empty'));
 
 const monthNumber = z
   .number({ error: (issue) => `must be a month number 1..12, not ${describe(issue.input)}` })
-  .int({ error: (issue) => `${String(issue.input)} is not a month number 1..12` })
-  .min(1, { error: (issue) => `${String(issue.input)} is not a month number 1..12` })
-  .max(12, { error: (issue) => `${String(issue.input)} is not a month number 1..12` });
+  .check(
+    z.int({ error: (issue) => `${String(issue.input)} is not a month number 1..12` }),
+    z.gte(1, { error: (issue) => `${String(issue.input)} is not a month number 1..12` }),
+    z.lte(12, { error: (issue) => `${String(issue.input)} is not a month number 1..12` }),
+  );
 
 const wagesMonth = z.strictObject({
   income: amount,
-  specialDeductions: amount.optional(),
-  specialAdditionalDeductions: amount.optional(),
+  specialDeductions: z.optional(amount),
+  specialAdditionalDeductions: z.optional(amount),
 });
 
 const residentWagesCase = z
@@ -83,32 +97,36 @@ const residentWagesCase = z
     method: z.literal('resident_wages'),
     months: z
       .array(wagesMonth)
-      .min(1, 'must list at least one month')
-      .max(12, { error: (issue) => `lists more than 12 months (${describe(issue.input)})` }),
-    startMonth: monthNumber.optional(),
-    lowIncomeRule: z
-      .boolean({ error: (issue) => `must be true or false, not ${describe(issue.input)}` })
-      .optional(),
+      .check(
+        z.minLength(1, 'must list at least one month'),
+        z.maxLength(12, { error: (issue) => `lists more than 12 months (${describe(issue.input)})` }),
+      ),
+    startMonth: z.optional(monthNumber),
+    lowIncomeRule: z.optional(z.boolean({ error: (issue) => `must be true or false, not ${describe(issue.input)}` })),
   })
-  .superRefine((value, ctx) => {
-    const start = value.startMonth ?? 1;
-    const last = start + value.months.length - 1;
-    if (last > 12) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['months'],
-        message: `${value.months.length} months from month ${start} run past December (months must lie in one tax year)`,
-      });
-    }
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      const start = value.startMonth ?? 1;
+      const last = start + value.months.length - 1;
+      if (last > 12) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['months'],
+          message: `${value.months.length} months from month ${start} run past December (months must lie in one tax year)`,
+        });
+      }
+    }),
+  );
 
 const residentLaborCase = z.strictObject({
   id,
   method: z.literal('resident_labor'),
   payments: z
     .array(amount)
-    .min(1, 'must list at least one payment')
-    .max(maxPayments, `must list at most ${maxPayments} payments`),
+    .check(
+      z.minLength(1, 'must list at least one payment'),
+      z.maxLength(maxPayments, `must list at most ${maxPayments} payments`),
+    ),
 });
 
 const nonResidentWagesCase = z.strictObject({ id, method: z.literal('non_resident_wages'), income: amount });
@@ -124,20 +142,22 @@ const taxCase = z.discriminatedUnion('method', [
 
 const previewInput = z
   .strictObject({ cases: z.array(taxCase) })
-  .superRefine((value, ctx) => {
-    const seen = new Map<string, number>();
-    value.cases.forEach((taxCase, index) => {
-      const first = seen.get(taxCase.id);
-      if (first === undefined) seen.set(taxCase.id, index);
-      else {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['cases', index, 'id'],
-          message: `${JSON.stringify(taxCase.id)} repeats the id of cases[${first}]`,
-        });
-      }
-    });
-  });
+  .check(
+    z.superRefine((value, ctx) => {
+      const seen = new Map<string, number>();
+      value.cases.forEach((taxCase, index) => {
+        const first = seen.get(taxCase.id);
+        if (first === undefined) seen.set(taxCase.id, index);
+        else {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['cases', index, 'id'],
+            message: `${JSON.stringify(taxCase.id)} repeats the id of cases[${first}]`,
+          });
+        }
+      });
+    }),
+  );
 
 type TaxCase = z.infer<typeof taxCase>;
 
@@ -149,7 +169,10 @@ const expectedType = (expected: string): string => {
   return `a ${expected}`;
 };
 
-/** Messages for zod's built-in issues; the schemas above word their own. */
+/**
+ * Messages for zod's built-in issues; the schemas above word their own. Any other issue keeps
+ * zod's English message (issueMessage's module configures the English locale).
+ */
 const errorMap: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
@@ -223,7 +246,7 @@ export const runTaxPreview = (inputText: string): TaxPreviewOutcome => {
 
   const parsed = previewInput.safeParse(data, { error: errorMap, reportInput: true });
   if (!parsed.success) {
-    return failure(parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`));
+    return failure(parsed.error.issues.map((issue) => `${formatPath(issue.path)}: ${issueMessage(issue)}`));
   }
 
   const results: { id: string; withheld: string | string[] }[] = [];

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { issueApiKey, type IssuedKey, type Principal } from '../shared/api-keys.js';
 import { apiKeyItemKey } from '../shared/auth.js';
 import { now as clock } from '../shared/clock.js';
@@ -34,14 +34,14 @@ export const storedApiKey = z.object({
   keyHash: z.string(),
   keyId: z.string(),
   role: z.enum(roles),
-  tenantId: z.string().optional(),
+  tenantId: z.optional(z.string()),
   owner: z.string(),
   keyPreview: z.string(),
   createdBy: z.string(),
   createdAt: z.string(),
-  revokedAt: z.string().optional(),
-  expiresAt: z.string().optional(),
-  replacedBy: z.string().optional(),
+  revokedAt: z.optional(z.string()),
+  expiresAt: z.optional(z.string()),
+  replacedBy: z.optional(z.string()),
 });
 export type ApiKeyRecord = z.output<typeof storedApiKey>;
 const apiKeys = { entity: 'apiKey', schema: storedApiKey };

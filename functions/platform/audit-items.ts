@@ -3,7 +3,7 @@
  * one per recorded event, newest first through gsi1 (test/unit/platform/plain-writes.test.ts
  * holds them to the entity).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { storedOptional as optional } from '../shared/db/stored-item.js';
 import { storedItem, type Item } from '../shared/db/write.js';
 import { queryPage, type IndexPartition } from './store.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { issueApiKey } from '../shared/api-keys.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
@@ -7,7 +7,7 @@ import { requestContext } from '../shared/outbox.js';
 import { createApiKey, keyView } from './api-key-store.js';
 import { getMerchant } from './merchants.js';
 
-export const merchantIdSchema = z.string().regex(/^mer_[A-Za-z0-9]{1,60}$/, 'a merchant id (mer_...)');
+export const merchantIdSchema = z.string().check(z.regex(/^mer_[A-Za-z0-9]{1,60}$/, 'a merchant id (mer_...)'));
 
 const body = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('finance') }),

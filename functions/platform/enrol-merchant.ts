@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { issueApiKey } from '../shared/api-keys.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
@@ -15,19 +15,16 @@ import { isValidUscc } from './uscc.js';
 import { MerchantEnrolled } from '../../events/schemas/orders.js';
 
 const body = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   uscc: z
-    .string()
-    .trim()
-    .transform((code) => code.toUpperCase())
-    .refine(isValidUscc, 'not a valid Unified Social Credit Code (18 characters, GB 32100-2015 check character)'),
+    .pipe(z.string().check(z.trim()), z.transform((code) => code.toUpperCase()))
+    .check(z.refine(isValidUscc, 'not a valid Unified Social Credit Code (18 characters, GB 32100-2015 check character)')),
   contactEmail: z.email(),
   markets: z
     .array(z.enum(markets))
-    .min(1)
-    .refine((list) => new Set(list).size === list.length, 'each market at most once'),
+    .check(z.minLength(1), z.refine((list) => new Set(list).size === list.length, 'each market at most once')),
   /** The platform's take on merchandise in basis points (default 500 = 5%); orders snapshot it. */
-  takeRateBps: takeRateBpsSchema.default(defaultTakeRateBps),
+  takeRateBps: z._default(takeRateBpsSchema, defaultTakeRateBps),
 });
 export { body as enrolMerchantBody };
 

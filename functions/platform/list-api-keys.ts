@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { now as clock } from '../shared/clock.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
@@ -6,9 +6,9 @@ import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 import { keyView, listKeys } from './api-key-store.js';
 import { merchantIdSchema } from './create-api-key.js';
 
-export const listApiKeysQuery = listQuery
-  .extend({ role: z.enum(['admin', 'merchant', 'finance']).optional(), merchantId: merchantIdSchema.optional() })
-  .refine((q) => !q.merchantId || !q.role || q.role === 'merchant', { path: ['merchantId'], message: 'only with role=merchant (or no role)' });
+export const listApiKeysQuery = z
+  .extend(listQuery, { role: z.optional(z.enum(['admin', 'merchant', 'finance'])), merchantId: z.optional(merchantIdSchema) })
+  .check(z.refine((q) => !q.merchantId || !q.role || q.role === 'merchant', { path: ['merchantId'], message: 'only with role=merchant (or no role)' }));
 
 /** GET /v1/admin/api-keys?role&merchantId: keys by role, then owner, then creation; never the key or its hash. */
 export const handler = httpHandler({ access: keyed('admin'), query: listApiKeysQuery }, async ({ query }) => {

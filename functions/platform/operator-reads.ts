@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { HttpResult } from '../shared/http.js';
 import { pageOf, readCursor } from '../shared/pagination.js';
 
@@ -12,4 +12,4 @@ export const listAnswer = async <T, V>(scope: string, query: { limit: number; cu
 };
 
 /** An id path parameter of one type: prefix and a bounded body, so an over-long id is a 400, never a key error. */
-export const idPath = (prefix: string) => z.object({ id: z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,60}$`), `a ${prefix}_ id`) });
+export const idPath = (prefix: string) => z.object({ id: z.string().check(z.regex(new RegExp(`^${prefix}_[A-Za-z0-9]{1,60}$`), `a ${prefix}_ id`)) });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { MerchantTakeRateChanged } from '../../events/schemas/orders.js';
 import { backoff } from '../shared/backoff.js';
 import { outboxItem, transactWrite } from '../shared/db/write.js';
@@ -9,7 +9,7 @@ import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { defaultTakeRateBps, takeRateBpsSchema } from '../orders/order.js';
 import { getMerchant, merchantView, takeRateChangeItem } from './merchants.js';
 
-export const merchantPath = z.object({ id: z.string().startsWith('mer_').max(64) });
+export const merchantPath = z.object({ id: z.string().check(z.startsWith('mer_'), z.maxLength(64)) });
 export const patchMerchantBody = z.strictObject({ takeRateBps: takeRateBpsSchema });
 
 /**

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler, publicRoute } from '../shared/http.js';
 import { negotiateLanguage } from '../shared/problem.js';
@@ -6,10 +6,10 @@ import { isProblemCode, problemCodes, problemPage, problemPageCsp } from './prob
 
 /** Any other name is a 404 (not a 400): it is a page address, not a parameter a client composes. */
 export const problemPagePathSchema = z.object({
-  code: z.string().meta({ description: 'A problem `code`.', enum: problemCodes, example: 'validation_failed' }),
+  code: z.string().check(z.meta({ description: 'A problem `code`.', enum: problemCodes, example: 'validation_failed' })),
 });
 export const problemPageQuery = z.object({
-  lang: z.enum(['en', 'zh-CN']).optional().meta({ description: 'The page language; without it, `Accept-Language` decides (English by default).' }),
+  lang: z.optional(z.enum(['en', 'zh-CN'])).check(z.meta({ description: 'The page language; without it, `Accept-Language` decides (English by default).' })),
 });
 
 /**

@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { requestContext } from '../shared/outbox.js';
 import { keyView, revokeKey } from './api-key-store.js';
 
-export const apiKeyPath = z.object({ id: z.string().regex(/^key_[A-Za-z0-9]{1,60}$/, 'a key id (key_...)') });
+export const apiKeyPath = z.object({ id: z.string().check(z.regex(/^key_[A-Za-z0-9]{1,60}$/, 'a key id (key_...)')) });
 
 /**
  * DELETE /v1/admin/api-keys/{id}: revokes a key. Every runtime stops accepting it within a

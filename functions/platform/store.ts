@@ -4,19 +4,19 @@
  * entity asked for and validate each with its zod record schema.
  */
 import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { getRecord, queryInput as tableQuery, queryPage as tablePage, type EntityName, type QueryTarget } from '../shared/db/read.js';
 import type { TableKey } from '../shared/db/write.js';
 
 /** Which items a read returns: an entity's (name and model version), validated with its record schema. */
-export interface Owned<S extends z.ZodType> {
+export interface Owned<S extends z.ZodMiniType> {
   readonly entity: EntityName;
   readonly schema: S;
 }
 
 /** One GetItem: the item when it is the entity's, else undefined. `consistent` as the read always was. */
-export const getOwned = <S extends z.ZodType>(key: TableKey, owned: Owned<S>, consistent = false): Promise<z.output<S> | undefined> =>
+export const getOwned = <S extends z.ZodMiniType>(key: TableKey, owned: Owned<S>, consistent = false): Promise<z.output<S> | undefined> =>
   getRecord(owned.entity, owned.schema, key, consistent);
 
 /** A partition of a global secondary index, optionally narrowed on its sort key. */
@@ -43,7 +43,7 @@ export const queryInput = (partition: IndexPartition, limit: number, position: s
  * One Query page of `limit` items (DynamoDB's Limit: counted before the entity is checked, so a
  * page can be short and still have a next one) from a store position, and the position after it.
  */
-export const queryPage = async <S extends z.ZodType>(
+export const queryPage = async <S extends z.ZodMiniType>(
   partition: IndexPartition,
   owned: Owned<S>,
   limit: number,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { usccClaimKey } from '../orders/order-items.js';
 import { getOwned } from './store.js';
 

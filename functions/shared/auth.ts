@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { hashApiKey, rootPrincipal, type Principal } from './api-keys.js';
 import { documentClient } from './clients/dynamodb.js';
 import { now } from './clock.js';
@@ -32,9 +32,9 @@ const bearer = /^bearer +([A-Za-z0-9_\-.~+/]+=*)$/i;
 const storedKey = z.object({
   keyId: z.string(),
   role: z.enum(allRoles),
-  tenantId: z.string().optional(),
-  revokedAt: z.string().optional(),
-  expiresAt: z.string().optional(),
+  tenantId: z.optional(z.string()),
+  revokedAt: z.optional(z.string()),
+  expiresAt: z.optional(z.string()),
 });
 
 const sameHash = (a: string, b: string): boolean => {

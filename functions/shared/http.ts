@@ -9,7 +9,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { Principal } from './api-keys.js';
 import type { RouteAccess } from './route-access.js';
 import { answerIds } from './correlation.js';
@@ -44,7 +44,7 @@ export interface HttpResult {
 
 export { publicRoute, type RouteAccess } from './route-access.js';
 
-export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+export interface HttpSpec<B extends z.ZodMiniType, Q extends z.ZodMiniType, P extends z.ZodMiniType> {
   readonly access: RouteAccess;
   readonly body?: B;
   readonly query?: Q;
@@ -55,7 +55,7 @@ export interface HttpSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.
   readonly idempotencyKey?: boolean;
 }
 
-type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Out<S> = S extends z.ZodMiniType ? z.output<S> : undefined;
 
 /** `application/json`, with no charset or `charset=utf-8`; an absent Content-Type is taken as JSON. */
 const isJsonMediaType = (contentType: string | undefined): boolean => {
@@ -145,9 +145,9 @@ const toProblem = (error: unknown, lang: Language, instance: string, headers: Re
 };
 
 export const httpHandler = <
-  B extends z.ZodType | undefined = undefined,
-  Q extends z.ZodType | undefined = undefined,
-  P extends z.ZodType | undefined = undefined,
+  B extends z.ZodMiniType | undefined = undefined,
+  Q extends z.ZodMiniType | undefined = undefined,
+  P extends z.ZodMiniType | undefined = undefined,
 >(
   spec: HttpSpec<NonNullable<B>, NonNullable<Q>, NonNullable<P>> & { body?: B; query?: Q; path?: P },
   fn: (request: HttpRequest<Out<B>, Out<Q>, Out<P>>) => Promise<HttpResult>,

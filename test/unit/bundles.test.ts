@@ -98,6 +98,11 @@ describe('function bundles carry only their own context', () => {
     ).toEqual([]);
   });
 
+  it.each(functions)('$name: zod/mini only, never zod classic (its import alone costs ~10 ms of cold start)', async ({ entry }) => {
+    const { inputs } = await bundled(entry);
+    expect(inputs.filter((i) => /node_modules\/zod\/(v4\/classic|v3)\//.test(i))).toEqual([]);
+  });
+
   it.each(functions)('$name: only its own context and the ports other contexts expose to it', async ({ entry }) => {
     const { inputs } = await bundled(entry);
     const own = entry.split('/')[1] ?? '';

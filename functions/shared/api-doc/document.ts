@@ -5,12 +5,13 @@
  * or generating the document throws (and so does the unit test that generates it).
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { problemStatus, type ProblemCode } from '../errors.js';
 import { problemExample } from '../problem-guide.js';
 import { operations as defaultOperations, tags, type NamedExample, type OperationDoc, type ProblemRef, type SuccessDoc } from './operations.js';
 import { pathParameterExample } from './examples.js';
 import { problem } from './responses.js';
+import { forZodToOpenApi } from './zod-to-openapi.js';
 
 export type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
@@ -33,23 +34,21 @@ const methods = { GET: 'get', POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 
 
 const requestHeaders = z.object({
   'Accept-Language': z
-    .string()
-    .optional()
+    .optional(z.string())
     // No `example`: Swagger UI would pre-fill it into every "Try it out" request (and answer in Chinese).
-    .meta({ description: 'Language of problem `title` and `detail`: English by default, Simplified Chinese for `zh-CN` (e.g. `Accept-Language: zh-CN`).' }),
+    .check(z.meta({ description: 'Language of problem `title` and `detail`: English by default, Simplified Chinese for `zh-CN` (e.g. `Accept-Language: zh-CN`).' })),
   'X-Correlation-Id': z
-    .string()
-    .optional()
-    .meta({ description: 'Carried through logs and events and echoed back (1-128 letters, digits and `._:-`); otherwise the request ID is used.' }),
+    .optional(z.string())
+    .check(z.meta({ description: 'Carried through logs and events and echoed back (1-128 letters, digits and `._:-`); otherwise the request ID is used.' })),
 });
 
 const answerHeaders = z.object({
-  'X-Request-Id': z.string().meta({ description: 'This request, as the API logs it.' }),
-  'X-Correlation-Id': z.string().meta({ description: 'The given correlation ID, or the request ID.' }),
+  'X-Request-Id': z.string().check(z.meta({ description: 'This request, as the API logs it.' })),
+  'X-Correlation-Id': z.string().check(z.meta({ description: 'The given correlation ID, or the request ID.' })),
 });
 
-const problemHeaders = answerHeaders.extend({
-  'Content-Language': z.enum(['en', 'zh-CN']).meta({ description: 'The language of `title` and `detail`.' }),
+const problemHeaders = z.extend(answerHeaders, {
+  'Content-Language': z.enum(['en', 'zh-CN']).check(z.meta({ description: 'The language of `title` and `detail`.' })),
 });
 
 const codeList = (codes: readonly string[]): string => codes.map((code) => `\`${code}\``).join(', ');
@@ -78,10 +77,10 @@ const problemsOf = (route: RouteSpec, doc: OperationDoc): Map<number, ProblemCod
 
 const problemResponse = (status: number, codes: readonly ProblemCode[]): ResponseConfig => ({
   description: `Problem details: ${codeList(codes)}.`,
-  headers: problemHeaders,
+  headers: forZodToOpenApi(problemHeaders),
   content: {
     'application/problem+json': {
-      schema: problem,
+      schema: forZodToOpenApi(problem),
       examples: Object.fromEntries(
         codes.map((code) => [
           code,
@@ -98,15 +97,15 @@ const examplesOf = (doc: { readonly example?: unknown; readonly examples?: Reado
   ...(doc.examples === undefined ? {} : { examples: { ...doc.examples } }),
 });
 
-const successResponse = (answer: SuccessDoc): ResponseConfig => ({
+const successResponse = ({ schema, ...answer }: SuccessDoc): ResponseConfig => ({
   description: answer.description,
-  headers: answer.headers ? z.object({ ...answerHeaders.shape, ...answer.headers.shape }) : answerHeaders,
-  ...(answer.schema
+  headers: forZodToOpenApi(answer.headers ? z.object({ ...answerHeaders.shape, ...answer.headers.shape }) : answerHeaders),
+  ...(schema
     ? {
         content: Object.fromEntries(
           (answer.contentTypes ?? ['application/json']).map((type) => [
             type,
-            { schema: answer.schemaByType?.[type] ?? answer.schema, ...(type === 'application/json' ? examplesOf(answer) : {}) },
+            { schema: forZodToOpenApi(answer.schemaByType?.[type] ?? schema), ...(type === 'application/json' ? examplesOf(answer) : {}) },
           ]),
         ),
       }
@@ -140,10 +139,10 @@ const routeConfig = (route: RouteSpec, doc: OperationDoc): RouteConfig => {
     ? z.object(
         Object.fromEntries(
           Object.entries(request.path.shape).map(([name, field]) => {
-            const schema = field as z.ZodType;
-            const meta = schema.meta() ?? {};
+            const schema = field as z.ZodMiniType;
+            const meta = z.globalRegistry.get(schema) ?? {};
             const example = pathParameterExample(route.path, name);
-            return [name, example === undefined || 'example' in meta ? schema : schema.meta({ ...meta, example })];
+            return [name, example === undefined || 'example' in meta ? schema : schema.check(z.meta({ ...meta, example }))];
           }),
         ),
       )
@@ -163,15 +162,15 @@ const routeConfig = (route: RouteSpec, doc: OperationDoc): RouteConfig => {
     // OpenAPI 3.1 lets a non-OAuth scheme list roles where OAuth lists scopes.
     security: roles.length ? [{ [apiKeyScheme]: [...roles] }] : [],
     request: {
-      ...(path ? { params: path } : {}),
-      ...(request?.query ? { query: request.query } : {}),
-      headers: z.object({ ...requestHeaders.shape, ...request?.headers?.shape }),
+      ...(path ? { params: forZodToOpenApi(path) } : {}),
+      ...(request?.query ? { query: forZodToOpenApi(request.query) } : {}),
+      headers: forZodToOpenApi(z.object({ ...requestHeaders.shape, ...request?.headers?.shape })),
       ...(request?.body
         ? {
             body: {
               required: true,
               ...(request.bodyDescription ? { description: request.bodyDescription } : {}),
-              content: { 'application/json': { schema: request.body, ...examplesOf(request) } },
+              content: { 'application/json': { schema: forZodToOpenApi(request.body), ...examplesOf(request) } },
             },
           }
         : {}),

@@ -7,7 +7,7 @@
  * responses.ts. Problem codes every route of a kind can answer (auth, body and parameter
  * validation, 500) are added by document.ts: `problems` lists the route's own.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { listOrdersQuery } from '../../orders/list-orders.js';
 import { orderPath } from '../../orders/order-access.js';
 import { createOrderBody, idempotencyKeyHeader, refundBody } from '../../orders/order.js';
@@ -94,12 +94,12 @@ export type Tag = keyof typeof tags;
 export interface SuccessDoc {
   readonly description: string;
   /** The body; none when omitted. */
-  readonly schema?: z.ZodType;
+  readonly schema?: z.ZodMiniType;
   /** @default ['application/json'] */
   readonly contentTypes?: readonly string[];
   /** The body of a media type whose schema is not `schema` (a CSV download is a string). */
-  readonly schemaByType?: Readonly<Record<string, z.ZodType>>;
-  readonly headers?: z.ZodObject;
+  readonly schemaByType?: Readonly<Record<string, z.ZodMiniType>>;
+  readonly headers?: z.ZodMiniObject;
   /** What Swagger UI shows for the JSON body: one example, or several named ones (a list to pick from). */
   readonly example?: unknown;
   readonly examples?: Readonly<Record<string, NamedExample>>;
@@ -119,30 +119,31 @@ export interface OperationDoc {
   readonly description?: string;
   readonly tag: Tag;
   readonly request?: {
-    readonly body?: z.ZodType;
+    readonly body?: z.ZodMiniType;
     readonly bodyDescription?: string;
     /** The body Swagger UI shows and pre-fills: one example, or several named ones. Parsed by the body schema in the OpenAPI test. */
     readonly example?: unknown;
     readonly examples?: Readonly<Record<string, NamedExample>>;
     /** The adapter keeps the body as text (webhooks): no JSON parsing or body validation problems. */
     readonly rawBody?: boolean;
-    readonly query?: z.ZodObject;
-    readonly path?: z.ZodObject;
-    readonly headers?: z.ZodObject;
+    readonly query?: z.ZodMiniObject;
+    readonly path?: z.ZodMiniObject;
+    readonly headers?: z.ZodMiniObject;
   };
   readonly responses: Readonly<Record<number, SuccessDoc>>;
   readonly problems?: readonly ProblemRef[];
 }
 
-const idempotencyKey = idempotencyKeyHeader.meta({
-  description: 'Makes retries safe: the same key with the same body answers as the first request did.',
-  example: '6f1c2a4e-6a53-4a0e-9d4b-6f1b1f3c2d10',
-});
+const idempotencyKey = idempotencyKeyHeader.check(
+  z.meta({
+    description: 'Makes retries safe: the same key with the same body answers as the first request did.',
+    example: '6f1c2a4e-6a53-4a0e-9d4b-6f1b1f3c2d10',
+  }),
+);
 const replayed = z.object({
   'Idempotent-Replayed': z
-    .literal('true')
-    .optional()
-    .meta({ description: 'Present when this is the stored answer to an earlier request with the same Idempotency-Key.' }),
+    .optional(z.literal('true'))
+    .check(z.meta({ description: 'Present when this is the stored answer to an earlier request with the same Idempotency-Key.' })),
 });
 
 /** A page this API serves itself under its own CSP (GET /docs, GET /console). */
@@ -154,13 +155,13 @@ const pageOperation = (doc: Pick<OperationDoc, 'operationId' | 'summary' | 'desc
       description: 'The page.',
       schema: text,
       contentTypes: ['text/html'],
-      headers: z.object({ 'Content-Security-Policy': z.string().meta({ example: csp }) }),
+      headers: z.object({ 'Content-Security-Policy': z.string().check(z.meta({ example: csp })) }),
     },
   },
 });
 
 /** A page's bundled files (GET /docs/{asset}, GET /console/{asset}): `files` says what they are. */
-const assetOperation = (doc: Pick<OperationDoc, 'operationId' | 'summary'> & { readonly files: string }, path: z.ZodObject): OperationDoc => ({
+const assetOperation = (doc: Pick<OperationDoc, 'operationId' | 'summary'> & { readonly files: string }, path: z.ZodMiniObject): OperationDoc => ({
   operationId: doc.operationId,
   tag: 'Documentation',
   summary: doc.summary,
@@ -267,11 +268,10 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
         description: 'The order, `pending_payment`.',
         schema: order,
         example: ex.orderAnswers.placed(),
-        headers: replayed.extend({
+        headers: z.extend(replayed, {
           Location: z
-            .string()
-            .optional()
-            .meta({ description: 'The order URL (first answer; a replay carries Idempotent-Replayed instead).', example: '/v1/orders/ord_01JD3Q4T7V8X9Y0Z1A2B3C4D5E' }),
+            .optional(z.string())
+            .check(z.meta({ description: 'The order URL (first answer; a replay carries Idempotent-Replayed instead).', example: '/v1/orders/ord_01JD3Q4T7V8X9Y0Z1A2B3C4D5E' })),
         }),
       },
     },
@@ -328,7 +328,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
       'event is `400 validation_failed`.',
     request: {
       headers: z.object({
-        'Stripe-Signature': z.string().meta({ description: 'Stripe\'s signature: `t=<unix time>,v1=<HMAC-SHA256>`.', example: 't=1732093200,v1=5257a869…' }),
+        'Stripe-Signature': z.string().check(z.meta({ description: 'Stripe\'s signature: `t=<unix time>,v1=<HMAC-SHA256>`.', example: 't=1732093200,v1=5257a869…' })),
       }),
       body: stripeEvent,
       bodyDescription: 'The event exactly as Stripe sends it (the signature covers the raw bytes).',
@@ -393,9 +393,9 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     request: {
       path: partnerWebhookPath,
       headers: z.object({
-        'webhook-id': z.string().meta({ description: 'Unique per delivery; reuse it when retrying.' }),
-        'webhook-timestamp': z.string().meta({ description: 'Unix seconds.' }),
-        'webhook-signature': z.string().meta({ description: 'Space-separated `v1,<base64 HMAC-SHA256>` signatures.' }),
+        'webhook-id': z.string().check(z.meta({ description: 'Unique per delivery; reuse it when retrying.' })),
+        'webhook-timestamp': z.string().check(z.meta({ description: 'Unix seconds.' })),
+        'webhook-signature': z.string().check(z.meta({ description: 'Space-separated `v1,<base64 HMAC-SHA256>` signatures.' })),
       }),
       body: partnerWebhookBody,
       rawBody: true,
@@ -498,9 +498,9 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
             docs: z.literal(rootPointer.docs),
             openapi: z.literal(rootPointer.openapi),
             health: z.literal(rootPointer.health),
-            problems: z.literal(rootPointer.problems).meta({ description: 'Every problem `type` resolves to a page explaining its code.' }),
+            problems: z.literal(rootPointer.problems).check(z.meta({ description: 'Every problem `type` resolves to a page explaining its code.' })),
           })
-          .meta({ id: 'RootPointer' }),
+          .check(z.meta({ id: 'RootPointer' })),
         headers: z.object({ Location: z.literal(rootPointer.docs) }),
       },
     },
@@ -520,7 +520,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
         contentTypes: ['text/html'],
         headers: z.object({
           'Content-Language': z.enum(['en', 'zh-CN']),
-          'Content-Security-Policy': z.string().meta({ example: problemPageCsp }),
+          'Content-Security-Policy': z.string().check(z.meta({ example: problemPageCsp })),
         }),
       },
     },

@@ -4,7 +4,7 @@
  * another entity under the same keys are skipped, as ElectroDB skipped them.
  */
 import { GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { documentClient } from '../clients/dynamodb.js';
 import { config } from '../config.js';
 import { parseStored } from './stored-item.js';
@@ -22,11 +22,11 @@ const isOf = (entity: EntityName, item: Raw): boolean => {
 const described = (entity: EntityName, item: Raw): string => `${markersOf(entity).__edb_e__} item ${String(item.pk)} ${String(item.sk)}`;
 
 /** An item of `entity` read with `schema`, or undefined when it is not there (or is another entity's). */
-export const recordOf = <S extends z.ZodType>(entity: EntityName, schema: S, item: Raw | undefined): z.output<S> | undefined =>
+export const recordOf = <S extends z.ZodMiniType>(entity: EntityName, schema: S, item: Raw | undefined): z.output<S> | undefined =>
   item && isOf(entity, item) ? parseStored(schema, item, described(entity, item)) : undefined;
 
 /** One GetItem; `consistent` as the read was before (the run's reads are, most API reads are not). */
-export const getRecord = async <S extends z.ZodType>(entity: EntityName, schema: S, key: TableKey, consistent: boolean): Promise<z.output<S> | undefined> => {
+export const getRecord = async <S extends z.ZodMiniType>(entity: EntityName, schema: S, key: TableKey, consistent: boolean): Promise<z.output<S> | undefined> => {
   const { Item } = await documentClient.send(new GetCommand({ TableName: config.tableName(), Key: { pk: key.pk, sk: key.sk }, ...(consistent ? { ConsistentRead: true } : {}) }));
   return recordOf(entity, schema, Item);
 };
@@ -76,7 +76,7 @@ export const queryInput = (target: QueryTarget, options: { consistent?: boolean;
 };
 
 /** One page of a Query: the items of `entity` on it, validated, and the key to continue after (none at the end). */
-export const queryPage = async <S extends z.ZodType>(
+export const queryPage = async <S extends z.ZodMiniType>(
   entity: EntityName,
   schema: S,
   target: QueryTarget,
@@ -92,7 +92,7 @@ export const queryPage = async <S extends z.ZodType>(
 };
 
 /** Every page of a Query (ElectroDB's `pages: 'all'`), `limit` items per page when given. */
-export const queryAll = async <S extends z.ZodType>(
+export const queryAll = async <S extends z.ZodMiniType>(
   entity: EntityName,
   schema: S,
   target: QueryTarget,

@@ -460,7 +460,7 @@ describe('the head join and per-event intake (properties: skew, future stamps, r
         for (const event of events) expect(Date.parse(event.occurredAt)).toBeLessThanOrEqual(now.getTime() + futureToleranceMs);
         for (const r of rejected) {
           const candidate = raw[r.index];
-          expect(partnerWebhookBody.shape.events.element.safeParse(candidate).success).toBe(r.code === 'occurred_at_in_future');
+          expect(partnerWebhookBody.shape.events.def.element.safeParse(candidate).success).toBe(r.code === 'occurred_at_in_future');
           expect(r.errors?.length).toBeGreaterThan(0);
         }
         const kept = raw.filter((_, i) => !rejected.some((r) => r.index === i));

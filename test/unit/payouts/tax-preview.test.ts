@@ -90,6 +90,13 @@ describe('tax-preview', () => {
       );
     });
 
+    it('an amount past what a number holds exactly (2^53 fen)', () => {
+      expectFailure(
+        { cases: [{ id: 'a', method: 'resident_labor', payments: ['99999999999999'] }] },
+        'cases[0].payments[0]: "99999999999999" is too large',
+      );
+    });
+
     it('three decimals', () => {
       expectFailure(
         { cases: [{ id: 'a', method: 'resident_wages', months: [{ income: '1' }, { income: '12.345' }] }] },

@@ -11,7 +11,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { build } from 'esbuild';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { createOrderBody, orderView, refundBody, type OrderState } from '../../../functions/orders/order.js';
 import { productBody, productView } from '../../../functions/orders/product.js';
 import { handler as apiDocsAssets } from '../../../functions/platform/api-docs-assets.js';
@@ -24,6 +24,7 @@ import { handler as openApi } from '../../../functions/platform/openapi.js';
 import { apiKeyScheme, buildOpenApiDocument, type OpenApiDocument } from '../../../functions/shared/api-doc/document.js';
 import { operations } from '../../../functions/shared/api-doc/operations.js';
 import * as responses from '../../../functions/shared/api-doc/responses.js';
+import { forZodToOpenApi } from '../../../functions/shared/api-doc/zod-to-openapi.js';
 import { issueApiKey } from '../../../functions/shared/api-keys.js';
 import { problemBody } from '../../../functions/shared/problem.js';
 import { bundling } from '../../../lib/bundling.js';
@@ -61,9 +62,9 @@ const problemCodesAt = (method: string, path: string, status: number): string[] 
 
 /** zod-to-openapi's JSON Schema for one zod schema, generated on its own (as a component). */
 let probes = 0;
-const generatedSchemaOf = (schema: z.ZodType): unknown => {
+const generatedSchemaOf = (schema: z.ZodMiniType): unknown => {
   const id = `Probe${(probes += 1)}`;
-  return at(new OpenApiGeneratorV31([{ type: 'schema', schema: schema.meta({ id }) }]).generateComponents(), 'components', 'schemas', id);
+  return at(new OpenApiGeneratorV31([{ type: 'schema', schema: forZodToOpenApi(schema.check(z.meta({ id }))) }]).generateComponents(), 'components', 'schemas', id);
 };
 
 const call = async (
@@ -156,11 +157,40 @@ describe('OpenAPI document', () => {
       for (const parameter of parametersOf(path).filter((p) => p.in === 'path')) {
         const example = at(parameter, 'schema', 'example');
         if (example === undefined) continue;
-        const field = operation.request?.path?.shape[String(parameter.name)] as z.ZodType | undefined;
+        const field = operation.request?.path?.shape[String(parameter.name)] as z.ZodMiniType | undefined;
         expect([key, parameter.name, field?.safeParse(example).success]).toEqual([key, parameter.name, true]);
       }
     }
     expect(checked).toBeGreaterThan(30);
+  });
+
+  it('zod-to-openapi reads zod/mini schemas as it reads zod classic ones (zod-to-openapi.ts)', () => {
+    const schema = z.object({
+      count: z.number().check(z.int(), z.gte(0)),
+      at: z.iso.datetime(),
+      email: z.email(),
+      code: z.string().check(z.minLength(2), z.maxLength(5)),
+      last4: z.string().check(z.length(4)),
+      byKey: z.record(z.enum(['a', 'b']), z.number()),
+      either: z.union([z.nullable(z.string()), z.number()]),
+      note: z.optional(z.string()).check(z.meta({ description: 'A note.', example: 'hi' })),
+      named: z.object({ id: z.string() }).check(z.meta({ id: 'MiniNamed' })),
+    });
+    expect(generatedSchemaOf(schema)).toEqual({
+      type: 'object',
+      properties: {
+        count: { type: 'integer', minimum: 0 },
+        at: { type: 'string', format: 'date-time' },
+        email: { type: 'string', format: 'email' },
+        code: { type: 'string', minLength: 2, maxLength: 5 },
+        last4: { type: 'string', minLength: 4, maxLength: 4 },
+        byKey: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } },
+        either: { anyOf: [{ type: 'string' }, { type: 'number' }, { type: 'null' }] },
+        note: { type: 'string', description: 'A note.', example: 'hi' },
+        named: { $ref: '#/components/schemas/MiniNamed' },
+      },
+      required: ['count', 'at', 'email', 'code', 'last4', 'byKey', 'either', 'named'],
+    });
   });
 
   it('a regex of a request schema shows up verbatim (SKU pattern in the order body)', () => {
@@ -238,7 +268,7 @@ describe('response schemas describe what the handlers answer', () => {
   });
 
   /** Parses with the response schema and checks the answer has no field the schema leaves out. */
-  const expectDescribed = (schema: z.ZodObject, value: unknown) => {
+  const expectDescribed = (schema: z.ZodMiniObject, value: unknown) => {
     expect(schema.parse(value)).toBeDefined();
     expect(Object.keys(isRecord(value) ? value : {}).filter((key) => !(key in schema.shape))).toEqual([]);
   };
