@@ -64,12 +64,24 @@ const frameworks: Record<string, string> = {
 const packagesIn = (metafile: Metafile, packages: Record<string, string>): string[] =>
   Object.keys(packages).filter((pkg) => Object.keys(metafile.inputs).some((input) => input.includes(`node_modules/${pkg}/`)));
 
+const importEnv = { AWS_REGION: 'ap-southeast-1', POWERTOOLS_SERVICE_NAME: 'bench', POWERTOOLS_METRICS_NAMESPACE: 'bench', AWS_LAMBDA_FUNCTION_NAME: 'bench' };
+
 const importMs = (file: string): number => {
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
-  const out = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
-    env: { ...process.env, AWS_REGION: 'ap-southeast-1', POWERTOOLS_SERVICE_NAME: 'bench', POWERTOOLS_METRICS_NAMESPACE: 'bench', AWS_LAMBDA_FUNCTION_NAME: 'bench' },
-  });
+  const out = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { env: { ...process.env, ...importEnv } });
   return Number(out.toString());
+};
+
+/**
+ * How many zod schemas (checks included) a bundle builds when it is imported, in a fresh
+ * process: deterministic, unlike time. Counted through zod core's post-construction hook
+ * (`globalThis.__zod_globalConfig.postProcessor`, which every schema constructor calls; zod
+ * 4.6 documents it as internal). Stored-record schemas are built on first read (`z.lazy`), so
+ * what remains is what the function's modules build up front.
+ */
+export const schemasBuiltAtImport = (file: string): number => {
+  const script = `let built = 0; globalThis.__zod_globalConfig = { postProcessor: () => { built += 1; } }; await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(built));`;
+  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...importEnv } }).toString());
 };
 
 const median = (values: number[]): number => {
@@ -89,6 +101,8 @@ export interface ColdStartRow {
   readonly ratio: number;
   /** The same SDK clients plus the framework libraries the bundle carries (zod, Powertools, middy). */
   readonly floorMs: number;
+  /** zod schemas built at import (schemasBuiltAtImport). */
+  readonly schemas: number;
 }
 
 export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
@@ -126,6 +140,7 @@ export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
       deltaMs: importTime - baselineTime,
       ratio: importTime / baselineTime,
       floorMs: median(floorTimes),
+      schemas: schemasBuiltAtImport(real.file),
     });
   }
   return rows;

@@ -14,16 +14,20 @@ import { flight, type TimelineEvent } from './tracking.js';
 // Partners (entity `partner`)
 
 /** A partner's webhook secrets as stored: sealed, with an id to retire each by. */
-export const storedSecrets = z.array(z.object({ id: z.string(), sealed: z.string(), createdAt: z.string() }));
+export const storedSecrets = z.lazy(() =>
+  z.array(z.object({ id: z.string(), sealed: z.string(), createdAt: z.string() })),
+);
 
-export const partnerRecord = z.object({
-  code: z.string(),
-  name: z.string(),
-  /** One, or two during a rollover; validated again (naming the partner) where they are used. */
-  secrets: storedSecrets,
-  createdAt: z.string(),
-  version: z.number().check(z.int()),
-});
+export const partnerRecord = z.lazy(() =>
+  z.object({
+    code: z.string(),
+    name: z.string(),
+    /** One, or two during a rollover; validated again (naming the partner) where they are used. */
+    secrets: storedSecrets,
+    createdAt: z.string(),
+    version: z.number().check(z.int()),
+  }),
+);
 export type PartnerRecord = z.output<typeof partnerRecord>;
 
 export const partnerKey = (code: string): TableKey => ({ pk: `PARTNER#${code}`, sk: 'PARTNER' });
@@ -43,32 +47,34 @@ export const activeShipmentsPartition = (bucket: number): string => `ACTIVESHIPM
 export const shipmentKey = (shipmentId: string): TableKey => ({ pk: shipmentPartition(shipmentId), sk: 'SHIPMENT' });
 
 /** A parcel's head as intake, booking and the stall detector read and write it. */
-export const shipmentRecord = z.object({
-  shipmentId: z.string(),
-  orderId: z.string(),
-  merchantId: z.string(),
-  partnerCode: z.string(),
-  trackingNumber: z.string(),
-  status: z.string(),
-  /** `occurredAt` and `eventId` of the event the status comes from ('' before any event). */
-  statusAt: optional(z.string()),
-  statusEventId: optional(z.string()),
-  currentFlight: optional(flight),
-  /** `${occurredAt}#${eventId}` of the event `currentFlight` comes from. */
-  flightKey: optional(z.string()),
-  /** Latest `occurredAt` of any event. */
-  lastEventAt: optional(z.string()),
-  /** The last eventIds applied (bounded ring). */
-  recentEventIds: optional(z.array(z.string())),
-  bookedAt: z.string(),
-  /** When the last event happened, or the booking time before any event. */
-  lastActivityAt: z.string(),
-  terminal: z.boolean(),
-  bucket: z.number().check(z.int()),
-  /** The `lastActivityAt` a stall was reported for (one ShipmentStalled per stall). */
-  stalledAt: optional(z.string()),
-  version: z.number().check(z.int()),
-});
+export const shipmentRecord = z.lazy(() =>
+  z.object({
+    shipmentId: z.string(),
+    orderId: z.string(),
+    merchantId: z.string(),
+    partnerCode: z.string(),
+    trackingNumber: z.string(),
+    status: z.string(),
+    /** `occurredAt` and `eventId` of the event the status comes from ('' before any event). */
+    statusAt: optional(z.string()),
+    statusEventId: optional(z.string()),
+    currentFlight: optional(flight),
+    /** `${occurredAt}#${eventId}` of the event `currentFlight` comes from. */
+    flightKey: optional(z.string()),
+    /** Latest `occurredAt` of any event. */
+    lastEventAt: optional(z.string()),
+    /** The last eventIds applied (bounded ring). */
+    recentEventIds: optional(z.array(z.string())),
+    bookedAt: z.string(),
+    /** When the last event happened, or the booking time before any event. */
+    lastActivityAt: z.string(),
+    terminal: z.boolean(),
+    bucket: z.number().check(z.int()),
+    /** The `lastActivityAt` a stall was reported for (one ShipmentStalled per stall). */
+    stalledAt: optional(z.string()),
+    version: z.number().check(z.int()),
+  }),
+);
 export type ShipmentRecord = z.output<typeof shipmentRecord>;
 /** A shipment as written: what it has from booking, and whatever events gave it since (optional). */
 type Gathered = 'statusAt' | 'statusEventId' | 'currentFlight' | 'flightKey' | 'lastEventAt' | 'recentEventIds' | 'stalledAt';
@@ -114,13 +120,15 @@ export const shipmentEventItem = (shipmentId: string, event: TimelineEvent, rece
 // ---------------------------------------------------------------------------------------
 // Tracking-number claims (entity `trackingClaim`)
 
-export const trackingClaimRecord = z.object({
-  partnerCode: z.string(),
-  trackingNumber: z.string(),
-  shipmentId: z.string(),
-  orderId: z.string(),
-  active: z.boolean(),
-});
+export const trackingClaimRecord = z.lazy(() =>
+  z.object({
+    partnerCode: z.string(),
+    trackingNumber: z.string(),
+    shipmentId: z.string(),
+    orderId: z.string(),
+    active: z.boolean(),
+  }),
+);
 export type TrackingClaimRecord = z.output<typeof trackingClaimRecord>;
 
 export const trackingClaimKey = (partnerCode: string, trackingNumber: string): TableKey => ({ pk: `TRACKING#${partnerCode}#${trackingNumber}`, sk: 'CLAIM' });
@@ -144,17 +152,21 @@ export const trackingClaimPut = (c: TrackingClaimRecord, readHolder: string | un
 export const webhookDeliveryKey = (partnerCode: string, messageId: string): TableKey => ({ pk: `WEBHOOK#${partnerCode}#${messageId}`, sk: 'DELIVERY' });
 export const webhookDeliveryItem = (d: { partnerCode: string; messageId: string; response: string; ttl: number }): Item =>
   storedItem('webhookDelivery', { ...d }, webhookDeliveryKey(d.partnerCode, d.messageId));
-export const webhookDeliveryRecord = z.object({ partnerCode: z.string(), messageId: z.string(), response: z.string(), ttl: z.number() });
+export const webhookDeliveryRecord = z.lazy(() =>
+  z.object({ partnerCode: z.string(), messageId: z.string(), response: z.string(), ttl: z.number() }),
+);
 
-export const unknownTrackingRecord = z.object({
-  partnerCode: z.string(),
-  trackingNumber: z.string(),
-  eventId: z.string(),
-  /** The partner's event as it came (already validated then). */
-  event: z.record(z.string(), z.unknown()),
-  receivedAt: z.string(),
-  ttl: z.number().check(z.int()),
-});
+export const unknownTrackingRecord = z.lazy(() =>
+  z.object({
+    partnerCode: z.string(),
+    trackingNumber: z.string(),
+    eventId: z.string(),
+    /** The partner's event as it came (already validated then). */
+    event: z.record(z.string(), z.unknown()),
+    receivedAt: z.string(),
+    ttl: z.number().check(z.int()),
+  }),
+);
 export type UnknownTrackingRecord = z.output<typeof unknownTrackingRecord>;
 
 /** The per-partner list's partition (gsi1 of `unknownTracking`), newest last by receipt. */

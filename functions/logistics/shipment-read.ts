@@ -13,28 +13,32 @@ import { flight, location, trackingStatus, type TimelineEvent } from './tracking
 
 
 /** One event of a parcel's timeline as stored (on a `shipmentEvent` item, or in a legacy list on the head). */
-export const storedTimelineEvent: z.ZodMiniType<TimelineEvent> = z.object({
-  eventId: z.string(),
-  status: trackingStatus,
-  occurredAt: z.string(),
-  location: optional(location),
-  flight: optional(flight),
-  description: optional(z.string()),
-});
+export const storedTimelineEvent: z.ZodMiniType<TimelineEvent> = z.lazy(() =>
+  z.object({
+    eventId: z.string(),
+    status: trackingStatus,
+    occurredAt: z.string(),
+    location: optional(location),
+    flight: optional(flight),
+    description: optional(z.string()),
+  }),
+);
 
 /** The parcel's head item (entity `shipment`), as far as tracking reads it. */
-export const shipmentHeadRecord = z.object({
-  shipmentId: z.string(),
-  partnerCode: z.string(),
-  trackingNumber: z.string(),
-  status: z.string(),
-  terminal: z.boolean(),
-  bookedAt: z.string(),
-  lastActivityAt: z.string(),
-  currentFlight: optional(flight),
-  /** Legacy: the timeline before events became items of their own. */
-  timeline: optional(z.array(storedTimelineEvent)),
-});
+export const shipmentHeadRecord = z.lazy(() =>
+  z.object({
+    shipmentId: z.string(),
+    partnerCode: z.string(),
+    trackingNumber: z.string(),
+    status: z.string(),
+    terminal: z.boolean(),
+    bookedAt: z.string(),
+    lastActivityAt: z.string(),
+    currentFlight: optional(flight),
+    /** Legacy: the timeline before events became items of their own. */
+    timeline: optional(z.array(storedTimelineEvent)),
+  }),
+);
 export type ShipmentHeadRecord = z.output<typeof shipmentHeadRecord>;
 
 /** The tracking-number index's partition key (gsi1 of `shipment`). */

@@ -39,7 +39,8 @@ export const getTrackingClaim = (partnerCode: string, trackingNumber: string, op
 /** An item of the BatchGet that read claims: the claim it is, parsed, or undefined for any other item. */
 export const claimOf = (item: Record<string, unknown>): TrackingClaimRecord | undefined => recordOf('trackingClaim', trackingClaimRecord, item);
 
-const quietShipment = z.pick(shipmentRecord, { shipmentId: true, lastActivityAt: true, stalledAt: true });
+/** Built on first use, as the record it picks from (logistics-items.ts). */
+const quietShipment = z.lazy(() => z.pick(shipmentRecord.def.getter(), { shipmentId: true, lastActivityAt: true, stalledAt: true }));
 
 /**
  * One page (one Query) of a bucket of the active index: shipments not terminal whose last

@@ -41,7 +41,9 @@ export interface StoredSecret {
   readonly expiresAt?: string | undefined;
 }
 
-const storedSecrets: z.ZodMiniType<StoredSecret[]> = z.array(z.object({ sealed: z.string(), createdAt: z.string(), expiresAt: storedOptional(z.string()) }));
+const storedSecrets: z.ZodMiniType<StoredSecret[]> = z.lazy(() =>
+  z.array(z.object({ sealed: z.string(), createdAt: z.string(), expiresAt: storedOptional(z.string()) })),
+);
 
 /** An endpoint's stored signing secrets, validated where they are read. */
 export const secretsOf = (endpoint: Pick<WebhookEndpointRecord, 'endpointId' | 'secrets'>): StoredSecret[] =>

@@ -10,7 +10,9 @@ import { config } from '../shared/config.js';
 import { parseStored } from '../shared/db/stored-item.js';
 
 /** The part of a `shipment` item read here. */
-export const shipmentMerchantRecord = z.object({ shipmentId: z.string(), merchantId: z.string() });
+export const shipmentMerchantRecord = z.lazy(() =>
+  z.object({ shipmentId: z.string(), merchantId: z.string() }),
+);
 
 export const shipmentKey = (shipmentId: string) => ({ pk: `SHIPMENT#${shipmentId}`, sk: 'SHIPMENT' });
 

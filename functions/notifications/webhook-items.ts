@@ -14,47 +14,53 @@ export const endpointCountEntity = 'merchantWebhookEndpointCount';
 export const deliveryEntity = 'merchantWebhookDelivery';
 
 /** A merchant webhook endpoint (entity `merchantWebhookEndpoint`). */
-export const webhookEndpointRecord = z.object({
-  merchantId: z.string(),
-  endpointId: z.string(),
-  url: z.string(),
-  events: z.array(z.string()),
-  status: z.enum(['enabled', 'disabled']),
-  disabledReason: optional(z.string()),
-  /** Validated where they are used (endpoints.ts, `secretsOf`), as before: a list never reads them. */
-  secrets: z.unknown(),
-  failingSince: optional(z.string()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  version: z.number().check(z.int()),
-});
+export const webhookEndpointRecord = z.lazy(() =>
+  z.object({
+    merchantId: z.string(),
+    endpointId: z.string(),
+    url: z.string(),
+    events: z.array(z.string()),
+    status: z.enum(['enabled', 'disabled']),
+    disabledReason: optional(z.string()),
+    /** Validated where they are used (endpoints.ts, `secretsOf`), as before: a list never reads them. */
+    secrets: z.unknown(),
+    failingSince: optional(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    version: z.number().check(z.int()),
+  }),
+);
 /** What an endpoint gathers only later is optional (absent on a new one). */
 type LaterOnEndpoint = 'disabledReason' | 'failingSince';
 export type WebhookEndpointRecord = Omit<z.output<typeof webhookEndpointRecord>, LaterOnEndpoint> & Partial<Pick<z.output<typeof webhookEndpointRecord>, LaterOnEndpoint>>;
 
 /** How many endpoints a merchant has (entity `merchantWebhookEndpointCount`). */
-export const endpointCountRecord = z.object({ merchantId: z.string(), endpoints: z.number().check(z.int()) });
+export const endpointCountRecord = z.lazy(() =>
+  z.object({ merchantId: z.string(), endpoints: z.number().check(z.int()) }),
+);
 
 /** A delivery of one event to one endpoint (entity `merchantWebhookDelivery`). */
-export const webhookDeliveryRecord = z.object({
-  deliveryId: z.string(),
-  endpointId: z.string(),
-  merchantId: z.string(),
-  eventId: z.string(),
-  type: z.string(),
-  payload: z.string(),
-  status: z.enum(['pending', 'succeeded', 'failed']),
-  attempts: z.number().check(z.int()),
-  lastResponseCode: optional(z.number().check(z.int())),
-  lastError: optional(z.string()),
-  lastAttemptAt: optional(z.string()),
-  nextAttemptAt: z.string(),
-  windowStartedAt: z.string(),
-  retryFrom: z.number().check(z.int()),
-  bucket: z.number().check(z.int()),
-  createdAt: z.string(),
-  version: z.number().check(z.int()),
-});
+export const webhookDeliveryRecord = z.lazy(() =>
+  z.object({
+    deliveryId: z.string(),
+    endpointId: z.string(),
+    merchantId: z.string(),
+    eventId: z.string(),
+    type: z.string(),
+    payload: z.string(),
+    status: z.enum(['pending', 'succeeded', 'failed']),
+    attempts: z.number().check(z.int()),
+    lastResponseCode: optional(z.number().check(z.int())),
+    lastError: optional(z.string()),
+    lastAttemptAt: optional(z.string()),
+    nextAttemptAt: z.string(),
+    windowStartedAt: z.string(),
+    retryFrom: z.number().check(z.int()),
+    bucket: z.number().check(z.int()),
+    createdAt: z.string(),
+    version: z.number().check(z.int()),
+  }),
+);
 /** What a delivery gathers only from its attempts is optional (absent on a new one). */
 type LaterOnDelivery = 'lastResponseCode' | 'lastError' | 'lastAttemptAt';
 export type WebhookDeliveryRecord = Omit<z.output<typeof webhookDeliveryRecord>, LaterOnDelivery> & Partial<Pick<z.output<typeof webhookDeliveryRecord>, LaterOnDelivery>>;

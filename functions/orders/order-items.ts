@@ -30,35 +30,39 @@ export const orderItem = (o: OrderFields): Item =>
   storedItem('order', { ...o }, { ...orderKey(o.orderId), ...orderIndexKeys(o), gsi3pk: `PI#${o.paymentIntentId}`, gsi3sk: 'ORDER' });
 
 /** The `Idempotency-Key` record: the request's hash and the answer to replay (entity `idempotency`). */
-export const idempotencyRecord = z.object({
-  scope: z.string(),
-  keyHash: z.string(),
-  requestHash: z.string(),
-  status: z.literal('completed'),
-  responseStatus: z.number().check(z.int()),
-  responseBody: z.string(),
-  createdAt: z.string(),
-  ttl: z.number().check(z.int()),
-});
+export const idempotencyRecord = z.lazy(() =>
+  z.object({
+    scope: z.string(),
+    keyHash: z.string(),
+    requestHash: z.string(),
+    status: z.literal('completed'),
+    responseStatus: z.number().check(z.int()),
+    responseBody: z.string(),
+    createdAt: z.string(),
+    ttl: z.number().check(z.int()),
+  }),
+);
 export type IdempotencyRecord = z.output<typeof idempotencyRecord>;
 
 export const idempotencyKeyOf = (scope: string, keyHash: string): TableKey => ({ pk: `IDEMPOTENCY#${scope}#${keyHash}`, sk: 'IDEMPOTENCY' });
 export const idempotencyItem = (r: IdempotencyRecord): Item => storedItem('idempotency', { ...r }, idempotencyKeyOf(r.scope, r.keyHash));
 
 /** A merchant as orders read it (entity `merchant`, written by the platform's enrolment). */
-export const merchantRecord = z.object({
-  merchantId: z.string(),
-  name: z.string(),
-  uscc: z.string(),
-  contactEmail: z.string(),
-  // A DynamoDB string set comes back as a Set.
-  markets: z.union([z.pipe(z.set(z.enum(['US', 'HK', 'MO'])), z.transform((s) => [...s])), z.array(z.enum(['US', 'HK', 'MO']))]),
-  status: z.enum(['active', 'suspended']),
-  createdAt: z.string(),
-  takeRateBps: optional(z.number().check(z.int())),
-  updatedAt: optional(z.string()),
-  version: optional(z.number().check(z.int())),
-});
+export const merchantRecord = z.lazy(() =>
+  z.object({
+    merchantId: z.string(),
+    name: z.string(),
+    uscc: z.string(),
+    contactEmail: z.string(),
+    // A DynamoDB string set comes back as a Set.
+    markets: z.union([z.pipe(z.set(z.enum(['US', 'HK', 'MO'])), z.transform((s) => [...s])), z.array(z.enum(['US', 'HK', 'MO']))]),
+    status: z.enum(['active', 'suspended']),
+    createdAt: z.string(),
+    takeRateBps: optional(z.number().check(z.int())),
+    updatedAt: optional(z.string()),
+    version: optional(z.number().check(z.int())),
+  }),
+);
 export type MerchantRecord = z.output<typeof merchantRecord>;
 export const merchantKey = (merchantId: string): TableKey => ({ pk: `MERCHANT#${merchantId}`, sk: 'MERCHANT' });
 

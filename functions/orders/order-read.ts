@@ -17,55 +17,65 @@ const money = moneySchema();
 const refundSource = z.enum(['api', 'cancel', 'stripe']);
 
 /** Legacy: refunds kept in a list on the order item before they became items of their own. */
-const legacyRefund = z.object({ id: z.string(), amount: money, reason: z.string(), source: refundSource, stripeRefundId: z.nullable(z.string()), createdAt: z.string() });
+const legacyRefund = z.lazy(() =>
+  z.object({ id: z.string(), amount: money, reason: z.string(), source: refundSource, stripeRefundId: z.nullable(z.string()), createdAt: z.string() }),
+);
 /** Legacy: parcels kept in a list on the order item. */
-const legacyShipment = z.object({ id: z.string(), partnerCode: z.string(), trackingNumber: z.string(), status: z.string(), statusAt: z.string() });
+const legacyShipment = z.lazy(() =>
+  z.object({ id: z.string(), partnerCode: z.string(), trackingNumber: z.string(), status: z.string(), statusAt: z.string() }),
+);
 
 /** The order item (entity `order`). */
-export const orderRecord = z.object({
-  orderId: z.string(),
-  merchantId: z.string(),
-  shard: z.number().check(z.int()),
-  status: z.enum(orderStatuses),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  paymentIntentId: z.string(),
-  paidAmount: z.number().check(z.int()),
-  refundedAmount: z.number().check(z.int()),
-  document: placedOrderSchema,
-  refunds: optional(z.array(legacyRefund)),
-  paymentError: optional(z.object({ code: z.string(), message: z.string() })),
-  paidAt: optional(z.string()),
-  cancelledAt: optional(z.string()),
-  shipments: optional(z.array(legacyShipment)),
-  shippedAt: optional(z.string()),
-  deliveredAt: optional(z.string()),
-  version: z.number().check(z.int()),
-});
+export const orderRecord = z.lazy(() =>
+  z.object({
+    orderId: z.string(),
+    merchantId: z.string(),
+    shard: z.number().check(z.int()),
+    status: z.enum(orderStatuses),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    paymentIntentId: z.string(),
+    paidAmount: z.number().check(z.int()),
+    refundedAmount: z.number().check(z.int()),
+    document: placedOrderSchema,
+    refunds: optional(z.array(legacyRefund)),
+    paymentError: optional(z.object({ code: z.string(), message: z.string() })),
+    paidAt: optional(z.string()),
+    cancelledAt: optional(z.string()),
+    shipments: optional(z.array(legacyShipment)),
+    shippedAt: optional(z.string()),
+    deliveredAt: optional(z.string()),
+    version: z.number().check(z.int()),
+  }),
+);
 export type OrderRecord = z.output<typeof orderRecord>;
 
 /** A parcel of the order (entity `orderShipment`, `ORDER#id` / `SHIPMENT#id`). */
-export const orderShipmentRecord = z.object({
-  orderId: z.string(),
-  shipmentId: z.string(),
-  partnerCode: z.string(),
-  trackingNumber: z.string(),
-  status: z.string(),
-  statusAt: z.string(),
-});
+export const orderShipmentRecord = z.lazy(() =>
+  z.object({
+    orderId: z.string(),
+    shipmentId: z.string(),
+    partnerCode: z.string(),
+    trackingNumber: z.string(),
+    status: z.string(),
+    statusAt: z.string(),
+  }),
+);
 export type OrderShipmentRecord = z.output<typeof orderShipmentRecord>;
 
 /** A refund of the order (entity `orderRefund`, `ORDER#id` / `REFUND#id`). */
-export const orderRefundRecord = z.object({
-  orderId: z.string(),
-  refundId: z.string(),
-  amount: money,
-  reason: z.string(),
-  source: refundSource,
-  stripeRefundId: optional(z.string()),
-  requestHash: optional(z.string()),
-  createdAt: z.string(),
-});
+export const orderRefundRecord = z.lazy(() =>
+  z.object({
+    orderId: z.string(),
+    refundId: z.string(),
+    amount: money,
+    reason: z.string(),
+    source: refundSource,
+    stripeRefundId: optional(z.string()),
+    requestHash: optional(z.string()),
+    createdAt: z.string(),
+  }),
+);
 export type OrderRefundRecord = z.output<typeof orderRefundRecord>;
 
 /** An order as stored: its state plus the keys it lives under. */

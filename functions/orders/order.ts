@@ -88,37 +88,39 @@ export interface PlacedOrder {
 const money = moneySchema();
 
 /** The order as placed (`document` on the order item), validated where it is read. */
-export const placedOrderSchema: z.ZodMiniType<PlacedOrder> = z.object({
-  id: z.string(),
-  merchantId: z.string(),
-  market: z.enum(markets),
-  currency: currencySchema,
-  buyer: createOrderBody.shape.buyer,
-  items: z.array(
-    z.object({
-      sku: z.string(),
-      title: z.object({ en: z.string(), zh: z.optional(z.string()) }),
-      quantity: z.number().check(z.int()),
-      unitPrice: money,
-      hsCode: z.string(),
-      originCountry: z.string(),
-      weightGrams: z.number(),
-    }),
-  ),
-  totals: z.object({ merchandise: money, shipping: money, duties: money, total: money }),
-  settlement: z.object({ merchandise: money, shipping: money, fxRate: z.string() }),
-  customs: z.object({
-    exportMode: z.literal('9610'),
-    chargeableWeightGrams: z.number(),
+export const placedOrderSchema: z.ZodMiniType<PlacedOrder> = z.lazy(() =>
+  z.object({
+    id: z.string(),
+    merchantId: z.string(),
+    market: z.enum(markets),
+    currency: currencySchema,
+    buyer: createOrderBody.shape.buyer,
     items: z.array(
-      z.object({ sku: z.string(), hsCode: z.string(), originCountry: z.string(), quantity: z.number(), declaredValue: money, dutyRateBps: z.number() }),
+      z.object({
+        sku: z.string(),
+        title: z.object({ en: z.string(), zh: z.optional(z.string()) }),
+        quantity: z.number().check(z.int()),
+        unitPrice: money,
+        hsCode: z.string(),
+        originCountry: z.string(),
+        weightGrams: z.number(),
+      }),
     ),
+    totals: z.object({ merchandise: money, shipping: money, duties: money, total: money }),
+    settlement: z.object({ merchandise: money, shipping: money, fxRate: z.string() }),
+    customs: z.object({
+      exportMode: z.literal('9610'),
+      chargeableWeightGrams: z.number(),
+      items: z.array(
+        z.object({ sku: z.string(), hsCode: z.string(), originCountry: z.string(), quantity: z.number(), declaredValue: money, dutyRateBps: z.number() }),
+      ),
+    }),
+    payment: z.object({ provider: z.literal('stripe'), paymentIntentId: z.string(), clientSecret: z.string() }),
+    attribution: z.optional(z.object({ creatorId: z.string(), postId: z.optional(z.string()) })),
+    createdAt: z.string(),
+    takeRateBps: z.optional(z.number().check(z.int())),
   }),
-  payment: z.object({ provider: z.literal('stripe'), paymentIntentId: z.string(), clientSecret: z.string() }),
-  attribution: z.optional(z.object({ creatorId: z.string(), postId: z.optional(z.string()) })),
-  createdAt: z.string(),
-  takeRateBps: z.optional(z.number().check(z.int())),
-});
+);
 
 
 export interface RefundRecord {

@@ -9,18 +9,20 @@ import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { productBody } from './product.js';
 
 /** A product item (entity `product`). */
-export const productRecord = z.object({
-  merchantId: z.string(),
-  sku: z.string(),
-  title: productBody.shape.title,
-  brand: z.string(),
-  hsCode: z.string(),
-  originCountry: z.string(),
-  priceFen: z.number().check(z.int()),
-  weightGrams: z.number().check(z.int()),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
+export const productRecord = z.lazy(() =>
+  z.object({
+    merchantId: z.string(),
+    sku: z.string(),
+    title: productBody.shape.title,
+    brand: z.string(),
+    hsCode: z.string(),
+    originCountry: z.string(),
+    priceFen: z.number().check(z.int()),
+    weightGrams: z.number().check(z.int()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
 export type ProductRecord = z.output<typeof productRecord>;
 
 /** A product's table key: the merchant's partition, by SKU. */

@@ -17,18 +17,20 @@ export const unmatchedStripeEventDays = 90;
 const listPartition = 'STRIPEUNMATCHED';
 
 /** A kept event (entity `unmatchedStripeEvent`). */
-export const unmatchedEventRecord = z.object({
-  eventId: z.string(),
-  type: z.string(),
-  createdAt: z.string(),
-  livemode: z.boolean(),
-  objectId: optional(z.string()),
-  orderId: optional(z.string()),
-  reason: z.enum(['not_ours', 'order_not_found']),
-  event: z.record(z.string(), z.unknown()),
-  receivedAt: z.string(),
-  ttl: z.number().check(z.int()),
-});
+export const unmatchedEventRecord = z.lazy(() =>
+  z.object({
+    eventId: z.string(),
+    type: z.string(),
+    createdAt: z.string(),
+    livemode: z.boolean(),
+    objectId: optional(z.string()),
+    orderId: optional(z.string()),
+    reason: z.enum(['not_ours', 'order_not_found']),
+    event: z.record(z.string(), z.unknown()),
+    receivedAt: z.string(),
+    ttl: z.number().check(z.int()),
+  }),
+);
 export type UnmatchedEventRecord = z.output<typeof unmatchedEventRecord>;
 
 export const unmatchedEventItem = (r: UnmatchedEventRecord) =>

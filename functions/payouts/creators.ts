@@ -15,15 +15,17 @@ export interface CreatorTerms {
 }
 
 /** Terms as stored (a map on the creator and each creator version item). */
-const storedTerms: z.ZodMiniType<CreatorTerms> = z.object({
-  displayName: z.string(),
-  taxResidency: z.enum(['resident', 'non_resident']),
-  identityVerified: z.boolean(),
-  followers: z.number().check(z.int()),
-  contract: z.object({ type: z.enum(['agency', 'personal']), agencyId: z.nullable(z.string()), commissionRateBps: z.number().check(z.int()), startsOn: z.string() }),
-  deductions: z.object({ monthlySpecialFen: z.number().check(z.int()), monthlySpecialAdditionalFen: z.number().check(z.int()) }),
-  lowIncomeRule: z.boolean(),
-});
+const storedTerms: z.ZodMiniType<CreatorTerms> = z.lazy(() =>
+  z.object({
+    displayName: z.string(),
+    taxResidency: z.enum(['resident', 'non_resident']),
+    identityVerified: z.boolean(),
+    followers: z.number().check(z.int()),
+    contract: z.object({ type: z.enum(['agency', 'personal']), agencyId: z.nullable(z.string()), commissionRateBps: z.number().check(z.int()), startsOn: z.string() }),
+    deductions: z.object({ monthlySpecialFen: z.number().check(z.int()), monthlySpecialAdditionalFen: z.number().check(z.int()) }),
+    lowIncomeRule: z.boolean(),
+  }),
+);
 
 /** A creator's stored terms, validated where they are read. */
 export const termsOf = (item: { readonly creatorId: string; readonly terms: unknown }): CreatorTerms => parseStored(storedTerms, item.terms, `creator ${item.creatorId} terms`);

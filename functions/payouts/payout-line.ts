@@ -28,20 +28,22 @@ export interface PayoutLine {
 }
 
 const fen = z.number().check(z.int());
-const storedLine: z.ZodMiniType<PayoutLine> = z.object({
-  creatorId: z.string(),
-  displayName: z.string(),
-  agencyId: z.nullable(z.string()),
-  agencyName: z.nullable(z.string()),
-  contractType: z.enum(['agency', 'personal']),
-  taxResidency: z.enum(['resident', 'non_resident']),
-  incomeCategory: z.enum(['wages', 'labor_remuneration']),
-  grossFen: fen,
-  agencyFeeFen: fen,
-  taxableIncomeFen: fen,
-  taxWithheldFen: fen,
-  netFen: fen,
-});
+const storedLine: z.ZodMiniType<PayoutLine> = z.lazy(() =>
+  z.object({
+    creatorId: z.string(),
+    displayName: z.string(),
+    agencyId: z.nullable(z.string()),
+    agencyName: z.nullable(z.string()),
+    contractType: z.enum(['agency', 'personal']),
+    taxResidency: z.enum(['resident', 'non_resident']),
+    incomeCategory: z.enum(['wages', 'labor_remuneration']),
+    grossFen: fen,
+    agencyFeeFen: fen,
+    taxableIncomeFen: fen,
+    taxWithheldFen: fen,
+    netFen: fen,
+  }),
+);
 
 /** A payout line as stored (a map on its line item), validated where it is read. */
 export const storedLineOf = (item: { readonly period: string; readonly creatorId: string; readonly line: unknown }): PayoutLine =>

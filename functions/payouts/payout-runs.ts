@@ -140,7 +140,9 @@ export interface PayableEntry {
   readonly amountFen: number;
 }
 
-const payableItem = z.object({ sk: z.string().check(z.regex(/^[a-z]+#[^#]+#.+$/)), amountFen: z.number().check(z.int()) });
+const payableItem = z.lazy(() =>
+  z.object({ sk: z.string().check(z.regex(/^[a-z]+#[^#]+#.+$/)), amountFen: z.number().check(z.int()) }),
+);
 
 /** One key's entries after a payee, sorted by payee, a page at a time, strongly consistent. */
 async function* payableEntries(period: string, bucket: number, after: string): AsyncGenerator<PayableEntry> {

@@ -38,17 +38,19 @@ import { MerchantSettlementAccrued } from '../../events/schemas/payouts.js';
 
 const collected = z.object({ grossFen: z.number().check(z.int()), shippingFen: z.number().check(z.int()), dutiesFen: z.number().check(z.int()) });
 const amounts = z.object({ grossFen: z.number().check(z.int()), feeFen: z.number().check(z.int()), commissionFen: z.number().check(z.int()) });
-const settlementState = z.object({
-  orderId: z.string(),
-  merchantId: z.string(),
-  status: z.enum(['pending_delivery', 'accrued', 'cancelled']),
-  collected: z.nullable(collected),
-  accrued: z.nullable(z.extend(amounts, { takeRateBps: z.number().check(z.int()), deliveredAt: z.string(), payableAt: z.string(), period: z.string() })),
-  refundedTotal: z.number().check(z.int()),
-  paidTotal: z.number().check(z.int()),
-  cashReversed: collected,
-  entryReversed: amounts,
-});
+const settlementState = z.lazy(() =>
+  z.object({
+    orderId: z.string(),
+    merchantId: z.string(),
+    status: z.enum(['pending_delivery', 'accrued', 'cancelled']),
+    collected: z.nullable(collected),
+    accrued: z.nullable(z.extend(amounts, { takeRateBps: z.number().check(z.int()), deliveredAt: z.string(), payableAt: z.string(), period: z.string() })),
+    refundedTotal: z.number().check(z.int()),
+    paidTotal: z.number().check(z.int()),
+    cashReversed: collected,
+    entryReversed: amounts,
+  }),
+);
 
 type Context = { correlationId: string };
 

@@ -30,19 +30,21 @@ export const rotationOverlapMs = 24 * 3600 * 1000;
 const platformOwner = 'platform';
 
 /** A key item (entity `apiKey`), found by its hash (the key itself is never stored). */
-export const storedApiKey = z.object({
-  keyHash: z.string(),
-  keyId: z.string(),
-  role: z.enum(roles),
-  tenantId: z.optional(z.string()),
-  owner: z.string(),
-  keyPreview: z.string(),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  revokedAt: z.optional(z.string()),
-  expiresAt: z.optional(z.string()),
-  replacedBy: z.optional(z.string()),
-});
+export const storedApiKey = z.lazy(() =>
+  z.object({
+    keyHash: z.string(),
+    keyId: z.string(),
+    role: z.enum(roles),
+    tenantId: z.optional(z.string()),
+    owner: z.string(),
+    keyPreview: z.string(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.optional(z.string()),
+    expiresAt: z.optional(z.string()),
+    replacedBy: z.optional(z.string()),
+  }),
+);
 export type ApiKeyRecord = z.output<typeof storedApiKey>;
 const apiKeys = { entity: 'apiKey', schema: storedApiKey };
 

@@ -8,17 +8,19 @@ import { storedOptional as optional } from '../shared/db/stored-item.js';
 import { storedItem, type Item } from '../shared/db/write.js';
 import { queryPage, type IndexPartition } from './store.js';
 
-export const auditEventRecord = z.object({
-  eventId: z.string(),
-  source: z.string(),
-  detailType: z.string(),
-  occurredAt: z.string(),
-  correlationId: z.string(),
-  data: z.unknown(),
-  recordedAt: z.string(),
-  /** Who: the API key that made the change; absent for changes the system made. */
-  actor: optional(z.object({ keyId: z.string(), role: z.string() })),
-});
+export const auditEventRecord = z.lazy(() =>
+  z.object({
+    eventId: z.string(),
+    source: z.string(),
+    detailType: z.string(),
+    occurredAt: z.string(),
+    correlationId: z.string(),
+    data: z.unknown(),
+    recordedAt: z.string(),
+    /** Who: the API key that made the change; absent for changes the system made. */
+    actor: optional(z.object({ keyId: z.string(), role: z.string() })),
+  }),
+);
 export type AuditEventRecord = z.output<typeof auditEventRecord>;
 
 export const auditEventItem = (e: AuditEventRecord): Item =>

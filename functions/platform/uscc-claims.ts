@@ -3,7 +3,9 @@ import { usccClaimKey } from '../orders/order-items.js';
 import { getOwned } from './store.js';
 
 /** A USCC's claim (entity `usccClaim`, created with the merchant it names: orders/order-items.ts). */
-export const usccClaimRecord = z.object({ uscc: z.string(), merchantId: z.string() });
+export const usccClaimRecord = z.lazy(() =>
+  z.object({ uscc: z.string(), merchantId: z.string() }),
+);
 export { usccClaimKey } from '../orders/order-items.js';
 
 /** The claim on a USCC, read consistently: enrolment reads it right after its own create was refused. */

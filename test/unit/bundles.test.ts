@@ -11,8 +11,11 @@
  * - DESIGN's 600 KB per HTTP bundle, plus the Stripe SDK where the route talks to Stripe, and
  *   the docs assets function, which serves Swagger UI's files (1.4 MB of them) as bundled text.
  */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { schemasBuiltAtImport } from '../../bench/cold-start.js';
 import { bundling } from '../../lib/bundling.js';
 import { manifest, secretsOf } from '../../lib/manifest.js';
 import { projectRoot } from '../../lib/paths.js';
@@ -22,6 +25,8 @@ const designHttpBundleBytes = 600 * 1024;
 /** The Stripe SDK (about 240 KB minified) on top, for the routes that talk to Stripe. */
 const stripeSdkAllowanceBytes = 260 * 1024;
 const assetBundleLimitBytes = 2_100 * 1024;
+/** zod schemas (checks included) a function may build at import: stored-record schemas are built on first read (z.lazy). */
+const schemasAtImportLimit = 300;
 
 /**
  * The modules of other contexts a context's bundles may carry: the ports their owners expose
@@ -52,7 +57,7 @@ const ports: Readonly<Record<string, readonly string[]>> = {
   notifications: [],
 };
 
-const bundleOf = async (entry: string): Promise<{ inputs: string[]; bytes: number }> => {
+const bundleOf = async (entry: string): Promise<{ inputs: string[]; bytes: number; code: string }> => {
   const result = await build({
     entryPoints: [join(projectRoot, entry)],
     bundle: true,
@@ -69,12 +74,12 @@ const bundleOf = async (entry: string): Promise<{ inputs: string[]; bytes: numbe
   });
   const meta: Metafile = result.metafile;
   const output = Object.values(meta.outputs).find((o) => o.entryPoint);
-  return { inputs: Object.keys(meta.inputs), bytes: output?.bytes ?? 0 };
+  return { inputs: Object.keys(meta.inputs), bytes: output?.bytes ?? 0, code: result.outputFiles[0]?.text ?? '' };
 };
 
 const httpFunctions = new Set<string>(manifest.routes.map((r) => r.function));
 const functions = Object.entries(manifest.functions).map(([name, spec]) => ({ name, entry: spec.entry }));
-const bundles = new Map<string, Promise<{ inputs: string[]; bytes: number }>>();
+const bundles = new Map<string, Promise<{ inputs: string[]; bytes: number; code: string }>>();
 const bundled = (entry: string) => {
   let pending = bundles.get(entry);
   if (!pending) bundles.set(entry, (pending = bundleOf(entry)));
@@ -128,6 +133,35 @@ describe('function bundles carry only their own context', () => {
       const { inputs } = await bundled((manifest.functions as Record<string, { entry: string }>)[name]?.entry ?? '');
       expect(inputs.filter((i) => /node_modules\/(zod|@middy|@aws-lambda-powertools|@aws-sdk)\//.test(i) || i === 'functions/shared/auth.ts' || i === 'functions/shared/http.ts')).toEqual([]);
     }
+  });
+
+  describe('zod schemas built at import', () => {
+    let dir = '';
+    beforeAll(() => {
+      dir = mkdtempSync(join(tmpdir(), 'xborder-bundles-'));
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it.each(functions)(`$name: at most ${schemasAtImportLimit}`, async ({ name, entry }) => {
+      const file = join(dir, name, 'index.mjs');
+      mkdirSync(join(dir, name), { recursive: true });
+      writeFileSync(file, (await bundled(entry)).code);
+      expect(schemasBuiltAtImport(file)).toBeLessThanOrEqual(schemasAtImportLimit);
+    });
+
+    it('the count sees schemas a bundle builds (a record schema built eagerly would count)', () => {
+      // The probe imports zod from the project's node_modules: place it where Node resolves them.
+      const local = join(projectRoot, 'cdk.out', 'guard-probe.mjs');
+      mkdirSync(join(projectRoot, 'cdk.out'), { recursive: true });
+      writeFileSync(local, "import * as z from 'zod/mini'; export const record = z.object({ id: z.string(), n: z.optional(z.number().check(z.int())) }); export const later = z.lazy(() => z.object({ id: z.string() }));\n");
+      try {
+        // object, string, optional, number, the int check and the number that carries it (a check
+        // builds a copy); of the lazy one only the wrapper, not its object or string.
+        expect(schemasBuiltAtImport(local)).toBe(7);
+      } finally {
+        rmSync(local, { force: true });
+      }
+    });
   });
 
   it('health carries no key lookup', async () => {
