@@ -40,7 +40,7 @@ export const getTrackingClaim = (partnerCode: string, trackingNumber: string, op
 export const claimOf = (item: Record<string, unknown>): TrackingClaimRecord | undefined => recordOf('trackingClaim', trackingClaimRecord, item);
 
 /** Built on first use, as the record it picks from (logistics-items.ts). */
-const quietShipment = z.lazy(() => z.pick(shipmentRecord.def.getter(), { shipmentId: true, lastActivityAt: true, stalledAt: true }));
+const quietShipment = z.lazy(() => z.pick(shipmentRecord._zod.innerType, { shipmentId: true, lastActivityAt: true, stalledAt: true }));
 
 /**
  * One page (one Query) of a bucket of the active index: shipments not terminal whose last

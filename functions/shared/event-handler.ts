@@ -4,6 +4,8 @@
  * silently dropped), puts the event's correlation ID on every log line, and hands the
  * typed detail to the handler. Consumers must be idempotent: delivery is at least once.
  */
+// A broken contract is logged with zod's English messages (zod/mini loads no locale).
+import './zod-english.js';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';

@@ -1,8 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 // Only the two locales the API speaks (importing 'zod/locales' would bundle every one of them).
-import en from 'zod/v4/locales/en.js';
 import zhCN from 'zod/v4/locales/zh-CN.js';
+// English messages for every issue (zod/mini loads no locale).
+import './zod-english.js';
 import { ProblemError, type FieldError } from './errors.js';
 import type { Language } from './problem.js';
 
@@ -10,16 +11,6 @@ import type { Language } from './problem.js';
 const requestLanguage = new AsyncLocalStorage<Language>();
 
 export const withLanguage = <T>(lang: Language, fn: () => T): T => requestLanguage.run(lang, fn);
-
-/**
- * zod/mini loads no locale: without one, every message is a bare "Invalid input". Called at
- * import, so every bundle that validates speaks English in `errors[].message` and in logs, as
- * zod classic did (messages a schema sets itself win over the locale's, as before).
- */
-export const useEnglishMessages = (): void => {
-  z.config(en());
-};
-useEnglishMessages();
 
 const chinese = zhCN().localeError;
 

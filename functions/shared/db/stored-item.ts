@@ -1,4 +1,6 @@
 import * as z from 'zod/mini';
+// The cause of a StoredItemError is logged with zod's English messages (zod/mini loads no locale).
+import '../zod-english.js';
 
 /** An item read from the table that does not have the shape its schema says it was written in. */
 export class StoredItemError extends Error {

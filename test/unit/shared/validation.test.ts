@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { issueMessage, useEnglishMessages, validate } from '../../../functions/shared/validation.js';
+import { issueMessage, validate } from '../../../functions/shared/validation.js';
+import { useEnglishMessages } from '../../../functions/shared/zod-english.js';
 import { ProblemError } from '../../../functions/shared/errors.js';
 
 const body = z.object({
@@ -33,7 +34,7 @@ describe('validation messages as a Lambda bundle sees them (zod/mini, which load
     expect(messages(bad)).toEqual(['Invalid input', 'a key id (key_...)', 'total must be even']);
   });
 
-  it('with the English locale validation.ts configures, every message is English and a schema\'s own message wins', () => {
+  it('with the English locale zod-english.ts configures, every message is English and a schema\'s own message wins', () => {
     useEnglishMessages();
     expect(messages(bad)).toEqual(['Too small: expected string to have >=1 characters', 'a key id (key_...)', 'total must be even']);
   });
