@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { parseStored } from '../shared/db/stored-item.js';
-import { parseDecimal, toDecimalString } from '../shared/money.js';
+import { isDecimalAmount, parseDecimal, toDecimalString } from '../shared/money.js';
 
 /** A creator's terms: everything a commission or payout line is computed from. */
 export interface CreatorTerms {
@@ -40,7 +40,11 @@ export const eligibility = (terms: Pick<CreatorTerms, 'identityVerified' | 'foll
 };
 
 const cnyAmount = z.pipe(
-  z.string().check(z.regex(/^\d+(\.\d{1,2})?$/, 'a CNY amount like "1500.00" (not negative, at most two decimals)')),
+  z.string().check(
+    z.regex(/^\d+(\.\d{1,2})?$/, 'a CNY amount like "1500.00" (not negative, at most two decimals)'),
+    // Past 2^53 fen parseDecimal throws: an issue here, never a 500 from the transform.
+    z.refine(isDecimalAmount, 'too large an amount'),
+  ),
   z.transform((text) => parseDecimal(text)),
 );
 

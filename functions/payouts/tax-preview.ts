@@ -4,7 +4,7 @@
  * inside. Pure: takes the input text, returns the exit code and both streams.
  */
 import * as z from 'zod/mini';
-import { parseDecimal, toDecimalString } from '../shared/money.js';
+import { isDecimalAmount, parseDecimal, toDecimalString } from '../shared/money.js';
 import { issueMessage } from '../shared/validation.js';
 import {
   nonResidentLaborTaxFen,
@@ -34,16 +34,6 @@ const describe = (value: unknown): string => {
   return `a value of type ${typeof value}`;
 };
 
-/** Whether a well-formed decimal is over the limit; past 2^53 fen parseDecimal refuses it (a RangeError), which is over too. */
-const exceeds = (text: string, limitFen: number): boolean => {
-  try {
-    return parseDecimal(text) > limitFen;
-  } catch (error) {
-    if (error instanceof RangeError) return true;
-    throw error;
-  }
-};
-
 const amountProblem = (text: string): string | null => {
   const quoted = JSON.stringify(text);
   if (/^-\d+(?:\.\d+)?$/.test(text)) return `${quoted} is negative; amounts must be zero or more`;
@@ -51,7 +41,8 @@ const amountProblem = (text: string): string | null => {
   if (!/^\d+(?:\.\d{1,2})?$/.test(text)) {
     return `${quoted} is not a decimal amount (digits with at most two decimals, e.g. "1234.50")`;
   }
-  if (exceeds(text, maxAmountFen)) return `${quoted} is too large (at most ${toDecimalString(maxAmountFen)})`;
+  // Past 2^53 fen parseDecimal refuses the text: too large as well.
+  if (!isDecimalAmount(text) || parseDecimal(text) > maxAmountFen) return `${quoted} is too large (at most ${toDecimalString(maxAmountFen)})`;
   return null;
 };
 

@@ -42,12 +42,21 @@ export const toDecimalString = (minor: number): string => {
 
 const decimal = /^(-)?(\d+)(?:\.(\d{1,2}))?$/;
 
+/** The fen of a decimal's digits (sign aside), as parseDecimal reads them. */
+const fenOf = ([, , whole = '0', fraction = '']: RegExpExecArray): number => Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+
+/** Whether parseDecimal takes the text: at most two decimals, and fen that are a safe integer. */
+export const isDecimalAmount = (text: string): boolean => {
+  const match = decimal.exec(text.trim());
+  return match !== null && Number.isSafeInteger(fenOf(match));
+};
+
 /** "1234.5" -> 123450. At most two decimals; anything else is a RangeError. */
 export const parseDecimal = (text: string): number => {
   const match = decimal.exec(text.trim());
   if (!match) throw new RangeError(`"${text}" is not a decimal amount with at most two decimals`);
-  const [, minus, whole = '0', fraction = ''] = match;
-  const minor = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+  const minor = fenOf(match);
+  const minus = match[1];
   if (!Number.isSafeInteger(minor)) throw new RangeError(`"${text}" is too large`);
   return minus ? -minor : minor;
 };
