@@ -25,6 +25,15 @@ const legacyShipment = z.lazy(() =>
   z.object({ id: z.string(), partnerCode: z.string(), trackingNumber: z.string(), status: z.string(), statusAt: z.string() }),
 );
 
+/**
+ * The fields of an order another context shows beside its own items (the payout line
+ * drill-down): the order document is neither validated nor needed there, so one odd legacy
+ * document does not fail a finance page about commissions.
+ */
+export const orderSummaryRecord = z.lazy(() =>
+  z.object({ orderId: z.string(), merchantId: z.string(), status: z.enum(orderStatuses), createdAt: z.string(), deliveredAt: optional(z.string()) }),
+);
+
 /** The order item (entity `order`). */
 export const orderRecord = z.lazy(() =>
   z.object({

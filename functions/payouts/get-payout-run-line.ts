@@ -2,14 +2,14 @@ import * as z from 'zod/mini';
 import { bucketOf } from '../shared/buckets.js';
 import { batchGetItems } from '../shared/db/batch-get.js';
 import { orderKey } from '../orders/order-items.js';
-import { orderRecord } from '../orders/order-read.js';
+import { orderSummaryRecord } from '../orders/order-read.js';
 import { keyed } from '../shared/auth.js';
 import { ProblemError } from '../shared/errors.js';
 import { httpHandler } from '../shared/http.js';
 import { commissionEntryEntity, commissionEntryRecord, commissionKey, commissionRecord, creatorEntriesPrefix, entryBuckets, payableKey, payoutLineKey, payoutLineRecord } from './payout-items.js';
 import { getRecord, queryAll, recordOf } from '../shared/db/read.js';
 import { storedLineOf } from './payout-line.js';
-import { lineDetail, lineDetailMaxEntries, type DetailCommission, type DetailEntry, type DetailOrder } from './payout-line-detail.js';
+import { lineDetail, shownOrderIds, type DetailCommission, type DetailEntry, type DetailOrder } from './payout-line-detail.js';
 import { periodsOf } from './run-periods.js';
 import { runById, runPath } from './run-access.js';
 
@@ -34,14 +34,14 @@ export const handler = httpHandler({ access: keyed('finance'), path: runLinePath
   const fromPeriod = run.fromPeriod ?? run.period;
   // Every entry of every covered period: the line's totals and carried-in amount need them all.
   const entries = (await Promise.all(periodsOf(fromPeriod, run.period).map((period) => entriesOf(period, path.creatorId)))).flat();
-  const orderIds = [...new Set(entries.map((e) => e.orderId))].slice(0, lineDetailMaxEntries);
+  const orderIds = shownOrderIds(entries);
   const found = await batchGetItems(orderIds.flatMap((orderId) => [{ ...commissionKey(orderId) }, { ...orderKey(orderId) }]));
   const commissions = new Map<string, DetailCommission>();
   const orders = new Map<string, DetailOrder>();
   for (const Item of found) {
     const commission = recordOf('commission', commissionRecord, Item);
     if (commission) commissions.set(commission.orderId, commission);
-    const order = recordOf('order', orderRecord, Item);
+    const order = recordOf('order', orderSummaryRecord, Item);
     if (order) orders.set(order.orderId, order);
   }
   return {

@@ -35,6 +35,13 @@ export const lineDetailMaxEntries = 1_000;
 const cny = (fen: number): Money => money(fen, 'CNY');
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+const inOrder = (entries: readonly DetailEntry[]): DetailEntry[] =>
+  [...entries].sort((a, b) => byText(a.period, b.period) || byText(a.createdAt, b.createdAt) || byText(a.entryId, b.entryId));
+
+/** The orders behind the entries an answer shows (the first lineDetailMaxEntries, in its order): the ones to read. */
+export const shownOrderIds = (entries: readonly DetailEntry[]): string[] =>
+  [...new Set(inOrder(entries).slice(0, lineDetailMaxEntries).map((e) => e.orderId))].sort(byText);
+
 export const lineDetail = (
   run: { runId: string; period: string; fromPeriod: string },
   line: { creatorId: string; grossFen: number },
@@ -42,10 +49,10 @@ export const lineDetail = (
   commissions: ReadonlyMap<string, DetailCommission>,
   orders: ReadonlyMap<string, DetailOrder>,
 ) => {
-  const sorted = [...entries].sort((a, b) => byText(a.period, b.period) || byText(a.createdAt, b.createdAt) || byText(a.entryId, b.entryId));
+  const sorted = inOrder(entries);
   const shown = sorted.slice(0, lineDetailMaxEntries);
   const entriesFen = sorted.reduce((sum, e) => sum + e.amountFen, 0);
-  const orderIds = [...new Set(shown.map((e) => e.orderId))].sort(byText);
+  const orderIds = shownOrderIds(entries);
   return {
     runId: run.runId,
     period: run.period,

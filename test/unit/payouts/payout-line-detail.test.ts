@@ -1,4 +1,4 @@
-import { lineDetail, lineDetailMaxEntries, type DetailEntry } from '../../../functions/payouts/payout-line-detail.js';
+import { lineDetail, lineDetailMaxEntries, shownOrderIds, type DetailEntry } from '../../../functions/payouts/payout-line-detail.js';
 
 const entry = (n: number, over: Partial<DetailEntry> = {}): DetailEntry => ({
   entryId: `cen_${String(n).padStart(5, '0')}`,
@@ -38,5 +38,16 @@ describe('a payout line with what is behind it', () => {
     expect(detail.truncated).toBe(true);
     expect(detail.carriedIn.amount).toBe(0);
     expect(detail.orders.length).toBe(lineDetailMaxEntries);
+  });
+
+  it('reads the orders of the entries it shows, not the first orders in the order the entries were read', () => {
+    // Read newest period first (as Promise.all of per-period queries may hand them over): the
+    // answer shows the oldest entries, so those are the orders whose details must be fetched.
+    const older = Array.from({ length: lineDetailMaxEntries }, (_, i) => entry(i, { period: '2026-10' }));
+    const newer = Array.from({ length: 5 }, (_, i) => entry(lineDetailMaxEntries + i, { period: '2026-11' }));
+    const ids = shownOrderIds([...newer, ...older]);
+    expect(ids).toEqual(older.map((e) => e.orderId));
+    const detail = lineDetail(run, { creatorId: 'cre_1', grossFen: 0 }, [...newer, ...older], new Map(), new Map());
+    expect(detail.orders.map((o) => o.orderId)).toEqual(ids);
   });
 });
