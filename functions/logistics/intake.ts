@@ -28,6 +28,7 @@ import { backoff } from '../shared/backoff.js';
 import { ProblemError } from '../shared/errors.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { parseStored } from '../shared/db/stored-item.js';
+import { recordOf } from '../shared/db/read.js';
 import {
   activeIndexKeyNames,
   activeIndexKeys,
@@ -235,11 +236,8 @@ export const ingest = async (partnerCode: string, messageId: string, events: rea
   // consistent: a parcel booked a moment ago (claim and head in one transaction) is found whole,
   // never filed as an unknown number, and a head read once is there on every later read.
   const first = await batchGetItems(claimKeys.length < maxKeysPerBatchGet ? [markerKey, ...claimKeys] : claimKeys, { consistent: true });
-  const marker = first.find((i) => i.__edb_e__ === 'webhookDelivery');
-  if (marker) {
-    const { response } = parseStored(webhookDeliveryRecord, marker, `webhookDelivery item ${String(marker.pk)}`);
-    return parseStored(intakeResult, JSON.parse(response), `webhookDelivery item ${String(marker.pk)} response`);
-  }
+  const marker = first.map((item) => recordOf('webhookDelivery', webhookDeliveryRecord, item)).find((record) => record !== undefined);
+  if (marker) return parseStored(intakeResult, JSON.parse(marker.response), `webhookDelivery ${partnerCode}/${messageId} response`);
 
   const claims = new Map<string, TrackingClaimRecord>();
   for (const raw of first) {

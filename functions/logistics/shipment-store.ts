@@ -22,7 +22,7 @@ import {
 export const getShipment = (shipmentId: string, options: { consistent: boolean }): Promise<ShipmentRecord | undefined> =>
   getRecord('shipment', shipmentRecord, shipmentKey(shipmentId), options.consistent);
 
-/** Parcels' heads by id, in as few BatchGetItem calls as the 100-key limit allows (eventually consistent). */
+/** Parcels' heads by id, in as few BatchGetItem calls as the 100-key limit allows (strongly consistent: intake decides on them). */
 export const getShipments = async (shipmentIds: readonly string[]): Promise<Map<string, ShipmentRecord>> => {
   const items = await batchGetItems(
     shipmentIds.map((shipmentId) => ({ ...shipmentKey(shipmentId) })),

@@ -9,11 +9,10 @@
 import * as z from 'zod/mini';
 import { ConfigError } from '../shared/errors.js';
 import { issueMessage } from '../shared/validation.js';
-
 import { markets } from './markets.js';
 
-export { marketCurrency, markets, presentmentCurrencies, type Market, type PresentmentCurrency } from './markets.js';
-export const marketSchema = z.enum(markets);
+export { marketCurrency, type Market, type PresentmentCurrency } from './markets.js';
+const marketSchema = z.enum(markets);
 
 /** CNY per 1 unit of presentment currency: a positive decimal with at most 6 decimals. */
 const fxRateSchema = z

@@ -4,7 +4,7 @@
  * by test/unit/payouts/plain-writes.test.ts); tests and the bench seeder still use these.
  * Key layout and access patterns are listed in the README. Money is integer fen throughout.
  */
-import { Entity, type EntityItem } from 'electrodb';
+import { Entity } from 'electrodb';
 
 const service = 'xborder';
 
@@ -30,7 +30,6 @@ export const agencyEntity = new Entity({
     },
   },
 });
-export type AgencyItem = EntityItem<typeof agencyEntity>;
 
 /** A creator's current terms; every change also writes a numbered snapshot (creatorVersion). */
 export const creatorEntity = new Entity({
@@ -56,7 +55,6 @@ export const creatorEntity = new Entity({
     },
   },
 });
-export type CreatorItem = EntityItem<typeof creatorEntity>;
 
 /** The terms in force from `validFrom`: so a past commission or payout can always be explained. */
 export const creatorVersionEntity = new Entity({
@@ -100,9 +98,6 @@ export const commissionEntity = new Entity({
     },
   },
 });
-export type CommissionItem = EntityItem<typeof commissionEntity>;
-
-
 
 export const commissionEntryEntity = new Entity({
   model: { entity: 'commissionEntry', version: '2', service },
@@ -135,7 +130,6 @@ export const commissionEntryEntity = new Entity({
   },
 });
 
-
 /**
  * The head of the run sequence (one item): the latest period that has a run and the run
  * executing now, if any. Starting a run moves it (conditionally), and every payable entry
@@ -157,7 +151,6 @@ export const payoutHeadEntity = new Entity({
     },
   },
 });
-export type PayoutHeadItem = EntityItem<typeof payoutHeadEntity>;
 
 /** One run per period (its key is the period): status, progress checkpoint, running totals, lease. */
 export const payoutRunEntity = new Entity({
@@ -194,7 +187,6 @@ export const payoutRunEntity = new Entity({
     },
   },
 });
-export type PayoutRunItem = EntityItem<typeof payoutRunEntity>;
 
 export const payoutLineEntity = new Entity({
   model: { entity: 'payoutLine', version: '1', service },
@@ -230,7 +222,6 @@ export const payoutStateEntity = new Entity({
     },
   },
 });
-export type PayoutStateItem = EntityItem<typeof payoutStateEntity>;
 
 /** Year-to-date wages state per (creator, agency, year) for the cumulative withholding method. */
 export const wagesYtdEntity = new Entity({
@@ -250,8 +241,6 @@ export const wagesYtdEntity = new Entity({
     },
   },
 });
-export type WagesYtdItem = EntityItem<typeof wagesYtdEntity>;
-
 
 /** A balanced double-entry posting: its lines sum to zero (debits +, credits -). */
 export const ledgerPostingEntity = new Entity({

@@ -4,7 +4,7 @@
  * Access patterns: docs/access-patterns
  * section of docs/merchant-settlement.md. Money is integer fen (CNY) throughout.
  */
-import { Entity, type EntityItem } from 'electrodb';
+import { Entity } from 'electrodb';
 
 const service = 'xborder';
 
@@ -28,8 +28,6 @@ export const merchantSettlementEntity = new Entity({
     },
   },
 });
-export type MerchantSettlementItem = EntityItem<typeof merchantSettlementEntity>;
-
 
 /**
  * A payable movement of a merchant's proceeds: an accrual (+) or a reversal (-). Keyed on
@@ -64,8 +62,6 @@ export const settlementEntryEntity = new Entity({
     },
   },
 });
-export type SettlementEntryItem = EntityItem<typeof settlementEntryEntity>;
-
 
 /**
  * A merchant's running totals of a period (one of `periodTotalShards` shards), added to in
@@ -92,7 +88,6 @@ export const merchantPeriodEntity = new Entity({
     },
   },
 });
-export type MerchantPeriodItem = EntityItem<typeof merchantPeriodEntity>;
 
 /**
  * A merchant's settled period (the statement's header), written once by the payout run in
@@ -129,7 +124,6 @@ export const merchantStatementEntity = new Entity({
     },
   },
 });
-export type MerchantStatementItem = EntityItem<typeof merchantStatementEntity>;
 
 /** Per merchant: a negative total carried into the next run, the last period settled, paid in total. */
 export const merchantSettlementStateEntity = new Entity({
@@ -148,7 +142,6 @@ export const merchantSettlementStateEntity = new Entity({
     },
   },
 });
-export type MerchantSettlementStateItem = EntityItem<typeof merchantSettlementStateEntity>;
 
 /** The merchant half of a payout run: totals and resume point (kept beside the run item). */
 export const merchantRunEntity = new Entity({
@@ -173,4 +166,3 @@ export const merchantRunEntity = new Entity({
     },
   },
 });
-export type MerchantRunItem = EntityItem<typeof merchantRunEntity>;

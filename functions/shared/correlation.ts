@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 const correlationPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** The caller's `X-Correlation-Id` when it is a plain token, else API Gateway's request ID. */
-export const correlationOf = (event: APIGatewayProxyEventV2): string => {
+const correlationOf = (event: APIGatewayProxyEventV2): string => {
   const given = event.headers['x-correlation-id'];
   return given && correlationPattern.test(given) ? given : event.requestContext.requestId;
 };

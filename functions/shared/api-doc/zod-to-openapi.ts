@@ -27,8 +27,8 @@ import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-ope
 import * as z from 'zod/mini';
 
 /** zod-to-openapi's (classic) schema types, taken from its own signatures. */
-export type ZodToOpenApiSchema = Parameters<OpenAPIRegistry['register']>[1];
-export type ZodToOpenApiObject = Extract<NonNullable<ResponseConfig['headers']>, ZodToOpenApiSchema>;
+type ZodToOpenApiSchema = Parameters<OpenAPIRegistry['register']>[1];
+type ZodToOpenApiObject = Extract<NonNullable<ResponseConfig['headers']>, ZodToOpenApiSchema>;
 
 type Node = z.core.$ZodType & { readonly def?: unknown };
 
