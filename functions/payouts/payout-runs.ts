@@ -15,7 +15,6 @@ import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { documentClient } from '../shared/clients/dynamodb.js';
-import { config } from '../shared/config.js';
 import { createItem, createOnce, outboxItem, outboxStored, patchItem, putOnVersion, transactWrite, type TransactItem } from '../shared/db/write.js';
 import { now as clock } from '../shared/clock.js';
 import { outboxEvent, type EventContext } from '../shared/outbox.js';
@@ -40,7 +39,7 @@ import {
   type PayoutRunRecord,
   type RunCheckpoint,
 } from './payout-items.js';
-import { getRecord } from '../shared/db/read.js';
+import { getRecord, queryInput } from '../shared/db/read.js';
 import { payoutPosting } from './ledger.js';
 import { computeLine } from './lines.js';
 import type { PayoutLine, PayoutRunView } from './payout-line.js';
@@ -148,16 +147,9 @@ const payableItem = z.lazy(() =>
 async function* payableEntries(period: string, bucket: number, after: string): AsyncGenerator<PayableEntry> {
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient.send(
-      new QueryCommand({
-        TableName: config.tableName(),
-        ConsistentRead: true,
-        KeyConditionExpression: after ? 'pk = :pk AND sk > :after' : 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': payableKey(period, bucket), ...(after ? { ':after': `${after}#\uffff` } : {}) },
-        Limit: pageSize,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
+    // Every kind of entry of the key (commission and settlement entries alike), so no entity filter.
+    const target = { partition: payableKey(period, bucket), ...(after ? { after: `${after}#\uffff` } : {}) };
+    const page = await documentClient.send(new QueryCommand(queryInput(target, { consistent: true, limit: pageSize, start })));
     for (const raw of page.Items ?? []) {
       const item = payableItem.parse(raw);
       const [payeeType = '', payeeId = ''] = item.sk.split('#');

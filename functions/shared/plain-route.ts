@@ -8,17 +8,17 @@
  */
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { answerIds } from './correlation.js';
-import type { ProblemCode } from './errors.js';
+import { problemStatus, type ProblemCode } from './errors.js';
 import { negotiateLanguage, problemBody, problemResponse } from './problem.js';
 import { publicRoute } from './route-access.js';
 
 type Headers = Readonly<Record<string, string>>;
 
-/** JSON (`body`), a page or file as is (`text`, with its content-type), or a problem. */
+/** JSON (`body`), a page or file as is (`text`, with its content-type), or a problem (at its code's status). */
 type Answer =
   | { readonly status: number; readonly body: unknown; readonly headers?: Headers }
   | { readonly status: number; readonly text: string; readonly headers: Headers & { readonly 'content-type': string } }
-  | { readonly status: number; readonly problem: ProblemCode };
+  | { readonly problem: ProblemCode };
 
 export const plainPublicRoute = (answer: (event: APIGatewayProxyEventV2) => Answer) =>
   Object.assign(
@@ -27,7 +27,7 @@ export const plainPublicRoute = (answer: (event: APIGatewayProxyEventV2) => Answ
       const a = answer(event);
       if ('problem' in a) {
         const lang = negotiateLanguage(event.headers['accept-language']);
-        return problemResponse(problemBody(a.problem, a.status, lang, { instance: event.rawPath }), lang, ids);
+        return problemResponse(problemBody(a.problem, problemStatus[a.problem], lang, { instance: event.rawPath }), lang, ids);
       }
       if ('text' in a) return { statusCode: a.status, headers: { 'cache-control': 'no-store', ...ids, ...a.headers }, body: a.text };
       return {

@@ -61,13 +61,12 @@ const sortKeyConditions = [
 export const queryInput = (target: QueryTarget, options: { consistent?: boolean; limit?: number; descending?: boolean; start?: Raw | undefined } = {}): QueryCommandInput => {
   const [pk, sk] = fields[target.index ?? 'table'];
   const bound = sortKeyConditions.find(([field]) => target[field] !== undefined);
-  const range = bound ? bound[1] : '';
   return {
     TableName: config.tableName(),
     ...(target.index ? { IndexName: target.index } : {}),
-    KeyConditionExpression: `#pk = :pk${range}`,
-    ExpressionAttributeNames: { '#pk': pk, ...(range ? { '#sk1': sk } : {}) },
-    ExpressionAttributeValues: { ':pk': target.partition, ...(range ? { ':sk1': bound ? target[bound[0]] : undefined } : {}) },
+    KeyConditionExpression: `#pk = :pk${bound ? bound[1] : ''}`,
+    ExpressionAttributeNames: { '#pk': pk, ...(bound ? { '#sk1': sk } : {}) },
+    ExpressionAttributeValues: { ':pk': target.partition, ...(bound ? { ':sk1': target[bound[0]] } : {}) },
     ...(options.consistent ? { ConsistentRead: true } : {}),
     ...(options.limit !== undefined ? { Limit: options.limit } : {}),
     ...(options.descending ? { ScanIndexForward: false } : {}),
