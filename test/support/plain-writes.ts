@@ -57,3 +57,27 @@ export const updateEffect = (params: unknown): UpdateEffect => {
   effect.remove.sort();
   return effect;
 };
+
+type Expressed = { ConditionExpression?: string; KeyConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> };
+
+/**
+ * A condition (or, with `key`, a key condition) with its `#names` and `:values` replaced by
+ * what they stand for, brackets and keyword case aside: ElectroDB does not bracket the parts
+ * it joins, write.ts does, so two writes compare as text. Without brackets `A AND (B OR C)`
+ * and `A AND B OR C` would read the same: a condition mixing AND and OR is refused here, to
+ * be compared by what it means instead (logistics' plain-writes test does that).
+ */
+export const resolvedCondition = (params: unknown, which: 'condition' | 'key' = 'condition'): string => {
+  const outer = params as Expressed & { Put?: Expressed; Update?: Expressed; Delete?: Expressed; ConditionCheck?: Expressed };
+  const p = outer.Put ?? outer.Update ?? outer.Delete ?? outer.ConditionCheck ?? outer;
+  const names = p.ExpressionAttributeNames ?? {};
+  const values = p.ExpressionAttributeValues ?? {};
+  const text = ((which === 'key' ? p.KeyConditionExpression : p.ConditionExpression) ?? '')
+    .replace(/[#:][A-Za-z0-9_]+/g, (token) => (token.startsWith('#') ? (names[token] ?? token) : JSON.stringify(values[token])))
+    .replace(/\b(and|or|not)\b/gi, (keyword) => keyword.toUpperCase())
+    .replace(/[()]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (/\bAND\b/.test(text) && /\bOR\b/.test(text)) throw new Error(`compare "${text}" by its meaning: it mixes AND and OR`);
+  return text;
+};

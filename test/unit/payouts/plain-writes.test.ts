@@ -74,27 +74,10 @@ import { runProgress } from '../../../functions/payouts/settlement-run.js';
 import { periodTotalsItem } from '../../../functions/payouts/settlement-store.js';
 import type { PayoutLine } from '../../../functions/payouts/payout-line.js';
 import { putOnVersion, type TransactItem } from '../../../functions/shared/db/write.js';
-import { itemWritten, table, updateEffect } from '../../support/plain-writes.js';
+import { itemWritten, resolvedCondition, table, updateEffect } from '../../support/plain-writes.js';
 import { jest } from '@jest/globals';
 
-type Expression = { ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> };
-
-/**
- * A condition with its tokens replaced by what they stand for, brackets and case of the
- * keywords aside (ElectroDB does not bracket the parts it joins; write.ts does).
- */
-const conditionOf = (params: unknown): string => {
-  const outer = params as Expression & { Put?: Expression; Update?: Expression; ConditionCheck?: Expression };
-  const p = outer.Put ?? outer.Update ?? outer.ConditionCheck ?? outer;
-  const names = p.ExpressionAttributeNames ?? {};
-  const values = p.ExpressionAttributeValues ?? {};
-  return (p.ConditionExpression ?? '')
-    .replace(/#[A-Za-z0-9_]+/g, (token) => names[token] ?? token)
-    .replace(/:[A-Za-z0-9_]+/g, (token) => JSON.stringify(values[token]))
-    .replace(/[()]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-};
+const conditionOf = (params: unknown): string => resolvedCondition(params);
 
 const keyOf = (item: TransactItem) => item.Update?.Key ?? item.ConditionCheck?.Key;
 
