@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { bundling } from '../lib/bundling.js';
-import { manifest } from '../lib/manifest.js';
+import { manifest, type FunctionSpec } from '../lib/manifest.js';
 import { projectRoot } from '../lib/paths.js';
 
 const sdkClients: Record<string, string> = {
@@ -23,7 +23,7 @@ const sdkClients: Record<string, string> = {
   stripe: "import Stripe from 'stripe'; Object.assign(globalThis, { baselineStripe: Stripe });",
 };
 
-const bundle = async (entry: string, outdir: string): Promise<{ file: string; bytes: number; metafile: Metafile }> => {
+const bundle = async (entry: string, outdir: string, sourcemap: boolean): Promise<{ file: string; bytes: number; metafile: Metafile }> => {
   mkdirSync(outdir, { recursive: true });
   const file = join(outdir, 'index.mjs');
   const result = await build({
@@ -34,7 +34,7 @@ const bundle = async (entry: string, outdir: string): Promise<{ file: string; by
     target: bundling.target,
     platform: bundling.platform,
     minify: bundling.minify,
-    sourcemap: bundling.sourcemap,
+    sourcemap,
     sourcesContent: bundling.sourcesContent,
     mainFields: [...bundling.mainFields],
     banner: { js: bundling.banner },
@@ -111,13 +111,15 @@ export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
   const only = process.env.BENCH_FUNCTIONS?.split(',').filter(Boolean);
   for (const [name, spec] of Object.entries(manifest.functions)) {
     if (only && !only.includes(name)) continue;
-    const real = await bundle(join(projectRoot, spec.entry), join(dir, name));
+    // The function's own settings for all three bundles (the plain routes ship no source map).
+    const sourcemap = (spec as FunctionSpec).sourceMap ?? bundling.sourcemap;
+    const real = await bundle(join(projectRoot, spec.entry), join(dir, name), sourcemap);
     const clients = packagesIn(real.metafile, sdkClients).map((pkg) => sdkClients[pkg]).join('\n');
     const framework = packagesIn(real.metafile, frameworks).map((pkg) => frameworks[pkg]).join('\n');
     const baselineOf = async (kind: string, imports: string) => {
       const source = join(dir, `${name}-${kind}.ts`);
       writeFileSync(source, `${imports}\nexport const handler = async () => ({ statusCode: 200 });\n`);
-      return bundle(source, join(dir, `${name}-${kind}`));
+      return bundle(source, join(dir, `${name}-${kind}`), sourcemap);
     };
     const baseline = await baselineOf('baseline', clients);
     const floor = await baselineOf('floor', `${clients}\n${framework}`);

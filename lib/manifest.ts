@@ -7,6 +7,8 @@
 import { eventCatalogue, eventSources, type DetailType, type EventSource } from '../events/catalogue.js';
 import type { RouteAuth, SecretName } from '../functions/shared/contracts.js';
 import { auditedEvents } from '../functions/platform/audited-events.js';
+import { consoleFiles, docsRendererFiles, openApiFiles } from '../functions/platform/page-files.js';
+import type { ShippedFiles } from '../functions/shared/shipped-file.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 export type TableAccess = 'none' | 'read' | 'write';
@@ -24,6 +26,16 @@ export interface FunctionSpec {
   readonly secrets?: readonly SecretName[];
   readonly memoryMb?: number;
   readonly timeoutSeconds?: number;
+  /**
+   * Files it serves as they are, shipped beside its bundle (functions/shared/shipped-file.ts):
+   * the name there -> the path in the project.
+   */
+  readonly files?: ShippedFiles;
+  /**
+   * `false`: bundled without a source map. For the plain routes (functions/shared/plain-route.ts):
+   * a few KB that log nothing, whose map was most of what they took to import beyond a bare handler.
+   */
+  readonly sourceMap?: false;
 }
 
 export interface RouteSpec<F extends string = string> {
@@ -103,6 +115,7 @@ const functions = {
     entry: 'functions/platform/not-found.ts',
     description: 'The $default route: problem+json 404 for every unknown path or method',
     table: 'none',
+    sourceMap: false,
   },
   health: {
     entry: 'functions/platform/health.ts',
@@ -185,26 +198,33 @@ const functions = {
     entry: 'functions/platform/openapi.ts',
     description: 'GET /openapi.json: the OpenAPI 3.1 document, generated from the zod schemas and these routes',
     table: 'none',
+    sourceMap: false,
+    files: openApiFiles,
   },
   apiDocs: {
     entry: 'functions/platform/api-docs.ts',
     description: 'GET /docs: the API reference page (Swagger UI, served from this API under a self-only CSP)',
     table: 'none',
+    sourceMap: false,
   },
   root: {
     entry: 'functions/platform/root.ts',
     description: 'GET /: redirects to the API reference (/docs); the body points to the rest',
     table: 'none',
+    sourceMap: false,
   },
   problemPage: {
     entry: 'functions/platform/problem-page.ts',
     description: 'GET /problems/{code}: the page a problem type URI resolves to (English or Simplified Chinese)',
     table: 'none',
+    sourceMap: false,
   },
   apiDocsAssets: {
     entry: 'functions/platform/api-docs-assets.ts',
-    description: "GET /docs/{asset}: the reference page's script and stylesheet (swagger-ui-dist, bundled as text)",
+    description: "GET /docs/{asset}: the reference page's script and stylesheet (swagger-ui-dist, shipped beside the bundle)",
     table: 'none',
+    sourceMap: false,
+    files: docsRendererFiles,
   },
   registerPartner: {
     entry: 'functions/logistics/register-partner.ts',
@@ -480,11 +500,14 @@ const functions = {
     entry: 'functions/platform/console.ts',
     description: 'GET /console: the finance console page (served from this API under a self-only CSP)',
     table: 'none',
+    sourceMap: false,
   },
   financeConsoleAssets: {
     entry: 'functions/platform/console-assets.ts',
-    description: "GET /console/{asset}: the finance console's script and stylesheet (bundled from console/src with uPlot)",
+    description: "GET /console/{asset}: the finance console's script and stylesheet (built from console/src with uPlot, shipped beside the bundle)",
     table: 'none',
+    sourceMap: false,
+    files: consoleFiles,
   },
   getPayoutRunLine: {
     entry: 'functions/payouts/get-payout-run-line.ts',

@@ -7,6 +7,11 @@
 
 export const consolePagePath = '/console';
 
+/** The files GET /console/{asset} serves, with their content types (the files: page-files.ts). */
+export const consoleAssets = {
+  'console.js': 'text/javascript; charset=utf-8',
+  'console.css': 'text/css; charset=utf-8',
+} as const;
 
 /**
  * The console builds its DOM with createElement/textContent and uPlot styles its canvas

@@ -1,29 +1,31 @@
-import * as z from 'zod/mini';
-import { ProblemError } from '../shared/errors.js';
-import { httpHandler, publicRoute } from '../shared/http.js';
-import { negotiateLanguage } from '../shared/problem.js';
-import { isProblemCode, problemCodes, problemPage, problemPageCsp } from './problem-pages.js';
+import { plainPublicRoute } from '../shared/plain-route.js';
+import { languages, negotiateLanguage, type Language } from '../shared/problem.js';
+import { isProblemCode, problemPage, problemPageCsp } from './problem-pages.js';
 
-/** Any other name is a 404 (not a 400): it is a page address, not a parameter a client composes. */
-export const problemPagePathSchema = z.object({
-  code: z.string().check(z.meta({ description: 'A problem `code`.', enum: problemCodes, example: 'validation_failed' })),
-});
-export const problemPageQuery = z.object({
-  lang: z.optional(z.enum(['en', 'zh-CN'])).check(z.meta({ description: 'The page language; without it, `Accept-Language` decides (English by default).' })),
-});
+const isLanguage = (lang: string): lang is Language => (languages as readonly string[]).includes(lang);
+
+const langMessage: Readonly<Record<Language, string>> = {
+  en: `Invalid option: expected one of ${languages.map((l) => `"${l}"`).join('|')}`,
+  'zh-CN': `无效选项：期望以下之一 ${languages.map((l) => `"${l}"`).join('|')}`,
+};
 
 /**
  * GET /problems/{code}: what a problem `type` URI resolves to: the code's page (status, when it
  * happens, what to do, its detail sentences, an example), in English or Simplified Chinese by
- * `?lang=` or `Accept-Language`. An unknown code is a 404 problem.
+ * `?lang=` or `Accept-Language`. An unknown code is a 404 problem, an unknown `lang` a 400.
+ * A plain route (its parameters are documented in page-params.ts).
  */
-export const handler = httpHandler({ access: publicRoute, path: problemPagePathSchema, query: problemPageQuery }, async (request) => {
-  const { code } = request.path;
-  if (!isProblemCode(code)) throw new ProblemError('not_found');
-  const lang = request.query.lang ?? negotiateLanguage(request.headers['accept-language']);
+export const handler = plainPublicRoute((event) => {
+  const code = event.pathParameters?.code ?? '';
+  const asked = event.queryStringParameters?.lang;
+  if (asked !== undefined && !isLanguage(asked)) {
+    return { problem: 'validation_failed', errors: [{ path: 'lang', message: langMessage[negotiateLanguage(event.headers['accept-language'])] }] };
+  }
+  if (!isProblemCode(code)) return { problem: 'not_found' };
+  const lang = asked ?? negotiateLanguage(event.headers['accept-language']);
   return {
     status: 200,
-    body: problemPage(code, lang),
+    text: problemPage(code, lang),
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'content-language': lang,

@@ -4,6 +4,9 @@
  * that needs a role or a secret name carries these few lines, never the manifest.
  */
 
+/** The largest request body a route reads (413 `payload_too_large` beyond; the problem pages quote it). */
+export const bodyLimitBytes = 256 * 1024;
+
 export const roles = ['admin', 'merchant', 'finance'] as const;
 export type Role = (typeof roles)[number];
 

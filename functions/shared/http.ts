@@ -12,13 +12,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from 'zod/mini';
 import type { Principal } from './api-keys.js';
 import type { RouteAccess } from './route-access.js';
+import { bodyLimitBytes } from './contracts.js';
 import { answerIds } from './correlation.js';
 import { ConfigError, ProblemError } from './errors.js';
 import { logger, metrics } from './observability.js';
 import { negotiateLanguage, problemBody, problemResponse, type Language } from './problem.js';
 import { validate, withLanguage } from './validation.js';
-
-export const bodyLimitBytes = 256 * 1024;
 
 export interface HttpRequest<B, Q, P> {
   readonly body: B;

@@ -7,7 +7,7 @@
  * (every other handler's bundle stays as it was).
  */
 import type { FieldError, ProblemCode } from './errors.js';
-import { bodyLimitBytes } from './http.js';
+import { bodyLimitBytes } from './contracts.js';
 import { problemBody, type Language, type ProblemBody } from './problem.js';
 
 export interface ProblemGuide {

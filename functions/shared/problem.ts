@@ -1,7 +1,9 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FieldError, ProblemCode } from './errors.js';
 
-export type Language = 'en' | 'zh-CN';
+/** The languages problems (and their pages) are written in. */
+export const languages = ['en', 'zh-CN'] as const;
+export type Language = (typeof languages)[number];
 
 export interface ProblemText {
   readonly title: string;

@@ -62,7 +62,24 @@ export interface HouseFunctionProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default none (the function scales up to the account's unreserved concurrency) */
   readonly reservedConcurrentExecutions?: number;
+  /** Files copied beside the bundle: the name there -> the path in the project (the manifest's `files`). */
+  readonly files?: Readonly<Record<string, string>>;
+  /** @default true (false for the plain routes: the manifest's `sourceMap`) */
+  readonly sourceMap?: boolean;
 }
+
+/** A file name beside the bundle: one plain segment (the manifest writes these; refused otherwise, never quoted into a shell). */
+const shippedName = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const projectPath = /^[A-Za-z0-9@][A-Za-z0-9@._/-]*$/;
+
+/** The shell commands that copy a function's files beside its bundle (CDK runs them after esbuild). */
+export const copyShippedFiles = (files: Readonly<Record<string, string>>, inputDir: string, outputDir: string): string[] =>
+  Object.entries(files).map(([name, from]) => {
+    if (!shippedName.test(name) || !projectPath.test(from) || from.split('/').includes('..')) {
+      throw new Error(`shipped file ${name} <- ${from}: a plain name and a project path only`);
+    }
+    return `cp "${path.join(inputDir, from)}" "${path.join(outputDir, name)}"`;
+  });
 
 export class HouseFunction extends NodejsFunction {
   /** The execution role: what the binders grant to. */
@@ -115,7 +132,7 @@ export class HouseFunction extends NodejsFunction {
         format: OutputFormat.ESM,
         target: bundling.target,
         minify: bundling.minify,
-        sourceMap: bundling.sourcemap,
+        sourceMap: props.sourceMap ?? bundling.sourcemap,
         sourcesContent: bundling.sourcesContent,
         mainFields: [...bundling.mainFields],
         banner: bundling.banner,
@@ -124,6 +141,15 @@ export class HouseFunction extends NodejsFunction {
         // the tests ran against (package-lock.json). Bundled, it is also
         // tree-shaken ESM, which loads faster than the runtime's full CJS copy.
         externalModules: [],
+        ...(props.files
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (inputDir: string, outputDir: string) => copyShippedFiles(props.files ?? {}, inputDir, outputDir),
+              },
+            }
+          : {}),
       },
     });
     this.executionRole = role;

@@ -177,6 +177,8 @@ export class StatelessStack extends Stack {
       timeout: Duration.seconds(spec.timeoutSeconds ?? defaultTimeoutSeconds),
       logRetention: this.logRetention,
       reservedConcurrentExecutions,
+      files: spec.files,
+      sourceMap: spec.sourceMap,
     });
     for (const tagged of [fn, fn.executionRole]) Tags.of(tagged).add(FUNCTION_TAG, name);
     if (spec.table !== 'none') {

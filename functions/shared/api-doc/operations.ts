@@ -13,9 +13,7 @@ import { orderPath } from '../../orders/order-access.js';
 import { createOrderBody, idempotencyKeyHeader, refundBody } from '../../orders/order.js';
 import { productBody, skuPath } from '../../orders/product.js';
 import { createApiKeyBody } from '../../platform/create-api-key.js';
-import { docsAssetPath } from '../../platform/api-docs-assets.js';
 import { docsCsp } from '../../platform/docs-page.js';
-import { consoleAssetPath } from '../../platform/console-assets.js';
 import { consoleCsp } from '../../platform/console-page.js';
 import { enrolMerchantBody } from '../../platform/enrol-merchant.js';
 import { bookShipmentBody } from '../../logistics/book-shipment.js';
@@ -73,7 +71,7 @@ import { payoutLineDetail } from './responses.js';
 import { runLinePath } from '../../payouts/get-payout-run-line.js';
 import { webhookOperations } from '../../notifications/webhook-api-doc.js';
 import * as ex from './examples.js';
-import { problemPagePathSchema, problemPageQuery } from '../../platform/problem-page.js';
+import { consoleAssetPath, docsAssetPath, problemPagePathSchema, problemPageQuery } from '../../platform/page-params.js';
 import { problemPageCsp } from '../../platform/problem-pages.js';
 import { rootPointer } from '../../platform/root.js';
 

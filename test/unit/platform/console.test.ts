@@ -16,7 +16,7 @@ import {
 import { handler as consoleAssets } from '../../../functions/platform/console-assets.js';
 import { handler as consolePage } from '../../../functions/platform/console.js';
 import { consoleCsp } from '../../../functions/platform/console-page.js';
-import { buildConsole, generatedModule, generatedPath } from '../../../scripts/build-console.js';
+import { buildConsole, generatedPaths } from '../../../scripts/build-console.js';
 import { apiEvent, lambdaContext } from '../../support/api-event.js';
 
 const call = async (handler: (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>, event: APIGatewayProxyEventV2) => {
@@ -89,8 +89,10 @@ describe('GET /console and its assets', () => {
     expect(JSON.parse(missing.body)).toMatchObject({ code: 'not_found' });
   });
 
-  it('the committed bundle is what `npm run console:build` makes from console/src now', async () => {
-    expect(readFileSync(generatedPath, 'utf8')).toBe(generatedModule(await buildConsole()));
+  it('the committed script and stylesheet are what `npm run console:build` makes from console/src now', async () => {
+    const { script, styles } = await buildConsole();
+    expect(readFileSync(generatedPaths.script, 'utf8')).toBe(script);
+    expect(readFileSync(generatedPaths.styles, 'utf8')).toBe(styles);
   });
 });
 

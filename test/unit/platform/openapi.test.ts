@@ -1,8 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { GetItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,7 +7,6 @@ import { OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build } from 'esbuild';
 import * as z from 'zod/mini';
 import { createOrderBody, orderView, refundBody, type OrderState } from '../../../functions/orders/order.js';
 import { productBody, productView } from '../../../functions/orders/product.js';
@@ -27,9 +23,7 @@ import * as responses from '../../../functions/shared/api-doc/responses.js';
 import { forZodToOpenApi } from '../../../functions/shared/api-doc/zod-to-openapi.js';
 import { issueApiKey } from '../../../functions/shared/api-keys.js';
 import { problemBody } from '../../../functions/shared/problem.js';
-import { bundling } from '../../../lib/bundling.js';
 import { defaultRoutePath, manifest, routeKey, type Manifest } from '../../../lib/manifest.js';
-import { projectRoot } from '../../../lib/paths.js';
 import { generatedDocumentFile, generatedDocumentSource } from '../../../scripts/openapi.js';
 import { apiEvent, lambdaContext } from '../../support/api-event.js';
 import { newDelivery, deliveryView } from '../../../functions/notifications/deliveries.js';
@@ -453,42 +447,5 @@ describe('docs handlers', () => {
     const missing = await asset('petstore.json');
     expect(missing.statusCode).toBe(404);
     expect(JSON.parse(missing.body)).toMatchObject({ code: 'not_found' });
-  });
-
-  it('in the esbuild bundle (the settings CDK deploys with), the renderer is inlined as text', async () => {
-    const outdir = mkdtempSync(join(tmpdir(), 'api-docs-bundle-'));
-    try {
-      const outfile = join(outdir, 'index.mjs');
-      await build({
-        entryPoints: [join(projectRoot, 'functions/platform/api-docs-assets.ts')],
-        bundle: true,
-        outfile,
-        format: bundling.format,
-        target: bundling.target,
-        platform: bundling.platform,
-        mainFields: [...bundling.mainFields],
-        banner: { js: bundling.banner },
-        logLevel: 'silent',
-      });
-      // Run the bundle with no node_modules to read from: the files must be inside it.
-      const script = `
-        const { handler } = await import(${JSON.stringify(`file://${outfile}`)});
-        const event = (asset) => ({ routeKey: 'GET /docs/{asset}', rawPath: '/docs/' + asset, headers: {}, pathParameters: { asset },
-          requestContext: { requestId: 'r1', http: { method: 'GET' } }, isBase64Encoded: false });
-        const context = { functionName: 'bundle', awsRequestId: 'a1', getRemainingTimeInMillis: () => 1000 };
-        const js = await handler(event('swagger-ui.js'), context);
-        const css = await handler(event('swagger-ui.css'), context);
-        process.stdout.write(JSON.stringify({ js: [js.statusCode, js.body.length], css: [css.statusCode, css.body.length] }));`;
-      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-        cwd: outdir,
-        env: { PATH: process.env.PATH, POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false', AWS_REGION: 'local' },
-      });
-      expect(JSON.parse(out.toString())).toEqual({
-        js: [200, swaggerFile('swagger-ui-bundle.js').length],
-        css: [200, swaggerFile('swagger-ui.css').length],
-      });
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
   });
 });

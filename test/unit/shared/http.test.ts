@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { hashApiKey, issueApiKey } from '../../../functions/shared/api-keys.js';
-import { bodyLimitBytes } from '../../../functions/shared/http.js';
+import { bodyLimitBytes } from '../../../functions/shared/contracts.js';
 import { handler as createApiKey } from '../../../functions/platform/create-api-key.js';
 import { adapterTestEnv } from '../../support/adapter-env.js';
 import { apiEvent, lambdaContext } from '../../support/api-event.js';
