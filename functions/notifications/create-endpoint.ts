@@ -4,7 +4,8 @@ import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { createEndpointWithinLimit, endpointState } from './endpoint-store.js';
-import { createEndpointBody, endpointView, issueEndpointSecret, newEndpointId, requireSafeUrl } from './endpoints.js';
+import { createEndpointBody, requireSafeUrl } from './endpoint-requests.js';
+import { endpointView, issueEndpointSecret, newEndpointId } from './endpoints.js';
 
 /**
  * POST /v1/webhook-endpoints: registers an endpoint; its `whsec_` secret is in this answer only.

@@ -4,7 +4,8 @@ import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { changeEndpoint, endpointState } from './endpoint-store.js';
-import { endpointPath, endpointView, requireSafeUrl, updateEndpointBody } from './endpoints.js';
+import { requireSafeUrl, updateEndpointBody } from './endpoint-requests.js';
+import { endpointPath, endpointView } from './endpoints.js';
 
 /**
  * PATCH /v1/webhook-endpoints/{id}: url, events, status. Enabling an endpoint (also one the

@@ -5,7 +5,8 @@
 import * as z from 'zod/mini';
 import { webhookTypes } from '../../events/webhooks/payloads.js';
 import { listQuery } from '../shared/pagination.js';
-import { createEndpointBody, endpointPath, maxEndpointsPerMerchant, updateEndpointBody } from './endpoints.js';
+import { createEndpointBody, updateEndpointBody } from './endpoint-requests.js';
+import { endpointPath, maxEndpointsPerMerchant } from './endpoints.js';
 import { deliveryPath } from './retry-delivery.js';
 import { webhookEndpointChange, webhookEndpointRequest } from '../shared/api-doc/examples.js';
 

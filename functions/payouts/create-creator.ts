@@ -4,7 +4,8 @@ import { httpHandler } from '../shared/http.js';
 import { newId } from '../shared/ids.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { checkAgency, saveCreatorVersion } from './creator-store.js';
-import { createCreatorBody, creatorView, termsFrom } from './creators.js';
+import { createCreatorBody } from './creator-body.js';
+import { creatorView, termsFrom } from './creators.js';
 import { CreatorRegistered } from '../../events/schemas/platform.js';
 
 /** POST /v1/admin/creators: a creator under an agency or personal contract; `eligible` is derived. */

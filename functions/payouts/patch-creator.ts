@@ -5,7 +5,8 @@ import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
 import { checkAgency, getCreator, saveCreatorVersion } from './creator-store.js';
-import { changedTerms, creatorView, patchCreatorBody, patchTerms, termsOf } from './creators.js';
+import { patchCreatorBody } from './creator-body.js';
+import { changedTerms, creatorView, patchTerms, termsOf } from './creators.js';
 import { CreatorTermsChanged } from '../../events/schemas/platform.js';
 
 export const creatorPath = z.object({ id: z.string().check(z.startsWith('cre_')) });

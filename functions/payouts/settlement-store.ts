@@ -36,10 +36,11 @@ import {
 import { applyFact, dutiesFenOf, initialSettlement, type OrderSettlement, type SettlementEntryDraft, type SettlementFact, type SettlementStep } from './settlement-order.js';
 import { MerchantSettlementAccrued } from '../../events/schemas/payouts.js';
 
-const collected = z.object({ grossFen: z.number().check(z.int()), shippingFen: z.number().check(z.int()), dutiesFen: z.number().check(z.int()) });
-const amounts = z.object({ grossFen: z.number().check(z.int()), feeFen: z.number().check(z.int()), commissionFen: z.number().check(z.int()) });
-const settlementState = z.lazy(() =>
-  z.object({
+/** The state as stored, built on its first read like every record schema (its parts too). */
+const settlementState = z.lazy(() => {
+  const collected = z.object({ grossFen: z.number().check(z.int()), shippingFen: z.number().check(z.int()), dutiesFen: z.number().check(z.int()) });
+  const amounts = z.object({ grossFen: z.number().check(z.int()), feeFen: z.number().check(z.int()), commissionFen: z.number().check(z.int()) });
+  return z.object({
     orderId: z.string(),
     merchantId: z.string(),
     status: z.enum(['pending_delivery', 'accrued', 'cancelled']),
@@ -49,8 +50,8 @@ const settlementState = z.lazy(() =>
     paidTotal: z.number().check(z.int()),
     cashReversed: collected,
     entryReversed: amounts,
-  }),
-);
+  });
+});
 
 type Context = { correlationId: string };
 

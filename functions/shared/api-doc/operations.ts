@@ -55,7 +55,7 @@ import {
   csvText,
 } from './responses.js';
 import { createAgencyBody } from '../../payouts/create-agency.js';
-import { createCreatorBody, patchCreatorBody } from '../../payouts/creators.js';
+import { createCreatorBody, patchCreatorBody } from '../../payouts/creator-body.js';
 import { creatorPath } from '../../payouts/patch-creator.js';
 import { runPath } from '../../payouts/run-access.js';
 import { startPayoutRunBody } from '../../payouts/start-payout-run.js';

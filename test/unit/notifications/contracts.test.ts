@@ -5,6 +5,7 @@ import { eventCatalogue } from '../../../events/catalogue.js';
 import { serialize } from '../../../events/json-schemas.js';
 import { webhookBody, webhookJsonSchemaFiles, webhookTypes, type webhookCatalogue } from '../../../events/webhooks/payloads.js';
 import { notificationsOf, notifyingEvents, webhookPayload } from '../../../functions/notifications/mapping.js';
+import { webhookTypes as endpointWebhookTypes } from '../../../functions/notifications/webhook-types.js';
 import { manifest } from '../../../lib/manifest.js';
 
 const eventsDir = fileURLToPath(new URL('../../../events/', import.meta.url));
@@ -30,6 +31,10 @@ describe('merchant webhook payload contracts', () => {
       'shipment.stalled',
       'settlement.available',
     ]);
+  });
+
+  it('endpoints subscribe to exactly these types, in this order (the routes take the names without building the contracts)', () => {
+    expect(endpointWebhookTypes).toEqual(webhookTypes);
   });
 
   it.each(notifyingEvents)('%s maps to payloads that satisfy their contract and carry no buyer data', (detailType) => {

@@ -1,4 +1,4 @@
-import { createCreatorBody, patchCreatorBody } from '../../../functions/payouts/creators.js';
+import { createCreatorBody, patchCreatorBody } from '../../../functions/payouts/creator-body.js';
 
 const body = {
   displayName: 'Lin',
