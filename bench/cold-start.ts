@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { bundling } from '../lib/bundling.js';
+import { bundling, esbuildOptions } from '../lib/bundling.js';
 import { manifest, type FunctionSpec } from '../lib/manifest.js';
 import { projectRoot } from '../lib/paths.js';
 
@@ -23,21 +23,15 @@ const sdkClients: Record<string, string> = {
   stripe: "import Stripe from 'stripe'; Object.assign(globalThis, { baselineStripe: Stripe });",
 };
 
-const bundle = async (entry: string, outdir: string, sourcemap: boolean): Promise<{ file: string; bytes: number; metafile: Metafile }> => {
+const bundle = async (entry: string, outdir: string, sourcemap: boolean, stock = false): Promise<{ file: string; bytes: number; metafile: Metafile }> => {
   mkdirSync(outdir, { recursive: true });
   const file = join(outdir, 'index.mjs');
   const result = await build({
+    ...esbuildOptions(projectRoot, sourcemap),
+    // `stock`: the SDK as published, without lib/bundling.ts's aliases (its full credential chain).
+    ...(stock ? { alias: {} } : {}),
     entryPoints: [entry],
-    bundle: true,
     outfile: file,
-    format: bundling.format,
-    target: bundling.target,
-    platform: bundling.platform,
-    minify: bundling.minify,
-    sourcemap,
-    sourcesContent: bundling.sourcesContent,
-    mainFields: [...bundling.mainFields],
-    banner: { js: bundling.banner },
     metafile: true,
     logLevel: 'silent',
     // Baseline sources live in a temp dir: resolve packages from the project.
@@ -101,6 +95,11 @@ export interface ColdStartRow {
   readonly ratio: number;
   /** The same SDK clients plus the framework libraries the bundle carries (zod, Powertools, middy). */
   readonly floorMs: number;
+  /**
+   * The bare handler with the SDK as published (no alias: its whole default credential chain),
+   * what every function paid before decision 0049; undefined without an SDK client.
+   */
+  readonly stockMs: number | undefined;
   /** zod schemas built at import (schemasBuiltAtImport). */
   readonly schemas: number;
 }
@@ -116,21 +115,24 @@ export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
     const real = await bundle(join(projectRoot, spec.entry), join(dir, name), sourcemap);
     const clients = packagesIn(real.metafile, sdkClients).map((pkg) => sdkClients[pkg]).join('\n');
     const framework = packagesIn(real.metafile, frameworks).map((pkg) => frameworks[pkg]).join('\n');
-    const baselineOf = async (kind: string, imports: string) => {
+    const baselineOf = async (kind: string, imports: string, stock = false) => {
       const source = join(dir, `${name}-${kind}.ts`);
       writeFileSync(source, `${imports}\nexport const handler = async () => ({ statusCode: 200 });\n`);
-      return bundle(source, join(dir, `${name}-${kind}`), sourcemap);
+      return bundle(source, join(dir, `${name}-${kind}`), sourcemap, stock);
     };
     const baseline = await baselineOf('baseline', clients);
     const floor = await baselineOf('floor', `${clients}\n${framework}`);
+    const stock = clients ? await baselineOf('stock', clients, true) : undefined;
     const realTimes: number[] = [];
     const baseTimes: number[] = [];
     const floorTimes: number[] = [];
+    const stockTimes: number[] = [];
     // Interleaved fresh processes, so machine load drifts over all sides alike.
     for (let i = 0; i < runs; i += 1) {
       realTimes.push(importMs(real.file));
       baseTimes.push(importMs(baseline.file));
       floorTimes.push(importMs(floor.file));
+      if (stock) stockTimes.push(importMs(stock.file));
     }
     const importTime = median(realTimes);
     const baselineTime = median(baseTimes);
@@ -142,6 +144,7 @@ export const coldStart = async (runs: number): Promise<ColdStartRow[]> => {
       deltaMs: importTime - baselineTime,
       ratio: importTime / baselineTime,
       floorMs: median(floorTimes),
+      stockMs: stock ? median(stockTimes) : undefined,
       schemas: schemasBuiltAtImport(real.file),
     });
   }

@@ -1,7 +1,9 @@
 /**
  * How every function is bundled (esbuild), as plain data: the CDK house construct
- * deploys with it and `npm run bench` measures bundles built with it.
+ * deploys with it and `npm run bench` and the bundle tests build with it (esbuildOptions).
  */
+import { join } from 'node:path';
+
 export const bundling = {
   format: 'esm',
   target: 'node24',
@@ -16,4 +18,27 @@ export const bundling = {
   // CommonJS dependencies bundled into an ESM file may still call `require`
   // (for Node built-ins); ESM has none, so define one.
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  /**
+   * Packages replaced in every bundle: package -> module, from the project root. The SDK's
+   * default credential chain becomes Lambda's environment credentials (decision 0049).
+   */
+  alias: { '@aws-sdk/credential-provider-node': 'functions/shared/clients/lambda-credentials.ts' },
 } as const;
+
+/** The aliases with absolute paths (esbuild resolves a relative one from its working directory). */
+export const bundleAliases = (projectRoot: string): Record<string, string> =>
+  Object.fromEntries(Object.entries(bundling.alias).map(([pkg, module]) => [pkg, join(projectRoot, module)]));
+
+/** esbuild's build options for a function bundle, as deployed (the entry and output are the caller's). */
+export const esbuildOptions = (projectRoot: string, sourcemap: boolean = bundling.sourcemap) => ({
+  bundle: true,
+  format: bundling.format,
+  target: bundling.target,
+  platform: bundling.platform,
+  minify: bundling.minify,
+  sourcemap,
+  sourcesContent: bundling.sourcesContent,
+  mainFields: [...bundling.mainFields],
+  banner: { js: bundling.banner },
+  alias: bundleAliases(projectRoot),
+});

@@ -15,7 +15,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { bundling } from '../bundling.js';
+import { bundleAliases, bundling } from '../bundling.js';
 import { projectRoot } from '../paths.js';
 
 
@@ -136,6 +136,8 @@ export class HouseFunction extends NodejsFunction {
         sourcesContent: bundling.sourcesContent,
         mainFields: [...bundling.mainFields],
         banner: bundling.banner,
+        // CDK's esbuild runs with the project root as its working directory; absolute paths all the same.
+        esbuildArgs: Object.fromEntries(Object.entries(bundleAliases(projectRoot)).map(([pkg, module]) => [`--alias:${pkg}`, module])),
         // Nothing is external, not even @aws-sdk/*: the SDK the runtime ships
         // changes under us without notice, while a bundled one is the version
         // the tests ran against (package-lock.json). Bundled, it is also

@@ -8,8 +8,9 @@
  * - no entity framework: handlers read and write with the document client (decisions 0045,
  *   0046), so no bundle carries ElectroDB, jsonschema or any context's entities.ts;
  * - the Secrets Manager client only where the function reads a secret from it;
- * - DESIGN's 600 KB per HTTP bundle, plus the Stripe SDK where the route talks to Stripe (the
- *   files the page functions serve ship beside their bundles, never inside);
+ * - DESIGN's 600 KB per HTTP bundle, the Stripe routes' included (the files the page functions
+ *   serve ship beside their bundles, never inside; the SDK's credential chain is aliased away);
+ * - AWS credentials from Lambda's environment only (lib/bundling.ts's alias, decision 0049);
  * - the plain routes (bundled without a source map) carry no middleware stack, zod or builtins
  *   that cost a cold start (node:crypto, node:zlib, node:fs: read when a request needs them).
  */
@@ -18,14 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { schemasBuiltAtImport } from '../../bench/cold-start.js';
-import { bundling } from '../../lib/bundling.js';
+import { esbuildOptions } from '../../lib/bundling.js';
 import { manifest, secretsOf, type FunctionSpec } from '../../lib/manifest.js';
 import { projectRoot } from '../../lib/paths.js';
 
 /** DESIGN's budget for an HTTP bundle. */
 const designHttpBundleBytes = 600 * 1024;
-/** The Stripe SDK (about 240 KB minified) on top, for the routes that talk to Stripe. */
-const stripeSdkAllowanceBytes = 260 * 1024;
 /** zod schemas (checks included) a function may build at import: stored-record schemas are built on first read (z.lazy). */
 const schemasAtImportLimit = 300;
 
@@ -60,16 +59,12 @@ const ports: Readonly<Record<string, readonly string[]>> = {
 
 const bundleOf = async (entry: string): Promise<{ inputs: string[]; bytes: number; code: string }> => {
   const result = await build({
+    ...esbuildOptions(projectRoot),
     entryPoints: [join(projectRoot, entry)],
-    bundle: true,
     write: false,
     outfile: join(projectRoot, 'cdk.out', 'guard', 'index.mjs'),
-    format: bundling.format,
-    target: bundling.target,
-    platform: bundling.platform,
-    minify: bundling.minify,
-    mainFields: [...bundling.mainFields],
-    banner: { js: bundling.banner },
+    // The guards read the code, not the map.
+    sourcemap: false,
     metafile: true,
     logLevel: 'silent',
   });
@@ -118,6 +113,14 @@ describe('function bundles carry only their own context', () => {
     expect(foreign.filter((i) => !(ports[own] ?? []).includes(i))).toEqual([]);
   });
 
+  it.each(functions)("$name: AWS credentials from Lambda's environment, not the SDK's whole default chain", async ({ entry }) => {
+    const { inputs } = await bundled(entry);
+    const sdk = inputs.some((i) => i.includes('node_modules/@aws-sdk/client-'));
+    const chain = inputs.filter((i) => /node_modules\/@aws-sdk\/(credential-provider-(node|ini|sso|process|web-identity|login)|nested-clients|token-providers)\//.test(i));
+    // Every bundle with an SDK client carries the Lambda credentials module, none the rest of the chain.
+    expect({ sdk, lambdaCredentials: inputs.includes('functions/shared/clients/lambda-credentials.ts'), chain }).toEqual({ sdk, lambdaCredentials: sdk, chain: [] });
+  });
+
   it.each(functions)('$name: the Secrets Manager client only when it reads a secret', async ({ name, entry }) => {
     const { inputs } = await bundled(entry);
     const hasClient = inputs.some((i) => i.includes('node_modules/@aws-sdk/client-secrets-manager/'));
@@ -125,10 +128,9 @@ describe('function bundles carry only their own context', () => {
     else expect(secretsOf(name).length).toBeGreaterThan(0);
   });
 
-  it.each(functions.filter((f) => httpFunctions.has(f.name)))('$name: HTTP bundle within DESIGN\'s 600 KB (plus the Stripe SDK where it talks to Stripe)', async ({ entry }) => {
-    const { inputs, bytes } = await bundled(entry);
-    const stripe = inputs.some((i) => i.includes('node_modules/stripe/'));
-    expect(bytes).toBeLessThanOrEqual(designHttpBundleBytes + (stripe ? stripeSdkAllowanceBytes : 0));
+  it.each(functions.filter((f) => httpFunctions.has(f.name)))('$name: HTTP bundle within DESIGN\'s 600 KB', async ({ entry }) => {
+    const { bytes } = await bundled(entry);
+    expect(bytes).toBeLessThanOrEqual(designHttpBundleBytes);
   });
 
   const plainRoutes = Object.entries(manifest.functions as Record<string, FunctionSpec>).filter(([, spec]) => spec.sourceMap === false);

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { bundling } from '../../../lib/bundling.js';
+import { bundling, esbuildOptions } from '../../../lib/bundling.js';
 import { copyShippedFiles } from '../../../lib/constructs/house-function.js';
 import { manifest, type FunctionSpec } from '../../../lib/manifest.js';
 import { projectRoot } from '../../../lib/paths.js';
@@ -47,19 +47,7 @@ describe('shipped files', () => {
   it.each(shipping)('$name: the deployed layout serves every file as it is, and a missing one is a 500 problem', async ({ entry, files, sourceMap }) => {
     const outdir = mkdtempSync(join(tmpdir(), 'shipped-'));
     try {
-      await build({
-        entryPoints: [join(projectRoot, entry)],
-        bundle: true,
-        outfile: join(outdir, 'index.mjs'),
-        format: bundling.format,
-        target: bundling.target,
-        platform: bundling.platform,
-        minify: bundling.minify,
-        sourcemap: sourceMap,
-        mainFields: [...bundling.mainFields],
-        banner: { js: bundling.banner },
-        logLevel: 'silent',
-      });
+      await build({ ...esbuildOptions(projectRoot, sourceMap), entryPoints: [join(projectRoot, entry)], outfile: join(outdir, 'index.mjs'), logLevel: 'silent' });
       // The files are beside the bundle, never in it.
       expect(statSync(join(outdir, 'index.mjs')).size).toBeLessThan(32 * 1024);
       for (const command of copyShippedFiles(files, projectRoot, outdir)) execFileSync('sh', ['-c', command]);
