@@ -31,34 +31,37 @@ export const WebhookEndpointDisabledV1 = () => eventDetail(
   }),
 );
 
-const endpointId = z.string().check(z.startsWith('we_'));
-const merchantId = z.string().check(z.startsWith('mer_'));
-const webhookTypeList = z.array(z.string().check(z.minLength(1))).check(z.maxLength(32));
+// The audit events' shared parts are functions, like the event schemas: built with the schema
+// that uses them, on its first use (define.ts), not by every bundle that imports this file
+// (the delivery functions import it for WebhookDeliveryScheduled and never use them).
+const endpointId = () => z.string().check(z.startsWith('we_'));
+const merchantId = () => z.string().check(z.startsWith('mer_'));
+const webhookTypeList = () => z.array(z.string().check(z.minLength(1))).check(z.maxLength(32));
 
 /**
  * An endpoint URL as the audit trail keeps it: scheme, host, port and path. The query string and
  * fragment are left out: receivers often put a token there, and an event never carries a secret.
  */
-const auditedUrl = z.string().check(z.maxLength(2048), z.describe('the URL without its query string or fragment'));
+const auditedUrl = () => z.string().check(z.maxLength(2048), z.describe('the URL without its query string or fragment'));
 
 /** What an endpoint is, before or after a change (never its secrets). */
-const endpointState = z.object({ url: auditedUrl, events: webhookTypeList, status: z.enum(['enabled', 'disabled']) });
+const endpointState = () => z.object({ url: auditedUrl(), events: webhookTypeList(), status: z.enum(['enabled', 'disabled']) });
 
 /** A merchant registered a webhook endpoint (audit trail; the secret is never in the event). */
 export const WebhookEndpointCreatedV1 = () => eventDetail(
   1,
-  z.object({ endpointId, merchantId, ...endpointState.shape, createdAt: z.iso.datetime() }),
+  z.object({ endpointId: endpointId(), merchantId: merchantId(), ...endpointState().shape, createdAt: z.iso.datetime() }),
 );
 
 /** A merchant changed an endpoint's url, events or status: `changed` names the fields, `previous` and `current` are before and after. */
 export const WebhookEndpointUpdatedV1 = () => eventDetail(
   1,
   z.object({
-    endpointId,
-    merchantId,
+    endpointId: endpointId(),
+    merchantId: merchantId(),
     changed: z.array(z.enum(['url', 'events', 'status'])).check(z.maxLength(3)),
-    previous: endpointState,
-    current: endpointState,
+    previous: endpointState(),
+    current: endpointState(),
     updatedAt: z.iso.datetime(),
   }),
 );
@@ -66,15 +69,15 @@ export const WebhookEndpointUpdatedV1 = () => eventDetail(
 /** A merchant deleted an endpoint: what it was when deleted. */
 export const WebhookEndpointDeletedV1 = () => eventDetail(
   1,
-  z.object({ endpointId, merchantId, ...endpointState.shape, deletedAt: z.iso.datetime() }),
+  z.object({ endpointId: endpointId(), merchantId: merchantId(), ...endpointState().shape, deletedAt: z.iso.datetime() }),
 );
 
 /** A merchant rolled an endpoint's signing secret: the previous one signs until `previousExpiresAt` (no secret in the event). */
 export const WebhookEndpointSecretRolledV1 = () => eventDetail(
   1,
   z.object({
-    endpointId,
-    merchantId,
+    endpointId: endpointId(),
+    merchantId: merchantId(),
     previousExpiresAt: z.nullable(z.iso.datetime()).check(z.describe('when the previous secret stops signing; null when there was none')),
     rolledAt: z.iso.datetime(),
   }),

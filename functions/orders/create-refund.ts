@@ -1,13 +1,20 @@
+import * as z from 'zod/mini';
 import { refundPayment } from '../payments/gateway.js';
 import { refundFromStripe, withRefunds } from '../payments/stripe-effects.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, parseJson, requireTenant, type HttpResult } from '../shared/http.js';
 import { derivedToken, requestHash, sameRequest } from '../shared/idempotency.js';
-import { refundBody, refundableAmount, refundRecordView, type StoredRefund } from './order.js';
+import { moneySchema } from '../shared/money.js';
+import { refundableAmount, refundRecordView, text, type StoredRefund } from './order.js';
 import { orderPath, ownOrder } from './order-access.js';
 import { saveOrderChange } from './order-store.js';
 import { refundedEvent } from './refund-events.js';
+
+export const refundBody = z.strictObject({
+  amount: z.optional(z.extend(moneySchema(), { amount: z.number().check(z.int(), z.positive()) })),
+  reason: text(500),
+});
 
 /** The refund an Idempotency-Key names on this order: the same id here, in Stripe metadata and in the webhook's record. */
 export const refundIdFor = (orderId: string, idempotencyKey: string): string => `ref_${derivedToken('refund', orderId, idempotencyKey).slice(0, 26)}`;

@@ -1,6 +1,8 @@
 /**
- * Orders: request and answer shapes, and the rules of the order lifecycle. Pure.
+ * Orders: the placed order, its answer shape and the rules of the order lifecycle. Pure.
  * pending_payment -> paid -> shipped -> delivered; cancelled; refunded (fully).
+ * Every bundle that reads an order carries this module: the request bodies are built where
+ * they are parsed (order-requests.ts, create-refund.ts), not here.
  */
 import * as z from 'zod/mini';
 import { bucketOf } from '../shared/buckets.js';
@@ -14,11 +16,17 @@ export const orderStatuses = ['pending_payment', 'paid', 'shipped', 'delivered',
 export type OrderStatus = (typeof orderStatuses)[number];
 
 export const skuSchema = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'SKU: 1-64 letters, digits, dot, underscore or hyphen'));
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+/** Text a merchant or buyer typed: trimmed, not empty, at most `max` characters. */
+export const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
-export const createOrderBody = z.strictObject({
-  currency: z.enum(['USD', 'HKD', 'MOP']),
-  buyer: z.strictObject({
+/**
+ * The buyer as an order request names it and the placed order keeps it. A function, not a
+ * schema: the request body (order-requests.ts) builds one at import and the stored order's
+ * schema its own when an order is first read, so a bundle that only reads orders builds none
+ * at import.
+ */
+export const buyerSchema = () =>
+  z.strictObject({
     name: text(200),
     email: z.email(),
     phone: z.optional(z.string().check(z.regex(/^\+?[0-9 ()-]{5,30}$/, 'phone: digits, spaces, +, (), -'))),
@@ -30,28 +38,12 @@ export const createOrderBody = z.strictObject({
       postalCode: z.optional(text(20)),
       country: z.enum(markets),
     }),
-  }),
-  items: z
-    .array(z.strictObject({ sku: skuSchema, quantity: z.number().check(z.int(), z.gte(1), z.lte(999)) }))
-    .check(
-      z.minLength(1),
-      z.maxLength(50),
-      z.refine((items) => new Set(items.map((i) => i.sku)).size === items.length, 'each SKU at most once'),
-    ),
-  attribution: z.optional(z.strictObject({ creatorId: text(64), postId: z.optional(text(128)) })),
-});
-export type CreateOrderBody = z.output<typeof createOrderBody>;
+  });
+export type Buyer = z.output<ReturnType<typeof buyerSchema>>;
 
 /** The platform's take on merchandise when a merchant has no rate of its own (DOMAIN.md "Merchant settlement"). */
 export const defaultTakeRateBps = 500;
 export const takeRateBpsSchema = z.number().check(z.int(), z.gte(0), z.lte(10_000));
-
-export const idempotencyKeyHeader = z.string().check(z.minLength(1), z.maxLength(255));
-
-export const refundBody = z.strictObject({
-  amount: z.optional(z.extend(moneySchema(), { amount: z.number().check(z.int(), z.positive()) })),
-  reason: text(500),
-});
 
 export interface OrderLine {
   readonly sku: string;
@@ -69,7 +61,7 @@ export interface PlacedOrder {
   readonly merchantId: string;
   readonly market: Market;
   readonly currency: Currency;
-  readonly buyer: CreateOrderBody['buyer'];
+  readonly buyer: Buyer;
   readonly items: readonly OrderLine[];
   readonly totals: { readonly merchandise: Money; readonly shipping: Money; readonly duties: Money; readonly total: Money };
   readonly settlement: { readonly merchandise: Money; readonly shipping: Money; readonly fxRate: string };
@@ -85,16 +77,15 @@ export interface PlacedOrder {
   readonly takeRateBps?: number;
 }
 
-const money = moneySchema();
-
 /** The order as placed (`document` on the order item), validated where it is read. */
-export const placedOrderSchema: z.ZodMiniType<PlacedOrder> = z.lazy(() =>
-  z.object({
+export const placedOrderSchema: z.ZodMiniType<PlacedOrder> = z.lazy(() => {
+  const money = moneySchema();
+  return z.object({
     id: z.string(),
     merchantId: z.string(),
     market: z.enum(markets),
     currency: currencySchema,
-    buyer: createOrderBody.shape.buyer,
+    buyer: buyerSchema(),
     items: z.array(
       z.object({
         sku: z.string(),
@@ -119,8 +110,8 @@ export const placedOrderSchema: z.ZodMiniType<PlacedOrder> = z.lazy(() =>
     attribution: z.optional(z.object({ creatorId: z.string(), postId: z.optional(z.string()) })),
     createdAt: z.string(),
     takeRateBps: z.optional(z.number().check(z.int())),
-  }),
-);
+  });
+});
 
 
 export interface RefundRecord {

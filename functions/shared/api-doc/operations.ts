@@ -10,7 +10,8 @@
 import * as z from 'zod/mini';
 import { listOrdersQuery } from '../../orders/list-orders.js';
 import { orderPath } from '../../orders/order-access.js';
-import { createOrderBody, idempotencyKeyHeader, refundBody } from '../../orders/order.js';
+import { refundBody } from '../../orders/create-refund.js';
+import { createOrderBody, idempotencyKeyHeader } from '../../orders/order-requests.js';
 import { productBody, skuPath } from '../../orders/product.js';
 import { createApiKeyBody } from '../../platform/create-api-key.js';
 import { docsCsp } from '../../platform/docs-page.js';
