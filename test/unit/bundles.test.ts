@@ -26,7 +26,7 @@ import { projectRoot } from '../../lib/paths.js';
 /** DESIGN's budget for an HTTP bundle. */
 const designHttpBundleBytes = 600 * 1024;
 /** zod schemas (checks included) a function may build at import: stored-record schemas are built on first read (z.lazy). */
-const schemasAtImportLimit = 300;
+const schemasAtImportLimit = 250;
 
 /**
  * The modules of other contexts a context's bundles may carry: the ports their owners expose
