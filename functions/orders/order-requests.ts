@@ -5,7 +5,8 @@
  * describes answers with the body's parts, build the body at import.
  */
 import * as z from 'zod/mini';
-import { buyerSchema, skuSchema, text } from './order.js';
+import { buyerSchema, text } from './order.js';
+import { skuSchema } from './sku.js';
 
 export const createOrderBody = z.strictObject({
   currency: z.enum(['USD', 'HKD', 'MOP']),

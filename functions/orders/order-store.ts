@@ -14,8 +14,6 @@ import {
   idempotencyItem,
   idempotencyKeyOf,
   idempotencyRecord,
-  merchantKey,
-  merchantRecord,
   orderIndexKeys,
   orderItem,
   orderKey,
@@ -24,9 +22,9 @@ import {
   stripeEventItem,
   stripeEventKey,
   type IdempotencyRecord,
-  type MerchantRecord,
   type OrderFields,
 } from './order-items.js';
+import { merchantKey, merchantRecord, type MerchantRecord } from './merchant-record.js';
 import { getOrder, type StoredOrder } from './order-read.js';
 import { productKey, productRecord, type ProductRecord } from './product-read.js';
 

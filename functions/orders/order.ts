@@ -15,7 +15,6 @@ export { markets, marketCurrency, type Market } from './markets.js';
 export const orderStatuses = ['pending_payment', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'] as const;
 export type OrderStatus = (typeof orderStatuses)[number];
 
-export const skuSchema = z.string().check(z.regex(/^[A-Za-z0-9._-]{1,64}$/, 'SKU: 1-64 letters, digits, dot, underscore or hyphen'));
 /** Text a merchant or buyer typed: trimmed, not empty, at most `max` characters. */
 export const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
@@ -41,9 +40,6 @@ export const buyerSchema = () =>
   });
 export type Buyer = z.output<ReturnType<typeof buyerSchema>>;
 
-/** The platform's take on merchandise when a merchant has no rate of its own (DOMAIN.md "Merchant settlement"). */
-export const defaultTakeRateBps = 500;
-export const takeRateBpsSchema = z.number().check(z.int(), z.gte(0), z.lte(10_000));
 
 export interface OrderLine {
   readonly sku: string;

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { moneySchema, type Money } from '../shared/money.js';
 import type { ProductRecord as ProductItem } from './product-read.js';
-import { skuSchema } from './order.js';
+import { skuSchema } from './sku.js';
 
 export const productBody = z.strictObject({
   title: z.strictObject({

@@ -1,5 +1,5 @@
 /** Reads behind the merchant settlement routes (Query and GetItem only, never Scan). */
-import { merchantKey, merchantRecord } from '../orders/order-items.js';
+import { merchantKey, merchantRecord } from '../orders/merchant-record.js';
 import { getRecord, queryAll } from '../shared/db/read.js';
 import { nextPeriod } from './periods.js';
 import {

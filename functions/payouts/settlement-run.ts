@@ -14,7 +14,7 @@
  */
 import { now as clock } from '../shared/clock.js';
 import { createItem, outboxItem, putOnVersion, transactWrite, upsertItem, type TransactItem } from '../shared/db/write.js';
-import { merchantKey, merchantRecord } from '../orders/order-items.js';
+import { merchantKey, merchantRecord } from '../orders/merchant-record.js';
 import { outboxEvent } from '../shared/outbox.js';
 import { postingItem } from './payout-store.js';
 import { canceledUnderLease, leaseFence, type RunLease } from './run-lease.js';

@@ -15,7 +15,7 @@ import { outboxEvent } from '../shared/outbox.js';
 import { parseStored } from '../shared/db/stored-item.js';
 import { orderKey } from '../orders/order-items.js';
 import { orderRecord } from '../orders/order-read.js';
-import { defaultTakeRateBps } from '../orders/order.js';
+import { defaultTakeRateBps } from '../orders/merchant-record.js';
 import { openPeriodCheck, openPeriodFrom, returnWindowDays } from './commissions.js';
 import { eligibility } from './creators.js';
 import { postingItem, termsAt } from './payout-store.js';

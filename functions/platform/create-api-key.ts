@@ -5,9 +5,7 @@ import { keyed } from '../shared/auth.js';
 import { httpHandler, requirePrincipal } from '../shared/http.js';
 import { requestContext } from '../shared/outbox.js';
 import { createApiKey, keyView } from './api-key-store.js';
-import { getMerchant } from './merchants.js';
-
-export const merchantIdSchema = z.string().check(z.regex(/^mer_[A-Za-z0-9]{1,60}$/, 'a merchant id (mer_...)'));
+import { getMerchant, merchantIdSchema } from './merchants.js';
 
 const body = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('finance') }),

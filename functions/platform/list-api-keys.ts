@@ -4,7 +4,7 @@ import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { listQuery, pageOf, readCursor } from '../shared/pagination.js';
 import { keyView, listKeys } from './api-key-store.js';
-import { merchantIdSchema } from './create-api-key.js';
+import { merchantIdSchema } from './merchants.js';
 
 export const listApiKeysQuery = z
   .extend(listQuery, { role: z.optional(z.enum(['admin', 'merchant', 'finance'])), merchantId: z.optional(merchantIdSchema) })

@@ -1,7 +1,10 @@
-import { merchantKey, merchantRecord, type MerchantRecord } from '../orders/order-items.js';
-import { defaultTakeRateBps } from '../orders/order.js';
+import * as z from 'zod/mini';
+import { defaultTakeRateBps, merchantKey, merchantRecord, type MerchantRecord } from '../orders/merchant-record.js';
 import { atVersion, patchItem, type TransactItem } from '../shared/db/write.js';
 import { getOwned, queryPage, type IndexPartition } from './store.js';
+
+/** A merchant id as a client sends it. */
+export const merchantIdSchema = z.string().check(z.regex(/^mer_[A-Za-z0-9]{1,60}$/, 'a merchant id (mer_...)'));
 
 const merchants = { entity: 'merchant', schema: merchantRecord };
 

@@ -6,7 +6,7 @@ import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { outboxEvent, requestContext } from '../shared/outbox.js';
-import { defaultTakeRateBps, takeRateBpsSchema } from '../orders/order.js';
+import { defaultTakeRateBps, takeRateBpsSchema } from '../orders/merchant-record.js';
 import { getMerchant, merchantView, takeRateChangeItem } from './merchants.js';
 
 export const merchantPath = z.object({ id: z.string().check(z.startsWith('mer_'), z.maxLength(64)) });

@@ -37,7 +37,14 @@ const schemasAtImportLimit = 250;
  * operators enrol merchants and read partners, creators and parcels by their owners' keys,
  * record schemas and views.
  */
-const orderDomain = ['functions/orders/markets.ts', 'functions/orders/order.ts', 'functions/orders/order-read.ts', 'functions/orders/order-items.ts'];
+const orderModules = ['functions/orders/order.ts', 'functions/orders/order-read.ts', 'functions/orders/order-items.ts'];
+const orderDomain = ['functions/orders/markets.ts', 'functions/orders/merchant-record.ts', 'functions/orders/sku.ts', ...orderModules];
+/**
+ * The functions that read or change an order. Every other bundle, those that read a merchant
+ * (orders/merchant-record.ts) or a product (orders/sku.ts) included, carries none of the order's
+ * modules: they are about 20 KB and 20-40 schemas at import.
+ */
+const orderFunctions = new Set(['createOrder', 'getOrder', 'listOrders', 'cancelOrder', 'createRefund', 'stripeWebhook', 'listStripeEvents', 'bookShipment', 'projectShipments', 'settleMerchantOrders', 'getPayoutRunLine']);
 const ports: Readonly<Record<string, readonly string[]>> = {
   orders: ['functions/payments/gateway.ts', 'functions/payments/stripe-effects.ts', 'functions/logistics/tracking.ts'],
   payments: [...orderDomain, 'functions/orders/order-store.ts', 'functions/orders/product-read.ts', 'functions/orders/product.ts', 'functions/orders/refund-events.ts'],
@@ -111,6 +118,11 @@ describe('function bundles carry only their own context', () => {
     const own = entry.split('/')[1] ?? '';
     const foreign = inputs.filter((i) => /^functions\/[a-z]+\//.test(i) && !i.startsWith(`functions/${own}/`) && !i.startsWith('functions/shared/'));
     expect(foreign.filter((i) => !(ports[own] ?? []).includes(i))).toEqual([]);
+  });
+
+  it.each(functions)('$name: the order modules only where it reads or changes an order', async ({ name, entry }) => {
+    const { inputs } = await bundled(entry);
+    expect({ name, carriesOrder: inputs.some((i) => orderModules.includes(i)) }).toEqual({ name, carriesOrder: orderFunctions.has(name) });
   });
 
   it.each(functions)("$name: AWS credentials from Lambda's environment, not the SDK's whole default chain", async ({ entry }) => {

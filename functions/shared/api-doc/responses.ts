@@ -11,7 +11,8 @@
  * never re-described or extended: the variant is built from the same parts (`cnyAs`, `refundRecordShape`).
  */
 import * as z from 'zod/mini';
-import { markets, orderStatuses, skuSchema } from '../../orders/order.js';
+import { markets, orderStatuses } from '../../orders/order.js';
+import { skuSchema } from '../../orders/sku.js';
 import { createOrderBody } from '../../orders/order-requests.js';
 import { productBody } from '../../orders/product.js';
 import { problemStatus, type ProblemCode } from '../errors.js';

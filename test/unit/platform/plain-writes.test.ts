@@ -7,7 +7,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { Entity } from 'electrodb';
-import { merchantItem, usccClaimItem } from '../../../functions/orders/order-items.js';
+import { merchantItem, usccClaimItem } from '../../../functions/orders/merchant-record.js';
 import { merchantEntity, usccClaimEntity } from '../../../functions/orders/entities.js';
 import { partnerEntity } from '../../../functions/logistics/entities.js';
 import { agencyEntity, commissionEntryEntity, creatorEntity } from '../../../functions/payouts/entities.js';
@@ -21,7 +21,7 @@ import { usccClaimKey, usccClaimRecord } from '../../../functions/platform/uscc-
 import { documentClient } from '../../../functions/shared/clients/dynamodb.js';
 import { apiKeyEntity, auditEventEntity } from '../../../functions/shared/db/entities.js';
 import { parseStored } from '../../../functions/shared/db/stored-item.js';
-import { merchantRecord } from '../../../functions/orders/order-items.js';
+import { merchantRecord } from '../../../functions/orders/merchant-record.js';
 import { positionOf } from '../../../functions/shared/db/position.js';
 import { itemWritten, table, updateEffect } from '../../support/plain-writes.js';
 
