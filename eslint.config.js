@@ -44,6 +44,10 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { process: 'readonly', module: 'writable' } },
+  },
+  {
     files: ['lib/local/**/*.ts', 'scripts/**/*.ts', 'bench/**/*.ts', 'events/generate-*.ts'],
     rules: { 'no-console': 'off' },
   },

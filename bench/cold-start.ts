@@ -73,10 +73,16 @@ const importMs = (file: string): number => {
  * 4.6 documents it as internal). Stored-record schemas are built on first read (`z.lazy`), so
  * what remains is what the function's modules build up front.
  */
-export const schemasBuiltAtImport = (file: string): number => {
-  const script = `let built = 0; globalThis.__zod_globalConfig = { postProcessor: () => { built += 1; } }; await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(built));`;
-  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...importEnv } }).toString());
+/**
+ * What importing a bundle does in a fresh process, deterministically: the zod schemas it builds
+ * and Node's own internal modules it loads (process.moduleLoadList, e.g. undici's).
+ */
+export const importProfile = (file: string): { schemas: number; nodeModules: string[] } => {
+  const script = `let built = 0; globalThis.__zod_globalConfig = { postProcessor: () => { built += 1; } }; await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(JSON.stringify({ schemas: built, nodeModules: process.moduleLoadList }));`;
+  return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...importEnv } }).toString()) as { schemas: number; nodeModules: string[] };
 };
+
+export const schemasBuiltAtImport = (file: string): number => importProfile(file).schemas;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);

@@ -20,9 +20,14 @@ export const bundling = {
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
   /**
    * Packages replaced in every bundle: package -> module, from the project root. The SDK's
-   * default credential chain becomes Lambda's environment credentials (decision 0049).
+   * default credential chain becomes Lambda's environment credentials (decision 0049); node:http
+   * is read as CommonJS, not through its ESM namespace, which loads undici (decision 0050).
    */
-  alias: { '@aws-sdk/credential-provider-node': 'functions/shared/clients/lambda-credentials.ts' },
+  alias: {
+    '@aws-sdk/credential-provider-node': 'functions/shared/clients/lambda-credentials.ts',
+    http: 'functions/shared/clients/node-http.cjs',
+    'node:http': 'functions/shared/clients/node-http.cjs',
+  },
 } as const;
 
 /** The aliases with absolute paths (esbuild resolves a relative one from its working directory). */

@@ -1,7 +1,8 @@
 /**
  * What the house construct hands CDK's bundling, seen in a real synth with bundling on (local
  * esbuild, no Docker): a function's shipped files beside its bundle, no source map for the
- * plain routes, and lib/bundling.ts's aliases (the SDK's credentials from Lambda's environment).
+ * plain routes, and lib/bundling.ts's aliases (the SDK's credentials from Lambda's environment,
+ * node:http read as CommonJS).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,4 +43,10 @@ it("health: the SDK reads Lambda's environment credentials and carries none of t
   expect(code).toContain('AWS_SESSION_TOKEN');
   // Markers of the SSO, credential-process and web-identity providers the default chain bundles.
   for (const marker of ['sso_start_url', 'credential_process', 'AWS_WEB_IDENTITY_TOKEN_FILE']) expect(code).not.toContain(marker);
+});
+
+it('dispatchWebhooks: node:http read as CommonJS, never through its ESM namespace (decision 0050)', () => {
+  const code = deployed('dispatchWebhooks').get('index.mjs') ?? '';
+  expect(code).toContain('getBuiltinModule("node:http")');
+  expect(code).not.toMatch(/\b(?:from|import)\s*"(?:node:)?http"/);
 });
