@@ -67,15 +67,13 @@ const importMs = (file: string): number => {
 };
 
 /**
- * How many zod schemas (checks included) a bundle builds when it is imported, in a fresh
- * process: deterministic, unlike time. Counted through zod core's post-construction hook
- * (`globalThis.__zod_globalConfig.postProcessor`, which every schema constructor calls; zod
- * 4.6 documents it as internal). Stored-record schemas are built on first read (`z.lazy`), so
- * what remains is what the function's modules build up front.
- */
-/**
- * What importing a bundle does in a fresh process, deterministically: the zod schemas it builds
- * and Node's own internal modules it loads (process.moduleLoadList, e.g. undici's).
+ * What importing a bundle does in a fresh process, deterministically, unlike time:
+ * - `schemas`: how many zod schemas (checks included) it builds, counted through zod core's
+ *   post-construction hook (`globalThis.__zod_globalConfig.postProcessor`, which every schema
+ *   constructor calls; zod 4.6 documents it as internal). Stored-record schemas are built on
+ *   first read (`z.lazy`), so what remains is what the function's modules build up front;
+ * - `nodeModules`: Node's own modules loaded by then (`process.moduleLoadList`; undici's
+ *   would mean an ESM import of node:http, decision 0050).
  */
 export const importProfile = (file: string): { schemas: number; nodeModules: string[] } => {
   const script = `let built = 0; globalThis.__zod_globalConfig = { postProcessor: () => { built += 1; } }; await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(JSON.stringify({ schemas: built, nodeModules: process.moduleLoadList }));`;
