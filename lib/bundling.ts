@@ -4,6 +4,9 @@
  */
 import { join } from 'node:path';
 
+/** Node's http module read as CommonJS (decision 0050). */
+const nodeHttpAsCommonJs = 'functions/shared/clients/node-http.cjs';
+
 export const bundling = {
   format: 'esm',
   target: 'node24',
@@ -25,8 +28,8 @@ export const bundling = {
    */
   alias: {
     '@aws-sdk/credential-provider-node': 'functions/shared/clients/lambda-credentials.ts',
-    http: 'functions/shared/clients/node-http.cjs',
-    'node:http': 'functions/shared/clients/node-http.cjs',
+    http: nodeHttpAsCommonJs,
+    'node:http': nodeHttpAsCommonJs,
   },
 } as const;
 
