@@ -62,7 +62,7 @@ const importEnv = { AWS_REGION: 'ap-southeast-1', POWERTOOLS_SERVICE_NAME: 'benc
 
 const importMs = (file: string): number => {
   const script = `const t = performance.now(); await import(${JSON.stringify(`file://${file}`)}); process.stdout.write(String(performance.now() - t));`;
-  const out = execFileSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], { env: { ...process.env, ...importEnv } });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...importEnv } });
   return Number(out.toString());
 };
 

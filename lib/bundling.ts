@@ -14,7 +14,7 @@ export const bundling = {
   minify: true,
   sourcemap: true,
   // Stack traces need the mappings, not a copy of every source file:
-  // a smaller .map is less to read at cold start (NODE_OPTIONS=--enable-source-maps).
+  // a smaller .map is less to read on the first stack a process logs (decision 0051).
   sourcesContent: false,
   // Prefer the ESM build of dependencies: better tree-shaking, smaller bundles.
   mainFields: ['module', 'main'],

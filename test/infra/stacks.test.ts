@@ -126,7 +126,7 @@ describe('stateless stack: functions', () => {
     expect([...functionLogicalIds(dev.stateless).keys()].sort()).toEqual([...functionNames].sort());
   });
 
-  it.each(functionNames)('%s runs on Node.js 24, arm64, traced, with a retained log group', (name) => {
+  it.each(functionNames)('%s runs on Node.js 24, arm64, traced, with a retained log group, without --enable-source-maps', (name) => {
     const fnId = functionLogicalId(dev.stateless, name);
     const fn = dev.stateless.findResources('AWS::Lambda::Function')[fnId];
     expect(fn).toMatchObject({
@@ -136,10 +136,12 @@ describe('stateless stack: functions', () => {
         TracingConfig: { Mode: 'Active' },
         Handler: 'index.handler',
         Environment: {
-          Variables: { STAGE: stages.dev.name, POWERTOOLS_SERVICE_NAME: name, NODE_OPTIONS: '--enable-source-maps' },
+          Variables: { STAGE: stages.dev.name, POWERTOOLS_SERVICE_NAME: name },
         },
       },
     });
+    // Node would read every source map at each cold start; stacks are mapped on first use (decision 0051).
+    expect(JSON.stringify(fn)).not.toContain('enable-source-maps');
     const logGroupRef: unknown = isRecord(fn) && isRecord(fn.Properties) && isRecord(fn.Properties.LoggingConfig)
       ? fn.Properties.LoggingConfig.LogGroup
       : undefined;
