@@ -24,12 +24,15 @@ export const bundling = {
   /**
    * Packages replaced in every bundle: package -> module, from the project root. The SDK's
    * default credential chain becomes Lambda's environment credentials (decision 0049); node:http
-   * is read as CommonJS, not through its ESM namespace, which loads undici (decision 0050).
+   * is read as CommonJS, not through its ESM namespace, which loads undici (decision 0050); the
+   * SDK's event-stream support, which no bundled client uses and which its lazy `import()`
+   * made esbuild wrap some 160 SDK modules for, is left out (decision 0052).
    */
   alias: {
     '@aws-sdk/credential-provider-node': 'functions/shared/clients/lambda-credentials.ts',
     http: nodeHttpAsCommonJs,
     'node:http': nodeHttpAsCommonJs,
+    '@smithy/core/event-streams': 'functions/shared/clients/no-event-streams.ts',
   },
 } as const;
 

@@ -1,3 +1,4 @@
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { secretEnv, type SecretName } from './contracts.js';
 import { ConfigError } from './errors.js';
 import { localScope } from './local-scope.js';
@@ -11,6 +12,11 @@ const cacheSeconds = 300;
  *
  * Locally the invoker runs each invocation in a scope naming the function's bound secrets
  * (local-scope.ts): a secret the manifest does not bind to it is refused, as IAM would on AWS.
+ *
+ * Powertools parameters is imported statically: in a bundle, an `import()` of it made esbuild
+ * wrap some 200 SDK modules it shares with the DynamoDB client in lazy initializers, which
+ * cost more at cold start than loading it (decision 0052); a keyed function reads a secret
+ * on its first request anyway.
  */
 export const readSecret = async (name: SecretName): Promise<string> => {
   const scope = localScope.getStore();
@@ -22,8 +28,6 @@ export const readSecret = async (name: SecretName): Promise<string> => {
   if (direct) return direct;
   const arn = process.env[`${envName}_SECRET_ARN`];
   if (!arn) throw new ConfigError(`neither ${envName} nor ${envName}_SECRET_ARN is set`);
-  // Imported lazily: functions that run with plain values never load the Secrets Manager client.
-  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
   const value = await getSecret(arn, { maxAge: cacheSeconds });
   if (typeof value !== 'string' || value === '') throw new ConfigError(`secret for ${envName} is empty or binary`);
   return value;

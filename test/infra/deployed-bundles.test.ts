@@ -2,7 +2,7 @@
  * What the house construct hands CDK's bundling, seen in a real synth with bundling on (local
  * esbuild, no Docker): a function's shipped files beside its bundle, no source map for the
  * plain routes, and lib/bundling.ts's aliases (the SDK's credentials from Lambda's environment,
- * node:http read as CommonJS).
+ * node:http read as CommonJS, no SDK event-stream support).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +44,9 @@ it("health: the SDK reads Lambda's environment credentials and carries none of t
   expect(code).toContain('AWS_SESSION_TOKEN');
   // Markers of the SSO, credential-process and web-identity providers the default chain bundles.
   for (const marker of ['sso_start_url', 'credential_process', 'AWS_WEB_IDENTITY_TOKEN_FILE']) expect(code).not.toContain(marker);
+  // The SDK's event-stream support is the stub, not the real module (decision 0052).
+  expect(code).toContain('@smithy/core/event-streams is not bundled');
+  expect(code).not.toContain('EventStreamCodec');
 });
 
 it('dispatchWebhooks: node:http read as CommonJS, never through its ESM namespace (decision 0050)', () => {

@@ -12,10 +12,13 @@
  *   serve ship beside their bundles, never inside; the SDK's credential chain is aliased away);
  * - AWS credentials from Lambda's environment only (lib/bundling.ts's alias, decision 0049);
  * - no static ESM import of node:http, and no undici loaded at import (decision 0050);
+ * - a bundled `import()` only of a module that imports nothing (esbuild wraps its target and all
+ *   it imports in lazy initializers), so no SDK event-stream support, and no SDK client that
+ *   needs it (decision 0052);
  * - the plain routes (bundled without a source map) carry no middleware stack, zod or builtins
  *   that cost a cold start (node:crypto, node:zlib, node:fs: read when a request needs them).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
@@ -66,7 +69,15 @@ const ports: Readonly<Record<string, readonly string[]>> = {
   notifications: [],
 };
 
-const bundleOf = async (entry: string): Promise<{ inputs: string[]; bytes: number; code: string }> => {
+interface Bundle {
+  readonly inputs: string[];
+  readonly bytes: number;
+  readonly code: string;
+  /** Every `import()` in the bundle's inputs: its target, and the modules that target imports from the bundle. */
+  readonly dynamicImports: { path: string; external: boolean; bundledImports: number }[];
+}
+
+const bundleOf = async (entry: string): Promise<Bundle> => {
   const result = await build({
     ...esbuildOptions(projectRoot),
     entryPoints: [join(projectRoot, entry)],
@@ -79,12 +90,24 @@ const bundleOf = async (entry: string): Promise<{ inputs: string[]; bytes: numbe
   });
   const meta: Metafile = result.metafile;
   const output = Object.values(meta.outputs).find((o) => o.entryPoint);
-  return { inputs: Object.keys(meta.inputs), bytes: output?.bytes ?? 0, code: result.outputFiles[0]?.text ?? '' };
+  const dynamicImports = Object.values(meta.inputs).flatMap((input) =>
+    input.imports
+      .filter((i) => i.kind === 'dynamic-import')
+      .map((i) => ({ path: i.path, external: i.external === true, bundledImports: (meta.inputs[i.path]?.imports ?? []).filter((d) => d.external !== true).length })),
+  );
+  return { inputs: Object.keys(meta.inputs), bytes: output?.bytes ?? 0, code: result.outputFiles[0]?.text ?? '', dynamicImports };
+};
+
+const sources = new Map<string, string>();
+const sourceOf = (file: string): string => {
+  let text = sources.get(file);
+  if (text === undefined) sources.set(file, (text = readFileSync(join(projectRoot, file), 'utf8')));
+  return text;
 };
 
 const httpFunctions = new Set<string>(manifest.routes.map((r) => r.function));
 const functions = Object.entries(manifest.functions).map(([name, spec]) => ({ name, entry: spec.entry }));
-const bundles = new Map<string, Promise<{ inputs: string[]; bytes: number; code: string }>>();
+const bundles = new Map<string, Promise<Bundle>>();
 const bundled = (entry: string) => {
   let pending = bundles.get(entry);
   if (!pending) bundles.set(entry, (pending = bundleOf(entry)));
@@ -137,6 +160,22 @@ describe('function bundles carry only their own context', () => {
 
   it.each(functions)('$name: no static ESM import of node:http (its namespace loads undici, 17-20 ms of cold start)', async ({ entry }) => {
     expect(staticHttpImports((await bundled(entry)).code)).toEqual([]);
+  });
+
+  it.each(functions)('$name: every bundled import() is of a module that imports nothing (decision 0052)', async ({ entry }) => {
+    const { dynamicImports } = await bundled(entry);
+    // esbuild turns a bundled import() target, and every module it imports, into lazy initializers
+    // that then run as functions; a leaf (the event-streams stub, node-http.cjs, bowser) costs
+    // only itself. Node's built-ins stay external.
+    expect(dynamicImports.filter((i) => !i.external && i.bundledImports > 0)).toEqual([]);
+  });
+
+  it.each(functions)('$name: no SDK event-stream support, and no SDK client with an event-stream operation', async ({ entry }) => {
+    const { inputs } = await bundled(entry);
+    expect(inputs.filter((i) => i.includes('node_modules/@smithy/core/dist-es/submodules/event-streams/'))).toEqual([]);
+    // A client with an event-stream operation names it in its code (its runtime config takes an event-stream serde).
+    const clientFiles = inputs.filter((i) => /node_modules\/@aws-sdk\/client-[a-z0-9-]+\//.test(i));
+    expect(clientFiles.filter((file) => /eventstream/i.test(sourceOf(file)))).toEqual([]);
   });
 
   it.each(functions)('$name: the Secrets Manager client only when it reads a secret', async ({ name, entry }) => {

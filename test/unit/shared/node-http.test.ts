@@ -4,13 +4,7 @@
  * Built with the deploy settings and run in a fresh Node process, the import styles the Stripe
  * SDK and the webhook sender use get the real module, and undici stays unloaded at import.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import { esbuildOptions } from '../../../lib/bundling.js';
-import { projectRoot } from '../../../lib/paths.js';
+import { runProbeBundle } from '../../support/probe-bundle.js';
 
 const probe = `
 import * as namespace from 'http';
@@ -29,22 +23,7 @@ console.log(JSON.stringify({
 }));
 `;
 
-const run = async (alias: boolean): Promise<Record<string, unknown>> => {
-  const dir = mkdtempSync(join(tmpdir(), 'xborder-node-http-'));
-  try {
-    const options = esbuildOptions(projectRoot, false);
-    await build({
-      ...options,
-      ...(alias ? {} : { alias: {} }),
-      stdin: { contents: probe, resolveDir: dir, loader: 'js' },
-      outfile: join(dir, 'index.mjs'),
-      logLevel: 'silent',
-    });
-    return JSON.parse(execFileSync(process.execPath, [join(dir, 'index.mjs')], { encoding: 'utf8' })) as Record<string, unknown>;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-};
+const run = (alias: boolean) => runProbeBundle(probe, { alias });
 
 describe('node:http in a bundle', () => {
   it('is Node’s own module in every import style, and importing it loads no undici', async () => {

@@ -1,0 +1,49 @@
+/**
+ * readSecret on AWS: `<NAME>_SECRET_ARN` names a Secrets Manager secret, read through Powertools
+ * parameters and kept for five minutes (Secrets Manager mocked; the value never sits in the
+ * environment). Locally the value is the environment variable itself.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { clearCaches } from '@aws-lambda-powertools/parameters';
+import { mockClient } from 'aws-sdk-client-mock';
+import { ConfigError } from '../../../functions/shared/errors.js';
+import { readSecret } from '../../../functions/shared/secrets.js';
+
+const arn = 'arn:aws:secretsmanager:ap-southeast-1:111111111111:secret:admin-key-AbCdEf';
+const secretsManager = mockClient(SecretsManagerClient);
+const saved = { ...process.env };
+
+beforeEach(() => {
+  secretsManager.reset();
+  clearCaches();
+  delete process.env.ADMIN_API_KEY;
+  process.env.ADMIN_API_KEY_SECRET_ARN = arn;
+  process.env.AWS_REGION = 'ap-southeast-1';
+});
+afterAll(() => {
+  process.env = saved;
+  secretsManager.restore();
+});
+
+it('reads the secret its ARN names, once per five minutes', async () => {
+  secretsManager.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: 'sk_admin_from_secrets_manager' });
+  expect(await readSecret('adminApiKey')).toBe('sk_admin_from_secrets_manager');
+  expect(await readSecret('adminApiKey')).toBe('sk_admin_from_secrets_manager');
+  expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+});
+
+it('refuses an empty or binary secret, by name', async () => {
+  secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '' });
+  await expect(readSecret('adminApiKey')).rejects.toThrow(new ConfigError('secret for ADMIN_API_KEY is empty or binary'));
+});
+
+it('prefers a plain value in the environment (the local runtime) and then calls nothing', async () => {
+  process.env.ADMIN_API_KEY = 'sk_admin_local';
+  expect(await readSecret('adminApiKey')).toBe('sk_admin_local');
+  expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(0);
+});
+
+it('without either setting, says which it needs', async () => {
+  delete process.env.ADMIN_API_KEY_SECRET_ARN;
+  await expect(readSecret('adminApiKey')).rejects.toThrow('neither ADMIN_API_KEY nor ADMIN_API_KEY_SECRET_ARN is set');
+});
