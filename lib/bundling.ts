@@ -7,6 +7,15 @@ import { join } from 'node:path';
 /** Node's http module read as CommonJS (decision 0050). */
 const nodeHttpAsCommonJs = 'functions/shared/clients/node-http.cjs';
 
+/**
+ * Injected into every bundle that ships a source map, ahead of its own code: logged stacks name
+ * the sources, mapped on the first stack formatted rather than at every cold start (decision 0051).
+ */
+export const stackTracesInstaller = 'functions/shared/install-stack-traces.ts';
+
+/** The modules injected into a bundle (esbuild `inject`), with absolute paths. */
+export const bundleInject = (projectRoot: string, sourcemap: boolean): string[] => (sourcemap ? [join(projectRoot, stackTracesInstaller)] : []);
+
 export const bundling = {
   format: 'esm',
   target: 'node24',
@@ -52,4 +61,5 @@ export const esbuildOptions = (projectRoot: string, sourcemap: boolean = bundlin
   mainFields: [...bundling.mainFields],
   banner: { js: bundling.banner },
   alias: bundleAliases(projectRoot),
+  inject: bundleInject(projectRoot, sourcemap),
 });

@@ -2,8 +2,9 @@
  * Stack traces in the original sources, mapped through the bundle's source map when a stack
  * is first formatted, not when the bundle loads (decision 0051). Node's --enable-source-maps
  * reads and parses the whole map and measures every line of the bundle at load: 15-30 ms of
- * every cold start, for the rare invocation that logs a stack. Here a bundle pays one file
- * check at load; the map is read once per process, on the first stack that reaches a log.
+ * every cold start. Here a bundle pays one file check at load; the map is read once per
+ * process, the first time a stack with a frame in the bundle is formatted (an error logged,
+ * or anything else that reads `error.stack`).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
@@ -12,10 +13,17 @@ import { fileURLToPath } from 'node:url';
 type Frame = NodeJS.CallSite;
 type Origin = { name?: string; fileName?: string; lineNumber?: number; columnNumber?: number };
 
-/** The map's sources are relative to where the bundle was built: `../../functions/x.ts` -> `functions/x.ts`. */
-const sourcePath = (fileName: string): string => fileName.replace(/^(?:\.\.\/)+/, '');
+/**
+ * The map's sources are relative to where the bundle was built: `../../functions/x.ts`, or
+ * `../../work/app/node_modules/p/x.js` from a directory outside the project: from `functions/`,
+ * `events/` or `node_modules/` on.
+ */
+const sourcePath = (fileName: string): string => {
+  const from = fileName.search(/(?:^|\/)(?:functions|events|node_modules)\//);
+  return (from > 0 ? fileName.slice(from + 1) : fileName).replace(/^(?:\.\.\/)+/, '');
+};
 
-/** V8's first line of a stack: `Name: message`. */
+/** The first line of a stack, as V8 writes it for anything thrown: `Name: message`. */
 const headerOf = (error: unknown): string => {
   try {
     return Error.prototype.toString.call(error);
@@ -25,10 +33,12 @@ const headerOf = (error: unknown): string => {
 };
 
 /**
- * The original name of a frame's function: the name its caller called it by, when the caller is
- * in the bundle too, or else the name mapped at the function's own start. (Node's order is the
- * reverse, and a minified arrow function, this codebase's usual function, starts at its first
- * parameter: Node names the frame after that parameter.)
+ * A frame's function name, best effort (the file, line and column are exact): the name its
+ * caller called it by, when the caller is in the bundle and called it by name, or else the name
+ * mapped at the function's own start. Node reads only the second, and a minified arrow function,
+ * this codebase's usual function, starts at its first parameter: Node names such a frame after
+ * that parameter. For a method call, an `await` or a callback the name can still be a
+ * parameter's or the minified one.
  */
 const nameOf = (map: SourceMap, frame: Frame, caller: Frame | undefined): string | undefined => {
   const at = (line: number | null | undefined, column: number | null | undefined): string | undefined =>
@@ -66,7 +76,24 @@ export const installSourceMappedStacks = (bundleUrl: string): boolean => {
     const prefix = `${frame.isAsync() ? 'async ' : ''}${frame.isConstructor() ? 'new ' : ''}`;
     return `${prefix}${name} (${sourcePath(origin.fileName)}:${origin.lineNumber}:${origin.columnNumber})`;
   };
-  Error.prepareStackTrace = (error, frames) =>
-    [headerOf(error), ...frames.map((frame, index) => `    at ${frameText(frame, frames[index + 1])}`)].join('\n');
+  // Node's own formatter (a function in Node 24): its first line keeps a Node error's
+  // `[ERR_CODE]`, and it formats whatever the mapping cannot.
+  const previous = Error.prepareStackTrace;
+  const unmapped = (error: Error, frames: Frame[]): string => {
+    try {
+      if (previous) return String(previous(error, frames));
+    } catch {
+      // fall through to V8's own layout
+    }
+    return [headerOf(error), ...frames.map((frame) => `    at ${frame.toString()}`)].join('\n');
+  };
+  Error.prepareStackTrace = (error, frames) => {
+    try {
+      return [unmapped(error, []), ...frames.map((frame, index) => `    at ${frameText(frame, frames[index + 1])}`)].join('\n');
+    } catch {
+      // A stack that cannot be mapped is still a stack: reading `error.stack` must never throw.
+      return unmapped(error, frames);
+    }
+  };
   return true;
 };

@@ -15,7 +15,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { bundleAliases, bundling } from '../bundling.js';
+import { bundleAliases, bundleInject, bundling } from '../bundling.js';
 import { projectRoot } from '../paths.js';
 
 
@@ -132,6 +132,7 @@ export class HouseFunction extends NodejsFunction {
         target: bundling.target,
         minify: bundling.minify,
         sourceMap: props.sourceMap ?? bundling.sourcemap,
+        inject: bundleInject(projectRoot, props.sourceMap ?? bundling.sourcemap),
         sourcesContent: bundling.sourcesContent,
         mainFields: [...bundling.mainFields],
         banner: bundling.banner,

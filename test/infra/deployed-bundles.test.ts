@@ -2,7 +2,7 @@
  * What the house construct hands CDK's bundling, seen in a real synth with bundling on (local
  * esbuild, no Docker): a function's shipped files beside its bundle, no source map for the
  * plain routes, and lib/bundling.ts's aliases (the SDK's credentials from Lambda's environment,
- * node:http read as CommonJS, no SDK event-stream support).
+ * node:http read as CommonJS, no SDK event-stream support) and injected stack-trace installer.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +35,8 @@ it('openApi: its document beside index.mjs, and no source map', () => {
   expect([...files.keys()].sort()).toEqual(['index.mjs', 'openapi.json']);
   expect(files.get('openapi.json')).toBe(readFileSync(join(projectRoot, manifest.functions.openApi.files['openapi.json']), 'utf8'));
   expect(files.get('index.mjs')).not.toContain('sourceMappingURL');
+  // No map, so no stack-trace installer injected (decision 0051).
+  expect(files.get('index.mjs')).not.toContain('prepareStackTrace');
 });
 
 it("health: the SDK reads Lambda's environment credentials and carries none of the rest of its chain", () => {
@@ -44,6 +46,8 @@ it("health: the SDK reads Lambda's environment credentials and carries none of t
   expect(code).toContain('AWS_SESSION_TOKEN');
   // Markers of the SSO, credential-process and web-identity providers the default chain bundles.
   for (const marker of ['sso_start_url', 'credential_process', 'AWS_WEB_IDENTITY_TOKEN_FILE']) expect(code).not.toContain(marker);
+  // Its map is read through the injected stack-trace installer (decision 0051).
+  expect(code).toContain('prepareStackTrace');
   // The SDK's event-stream support is the stub, not the real module (decision 0052).
   expect(code).toContain('@smithy/core/event-streams is not bundled');
   expect(code).not.toContain('EventStreamCodec');

@@ -12,9 +12,9 @@
  *   serve ship beside their bundles, never inside; the SDK's credential chain is aliased away);
  * - AWS credentials from Lambda's environment only (lib/bundling.ts's alias, decision 0049);
  * - no static ESM import of node:http, and no undici loaded at import (decision 0050);
- * - a bundled `import()` only of a module that imports nothing (esbuild wraps its target and all
- *   it imports in lazy initializers), so no SDK event-stream support, and no SDK client that
- *   needs it (decision 0052);
+ * - nothing loaded lazily (an `import()`, a `require()` of an ES module) that imports anything
+ *   (esbuild wraps its target and all it imports in lazy initializers), so no SDK event-stream
+ *   support, and no SDK client that needs it (decision 0052);
  * - the plain routes (bundled without a source map) carry no middleware stack, zod or builtins
  *   that cost a cold start (node:crypto, node:zlib, node:fs: read when a request needs them).
  */
@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { importProfile, schemasBuiltAtImport } from '../../bench/cold-start.js';
-import { esbuildOptions } from '../../lib/bundling.js';
+import { bundling, esbuildOptions } from '../../lib/bundling.js';
 import { manifest, secretsOf, type FunctionSpec } from '../../lib/manifest.js';
 import { projectRoot } from '../../lib/paths.js';
 import { staticHttpImports } from '../support/bundle-code.js';
@@ -73,13 +73,20 @@ interface Bundle {
   readonly inputs: string[];
   readonly bytes: number;
   readonly code: string;
-  /** Every `import()` in the bundle's inputs: its target, and the modules that target imports from the bundle. */
-  readonly dynamicImports: { path: string; external: boolean; bundledImports: number }[];
+  /**
+   * Every module the bundle loads lazily, which esbuild wraps (with all it imports) in a lazy
+   * initializer: an `import()` target, or an ES module loaded with `require()`; with how many
+   * modules of the bundle that target imports.
+   */
+  readonly lazyImports: { path: string; kind: string; external: boolean; bundledImports: number }[];
 }
+
+/** Whether each entry ships a source map (the plain routes do not), which decides what esbuild injects. */
+const sourceMapOf = new Map(Object.values(manifest.functions as Record<string, FunctionSpec>).map((spec) => [spec.entry, spec.sourceMap ?? bundling.sourcemap]));
 
 const bundleOf = async (entry: string): Promise<Bundle> => {
   const result = await build({
-    ...esbuildOptions(projectRoot),
+    ...esbuildOptions(projectRoot, sourceMapOf.get(entry) ?? bundling.sourcemap),
     entryPoints: [join(projectRoot, entry)],
     write: false,
     outfile: join(projectRoot, 'cdk.out', 'guard', 'index.mjs'),
@@ -90,12 +97,17 @@ const bundleOf = async (entry: string): Promise<Bundle> => {
   });
   const meta: Metafile = result.metafile;
   const output = Object.values(meta.outputs).find((o) => o.entryPoint);
-  const dynamicImports = Object.values(meta.inputs).flatMap((input) =>
+  const lazyImports = Object.values(meta.inputs).flatMap((input) =>
     input.imports
-      .filter((i) => i.kind === 'dynamic-import')
-      .map((i) => ({ path: i.path, external: i.external === true, bundledImports: (meta.inputs[i.path]?.imports ?? []).filter((d) => d.external !== true).length })),
+      .filter((i) => i.kind === 'dynamic-import' || (i.kind === 'require-call' && meta.inputs[i.path]?.format === 'esm'))
+      .map((i) => ({
+        path: i.path,
+        kind: i.kind,
+        external: i.external === true,
+        bundledImports: (meta.inputs[i.path]?.imports ?? []).filter((d) => d.external !== true).length,
+      })),
   );
-  return { inputs: Object.keys(meta.inputs), bytes: output?.bytes ?? 0, code: result.outputFiles[0]?.text ?? '', dynamicImports };
+  return { inputs: Object.keys(meta.inputs), bytes: output?.bytes ?? 0, code: result.outputFiles[0]?.text ?? '', lazyImports };
 };
 
 const sources = new Map<string, string>();
@@ -162,12 +174,12 @@ describe('function bundles carry only their own context', () => {
     expect(staticHttpImports((await bundled(entry)).code)).toEqual([]);
   });
 
-  it.each(functions)('$name: every bundled import() is of a module that imports nothing (decision 0052)', async ({ entry }) => {
-    const { dynamicImports } = await bundled(entry);
-    // esbuild turns a bundled import() target, and every module it imports, into lazy initializers
-    // that then run as functions; a leaf (the event-streams stub, node-http.cjs, bowser) costs
-    // only itself. Node's built-ins stay external.
-    expect(dynamicImports.filter((i) => !i.external && i.bundledImports > 0)).toEqual([]);
+  it.each(functions)('$name: every module loaded lazily (import(), or require() of an ES module) imports nothing (decision 0052)', async ({ entry }) => {
+    const { lazyImports } = await bundled(entry);
+    // esbuild turns such a target, and every module it imports, into lazy initializers that then
+    // run as functions; a leaf (the event-streams stub, node-http.cjs, bowser) costs only itself.
+    // Node's built-ins stay external.
+    expect(lazyImports.filter((i) => !i.external && i.bundledImports > 0)).toEqual([]);
   });
 
   it.each(functions)('$name: no SDK event-stream support, and no SDK client with an event-stream operation', async ({ entry }) => {
@@ -181,8 +193,7 @@ describe('function bundles carry only their own context', () => {
   it.each(functions)('$name: the Secrets Manager client only when it reads a secret', async ({ name, entry }) => {
     const { inputs } = await bundled(entry);
     const hasClient = inputs.some((i) => i.includes('node_modules/@aws-sdk/client-secrets-manager/'));
-    if (secretsOf(name).length === 0) expect(hasClient).toBe(false);
-    else expect(secretsOf(name).length).toBeGreaterThan(0);
+    expect({ name, hasClient }).toEqual({ name, hasClient: secretsOf(name).length > 0 });
   });
 
   it.each(functions.filter((f) => httpFunctions.has(f.name)))('$name: HTTP bundle within DESIGN\'s 600 KB', async ({ entry }) => {

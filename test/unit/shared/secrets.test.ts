@@ -32,8 +32,11 @@ it('reads the secret its ARN names, once per five minutes', async () => {
   expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
 });
 
-it('refuses an empty or binary secret, by name', async () => {
-  secretsManager.on(GetSecretValueCommand).resolves({ SecretString: '' });
+it.each([
+  ['empty', { SecretString: '' }],
+  ['binary', { SecretBinary: new TextEncoder().encode('sk_admin_as_bytes') }],
+])('refuses an %s secret, by name', async (_kind, answer) => {
+  secretsManager.on(GetSecretValueCommand).resolves(answer);
   await expect(readSecret('adminApiKey')).rejects.toThrow(new ConfigError('secret for ADMIN_API_KEY is empty or binary'));
 });
 
