@@ -7,11 +7,12 @@
  * or anything else that reads `error.stack`).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { SourceMap, type SourceMapPayload } from 'node:module';
+import { SourceMap, type SourceMapPayload, type SourceOrigin } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 type Frame = NodeJS.CallSite;
-type Origin = { name?: string; fileName?: string; lineNumber?: number; columnNumber?: number };
+/** What `findOrigin` answers: the origin, or `{}` where the map has none. */
+type Origin = Partial<SourceOrigin>;
 
 /**
  * The map's sources are relative to where the bundle was built: `../../functions/x.ts`, or
@@ -69,8 +70,9 @@ export const installSourceMappedStacks = (bundleUrl: string): boolean => {
   const frameText = (frame: Frame, caller: Frame | undefined): string => {
     const line = frame.getLineNumber();
     const column = frame.getColumnNumber();
-    const map = frame.getFileName() === bundleUrl && line !== null && column !== null ? sourceMap() : null;
-    const origin = map && line !== null && column !== null ? (map.findOrigin(line, column) as Origin) : {};
+    if (frame.getFileName() !== bundleUrl || line === null || column === null) return frame.toString();
+    const map = sourceMap();
+    const origin: Origin = map ? map.findOrigin(line, column) : {};
     if (!map || origin.fileName === undefined) return frame.toString();
     const name = nameOf(map, frame, caller) ?? frame.getFunctionName() ?? '<anonymous>';
     const prefix = `${frame.isAsync() ? 'async ' : ''}${frame.isConstructor() ? 'new ' : ''}`;

@@ -104,6 +104,8 @@ export class HouseFunction extends NodejsFunction {
     role.addToPolicy(
       new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
     );
+    // A bundle with a map gets the stack-trace installer injected (decision 0051).
+    const sourceMap = props.sourceMap ?? bundling.sourcemap;
 
     super(scope, id, {
       entry: path.join(projectRoot, props.entry),
@@ -131,8 +133,8 @@ export class HouseFunction extends NodejsFunction {
         format: OutputFormat.ESM,
         target: bundling.target,
         minify: bundling.minify,
-        sourceMap: props.sourceMap ?? bundling.sourcemap,
-        inject: bundleInject(projectRoot, props.sourceMap ?? bundling.sourcemap),
+        sourceMap,
+        inject: bundleInject(projectRoot, sourceMap),
         sourcesContent: bundling.sourcesContent,
         mainFields: [...bundling.mainFields],
         banner: bundling.banner,

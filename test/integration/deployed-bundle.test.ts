@@ -12,9 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { esbuildOptions } from '../../lib/bundling.js';
-import { manifest } from '../../lib/manifest.js';
+import { manifest, type FunctionSpec } from '../../lib/manifest.js';
 import { projectRoot } from '../../lib/paths.js';
-import type { FunctionSpec } from '../../lib/manifest.js';
 import { dynamoEndpoint, freshTable } from '../support/tables.js';
 
 let dir = '';

@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
 import { importProfile, schemasBuiltAtImport } from '../../bench/cold-start.js';
-import { bundling, esbuildOptions } from '../../lib/bundling.js';
+import { esbuildOptions } from '../../lib/bundling.js';
 import { manifest, secretsOf, type FunctionSpec } from '../../lib/manifest.js';
 import { projectRoot } from '../../lib/paths.js';
 import { staticHttpImports } from '../support/bundle-code.js';
@@ -82,11 +82,11 @@ interface Bundle {
 }
 
 /** Whether each entry ships a source map (the plain routes do not), which decides what esbuild injects. */
-const sourceMapOf = new Map(Object.values(manifest.functions as Record<string, FunctionSpec>).map((spec) => [spec.entry, spec.sourceMap ?? bundling.sourcemap]));
+const sourceMapOf = new Map(Object.values(manifest.functions as Record<string, FunctionSpec>).map((spec) => [spec.entry, spec.sourceMap]));
 
 const bundleOf = async (entry: string): Promise<Bundle> => {
   const result = await build({
-    ...esbuildOptions(projectRoot, sourceMapOf.get(entry) ?? bundling.sourcemap),
+    ...esbuildOptions(projectRoot, sourceMapOf.get(entry)),
     entryPoints: [join(projectRoot, entry)],
     write: false,
     outfile: join(projectRoot, 'cdk.out', 'guard', 'index.mjs'),

@@ -3,6 +3,7 @@
  * parameters and kept for five minutes (Secrets Manager mocked; the value never sits in the
  * environment). Locally the value is the environment variable itself.
  */
+import { jest } from '@jest/globals';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { clearCaches } from '@aws-lambda-powertools/parameters';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -25,11 +26,18 @@ afterAll(() => {
   secretsManager.restore();
 });
 
-it('reads the secret its ARN names, once per five minutes', async () => {
-  secretsManager.on(GetSecretValueCommand, { SecretId: arn }).resolves({ SecretString: 'sk_admin_from_secrets_manager' });
-  expect(await readSecret('adminApiKey')).toBe('sk_admin_from_secrets_manager');
-  expect(await readSecret('adminApiKey')).toBe('sk_admin_from_secrets_manager');
+afterEach(() => jest.restoreAllMocks());
+
+it('reads the secret its ARN names, once per five minutes (a rotated value is read after that)', async () => {
+  secretsManager.on(GetSecretValueCommand, { SecretId: arn }).resolvesOnce({ SecretString: 'sk_admin_before' }).resolves({ SecretString: 'sk_admin_rotated' });
+  const readAt = Date.now();
+  expect(await readSecret('adminApiKey')).toBe('sk_admin_before');
+  jest.spyOn(Date, 'now').mockReturnValue(readAt + 299_000);
+  expect(await readSecret('adminApiKey')).toBe('sk_admin_before');
   expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+  jest.spyOn(Date, 'now').mockReturnValue(readAt + 301_000);
+  expect(await readSecret('adminApiKey')).toBe('sk_admin_rotated');
+  expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
 });
 
 it.each([
