@@ -185,11 +185,8 @@ const measure = async (endpoint: string, kind: PayoutBenchKind, n: number): Prom
     const bytes: Record<string, number> = {};
     for (const format of ['csv', 'json'] as const) {
       const out = join(dir, `report.${format}`);
-      reports.push(
-        kind === 'creators'
-          ? await measured(dir, ['scripts/finance.ts', 'payout-report', '--run', `run_${period}`, '--format', format, '--out', out], env)
-          : await measured(dir, ['bench/download.ts', `${worker.url}/v1/payout-runs/run_${period}/merchant-statements?format=${format}`, out], env),
-      );
+      const report = kind === 'creators' ? 'payout-report' : 'merchant-statements';
+      reports.push(await measured(dir, ['scripts/finance.ts', report, '--run', `run_${period}`, '--format', format, '--out', out], env));
       bytes[format] = (await stat(out)).size;
     }
     clearInterval(sampler);

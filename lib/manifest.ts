@@ -428,6 +428,7 @@ const functions = {
     entry: 'functions/payouts/merchant-statements-report.ts',
     description: "Finance downloads a payout run's merchant statements (JSON or CSV)",
     table: 'read',
+    secrets: ['cursorKey'],
   },
   periodPreview: {
     entry: 'functions/payouts/period-preview.ts',

@@ -5,6 +5,8 @@
  *   payout-run --period YYYY-MM      create (or find) the period's run, wait for it, print it
  *   payout-report --run ID --format csv|json [--out FILE]
  *                                    the run's report, byte for byte (the CSV keeps its BOM)
+ *   merchant-statements --run ID --format csv|json [--out FILE]
+ *                                    the run's merchant statements, the same way
  *
  * The API commands talk to API_URL with FINANCE_API_KEY (role `finance`).
  * Exit status: 0 done; 1 the API said no (problem details printed as `code: detail`), could
@@ -33,9 +35,12 @@ commands:
       command again to keep waiting for the same run.
   payout-report --run ID --format csv|json [--out FILE]
       Writes the run's report to FILE, or to stdout, exactly as served (the CSV is UTF-8
-      with a BOM, CRLF line endings).
+      with a BOM, CRLF line endings). A report of more than 5,000 lines is served in
+      pages: they are followed and written as one file.
+  merchant-statements --run ID --format csv|json [--out FILE]
+      The run's merchant statements (one line per merchant), the same way.
 
-environment (payout-run, payout-report):
+environment (payout-run, payout-report, merchant-statements):
   API_URL           the API's base URL, e.g. http://127.0.0.1:3000
   FINANCE_API_KEY   an API key with the finance role
 
@@ -63,7 +68,10 @@ export type FinanceCommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'tax-preview' }
   | { readonly kind: 'payout-run'; readonly period: string; readonly waitSeconds: number }
-  | { readonly kind: 'payout-report'; readonly runId: string; readonly format: ReportFormat; readonly out: string | undefined };
+  | { readonly kind: ReportCommand; readonly runId: string; readonly format: ReportFormat; readonly out: string | undefined };
+
+/** The commands that download a run's paged report (0024, 0053). */
+export type ReportCommand = 'payout-report' | 'merchant-statements';
 
 export const defaultWaitSeconds = 900;
 const maxWaitSeconds = 86_400;
@@ -73,6 +81,7 @@ const commandFlags = {
   'tax-preview': [],
   'payout-run': ['--period', '--wait-seconds'],
   'payout-report': ['--run', '--format', '--out'],
+  'merchant-statements': ['--run', '--format', '--out'],
 } as const satisfies Record<string, readonly string[]>;
 type CommandName = keyof typeof commandFlags;
 const isCommandName = (name: string): name is CommandName => Object.hasOwn(commandFlags, name);
@@ -126,13 +135,14 @@ export const parseFinanceArgs = (argv: readonly string[]): FinanceCommand => {
       }
       return { kind: 'payout-run', period, waitSeconds };
     }
-    case 'payout-report': {
+    case 'payout-report':
+    case 'merchant-statements': {
       const runId = flags.get('--run');
-      if (runId === undefined) throw new UsageError('payout-report: --run ID is missing');
+      if (runId === undefined) throw new UsageError(`${name}: --run ID is missing`);
       const format = flags.get('--format');
-      if (format === undefined) throw new UsageError('payout-report: --format csv|json is missing');
-      if (format !== 'csv' && format !== 'json') throw new UsageError(`payout-report: --format must be csv or json (got ${JSON.stringify(format)})`);
-      return { kind: 'payout-report', runId, format, out: flags.get('--out') };
+      if (format === undefined) throw new UsageError(`${name}: --format csv|json is missing`);
+      if (format !== 'csv' && format !== 'json') throw new UsageError(`${name}: --format must be csv or json (got ${JSON.stringify(format)})`);
+      return { kind: name, runId, format, out: flags.get('--out') };
     }
   }
 };
@@ -384,22 +394,29 @@ const payoutRun = async (io: FinanceIo, config: ApiConfig, period: string, waitS
 };
 
 // ---------------------------------------------------------------------------------------
-// payout-report
+// payout-report, merchant-statements
 
 const reportAccept: Record<ReportFormat, string> = {
   csv: 'text/csv, application/problem+json',
   json: 'application/json, application/problem+json',
 };
 
-const reportPage = z.object({ run: z.unknown(), lines: z.array(z.unknown()), nextCursor: z.string().nullable().optional() }).loose();
+const linesPage = { lines: z.array(z.unknown()), nextCursor: z.string().nullable().optional() };
+
+/** Each report: where it is served and what a JSON page of it holds besides its lines. */
+const reports: Record<ReportCommand, { readonly path: string; readonly what: string; readonly page: z.ZodType<{ lines: unknown[]; nextCursor?: string | null | undefined }> }> = {
+  'payout-report': { path: 'report', what: 'a payout report', page: z.object({ run: z.unknown(), ...linesPage }).loose() },
+  'merchant-statements': { path: 'merchant-statements', what: 'merchant statements', page: z.object({ runId: z.string(), period: z.string(), totals: z.unknown(), ...linesPage }).loose() },
+};
 
 /**
- * Downloads the report, following its pages (0024): a run that fits comes in one answer,
+ * Downloads a report, following its pages (0024, 0053): a run that fits comes in one answer,
  * written as it came; a larger one is written page by page (CSV pages concatenate; JSON
- * pages are joined into one `{ "run", "lines" }` document), so memory stays flat. Without
- * `--out` it goes to stdout.
+ * pages are joined into one document: the first page's fields, then every page's `lines`),
+ * so memory stays flat. Without `--out` it goes to stdout.
  */
-const payoutReport = async (io: FinanceIo, config: ApiConfig, runId: string, format: ReportFormat, out: string | undefined): Promise<void> => {
+const downloadReport = async (io: FinanceIo, config: ApiConfig, kind: ReportCommand, runId: string, format: ReportFormat, out: string | undefined): Promise<void> => {
+  const report = reports[kind];
   let written = 0;
   const write = async (bytes: Uint8Array) => {
     if (out === undefined) io.stdout.write(bytes);
@@ -417,22 +434,26 @@ const payoutReport = async (io: FinanceIo, config: ApiConfig, runId: string, for
   const encoder = new TextEncoder();
   let cursor: string | null = null;
   let page = 0;
+  let anyLine = false;
   do {
     const query = `format=${format}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-    const answer = await request(io, config, 'GET', `/v1/payout-runs/${encodeURIComponent(runId)}/report?${query}`, { accept: reportAccept[format] });
+    const answer = await request(io, config, 'GET', `/v1/payout-runs/${encodeURIComponent(runId)}/${report.path}?${query}`, { accept: reportAccept[format] });
     if (answer.status !== 200) throw failure(answer);
     if (format === 'csv') {
       await write(answer.bytes);
       cursor = answer.nextCursor ?? null;
     } else {
-      const parsed = reportPage.safeParse(JSON.parse(utf8.decode(answer.bytes)));
-      if (!parsed.success) throw new FinanceApiError(`the API answered with something that is not a payout report: ${z.prettifyError(parsed.error)}`);
-      const next = parsed.data.nextCursor ?? null;
+      const parsed = report.page.safeParse(JSON.parse(utf8.decode(answer.bytes)));
+      if (!parsed.success) throw new FinanceApiError(`the API answered with something that is not ${report.what}: ${z.prettifyError(parsed.error)}`);
+      const { lines: pageLines, nextCursor, ...fields } = parsed.data;
+      const next = nextCursor ?? null;
       if (page === 0 && next === null) await write(answer.bytes);
       else {
-        const lines = parsed.data.lines.map((line) => JSON.stringify(line)).join(',');
-        const head = page === 0 ? `{"run":${JSON.stringify(parsed.data.run)},"lines":[` : lines && written > 0 ? ',' : '';
-        await write(encoder.encode(`${head}${lines}${next === null ? ']}' : ''}`));
+        const lines = pageLines.map((line) => JSON.stringify(line)).join(',');
+        const head = page === 0 ? `${JSON.stringify(fields).slice(0, -1)}${Object.keys(fields).length > 0 ? ',' : ''}"lines":[` : '';
+        const separator = lines && anyLine ? ',' : '';
+        anyLine ||= lines !== '';
+        await write(encoder.encode(`${head}${separator}${lines}${next === null ? ']}' : ''}`));
       }
       cursor = next;
     }
@@ -469,7 +490,8 @@ export const main = async (argv: readonly string[], io: FinanceIo): Promise<numb
       return result.exitCode;
     }
     case 'payout-run':
-    case 'payout-report': {
+    case 'payout-report':
+    case 'merchant-statements': {
       let config: ApiConfig;
       try {
         config = apiConfig(io.env);
@@ -480,7 +502,7 @@ export const main = async (argv: readonly string[], io: FinanceIo): Promise<numb
       }
       try {
         if (command.kind === 'payout-run') await payoutRun(io, config, command.period, command.waitSeconds);
-        else await payoutReport(io, config, command.runId, command.format, command.out);
+        else await downloadReport(io, config, command.kind, command.runId, command.format, command.out);
         return 0;
       } catch (error) {
         if (!(error instanceof FinanceApiError)) throw error;

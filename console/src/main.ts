@@ -316,6 +316,7 @@ const reportLines = async (runId: string): Promise<ReportLine[]> => {
 interface MerchantStatements {
   readonly lines: PreviewLine[];
   readonly totals: Record<string, Money>;
+  readonly nextCursor?: string | null;
 }
 
 const chart = (runs: readonly RunView[]): HTMLElement => {
@@ -463,15 +464,15 @@ const downloads = (run: RunView, lines: readonly ReportLine[], merchantsAvailabl
       .then((file) => feedback.replaceChildren(status(t('downloaded', { file }))))
       .catch((error: unknown) => feedback.replaceChildren(status(t('error', { detail: errorText(error) }), 'error')));
   };
-  /** The CSV report in pages (over 5,000 lines): the first page has the BOM and header, the rest concatenate. */
-  const creatorCsv = async (): Promise<string> => {
+  /** A CSV report in pages (over 5,000 rows): the first page has the BOM and header, the rest concatenate. */
+  const pagedCsv = (report: string, file: string) => async (): Promise<string> => {
     const parts: Uint8Array[] = [];
-    let path: string | null = `${base}/report?format=csv`;
+    let path: string | null = `${base}/${report}?format=csv`;
     while (path) {
       const { bytes, headers }: { bytes: Uint8Array; headers: Headers } = await getBytes(path);
       parts.push(bytes);
       const next = headers.get('x-next-cursor');
-      path = next ? `${base}/report?format=csv&cursor=${encodeURIComponent(next)}` : null;
+      path = next ? `${base}/${report}?format=csv&cursor=${encodeURIComponent(next)}` : null;
     }
     const joined = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
     let offset = 0;
@@ -479,7 +480,6 @@ const downloads = (run: RunView, lines: readonly ReportLine[], merchantsAvailabl
       joined.set(part, offset);
       offset += part.length;
     }
-    const file = `payout-${run.period}.csv`;
     save(joined, file, 'text/csv;charset=utf-8');
     return file;
   };
@@ -491,9 +491,24 @@ const downloads = (run: RunView, lines: readonly ReportLine[], merchantsAvailabl
     save(first.nextCursor ? JSON.stringify({ run: first.run, lines }) : whole.bytes, file, 'application/json');
     return file;
   };
-  const merchantFile = (format: 'csv' | 'json') => async (): Promise<string> => {
-    const file = `merchant-statements-${run.period}.${format}`;
-    save((await getBytes(`${base}/merchant-statements?format=${format}`)).bytes, file, format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json');
+  /** The merchant statements as one JSON document: every page's lines under the first page's run, period and totals. */
+  const merchantJson = async (): Promise<string> => {
+    const file = `merchant-statements-${run.period}.json`;
+    const whole = await getBytes(`${base}/merchant-statements?format=json`);
+    const first = JSON.parse(new TextDecoder().decode(whole.bytes)) as MerchantStatements;
+    if (!first.nextCursor) {
+      save(whole.bytes, file, 'application/json');
+      return file;
+    }
+    const statementLines = [...first.lines];
+    let cursor: string | null | undefined = first.nextCursor;
+    while (cursor) {
+      const page: MerchantStatements = await getJson(`${base}/merchant-statements?format=json&cursor=${encodeURIComponent(cursor)}`);
+      statementLines.push(...page.lines);
+      cursor = page.nextCursor;
+    }
+    const { nextCursor: _, ...head } = first;
+    save(JSON.stringify({ ...head, lines: statementLines }), file, 'application/json');
     return file;
   };
   const remittance = async (): Promise<string> => {
@@ -509,10 +524,10 @@ const downloads = (run: RunView, lines: readonly ReportLine[], merchantsAvailabl
     h(
       'div',
       { class: 'buttons' },
-      button('download-creator-csv', 'creatorReportCsv', creatorCsv),
+      button('download-creator-csv', 'creatorReportCsv', pagedCsv('report', `payout-${run.period}.csv`)),
       button('download-creator-json', 'creatorReportJson', creatorJson),
-      button('download-merchant-csv', 'merchantStatementsCsv', merchantFile('csv'), merchantsAvailable),
-      button('download-merchant-json', 'merchantStatementsJson', merchantFile('json'), merchantsAvailable),
+      button('download-merchant-csv', 'merchantStatementsCsv', pagedCsv('merchant-statements', `merchant-statements-${run.period}.csv`), merchantsAvailable),
+      button('download-merchant-json', 'merchantStatementsJson', merchantJson, merchantsAvailable),
       button('download-remittance', 'remittanceCsv', remittance),
     ),
     feedback,
@@ -546,7 +561,7 @@ const runView = async (runId: string): Promise<void> => {
   const [lines, runs, merchants] = await Promise.all([
     reportLines(run.id),
     getAll<RunView>('/v1/payout-runs'),
-    getJson<MerchantStatements>(`/v1/payout-runs/${encodeURIComponent(run.id)}/merchant-statements?format=json`).catch((error: unknown) => {
+    getJson<MerchantStatements>(`/v1/payout-runs/${encodeURIComponent(run.id)}/merchant-statements?format=json&limit=1`).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 404) return null;
       throw error;
     }),

@@ -1,4 +1,3 @@
-import * as z from 'zod/mini';
 import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { payoutLineKey, payoutLineRecord } from './payout-items.js';
 import { queryPage } from '../shared/db/read.js';
@@ -9,16 +8,8 @@ import { pageOf, readCursor } from '../shared/pagination.js';
 import { storedLineOf } from './payout-line.js';
 import { runView } from './payout-runs.js';
 import { reportCsv, reportCsvRows, reportJson } from './report.js';
+import { nextCsvPageHeaders, reportQuery } from './report-pages.js';
 import { runById, runPath } from './run-access.js';
-
-/** Lines per response: a page stays far under Lambda's 6 MB response limit (about 2 MB of JSON). */
-export const reportPageMax = 5_000;
-
-export const reportQuery = z.object({
-  format: z._default(z.enum(['json', 'csv']), 'json'),
-  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(reportPageMax)), reportPageMax),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
-});
 
 /**
  * GET /v1/payout-runs/{id}/report?format=json|csv[&limit&cursor] (0024). A run of up to
@@ -38,13 +29,14 @@ export const handler = httpHandler({ access: keyed('finance'), path: runPath, qu
   const { nextCursor } = await pageOf(scope, [], positionOf(page.next));
   const whole = !query.cursor && !nextCursor;
   if (query.format === 'csv') {
-    const next: Record<string, string> = nextCursor
-      ? { 'x-next-cursor': nextCursor, link: `</v1/payout-runs/${path.id}/report?format=csv&limit=${query.limit}&cursor=${encodeURIComponent(nextCursor)}>; rel="next"` }
-      : {};
     return {
       status: 200,
       body: query.cursor ? reportCsvRows(lines) : reportCsv(lines),
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="payout-${run.period}.csv"`, ...next },
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="payout-${run.period}.csv"`,
+        ...nextCsvPageHeaders(`/v1/payout-runs/${path.id}/report`, query.limit, nextCursor),
+      },
     };
   }
   const report = reportJson(runView(run), lines);

@@ -194,9 +194,12 @@ export const reportCsvRows = (lines: readonly PayoutLine[]): string => sortedLin
  * RFC 4180 quoting) from a fixed header and rows of formatted cells. Free text a party
  * controls (names) goes through `defuseCsvFormula` first.
  */
-export const csvDocument = (header: string, rows: Iterable<readonly string[]>): string => {
-  const records = [header];
-  for (const row of rows) records.push(row.map(csvField).join(','));
-  return bom + records.map((record) => record + crlf).join('');
+export const csvDocument = (header: string, rows: Iterable<readonly string[]>): string => bom + header + crlf + csvRows(rows);
+
+/** The records alone (no BOM, no header): a later page of a paged CSV document. */
+export const csvRows = (rows: Iterable<readonly string[]>): string => {
+  let out = '';
+  for (const row of rows) out += row.map(csvField).join(',') + crlf;
+  return out;
 };
 export { defuseFormula as defuseCsvFormula };

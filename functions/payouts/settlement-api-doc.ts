@@ -8,6 +8,7 @@ import { listQuery } from '../shared/pagination.js';
 import { moneySchema } from '../shared/money.js';
 import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
 import { settlementPeriodPath, statementQuery } from './get-settlement-statement.js';
+import { reportQuery } from './report-pages.js';
 import { runPath } from './run-access.js';
 import { payoutReport, payoutRun } from '../shared/api-doc/responses.js';
 import { takeRateChange } from '../shared/api-doc/examples.js';
@@ -58,7 +59,13 @@ const merchantLine = z.object({ merchantId: z.string(), name: z.string(), ...set
 const merchantTotals = z.object({ gross: cny, platformFee: cny, creatorCommissions: cny, refunds: cny, net: cny });
 
 export const merchantStatements = z
-  .object({ runId: z.string(), period, lines: z.array(merchantLine), totals: z.extend(merchantTotals, { carriedForward: cny }) })
+  .object({
+    runId: z.string(),
+    period,
+    lines: z.array(merchantLine),
+    totals: z.extend(merchantTotals, { carriedForward: cny }).check(z.meta({ description: "The whole run's totals, on every page." })),
+    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' })),
+  })
   .check(z.meta({ id: 'RunMerchantStatements' }));
 
 export const periodPreview = z
@@ -73,8 +80,6 @@ export const periodPreview = z
   .check(z.meta({ id: 'PayoutPeriodPreview' }));
 
 const merchantAnswer = z.object({ merchant: z.looseObject({ id: z.string(), takeRateBps: z.number().check(z.int()) }) }).check(z.meta({ id: 'MerchantUpdated' }));
-
-const format = z.object({ format: z.optional(z.enum(['json', 'csv'])) });
 
 export const settlementOperations = {
   'PATCH /v1/admin/merchants/{id}': {
@@ -112,7 +117,9 @@ export const settlementOperations = {
     operationId: 'getRunMerchantStatements',
     tag: 'Finance' as const,
     summary: "A run's merchant statements",
-    request: { path: runPath, query: format },
+    description:
+      'JSON (lines sorted by merchant, and the whole run\'s totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). Up to 5,000 lines per response: a larger run pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only).',
+    request: { path: runPath, query: reportQuery },
     responses: { 200: { description: 'One line per merchant.', schema: merchantStatements, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } } },
     problems: ['not_found' as const, 'invalid_state' as const],
   },

@@ -1,6 +1,6 @@
 /** Reads behind the merchant settlement routes (Query and GetItem only, never Scan). */
 import { merchantKey, merchantRecord } from '../orders/merchant-record.js';
-import { getRecord, queryAll } from '../shared/db/read.js';
+import { getRecord, queryAll, queryPage } from '../shared/db/read.js';
 import { nextPeriod } from './periods.js';
 import {
   merchantPeriodRecord,
@@ -45,8 +45,9 @@ export const linesOf = async (merchantId: string, from: string, to: string): Pro
   return statementLines(rows);
 };
 
-export const runStatements = async (period: string): Promise<MerchantStatementRecord[]> =>
-  queryAll('merchantStatement', merchantStatementRecord, { index: 'gsi1', partition: runStatementsPartition(period) });
+/** One page of a run's merchant statements, sorted by merchant (the run's gsi1 partition). */
+export const runStatementsPage = async (period: string, limit: number, start: Record<string, unknown> | undefined) =>
+  queryPage('merchantStatement', merchantStatementRecord, { index: 'gsi1', partition: runStatementsPartition(period) }, { limit, start });
 
 export interface MerchantPreviewLine extends StatementFigures {
   readonly merchantId: string;

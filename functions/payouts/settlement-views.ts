@@ -5,7 +5,7 @@
  */
 import { money, toDecimalString, type Money } from '../shared/money.js';
 import { periodEnd } from './periods.js';
-import { csvDocument, defuseCsvFormula } from './report.js';
+import { csvDocument, csvRows, defuseCsvFormula } from './report.js';
 import { addFigures, emptyFigures, figuresOf, type StatementFigures } from './settlement.js';
 
 const cny = (fen: number): Money => money(fen, 'CNY');
@@ -114,35 +114,51 @@ export const merchantStatementLine = (s: Omit<StatementHeaderItem, 'settledAt' |
 
 const byMerchant = <T extends { merchantId: string }>(items: readonly T[]): T[] => [...items].sort((a, b) => (a.merchantId < b.merchantId ? -1 : a.merchantId > b.merchantId ? 1 : 0));
 
-export const merchantStatementsJson = (runId: string, period: string, items: readonly Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period'>[]) => {
-  const lines = byMerchant(items);
-  const sum = (pick: (s: (typeof lines)[number]) => number) => cny(lines.reduce((t, s) => t + pick(s), 0));
-  return {
-    runId,
-    period,
-    lines: lines.map(merchantStatementLine),
-    totals: {
-      gross: sum((s) => s.grossFen),
-      platformFee: sum((s) => s.feeFen),
-      creatorCommissions: sum((s) => s.commissionFen),
-      refunds: sum((s) => s.refundsFen),
-      carriedForward: sum((s) => s.carryForwardFen),
-      net: sum((s) => s.paidFen),
-    },
-  };
-};
+/** A run's merchant totals (the `merchantRun` item, summed in each merchant's settling transaction). */
+export interface RunMerchantTotals {
+  readonly grossFen: number;
+  readonly feeFen: number;
+  readonly commissionFen: number;
+  readonly refundsFen: number;
+  readonly carriedForwardFen: number;
+  readonly netFen: number;
+}
+
+type RunStatementItem = Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period'>;
+
+/** The totals of a run that settled no merchant. */
+export const noMerchantTotals: RunMerchantTotals = { grossFen: 0, feeFen: 0, commissionFen: 0, refundsFen: 0, carriedForwardFen: 0, netFen: 0 };
+
+/**
+ * One page of a run's merchant statements (0053): its lines, and the whole run's totals on
+ * every page.
+ */
+export const merchantStatementsJson = (runId: string, period: string, items: readonly RunStatementItem[], totals: RunMerchantTotals) => ({
+  runId,
+  period,
+  lines: byMerchant(items).map(merchantStatementLine),
+  totals: {
+    gross: cny(totals.grossFen),
+    platformFee: cny(totals.feeFen),
+    creatorCommissions: cny(totals.commissionFen),
+    refunds: cny(totals.refundsFen),
+    carriedForward: cny(totals.carriedForwardFen),
+    net: cny(totals.netFen),
+  },
+});
 
 export const merchantStatementsCsvHeader = 'merchant_id,name,gross_cny,platform_fee_cny,creator_commissions_cny,refunds_cny,carried_in_cny,carried_forward_cny,net_cny';
 
-export const merchantStatementsCsv = (items: readonly Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period'>[]): string =>
-  csvDocument(
-    merchantStatementsCsvHeader,
-    byMerchant(items).map((s) => [
-      s.merchantId,
-      defuseCsvFormula(s.name),
-      ...[s.grossFen, s.feeFen, s.commissionFen, s.refundsFen, s.carriedInFen, s.carryForwardFen, s.paidFen].map(toDecimalString),
-    ]),
-  );
+const merchantStatementRows = (items: readonly RunStatementItem[]): string[][] =>
+  byMerchant(items).map((s) => [
+    s.merchantId,
+    defuseCsvFormula(s.name),
+    ...[s.grossFen, s.feeFen, s.commissionFen, s.refundsFen, s.carriedInFen, s.carryForwardFen, s.paidFen].map(toDecimalString),
+  ]);
+
+/** The first page of the CSV (BOM and header), or with `rowsOnly` a later one (0053). */
+export const merchantStatementsCsv = (items: readonly RunStatementItem[], rowsOnly = false): string =>
+  rowsOnly ? csvRows(merchantStatementRows(items)) : csvDocument(merchantStatementsCsvHeader, merchantStatementRows(items));
 
 /**
  * The balance from a merchant's period totals: `paid` = what runs transferred; of what no run

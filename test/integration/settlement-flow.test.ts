@@ -219,6 +219,26 @@ describe('a settlement journey', () => {
     const csv = await download(`/v1/payout-runs/run_${first}/merchant-statements?format=csv`, financeKey);
     expect(csv.startsWith('\uFEFFmerchant_id,name,gross_cny,')).toBe(true);
     expect(csv).toContain(`${a.id},杭州茶丝有限公司,256.00,12.80,25.60,0.00,0.00,0.00,217.60\r\n`);
+    // Paged (0053): two merchants a page, the whole run's totals on every page, the pages adding
+    // up to the whole report; the CSV pages concatenate into the whole file.
+    type Line = { merchantId: string; net: { amount: number } };
+    const octoberLines = octoberJson.body.lines as Line[];
+    expect(octoberLines).toHaveLength(3);
+    expect(octoberJson.body.nextCursor).toBeNull();
+    expect(octoberJson.body.totals).toMatchObject({ net: cny(octoberLines.reduce((t, l) => t + l.net.amount, 0)) });
+    const statementsPath = `/v1/payout-runs/run_${first}/merchant-statements`;
+    const firstPage = await request(runtime.url, 'GET', `${statementsPath}?limit=2`, { key: financeKey });
+    expect(firstPage.body).toMatchObject({ runId: `run_${first}`, period: first, totals: octoberJson.body.totals, nextCursor: expect.any(String) });
+    const lastPage = await request(runtime.url, 'GET', `${statementsPath}?limit=2&cursor=${encodeURIComponent(String(firstPage.body.nextCursor))}`, { key: financeKey });
+    expect(lastPage.body).toMatchObject({ totals: octoberJson.body.totals, nextCursor: null });
+    expect([...(firstPage.body.lines as Line[]), ...(lastPage.body.lines as Line[])]).toEqual(octoberLines);
+    const csvFirst = await fetch(`${runtime.url}${statementsPath}?format=csv&limit=2`, { headers: { authorization: `Bearer ${financeKey}` } });
+    const csvNext = csvFirst.headers.get('x-next-cursor');
+    expect(csvFirst.headers.get('link')).toBe(`<${statementsPath}?format=csv&limit=2&cursor=${encodeURIComponent(String(csvNext))}>; rel="next"`);
+    const csvRest = await download(`${statementsPath}?format=csv&limit=2&cursor=${encodeURIComponent(String(csvNext))}`, financeKey);
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(await csvFirst.arrayBuffer()) + csvRest).toBe(csv);
+    // A cursor is the report's own: the creator report, or another list, refuses it.
+    expect((await request(runtime.url, 'GET', `/v1/payout-runs/run_${first}/report?cursor=${encodeURIComponent(String(firstPage.body.nextCursor))}`, { key: financeKey })).status).toBe(400);
 
     // A's statement: one line per order, the cancelled order absent.
     const stA = await statement(a, first);

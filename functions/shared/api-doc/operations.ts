@@ -65,7 +65,7 @@ import { apiKeyPath } from '../../platform/revoke-api-key.js';
 import { apiKeyAnswerOne, apiKeyPage, apiKeyRotated, agencyPage, creatorPage, creatorWithEntries, merchantAnswer, merchantPage, partnerPage } from './responses.js';
 import { creatorReadPath } from '../../platform/get-creator.js';
 import { merchantPath } from '../../platform/get-merchant.js';
-import { reportQuery } from '../../payouts/payout-run-report.js';
+import { reportQuery } from '../../payouts/report-pages.js';
 import { payoutRunPage } from './responses.js';
 import { settlementOperations } from '../../payouts/settlement-api-doc.js';
 import { payoutLineDetail } from './responses.js';

@@ -100,6 +100,7 @@ describe('parseFinanceArgs', () => {
     [['payout-run', '--period=2026-01', '--wait-seconds=30'], { kind: 'payout-run', period: '2026-01', waitSeconds: 30 }],
     [['payout-report', '--run', 'prun_01', '--format', 'csv'], { kind: 'payout-report', runId: 'prun_01', format: 'csv', out: undefined }],
     [['payout-report', '--format=json', '--run=prun_01', '--out', 'r.json'], { kind: 'payout-report', runId: 'prun_01', format: 'json', out: 'r.json' }],
+    [['merchant-statements', '--run', 'run_2026-10', '--format', 'csv'], { kind: 'merchant-statements', runId: 'run_2026-10', format: 'csv', out: undefined }],
     [['--help'], { kind: 'help' }],
     [['payout-run', '-h'], { kind: 'help' }],
     [['help'], { kind: 'help' }],
@@ -124,6 +125,7 @@ describe('parseFinanceArgs', () => {
     [['payout-report', '--format', 'csv'], 'payout-report: --run ID is missing'],
     [['payout-report', '--run', 'prun_01'], 'payout-report: --format csv|json is missing'],
     [['payout-report', '--run', 'prun_01', '--format', 'xlsx'], 'payout-report: --format must be csv or json (got "xlsx")'],
+    [['merchant-statements', '--format', 'csv'], 'merchant-statements: --run ID is missing'],
   ])('refuses %j', (argv, message) => {
     expect(() => parseFinanceArgs(argv)).toThrow(message);
   });
@@ -440,5 +442,43 @@ describe('finance payout-report', () => {
     expect(await main(['payout-report', '--run', 'prun_01', '--format', 'pdf'], f.io)).toBe(2);
     expect(await main(['payout-report', '--run', 'prun_01', '--format', 'csv'], { ...f.io, env: {} })).toBe(2);
     expect(f.requests).toEqual([]);
+  });
+});
+
+describe('finance merchant-statements', () => {
+  const page = (lines: unknown[], nextCursor: string | null) =>
+    new Response(JSON.stringify({ runId: 'run_2027-01', period: '2027-01', lines, totals: { net: cny(300) }, nextCursor }), { status: 200 });
+
+  it('writes a run that fits in one page as served', async () => {
+    const body = '{"runId":"run_2027-01","period":"2027-01","lines":[{"merchantId":"mer_1"}],"totals":{},"nextCursor":null}';
+    const f = fake({ answers: [new Response(body, { status: 200 })] });
+    expect(await main(['merchant-statements', '--run', 'run_2027-01', '--format', 'json'], f.io)).toBe(0);
+    expect(f.stdout().toString('utf8')).toBe(body);
+    expect(f.requests.map((r) => r.url)).toEqual(['http://api.test/v1/payout-runs/run_2027-01/merchant-statements?format=json']);
+  });
+
+  it('joins paged JSON into one document with the run, its totals and every line, even after an empty page', async () => {
+    const f = fake({ answers: [page([], 'n2'), page([{ merchantId: 'mer_1' }], 'n 3'), page([{ merchantId: 'mer_2' }, { merchantId: 'mer_3' }], null)] });
+    expect(await main(['merchant-statements', '--run', 'run_2027-01', '--format', 'json'], f.io)).toBe(0);
+    expect(JSON.parse(f.stdout().toString('utf8'))).toEqual({
+      runId: 'run_2027-01',
+      period: '2027-01',
+      totals: { net: cny(300) },
+      lines: [{ merchantId: 'mer_1' }, { merchantId: 'mer_2' }, { merchantId: 'mer_3' }],
+    });
+    expect(f.requests[2]?.url).toBe('http://api.test/v1/payout-runs/run_2027-01/merchant-statements?format=json&cursor=n%203');
+  });
+
+  it('concatenates paged CSV', async () => {
+    const first = new Response('\uFEFFmerchant_id\r\nmer_1\r\n', { status: 200, headers: { 'x-next-cursor': 'c2' } });
+    const f = fake({ answers: [first, new Response('mer_2\r\n', { status: 200 })] });
+    expect(await main(['merchant-statements', '--run', 'run_2027-01', '--format', 'csv'], f.io)).toBe(0);
+    expect(f.stdout().toString('utf8')).toBe('\uFEFFmerchant_id\r\nmer_1\r\nmer_2\r\n');
+  });
+
+  it('exits 1 on an answer that is not merchant statements', async () => {
+    const f = fake({ answers: [new Response(JSON.stringify({ run: {}, lines: [], nextCursor: null }), { status: 200 })] });
+    expect(await main(['merchant-statements', '--run', 'run_2027-01', '--format', 'json'], f.io)).toBe(1);
+    expect(f.stderr()).toMatch(/^the API answered with something that is not merchant statements/);
   });
 });
