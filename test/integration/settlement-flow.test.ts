@@ -225,7 +225,11 @@ describe('a settlement journey', () => {
     const octoberLines = octoberJson.body.lines as Line[];
     expect(octoberLines).toHaveLength(3);
     expect(octoberJson.body.nextCursor).toBeNull();
-    expect(octoberJson.body.totals).toMatchObject({ net: cny(octoberLines.reduce((t, l) => t + l.net.amount, 0)) });
+    // The totals come from the run's totals item, written in each merchant's settling transaction:
+    // they are the sums of the lines, field by field.
+    const sumsOf = (lines: ReadonlyArray<Record<string, unknown>>) =>
+      Object.fromEntries(['gross', 'platformFee', 'creatorCommissions', 'refunds', 'carriedForward', 'net'].map((f) => [f, cny(lines.reduce((t, l) => t + (l[f] as { amount: number }).amount, 0))]));
+    expect(octoberJson.body.totals).toEqual(sumsOf(octoberLines));
     const statementsPath = `/v1/payout-runs/run_${first}/merchant-statements`;
     const firstPage = await request(runtime.url, 'GET', `${statementsPath}?limit=2`, { key: financeKey });
     expect(firstPage.body).toMatchObject({ runId: `run_${first}`, period: first, totals: octoberJson.body.totals, nextCursor: expect.any(String) });
@@ -256,7 +260,9 @@ describe('a settlement journey', () => {
     expect(await statement(c, second)).toMatchObject({ status: 'open', lines: [{ orderId: c2.id, gross: cny(0), refunds: cny(refundC2), net: cny(refundC2) }] });
     setClock(new Date(Date.parse(periodEnd(second)) + 86_400_000).toISOString());
     await runPeriod(second);
-    const november = new Map(((await request(runtime.url, 'GET', `/v1/payout-runs/run_${second}/merchant-statements`, { key: financeKey })).body.lines as Array<{ merchantId: string }>).map((l) => [l.merchantId, l]));
+    const novemberJson = (await request(runtime.url, 'GET', `/v1/payout-runs/run_${second}/merchant-statements`, { key: financeKey })).body;
+    expect(novemberJson.totals).toEqual(sumsOf(novemberJson.lines as Array<Record<string, unknown>>));
+    const november = new Map((novemberJson.lines as Array<{ merchantId: string }>).map((l) => [l.merchantId, l]));
     expect(november.get(c.id)).toMatchObject({ refunds: cny(refundC2), carriedForward: cny(refundC2), net: cny(0) });
     expect(november.has(a.id)).toBe(false);
     expect(await balance(c)).toEqual({ pending: cny(0), available: cny(refundC2), paid: cny(netC) });
