@@ -35,7 +35,7 @@ commands:
       command again to keep waiting for the same run.
   payout-report --run ID --format csv|json [--out FILE]
       Writes the run's report to FILE, or to stdout, exactly as served (the CSV is UTF-8
-      with a BOM, CRLF line endings). A report of more than 5,000 lines is served in
+      with a BOM, CRLF line endings). A report of more than 5,000 lines (or 5 MB) is served in
       pages: they are followed and written as one file.
   merchant-statements --run ID --format csv|json [--out FILE]
       The run's merchant statements (one line per merchant), the same way.

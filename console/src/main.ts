@@ -301,7 +301,7 @@ interface Report {
   readonly nextCursor?: string | null;
 }
 
-/** Every line of the run's report (pages of up to 5,000 lines, followed by cursor). */
+/** Every line of the run's report (pages of up to 5,000 lines and 5 MB, followed by cursor). */
 const reportLines = async (runId: string): Promise<ReportLine[]> => {
   const lines: ReportLine[] = [];
   let cursor: string | null | undefined = null;
@@ -464,7 +464,7 @@ const downloads = (run: RunView, lines: readonly ReportLine[], merchantsAvailabl
       .then((file) => feedback.replaceChildren(status(t('downloaded', { file }))))
       .catch((error: unknown) => feedback.replaceChildren(status(t('error', { detail: errorText(error) }), 'error')));
   };
-  /** A CSV report in pages (over 5,000 rows): the first page has the BOM and header, the rest concatenate. */
+  /** A CSV report in pages (over 5,000 rows or 5 MB): the first page has the BOM and header, the rest concatenate. */
   const pagedCsv = (report: string, file: string) => async (): Promise<string> => {
     const parts: Uint8Array[] = [];
     let path: string | null = `${base}/${report}?format=csv`;

@@ -1,20 +1,31 @@
 import { positionOf, startKeyOf } from '../shared/db/position.js';
 import { payoutLineKey, payoutLineRecord } from './payout-items.js';
-import { queryPage } from '../shared/db/read.js';
+import { queryFill } from '../shared/db/read.js';
 import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { pageOf, readCursor } from '../shared/pagination.js';
 import { storedLineOf } from './payout-line.js';
 import { runView } from './payout-runs.js';
-import { reportCsv, reportCsvRows, reportJson } from './report.js';
-import { nextCsvPageHeaders, reportQuery } from './report-pages.js';
+import { reportCsv, reportCsvRows, reportJson, reportLine } from './report.js';
+import { nextCsvPageHeaders, reportPageBytes, reportQuery, responseBytes } from './report-pages.js';
 import { runById, runPath } from './run-access.js';
 
 /**
+ * A stored line's bytes in the JSON response, and for an agency creator as much again: a
+ * whole report's agency totals have at most one entry per line, each smaller than the line
+ * with the agency's name.
+ */
+export const payoutLineBytes = (record: Parameters<typeof storedLineOf>[0]): number => {
+  const line = storedLineOf(record);
+  const bytes = responseBytes({ ...reportLine(line), agencyName: line.agencyName });
+  return line.agencyId === null ? bytes : 2 * bytes;
+};
+
+/**
  * GET /v1/payout-runs/{id}/report?format=json|csv[&limit&cursor] (0024). A run of up to
- * 5,000 lines comes whole, as before (JSON with per-agency totals). A larger run comes in
- * pages of `limit` lines sorted by creator: JSON carries `nextCursor`; CSV carries the
+ * 5,000 lines (and 5 MB, 0053) comes whole, as before (JSON with per-agency totals). A larger
+ * run comes in pages of up to `limit` lines sorted by creator: JSON carries `nextCursor`; CSV carries the
  * BOM and header on the first page only and the next page in `x-next-cursor` and `link`,
  * so the pages concatenate into one file (the finance CLI does that, streaming).
  */
@@ -24,7 +35,7 @@ export const handler = httpHandler({ access: keyed('finance'), path: runPath, qu
   const scope = `payout-report:${run.period}`;
   const position = await readCursor(scope, query.cursor);
   const prefix = payoutLineKey(run.period, '');
-  const page = await queryPage('payoutLine', payoutLineRecord, { partition: prefix.pk, prefix: prefix.sk }, { limit: query.limit, start: startKeyOf(position) });
+  const page = await queryFill('payoutLine', payoutLineRecord, { partition: prefix.pk, prefix: prefix.sk }, { limit: query.limit, start: startKeyOf(position), budget: { max: reportPageBytes, weigh: payoutLineBytes } });
   const lines = page.records.map(storedLineOf);
   const { nextCursor } = await pageOf(scope, [], positionOf(page.next));
   const whole = !query.cursor && !nextCursor;

@@ -6,8 +6,18 @@
  */
 import * as z from 'zod/mini';
 
-/** Lines per response: a page stays far under Lambda's 6 MB response limit (about 2 MB of JSON). */
+/** Lines per response, at most. */
 export const reportPageMax = 5_000;
+
+/**
+ * A page's lines, at most, in bytes of the Lambda response (6 MB at most, where the body is a
+ * string inside JSON: its quotes and escapes count twice). 5,000 lines with names at their
+ * longest can pass 6 MB; with this budget such a page ends earlier and continues by cursor.
+ */
+export const reportPageBytes = 5_000_000;
+
+/** What a value adds to a response whose body is its JSON: its bytes, escaped once more as the body string. */
+export const responseBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(JSON.stringify(value)));
 
 export const reportQuery = z.object({
   format: z._default(z.enum(['json', 'csv']), 'json'),

@@ -118,7 +118,7 @@ export const settlementOperations = {
     tag: 'Finance' as const,
     summary: "A run's merchant statements",
     description:
-      'JSON (lines sorted by merchant, and the whole run\'s totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). Up to 5,000 lines per response: a larger run pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only).',
+      'JSON (lines sorted by merchant, and the whole run\'s totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). Up to 5,000 lines and about 5 MB per response: a larger run pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only).',
     request: { path: runPath, query: reportQuery },
     responses: { 200: { description: 'One line per merchant.', schema: merchantStatements, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } } },
     problems: ['not_found' as const, 'invalid_state' as const],

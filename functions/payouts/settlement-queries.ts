@@ -1,6 +1,6 @@
 /** Reads behind the merchant settlement routes (Query and GetItem only, never Scan). */
 import { merchantKey, merchantRecord } from '../orders/merchant-record.js';
-import { getRecord, queryAll, queryPage } from '../shared/db/read.js';
+import { getRecord, queryAll, queryFill } from '../shared/db/read.js';
 import { nextPeriod } from './periods.js';
 import {
   merchantPeriodRecord,
@@ -19,7 +19,8 @@ import {
 import { merchantTotals } from './settlement-run.js';
 import { runPeriods } from './run-periods.js';
 import { settleTotals, type StatementFigures } from './settlement.js';
-import { statementLines, type EntryRow, type StatementLineFigures } from './settlement-views.js';
+import { merchantStatementLine, statementLines, type EntryRow, type StatementLineFigures } from './settlement-views.js';
+import { reportPageBytes, responseBytes } from './report-pages.js';
 
 /** A merchant's net per period (its period totals' shards summed), oldest first. */
 export const periodNets = async (merchantId: string): Promise<Array<{ period: string; netFen: number }>> => {
@@ -45,9 +46,17 @@ export const linesOf = async (merchantId: string, from: string, to: string): Pro
   return statementLines(rows);
 };
 
-/** One page of a run's merchant statements, sorted by merchant (the run's gsi1 partition). */
+/** A run's merchant statement's bytes in the JSON response (its CSV row is smaller). */
+export const merchantStatementBytes = (s: MerchantStatementRecord): number => responseBytes(merchantStatementLine(s));
+
+/** One page of a run's merchant statements, sorted by merchant (the run's gsi1 partition), within the report page's bytes. */
 export const runStatementsPage = async (period: string, limit: number, start: Record<string, unknown> | undefined) =>
-  queryPage('merchantStatement', merchantStatementRecord, { index: 'gsi1', partition: runStatementsPartition(period) }, { limit, start });
+  queryFill(
+    'merchantStatement',
+    merchantStatementRecord,
+    { index: 'gsi1', partition: runStatementsPartition(period) },
+    { limit, start, budget: { max: reportPageBytes, weigh: merchantStatementBytes } },
+  );
 
 export interface MerchantPreviewLine extends StatementFigures {
   readonly merchantId: string;

@@ -90,6 +90,43 @@ export const queryPage = async <S extends z.ZodMiniType>(
   return { records, next: page.LastEvaluatedKey };
 };
 
+/** The key a Query continues after `item`: the table's, and the index's when it reads one. */
+const continueAfter = (target: QueryTarget, item: Raw): Raw =>
+  Object.fromEntries([...fields.table, ...(target.index ? fields[target.index] : [])].map((field) => [field, item[field]]));
+
+/**
+ * Up to `limit` records from `start`: Query pages until `limit` are read or the partition ends.
+ * One Query stops at 1 MB whatever its Limit, so a report page of 5,000 stored lines of about
+ * 400 bytes takes two or three. With `budget`, the page also ends before the record that would
+ * take the weights past `budget.max` (the first record always fits): a page of long names stays
+ * under a response limit. `next` is where the following page starts (none at the end).
+ */
+export const queryFill = async <S extends z.ZodMiniType>(
+  entity: EntityName,
+  schema: S,
+  target: QueryTarget,
+  options: { consistent?: boolean; limit: number; start?: Raw | undefined; budget?: { readonly max: number; readonly weigh: (record: z.output<S>) => number } },
+): Promise<{ records: Array<z.output<S>>; next: Raw | undefined }> => {
+  const records: Array<z.output<S>> = [];
+  let weight = 0;
+  let passed: Raw | undefined;
+  let next = options.start;
+  do {
+    const page = await documentClient.send(new QueryCommand(queryInput(target, { ...options, limit: options.limit - records.length, start: next })));
+    next = page.LastEvaluatedKey;
+    for (const item of page.Items ?? []) {
+      const record = recordOf(entity, schema, item);
+      if (record !== undefined && options.budget) {
+        weight += options.budget.weigh(record);
+        if (weight > options.budget.max && passed !== undefined && records.length > 0) return { records, next: continueAfter(target, passed) };
+      }
+      if (record !== undefined) records.push(record);
+      passed = item;
+    }
+  } while (next && records.length < options.limit);
+  return { records, next };
+};
+
 /** Every page of a Query (ElectroDB's `pages: 'all'`), `limit` items per page when given. */
 export const queryAll = async <S extends z.ZodMiniType>(
   entity: EntityName,
