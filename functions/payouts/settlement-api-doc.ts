@@ -10,25 +10,27 @@ import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
 import { settlementPeriodPath, statementQuery } from './get-settlement-statement.js';
 import { reportQuery } from './report-pages.js';
 import { runPath } from './run-access.js';
-import { payoutReport, payoutRun } from '../shared/api-doc/responses.js';
+import { payoutReport, payoutRun, signedCny } from '../shared/api-doc/responses.js';
 import { takeRateChange } from '../shared/api-doc/examples.js';
 
 const cny = moneySchema('CNY');
 const period = z.string().check(z.meta({ example: '2026-11' }));
 const covers = z.object({ from: period, to: period });
-const figures = { gross: cny, platformFee: cny, creatorCommission: cny, refunds: cny, net: cny };
+/** Refunds, carried amounts, a period's or an order's net and a balance can be below zero. */
+const signed = signedCny;
+const figures = { gross: cny, platformFee: cny, creatorCommission: cny, refunds: signed, net: signed };
 /** A settled period's figures (settlements list, finance lines). */
 const settledFigures = {
   gross: cny,
   platformFee: cny,
   creatorCommissions: cny,
-  refunds: cny,
-  carriedIn: cny,
-  carriedForward: cny,
+  refunds: signed,
+  carriedIn: signed,
+  carriedForward: signed,
   net: cny.check(z.meta({ description: 'What the run paid (0 when the total carried forward).' })),
 };
 
-export const balance = z.object({ pending: cny, available: cny, paid: cny }).check(z.meta({ id: 'MerchantBalance' }));
+export const balance = z.object({ pending: signed, available: signed, paid: cny }).check(z.meta({ id: 'MerchantBalance' }));
 
 export const settlement = z
   .object({
@@ -51,19 +53,19 @@ export const statement = z
     coversPeriods: z.optional(covers),
     settledAt: z.optional(z.iso.datetime()),
     lines: z.array(z.object({ orderId: z.string(), deliveredAt: z.iso.datetime(), ...figures })),
-    totals: z.object({ ...figures, carriedIn: cny, paid: cny, carriedForward: cny }),
+    totals: z.object({ ...figures, carriedIn: signed, paid: cny, carriedForward: signed }),
   })
   .check(z.meta({ id: 'MerchantStatement' }));
 
 const merchantLine = z.object({ merchantId: z.string(), name: z.string(), ...settledFigures });
-const merchantTotals = z.object({ gross: cny, platformFee: cny, creatorCommissions: cny, refunds: cny, net: cny });
+const merchantTotals = z.object({ gross: cny, platformFee: cny, creatorCommissions: cny, refunds: signed, net: cny });
 
 export const merchantStatements = z
   .object({
     runId: z.string(),
     period,
     lines: z.array(merchantLine),
-    totals: z.extend(merchantTotals, { carriedForward: cny }).check(z.meta({ description: "The whole run's totals, on every page." })),
+    totals: z.extend(merchantTotals, { carriedForward: signed }).check(z.meta({ description: "The whole run's totals, on every page." })),
     nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' })),
   })
   .check(z.meta({ id: 'RunMerchantStatements' }));

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { newId } from '../../functions/shared/ids.js';
 import type { Runtime } from '../../lib/local/runtime.js';
+import { readFileSync } from 'node:fs';
 import { request } from '../support/http.js';
+import { answerViolations, type OpenApi } from '../support/openapi-validate.js';
 import { enrolMerchant } from '../support/merchants.js';
 import { startTestRuntime } from '../support/runtime.js';
 
@@ -165,6 +167,38 @@ describe('operator reads', () => {
     const none = await request(runtime.url, 'GET', `/v1/admin/creators/${creatorIds[1]}`, { key: adminKey });
     expect(none.body.commissionEntries).toEqual({ data: [], nextCursor: null });
     expect((await request(runtime.url, 'GET', '/v1/admin/creators/cre_01NOSUCHCREATOR', { key: adminKey })).status).toBe(404);
+
+    // A refund reverses part of a commission: a negative entry, as the document describes it.
+    const refundedAt = new Date().toISOString();
+    await runtime.invoke('reverseCommission', {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'OrderRefunded',
+      source: 'xborder.payments',
+      account: '000000000000',
+      time: refundedAt,
+      region: 'local',
+      resources: [],
+      detail: {
+        metadata: { eventId: newId('evt'), version: 1, occurredAt: refundedAt, correlationId: 'operator-reads' },
+        data: {
+          orderId: orders[0],
+          merchantId: 'mer_01TEST',
+          refundId: newId('ref'),
+          amount: { amount: 3_500, currency: 'USD' },
+          refundedTotal: { amount: 3_500, currency: 'USD' },
+          paidTotal: { amount: 7_000, currency: 'USD' },
+          settlementMerchandise: { amount: 50_000, currency: 'CNY' },
+          fullyRefunded: false,
+          source: 'api',
+          refundedAt,
+        },
+      },
+    });
+    const withReversal = await request(runtime.url, 'GET', `/v1/admin/creators/${creatorIds[0]}`, { key: adminKey });
+    expect((withReversal.body.commissionEntries as { data: Item[] }).data).toContainEqual(expect.objectContaining({ orderId: orders[0], kind: 'reversal', amount: { amount: -2_500, currency: 'CNY' } }));
+    const openApi = JSON.parse(readFileSync('functions/platform/generated/openapi.json', 'utf8')) as OpenApi;
+    expect(answerViolations(openApi, 'GET', '/v1/admin/creators/{id}', withReversal.status, 'application/json', withReversal.body)).toEqual([]);
   });
 
   it('refuses a list cursor edited or issued for another list', async () => {

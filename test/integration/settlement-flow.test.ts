@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { Webhook } from 'standardwebhooks';
@@ -6,6 +7,7 @@ import { nextPeriod, periodEnd, periodOf } from '../../functions/payouts/periods
 import { settleMerchants } from '../../functions/payouts/settlement-run.js';
 import type { Runtime } from '../../lib/local/runtime.js';
 import { request } from '../support/http.js';
+import { answerViolations, type OpenApi } from '../support/openapi-validate.js';
 import type { catalogue} from '../support/merchants.js';
 import { buyer, listCatalogue, randomUscc } from '../support/merchants.js';
 import { startTestRuntime, testStripeKey, testWebhookSecret } from '../support/runtime.js';
@@ -99,6 +101,12 @@ const download = async (path: string, key: string) => {
 const cny = (amount: number) => ({ amount, currency: 'CNY' });
 const statement = async (m: Merchant, period: string) => (await request(runtime.url, 'GET', `/v1/settlements/${period}/statement`, { key: m.key })).body;
 const balance = async (m: Merchant) => (await request(runtime.url, 'GET', '/v1/balance', { key: m.key })).body;
+const openApi = JSON.parse(readFileSync('functions/platform/generated/openapi.json', 'utf8')) as OpenApi;
+/** A GET whose answer must be what the OpenAPI document describes (signed amounts included). */
+const documented = async (template: string, path: string, key: string): Promise<void> => {
+  const r = await request(runtime.url, 'GET', path, { key });
+  expect({ path, status: r.status, violations: answerViolations(openApi, 'GET', template, r.status, 'application/json', r.body) }).toEqual({ path, status: 200, violations: [] });
+};
 
 beforeAll(async () => {
   let standIn;
@@ -258,6 +266,8 @@ describe('a settlement journey', () => {
     await runtime.settle();
     const refundC2 = -(halfUp(grossC2, c2Refund, c2Paid) - halfUp(feeC2, c2Refund, c2Paid) - halfUp(comC2, c2Refund, c2Paid));
     expect(await statement(c, second)).toMatchObject({ status: 'open', lines: [{ orderId: c2.id, gross: cny(0), refunds: cny(refundC2), net: cny(refundC2) }] });
+    await documented('/v1/settlements/{period}/statement', `/v1/settlements/${second}/statement`, c.key);
+    await documented('/v1/payout-periods/{period}/preview', `/v1/payout-periods/${second}/preview`, financeKey);
     setClock(new Date(Date.parse(periodEnd(second)) + 86_400_000).toISOString());
     await runPeriod(second);
     const novemberJson = (await request(runtime.url, 'GET', `/v1/payout-runs/run_${second}/merchant-statements`, { key: financeKey })).body;
@@ -270,6 +280,13 @@ describe('a settlement journey', () => {
     expect(settlementsC.body.data).toMatchObject([{ period: second, net: cny(0), carriedForward: cny(refundC2) }]);
     expect(settlementsC.body.nextCursor).toEqual(expect.any(String));
     expect((await request(runtime.url, 'GET', `/v1/settlements?cursor=${String(settlementsC.body.nextCursor)}`, { key: c.key })).body.data).toMatchObject([{ period: first, net: cny(netC) }]);
+    // Negative amounts (refunds, carried forward, a balance below zero) are what the document says.
+    for (const [template, path, key] of [
+      ['/v1/payout-runs/{id}/merchant-statements', `/v1/payout-runs/run_${second}/merchant-statements`, financeKey],
+      ['/v1/settlements/{period}/statement', `/v1/settlements/${second}/statement`, c.key],
+      ['/v1/settlements', '/v1/settlements', c.key],
+      ['/v1/balance', '/v1/balance', c.key],
+    ] as const) await documented(template, path, key);
 
     // Re-running the merchant half changes nothing (the run is complete; a stale lease writes nothing).
     await settleMerchants({ period: second, token: 'stale', leaseMs: 1_000 }, 'test');

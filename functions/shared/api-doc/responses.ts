@@ -34,6 +34,9 @@ export const moneyCny = moneySchema('CNY').check(z.meta({ id: 'MoneyCNY', ...mon
 /** A CNY amount with its own description, inline (not the MoneyCNY component): the example of MoneyCNY. */
 const cnyAs = (description: string) => moneySchema('CNY').check(z.meta({ ...moneyCnyMeta, description }));
 
+/** A signed CNY amount (a reversal, a carried-in negative total). */
+export const signedCny = z.object({ amount: z.number().check(z.int()), currency: z.literal('CNY') }).check(z.meta({ description: 'Money in CNY fen; negative for reversals and carried-in losses.' }));
+
 const page = <T extends z.ZodMiniType>(item: T, name: string) =>
   z
     .object({
@@ -410,7 +413,7 @@ const commissionEntry = z.object({
   id: id('cen', 'cen_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
   orderId: id('ord', 'ord_01JD3Q4T7V8X9Y0Z1A2B3C4D5E'),
   kind: z.enum(['accrual', 'reversal']),
-  amount: cnyAs('Positive for an accrual, negative for a reversal.'),
+  amount: signedCny.check(z.meta({ description: 'Positive for an accrual, negative for a reversal.' })),
   period: z.string().check(z.meta({ description: 'The period it is payable in.', example: '2026-11' })),
   createdAt: timestamp,
 });
@@ -421,8 +424,6 @@ export const creatorWithEntries = z
   })
   .check(z.meta({ id: 'CreatorWithCommissionEntries' }));
 export const payoutRunPage = page(payoutRun, 'PayoutRunPage');
-/** A signed CNY amount (a reversal, a carried-in negative total). */
-const signedCny = z.object({ amount: z.number().check(z.int()), currency: z.literal('CNY') }).check(z.meta({ description: 'Money in CNY fen; negative for reversals and carried-in losses.' }));
 export const payoutLineDetail = z
   .object({
     runId: z.string().check(z.meta({ example: 'run_2026-10' })),
