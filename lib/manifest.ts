@@ -434,6 +434,7 @@ const functions = {
     entry: 'functions/payouts/period-preview.ts',
     description: 'Finance previews what a payout run for a period would pay now (reads only)',
     table: 'read',
+    secrets: ['cursorKey'],
   },
   createWebhookEndpoint: {
     entry: 'functions/notifications/create-endpoint.ts',

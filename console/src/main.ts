@@ -156,7 +156,28 @@ interface Preview {
   readonly run: { id: string; status: string } | null;
   readonly merchants?: { lines: PreviewLine[]; totals: Record<string, Money> } | null;
   readonly creators?: { lines: PreviewLine[]; totals?: Record<string, Money> } | null;
+  readonly nextCursor?: string | null;
 }
+
+/** The whole preview: pages (over 5,000 lines or 5 MB) joined, creator lines then merchant lines. */
+const previewOf = async (period: string): Promise<Preview> => {
+  const path = `/v1/payout-periods/${encodeURIComponent(period)}/preview`;
+  const first = await getJson<Preview>(path);
+  const creators = [...(first.creators?.lines ?? [])];
+  const merchants = [...(first.merchants?.lines ?? [])];
+  let cursor = first.nextCursor;
+  while (cursor) {
+    const page: Preview = await getJson(`${path}?cursor=${encodeURIComponent(cursor)}`);
+    creators.push(...(page.creators?.lines ?? []));
+    merchants.push(...(page.merchants?.lines ?? []));
+    cursor = page.nextCursor;
+  }
+  return {
+    ...first,
+    creators: first.creators ? { ...first.creators, lines: creators } : first.creators,
+    merchants: first.merchants ? { ...first.merchants, lines: merchants } : first.merchants,
+  };
+};
 
 const moneyOf = (value: unknown): string => (typeof value === 'object' && value !== null && 'amount' in value && typeof value.amount === 'number' ? cny(value.amount) : '');
 const textOf = (value: unknown): string => (typeof value === 'string' ? value : value === null || value === undefined ? '' : String(value));
@@ -281,7 +302,7 @@ const periodsView = async (selected?: string): Promise<void> => {
   show(h('h2', {}, t('periodsTitle')), periodsTable, previewHolder);
   if (selectedRow) {
     // Without a preview (an API that cannot preview) the run can still be started.
-    const preview = await getJson<Preview>(`/v1/payout-periods/${selectedRow.period}/preview`).catch((error: unknown) => {
+    const preview = await previewOf(selectedRow.period).catch((error: unknown) => {
       if (error instanceof ApiError && error.status === 401) throw error;
       previewHolder.append(status(t('error', { detail: errorText(error) }), 'error'));
       return { period: selectedRow.period, run: null, merchants: null, creators: null };

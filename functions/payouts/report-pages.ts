@@ -19,11 +19,33 @@ export const reportPageBytes = 5_000_000;
 /** What a value adds to a response whose body is its JSON: its bytes, escaped once more as the body string. */
 export const responseBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(JSON.stringify(value)));
 
-export const reportQuery = z.object({
-  format: z._default(z.enum(['json', 'csv']), 'json'),
+/** `?limit&cursor` of a paged finance answer: up to 5,000 lines, all of them by default. */
+export const linesQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(reportPageMax)), reportPageMax),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
+
+export const reportQuery = z.extend(linesQuery, { format: z._default(z.enum(['json', 'csv']), 'json') });
+
+/**
+ * A page of lines computed in memory and sorted by `keyOf`: those after the key `after` (all
+ * when null), up to `limit` and `maxBytes` (the first always), and the key of the last
+ * one when more follow. Keyed, not counted: lines that come or go between two pages shift
+ * nothing else.
+ */
+export const linesPage = <T>(lines: readonly T[], keyOf: (line: T) => string, after: string | null, limit: number, maxBytes = reportPageBytes): { lines: T[]; next: string | null } => {
+  const start = after === null ? 0 : lines.findIndex((line) => keyOf(line) > after);
+  const page: T[] = [];
+  let bytes = 0;
+  for (let i = start < 0 ? lines.length : start; i < lines.length && page.length < limit; i += 1) {
+    const line = lines[i] as T;
+    bytes += responseBytes(line);
+    if (bytes > maxBytes && page.length > 0) break;
+    page.push(line);
+  }
+  const last = page.at(-1);
+  return { lines: page, next: last !== undefined && (start < 0 ? lines.length : start) + page.length < lines.length ? keyOf(last) : null };
+};
 
 /** The headers that lead a CSV page's reader to the next page (none on the last). */
 export const nextCsvPageHeaders = (path: string, limit: number, nextCursor: string | null): Record<string, string> =>

@@ -8,7 +8,7 @@ import { listQuery } from '../shared/pagination.js';
 import { moneySchema } from '../shared/money.js';
 import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
 import { settlementPeriodPath, statementQuery } from './get-settlement-statement.js';
-import { reportQuery } from './report-pages.js';
+import { linesQuery, reportQuery } from './report-pages.js';
 import { runPath } from './run-access.js';
 import { payoutReport, payoutRun, signedCny } from '../shared/api-doc/responses.js';
 import { takeRateChange } from '../shared/api-doc/examples.js';
@@ -78,6 +78,7 @@ export const periodPreview = z
     creators: z
       .object({ lines: payoutReport.shape.lines, totals: payoutRun.shape.totals })
       .check(z.meta({ description: 'The creator lines a run would pay now (as in the run report) and their totals.' })),
+    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' })),
   })
   .check(z.meta({ id: 'PayoutPeriodPreview' }));
 
@@ -129,8 +130,9 @@ export const settlementOperations = {
     operationId: 'previewPayoutPeriod',
     tag: 'Finance' as const,
     summary: 'What a run for the period would pay now',
-    description: 'Reads what the run would read; changes nothing.',
-    request: { path: settlementPeriodPath },
+    description:
+      'Reads what the run would read; changes nothing. Up to 5,000 lines and about 5 MB per response, creator lines first, then merchant lines: a larger preview pages with `cursor` (`nextCursor`); every page carries the whole period\'s totals.',
+    request: { path: settlementPeriodPath, query: linesQuery },
     responses: { 200: { description: 'The preview.', schema: periodPreview } },
   },
 };

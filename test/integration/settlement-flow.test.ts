@@ -202,6 +202,32 @@ describe('a settlement journey', () => {
     expect((preview.body.merchants as { lines: Array<{ name: string }> }).lines.map((l) => l.name).sort()).toEqual(['Macau Trade Co', 'Suzhou Silk Works', '杭州茶丝有限公司']);
     expect(preview.body.run).toBeNull();
 
+    // Paged (0053): one line a page, creators first, then merchants; the whole period's totals on
+    // every page; a preview cursor is the preview's own.
+    expect(preview.body.nextCursor).toBeNull();
+    const previewPath = `/v1/payout-periods/${first}/preview`;
+    const creatorPages: unknown[] = [];
+    const merchantPages: unknown[] = [];
+    let previewCursor: string | null = null;
+    let previewPages = 0;
+    do {
+      const page = await request(runtime.url, 'GET', `${previewPath}?limit=1${previewCursor ? `&cursor=${encodeURIComponent(previewCursor)}` : ''}`, { key: financeKey });
+      const body = page.body as { creators: { lines: unknown[]; totals: unknown }; merchants: { lines: unknown[]; totals: unknown }; nextCursor: string | null };
+      expect(body.creators.lines.length + body.merchants.lines.length).toBe(1);
+      expect([body.creators.totals, body.merchants.totals]).toEqual([(preview.body.creators as { totals: unknown }).totals, (preview.body.merchants as { totals: unknown }).totals]);
+      if (previewPages === 0 && body.nextCursor) {
+        expect((await request(runtime.url, 'GET', `/v1/payout-periods/${second}/preview?cursor=${encodeURIComponent(body.nextCursor)}`, { key: financeKey })).status).toBe(400);
+        expect((await request(runtime.url, 'GET', `/v1/payout-runs?cursor=${encodeURIComponent(body.nextCursor)}`, { key: financeKey })).status).toBe(400);
+      }
+      creatorPages.push(...body.creators.lines);
+      merchantPages.push(...body.merchants.lines);
+      previewCursor = body.nextCursor;
+      previewPages += 1;
+    } while (previewCursor && previewPages < 20);
+    expect(previewPages).toBe(4);
+    expect(creatorPages).toEqual((preview.body.creators as { lines: unknown[] }).lines);
+    expect(merchantPages).toEqual((preview.body.merchants as { lines: unknown[] }).lines);
+
     const creatorsBefore = preview.body.creators as { lines: Array<{ creatorId: string }>; totals: Record<string, unknown> };
     expect(creatorsBefore.lines.map((l) => l.creatorId)).toEqual([creatorId]);
     await runPeriod(first);
