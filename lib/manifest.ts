@@ -423,6 +423,7 @@ const functions = {
     entry: 'functions/payouts/get-settlement-statement.ts',
     description: "Merchant downloads a period's settlement statement (JSON or CSV)",
     table: 'read',
+    secrets: ['cursorKey'],
   },
   merchantStatementsReport: {
     entry: 'functions/payouts/merchant-statements-report.ts',

@@ -1,28 +1,40 @@
 import * as z from 'zod/mini';
 import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
+import { pageOf, readCursor } from '../shared/pagination.js';
 import { periodPattern } from './periods.js';
+import { linesPage, nextCsvPageHeaders, reportQuery } from './report-pages.js';
 import { linesOf, statementOf } from './settlement-queries.js';
-import { statementCsv, statementJson } from './settlement-views.js';
+import { statementCsv, statementJson, statementLineBytes } from './settlement-views.js';
 
 export const settlementPeriodPath = z.object({ period: z.string().check(z.regex(periodPattern, 'a period YYYY-MM')) });
-export const statementQuery = z.object({ format: z._default(z.enum(['json', 'csv']), 'json') });
 
 /**
- * GET /v1/settlements/{period}/statement?format=json|csv: the per-order lines and totals of a
- * settled period (every month its run covered), or of a period no run settled yet (`open`).
+ * GET /v1/settlements/{period}/statement?format=json|csv[&limit&cursor]: the per-order lines
+ * and totals of a settled period (every month its run covered), or of a period no run settled
+ * yet (`open`). Paged like the finance reports (0053): up to `limit` lines and 5 MB, by order;
+ * every page carries the whole statement's totals.
  */
-export const handler = httpHandler({ access: keyed('merchant'), path: settlementPeriodPath, query: statementQuery }, async (request) => {
+export const handler = httpHandler({ access: keyed('merchant'), path: settlementPeriodPath, query: reportQuery }, async (request) => {
   const merchantId = requireTenant(request);
   const { period } = request.path;
+  const { format, limit, cursor } = request.query;
+  const scope = `statement:${merchantId}:${period}`;
+  const after = await readCursor(scope, cursor);
   const settled = await statementOf(merchantId, period);
   const lines = await linesOf(merchantId, settled?.fromPeriod ?? period, period);
-  if (request.query.format === 'csv') {
+  const page = linesPage(lines, (line) => line.orderId, after, limit, { weigh: statementLineBytes });
+  const { nextCursor } = await pageOf(scope, [], page.next);
+  if (format === 'csv') {
     return {
       status: 200,
-      body: statementCsv(lines),
-      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="statement-${period}.csv"` },
+      body: statementCsv(page.lines, cursor !== undefined),
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="statement-${period}.csv"`,
+        ...nextCsvPageHeaders(`/v1/settlements/${period}/statement`, limit, nextCursor),
+      },
     };
   }
-  return { status: 200, body: statementJson(merchantId, period, lines, settled) };
+  return { status: 200, body: { ...statementJson(merchantId, period, lines, settled, page.lines), nextCursor } };
 });

@@ -29,17 +29,23 @@ export const reportQuery = z.extend(linesQuery, { format: z._default(z.enum(['js
 
 /**
  * A page of lines computed in memory and sorted by `keyOf`: those after the key `after` (all
- * when null), up to `limit` and `maxBytes` (the first always), and the key of the last
+ * when null), up to `limit` and `maxBytes` of `weigh` (its JSON in the response unless told; the first always), and the key of the last
  * one when more follow. Keyed, not counted: lines that come or go between two pages shift
  * nothing else.
  */
-export const linesPage = <T>(lines: readonly T[], keyOf: (line: T) => string, after: string | null, limit: number, maxBytes = reportPageBytes): { lines: T[]; next: string | null } => {
+export const linesPage = <T>(
+  lines: readonly T[],
+  keyOf: (line: T) => string,
+  after: string | null,
+  limit: number,
+  { maxBytes = reportPageBytes, weigh = responseBytes }: { readonly maxBytes?: number; readonly weigh?: (line: T) => number } = {},
+): { lines: T[]; next: string | null } => {
   const start = after === null ? 0 : lines.findIndex((line) => keyOf(line) > after);
   const page: T[] = [];
   let bytes = 0;
   for (let i = start < 0 ? lines.length : start; i < lines.length && page.length < limit; i += 1) {
     const line = lines[i] as T;
-    bytes += responseBytes(line);
+    bytes += weigh(line);
     if (bytes > maxBytes && page.length > 0) break;
     page.push(line);
   }

@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import { listQuery } from '../shared/pagination.js';
 import { moneySchema } from '../shared/money.js';
 import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
-import { settlementPeriodPath, statementQuery } from './get-settlement-statement.js';
+import { settlementPeriodPath } from './get-settlement-statement.js';
 import { linesQuery, reportQuery } from './report-pages.js';
 import { runPath } from './run-access.js';
 import { payoutReport, payoutRun, signedCny } from '../shared/api-doc/responses.js';
@@ -53,7 +53,8 @@ export const statement = z
     coversPeriods: z.optional(covers),
     settledAt: z.optional(z.iso.datetime()),
     lines: z.array(z.object({ orderId: z.string(), deliveredAt: z.iso.datetime(), ...figures })),
-    totals: z.object({ ...figures, carriedIn: signed, paid: cny, carriedForward: signed }),
+    totals: z.object({ ...figures, carriedIn: signed, paid: cny, carriedForward: signed }).check(z.meta({ description: "The whole statement's totals, on every page." })),
+    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' })),
   })
   .check(z.meta({ id: 'MerchantStatement' }));
 
@@ -112,8 +113,9 @@ export const settlementOperations = {
     operationId: 'getSettlementStatement',
     tag: 'Settlement' as const,
     summary: "A period's statement",
-    description: 'Per-order lines and totals; CSV: UTF-8 BOM, RFC 4180, amounts in yuan. A period no run settled yet is `open`.',
-    request: { path: settlementPeriodPath, query: z.partial(statementQuery) },
+    description:
+      'Per-order lines and totals; CSV: UTF-8 BOM, RFC 4180, amounts in yuan. A period no run settled yet is `open`. Up to 5,000 lines and about 5 MB per response: a larger statement pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only); every page carries the whole statement\'s totals.',
+    request: { path: settlementPeriodPath, query: reportQuery },
     responses: { 200: { description: 'The statement.', schema: statement, contentTypes: ['application/json', 'text/csv'] } },
   },
   'GET /v1/payout-runs/{id}/merchant-statements': {

@@ -7,6 +7,7 @@ import { money, toDecimalString, type Money } from '../shared/money.js';
 import { periodEnd } from './periods.js';
 import { csvDocument, csvRows, defuseCsvFormula } from './report.js';
 import { addFigures, emptyFigures, figuresOf, type StatementFigures } from './settlement.js';
+import { responseBytes } from './report-pages.js';
 
 const cny = (fen: number): Money => money(fen, 'CNY');
 
@@ -52,14 +53,20 @@ export interface SettledHeader {
   readonly settledAt: string;
 }
 
-export const statementJson = (merchantId: string, period: string, lines: readonly StatementLineFigures[], settled: SettledHeader | null) => {
+const statementLineView = (l: StatementLineFigures) => ({ orderId: l.orderId, deliveredAt: l.deliveredAt, ...figuresView(l) });
+
+/** A statement line's bytes in the JSON response (its CSV row is smaller). */
+export const statementLineBytes = (l: StatementLineFigures): number => responseBytes(statementLineView(l));
+
+/** A statement: the totals of all its `lines`, and the lines of `page` (all of them unless paged, 0053). */
+export const statementJson = (merchantId: string, period: string, lines: readonly StatementLineFigures[], settled: SettledHeader | null, page: readonly StatementLineFigures[] = lines) => {
   const totals = totalsOf(lines);
   return {
     merchantId,
     period,
     status: settled ? ('settled' as const) : ('open' as const),
     ...(settled ? { coversPeriods: { from: settled.fromPeriod, to: settled.period }, settledAt: settled.settledAt } : {}),
-    lines: lines.map((l) => ({ orderId: l.orderId, deliveredAt: l.deliveredAt, ...figuresView(l) })),
+    lines: page.map(statementLineView),
     totals: {
       ...figuresView(totals),
       carriedIn: cny(settled?.carriedInFen ?? 0),
@@ -72,11 +79,12 @@ export const statementJson = (merchantId: string, period: string, lines: readonl
 /** The statement CSV header, fixed by API.md. */
 export const statementCsvHeader = 'order_id,delivered_at,gross_cny,platform_fee_cny,creator_commission_cny,refunds_cny,net_cny';
 
-export const statementCsv = (lines: readonly StatementLineFigures[]): string =>
-  csvDocument(
-    statementCsvHeader,
-    lines.map((l) => [l.orderId, l.deliveredAt, ...[l.grossFen, l.feeFen, l.commissionFen, l.refundsFen, l.netFen].map(toDecimalString)]),
-  );
+const statementRows = (lines: readonly StatementLineFigures[]): string[][] =>
+  lines.map((l) => [l.orderId, l.deliveredAt, ...[l.grossFen, l.feeFen, l.commissionFen, l.refundsFen, l.netFen].map(toDecimalString)]);
+
+/** The statement CSV, or with `rowsOnly` a later page of it (0053). */
+export const statementCsv = (lines: readonly StatementLineFigures[], rowsOnly = false): string =>
+  rowsOnly ? csvRows(statementRows(lines)) : csvDocument(statementCsvHeader, statementRows(lines));
 
 /** A merchant's settled period, as the settlements list and the finance report show it. */
 export interface StatementHeaderItem extends SettledHeader {

@@ -283,6 +283,23 @@ describe('a settlement journey', () => {
     expect(stA).toMatchObject({ status: 'settled', lines: [{ orderId: a1.id, deliveredAt, net: cny(netA1) }], totals: { paid: cny(netA1) } });
     expect(await download(`/v1/settlements/${first}/statement?format=csv`, a.key)).toBe(`\uFEFForder_id,delivered_at,gross_cny,platform_fee_cny,creator_commission_cny,refunds_cny,net_cny\r\n${a1.id},${deliveredAt},256.00,12.80,25.60,0.00,217.60\r\n`);
     expect(await balance(a)).toEqual({ pending: cny(0), available: cny(0), paid: cny(netA1) });
+    // C's statement (two orders) a line a page (0053): the whole statement's totals on every page,
+    // the pages' lines and CSV adding up to the whole; the cursor is C's and this period's.
+    const stC = await statement(c, first);
+    expect(stC.lines as unknown[]).toHaveLength(2);
+    expect(stC.nextCursor).toBeNull();
+    const statementPath = `/v1/settlements/${first}/statement`;
+    const stC1 = (await request(runtime.url, 'GET', `${statementPath}?limit=1`, { key: c.key })).body;
+    expect(stC1).toMatchObject({ status: 'settled', totals: stC.totals, nextCursor: expect.any(String) });
+    const stCursor = encodeURIComponent(String(stC1.nextCursor));
+    const stC2 = (await request(runtime.url, 'GET', `${statementPath}?limit=1&cursor=${stCursor}`, { key: c.key })).body;
+    expect(stC2).toMatchObject({ totals: stC.totals, nextCursor: null });
+    expect([...(stC1.lines as unknown[]), ...(stC2.lines as unknown[])]).toEqual(stC.lines);
+    const stCsvFirst = await fetch(`${runtime.url}${statementPath}?format=csv&limit=1`, { headers: { authorization: `Bearer ${c.key}` } });
+    const stCsvRest = await download(`${statementPath}?format=csv&limit=1&cursor=${encodeURIComponent(String(stCsvFirst.headers.get('x-next-cursor')))}`, c.key);
+    expect(new TextDecoder('utf-8', { ignoreBOM: true }).decode(await stCsvFirst.arrayBuffer()) + stCsvRest).toBe(await download(`${statementPath}?format=csv`, c.key));
+    expect((await request(runtime.url, 'GET', `${statementPath}?cursor=${stCursor}`, { key: b.key })).status).toBe(400);
+    expect((await request(runtime.url, 'GET', `/v1/settlements/${second}/statement?cursor=${stCursor}`, { key: c.key })).status).toBe(400);
 
     // After settlement: C refunds most of C2; the reversal nets into November and, larger than
     // November's proceeds, carries forward.

@@ -22,7 +22,7 @@ const pages = (all: readonly Line[], limit: number, change: (page: number, all: 
   let current = all;
   let after: string | null = null;
   do {
-    const page = linesPage(current, keyOf, after, limit, budget);
+    const page: { lines: Line[]; next: string | null } = linesPage(current, keyOf, after, limit, { maxBytes: budget });
     read.push(page.lines);
     after = page.next;
     current = change(read.length, current);
