@@ -19,9 +19,10 @@ export const handler = httpHandler({ access: keyed('merchant'), path: settlement
   const merchantId = requireTenant(request);
   const { period } = request.path;
   const { format, limit, cursor } = request.query;
-  const scope = `statement:${merchantId}:${period}`;
-  const after = await readCursor(scope, cursor);
   const settled = await statementOf(merchantId, period);
+  // A cursor of the open statement is refused once a run has settled it (more periods, new totals).
+  const scope = `statement:${merchantId}:${period}:${settled?.fromPeriod ?? 'open'}`;
+  const after = await readCursor(scope, cursor);
   const lines = await linesOf(merchantId, settled?.fromPeriod ?? period, period);
   const page = linesPage(lines, (line) => line.orderId, after, limit, { weigh: statementLineBytes });
   const { nextCursor } = await pageOf(scope, [], page.next);

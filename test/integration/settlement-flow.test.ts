@@ -230,7 +230,11 @@ describe('a settlement journey', () => {
 
     const creatorsBefore = preview.body.creators as { lines: Array<{ creatorId: string }>; totals: Record<string, unknown> };
     expect(creatorsBefore.lines.map((l) => l.creatorId)).toEqual([creatorId]);
+    // A page of C's statement while it is open: its cursor is refused once the run settles it.
+    const openStatementPage = (await request(runtime.url, 'GET', `/v1/settlements/${first}/statement?limit=1`, { key: c.key })).body;
+    expect(openStatementPage).toMatchObject({ status: 'open', nextCursor: expect.any(String) });
     await runPeriod(first);
+    expect((await request(runtime.url, 'GET', `/v1/settlements/${first}/statement?limit=1&cursor=${encodeURIComponent(String(openStatementPage.nextCursor))}`, { key: c.key })).status).toBe(400);
     // The preview's creator half is what the run then paid: same lines, same totals.
     const report = await request(runtime.url, 'GET', `/v1/payout-runs/run_${first}/report?format=json`, { key: financeKey });
     expect(creatorsBefore.lines).toEqual(report.body.lines);
