@@ -66,6 +66,17 @@ export const getBytes = async (path: string): Promise<{ bytes: Uint8Array; heade
   return { bytes: new Uint8Array(await response.arrayBuffer()), headers: response.headers };
 };
 
+/**
+ * Every page of an answer whose lines come in pages (reports, preview: `nextCursor`, decisions
+ * 0024 and 0053), starting from `first` when it was already read.
+ */
+export const getPages = async <T extends { readonly nextCursor?: string | null }>(path: string, first?: T): Promise<T[]> => {
+  const separator = path.includes('?') ? '&' : '?';
+  const pages: T[] = [first ?? (await getJson<T>(path))];
+  for (let cursor = pages[0]?.nextCursor; cursor; cursor = pages.at(-1)?.nextCursor) pages.push(await getJson<T>(`${path}${separator}cursor=${encodeURIComponent(cursor)}`));
+  return pages;
+};
+
 /** Every page of a `{ data, nextCursor }` list. */
 export const getAll = async <T>(path: string): Promise<T[]> => {
   const items: T[] = [];

@@ -4,7 +4,7 @@
  * only ever set as text (never parsed as HTML), so names from the API cannot inject markup.
  */
 import uPlot from 'uplot';
-import { ApiError, forgetKey, getAll, getBytes, getJson, postJson, setApiLanguage, storedKey, storeKey } from './api.js';
+import { ApiError, forgetKey, getAll, getBytes, getJson, getPages, postJson, setApiLanguage, storedKey, storeKey } from './api.js';
 import { formatCny, locales, preferredLocale, translate, type Locale, type MessageKey } from './i18n.js';
 import {
   agencyTotals,
@@ -161,21 +161,12 @@ interface Preview {
 
 /** The whole preview: pages (over 5,000 lines or 5 MB) joined, creator lines then merchant lines. */
 const previewOf = async (period: string): Promise<Preview> => {
-  const path = `/v1/payout-periods/${encodeURIComponent(period)}/preview`;
-  const first = await getJson<Preview>(path);
-  const creators = [...(first.creators?.lines ?? [])];
-  const merchants = [...(first.merchants?.lines ?? [])];
-  let cursor = first.nextCursor;
-  while (cursor) {
-    const page: Preview = await getJson(`${path}?cursor=${encodeURIComponent(cursor)}`);
-    creators.push(...(page.creators?.lines ?? []));
-    merchants.push(...(page.merchants?.lines ?? []));
-    cursor = page.nextCursor;
-  }
+  const pages = await getPages<Preview>(`/v1/payout-periods/${encodeURIComponent(period)}/preview`);
+  const first = pages[0] as Preview;
   return {
     ...first,
-    creators: first.creators ? { ...first.creators, lines: creators } : first.creators,
-    merchants: first.merchants ? { ...first.merchants, lines: merchants } : first.merchants,
+    creators: first.creators ? { ...first.creators, lines: pages.flatMap((p) => p.creators?.lines ?? []) } : first.creators,
+    merchants: first.merchants ? { ...first.merchants, lines: pages.flatMap((p) => p.merchants?.lines ?? []) } : first.merchants,
   };
 };
 
@@ -323,16 +314,8 @@ interface Report {
 }
 
 /** Every line of the run's report (pages of up to 5,000 lines and 5 MB, followed by cursor). */
-const reportLines = async (runId: string): Promise<ReportLine[]> => {
-  const lines: ReportLine[] = [];
-  let cursor: string | null | undefined = null;
-  do {
-    const page: Report = await getJson(`/v1/payout-runs/${encodeURIComponent(runId)}/report?format=json${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    lines.push(...page.lines);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return lines;
-};
+const reportLines = async (runId: string): Promise<ReportLine[]> =>
+  (await getPages<Report>(`/v1/payout-runs/${encodeURIComponent(runId)}/report?format=json`)).flatMap((page) => page.lines);
 
 interface MerchantStatements {
   readonly lines: PreviewLine[];
@@ -521,15 +504,9 @@ const downloads = (run: RunView, lines: readonly ReportLine[], merchantsAvailabl
       save(whole.bytes, file, 'application/json');
       return file;
     }
-    const statementLines = [...first.lines];
-    let cursor: string | null | undefined = first.nextCursor;
-    while (cursor) {
-      const page: MerchantStatements = await getJson(`${base}/merchant-statements?format=json&cursor=${encodeURIComponent(cursor)}`);
-      statementLines.push(...page.lines);
-      cursor = page.nextCursor;
-    }
+    const pages = await getPages(`${base}/merchant-statements?format=json`, first);
     const { nextCursor: _, ...head } = first;
-    save(JSON.stringify({ ...head, lines: statementLines }), file, 'application/json');
+    save(JSON.stringify({ ...head, lines: pages.flatMap((page) => page.lines) }), file, 'application/json');
     return file;
   };
   const remittance = async (): Promise<string> => {

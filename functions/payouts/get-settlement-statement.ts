@@ -3,7 +3,7 @@ import { keyed } from '../shared/auth.js';
 import { httpHandler, requireTenant } from '../shared/http.js';
 import { pageOf, readCursor } from '../shared/pagination.js';
 import { periodPattern } from './periods.js';
-import { linesPage, nextCsvPageHeaders, reportQuery } from './report-pages.js';
+import { csvPage, linesPage, reportQuery } from './report-pages.js';
 import { linesOf, statementOf } from './settlement-queries.js';
 import { statementCsv, statementJson, statementLineBytes } from './settlement-views.js';
 
@@ -26,16 +26,6 @@ export const handler = httpHandler({ access: keyed('merchant'), path: settlement
   const lines = await linesOf(merchantId, settled?.fromPeriod ?? period, period);
   const page = linesPage(lines, (line) => line.orderId, after, limit, { weigh: statementLineBytes });
   const { nextCursor } = await pageOf(scope, [], page.next);
-  if (format === 'csv') {
-    return {
-      status: 200,
-      body: statementCsv(page.lines, cursor !== undefined),
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="statement-${period}.csv"`,
-        ...nextCsvPageHeaders(`/v1/settlements/${period}/statement`, limit, nextCursor),
-      },
-    };
-  }
+  if (format === 'csv') return csvPage(statementCsv(page.lines, cursor !== undefined), `statement-${period}.csv`, `/v1/settlements/${period}/statement`, limit, nextCursor);
   return { status: 200, body: { ...statementJson(merchantId, period, lines, settled, page.lines), nextCursor } };
 });

@@ -3,7 +3,7 @@ import { ProblemError } from '../shared/errors.js';
 import { keyed } from '../shared/auth.js';
 import { httpHandler } from '../shared/http.js';
 import { pageOf, readCursor } from '../shared/pagination.js';
-import { nextCsvPageHeaders, reportQuery } from './report-pages.js';
+import { csvPage, reportQuery } from './report-pages.js';
 import { runById, runPath } from './run-access.js';
 import { runStatementsPage } from './settlement-queries.js';
 import { getMerchantRun } from './settlement-run.js';
@@ -19,18 +19,11 @@ export const handler = httpHandler({ access: keyed('finance'), path: runPath, qu
   if (run.status !== 'completed') throw new ProblemError('invalid_state', { params: { state: run.status } });
   const scope = `merchant-statements:${run.period}`;
   const position = await readCursor(scope, query.cursor);
-  const [page, merchantRun] = await Promise.all([runStatementsPage(run.period, query.limit, startKeyOf(position)), getMerchantRun(run.period)]);
+  // The run's totals are in JSON pages only: a CSV page reads its lines alone.
+  const [page, merchantRun] = await Promise.all([runStatementsPage(run.period, query.limit, startKeyOf(position)), query.format === 'json' ? getMerchantRun(run.period) : null]);
   const { nextCursor } = await pageOf(scope, [], positionOf(page.next));
   if (query.format === 'csv') {
-    return {
-      status: 200,
-      body: merchantStatementsCsv(page.records, query.cursor !== undefined),
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="merchant-statements-${run.period}.csv"`,
-        ...nextCsvPageHeaders(`/v1/payout-runs/${path.id}/merchant-statements`, query.limit, nextCursor),
-      },
-    };
+    return csvPage(merchantStatementsCsv(page.records, query.cursor !== undefined), `merchant-statements-${run.period}.csv`, `/v1/payout-runs/${path.id}/merchant-statements`, query.limit, nextCursor);
   }
   return { status: 200, body: { ...merchantStatementsJson(path.id, run.period, page.records, merchantRun ?? noMerchantTotals), nextCursor } };
 });

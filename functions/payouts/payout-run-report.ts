@@ -8,7 +8,7 @@ import { pageOf, readCursor } from '../shared/pagination.js';
 import { storedLineOf } from './payout-line.js';
 import { runView } from './payout-runs.js';
 import { reportCsv, reportCsvRows, reportJson, reportLine } from './report.js';
-import { nextCsvPageHeaders, reportPageBytes, reportQuery, responseBytes } from './report-pages.js';
+import { csvPage, reportPageBytes, reportQuery, responseBytes } from './report-pages.js';
 import { runById, runPath } from './run-access.js';
 
 /**
@@ -25,8 +25,8 @@ export const payoutLineBytes = (record: Parameters<typeof storedLineOf>[0]): num
 /**
  * GET /v1/payout-runs/{id}/report?format=json|csv[&limit&cursor] (0024). A run of up to
  * 5,000 lines (and 5 MB, 0053) comes whole, as before (JSON with per-agency totals). A larger
- * run comes in pages of up to `limit` lines sorted by creator: JSON carries `nextCursor`; CSV carries the
- * BOM and header on the first page only and the next page in `x-next-cursor` and `link`,
+ * run comes in pages of up to `limit` lines sorted by creator: JSON carries `nextCursor`; CSV
+ * carries the BOM and header on the first page only and the next page in `x-next-cursor` and `link`,
  * so the pages concatenate into one file (the finance CLI does that, streaming).
  */
 export const handler = httpHandler({ access: keyed('finance'), path: runPath, query: reportQuery }, async ({ path, query }) => {
@@ -40,15 +40,7 @@ export const handler = httpHandler({ access: keyed('finance'), path: runPath, qu
   const { nextCursor } = await pageOf(scope, [], positionOf(page.next));
   const whole = !query.cursor && !nextCursor;
   if (query.format === 'csv') {
-    return {
-      status: 200,
-      body: query.cursor ? reportCsvRows(lines) : reportCsv(lines),
-      headers: {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="payout-${run.period}.csv"`,
-        ...nextCsvPageHeaders(`/v1/payout-runs/${path.id}/report`, query.limit, nextCursor),
-      },
-    };
+    return csvPage(query.cursor ? reportCsvRows(lines) : reportCsv(lines), `payout-${run.period}.csv`, `/v1/payout-runs/${path.id}/report`, query.limit, nextCursor);
   }
   const report = reportJson(runView(run), lines);
   // Per-agency totals need every line: only a report that comes whole carries them.

@@ -29,8 +29,8 @@ export const reportQuery = z.extend(linesQuery, { format: z._default(z.enum(['js
 
 /**
  * A page of lines computed in memory and sorted by `keyOf`: those after the key `after` (all
- * when null), up to `limit` and `maxBytes` of `weigh` (its JSON in the response unless told; the first always), and the key of the last
- * one when more follow. Keyed, not counted: lines that come or go between two pages shift
+ * when null), up to `limit` and `maxBytes` of `weigh` (a line's JSON in the response unless
+ * told; the first line always fits), and the key of the last one when more follow. Keyed, not counted: lines that come or go between two pages shift
  * nothing else.
  */
 export const linesPage = <T>(
@@ -40,19 +40,29 @@ export const linesPage = <T>(
   limit: number,
   { maxBytes = reportPageBytes, weigh = responseBytes }: { readonly maxBytes?: number; readonly weigh?: (line: T) => number } = {},
 ): { lines: T[]; next: string | null } => {
-  const start = after === null ? 0 : lines.findIndex((line) => keyOf(line) > after);
+  const found = after === null ? 0 : lines.findIndex((line) => keyOf(line) > after);
+  const start = found < 0 ? lines.length : found;
   const page: T[] = [];
   let bytes = 0;
-  for (let i = start < 0 ? lines.length : start; i < lines.length && page.length < limit; i += 1) {
-    const line = lines[i] as T;
+  for (const line of lines.slice(start, start + limit)) {
     bytes += weigh(line);
     if (bytes > maxBytes && page.length > 0) break;
     page.push(line);
   }
   const last = page.at(-1);
-  return { lines: page, next: last !== undefined && (start < 0 ? lines.length : start) + page.length < lines.length ? keyOf(last) : null };
+  return { lines: page, next: last !== undefined && start + page.length < lines.length ? keyOf(last) : null };
 };
 
-/** The headers that lead a CSV page's reader to the next page (none on the last). */
-export const nextCsvPageHeaders = (path: string, limit: number, nextCursor: string | null): Record<string, string> =>
-  nextCursor ? { 'x-next-cursor': nextCursor, link: `<${path}?format=csv&limit=${limit}&cursor=${encodeURIComponent(nextCursor)}>; rel="next"` } : {};
+/**
+ * A CSV page's answer: the file's name, and the headers that lead its reader to the next page
+ * (`x-next-cursor`, `link`; none on the last).
+ */
+export const csvPage = (body: string, file: string, path: string, limit: number, nextCursor: string | null) => ({
+  status: 200,
+  body,
+  headers: {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${file}"`,
+    ...(nextCursor ? { 'x-next-cursor': nextCursor, link: `<${path}?format=csv&limit=${limit}&cursor=${encodeURIComponent(nextCursor)}>; rel="next"` } : {}),
+  },
+});

@@ -10,14 +10,13 @@ import { merchantPath, patchMerchantBody } from '../platform/patch-merchant.js';
 import { settlementPeriodPath } from './get-settlement-statement.js';
 import { linesQuery, reportQuery } from './report-pages.js';
 import { runPath } from './run-access.js';
-import { payoutReport, payoutRun, signedCny } from '../shared/api-doc/responses.js';
+import { nextLinesCursor, pagedLines, payoutReport, payoutRun, signedCny as signed } from '../shared/api-doc/responses.js';
 import { takeRateChange } from '../shared/api-doc/examples.js';
 
 const cny = moneySchema('CNY');
 const period = z.string().check(z.meta({ example: '2026-11' }));
 const covers = z.object({ from: period, to: period });
-/** Refunds, carried amounts, a period's or an order's net and a balance can be below zero. */
-const signed = signedCny;
+// Refunds, carried amounts, a period's or an order's net and a balance can be below zero: `signed`.
 const figures = { gross: cny, platformFee: cny, creatorCommission: cny, refunds: signed, net: signed };
 /** A settled period's figures (settlements list, finance lines). */
 const settledFigures = {
@@ -54,7 +53,7 @@ export const statement = z
     settledAt: z.optional(z.iso.datetime()),
     lines: z.array(z.object({ orderId: z.string(), deliveredAt: z.iso.datetime(), ...figures })),
     totals: z.object({ ...figures, carriedIn: signed, paid: cny, carriedForward: signed }).check(z.meta({ description: "The whole statement's totals, on every page." })),
-    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' })),
+    nextCursor: nextLinesCursor,
   })
   .check(z.meta({ id: 'MerchantStatement' }));
 
@@ -67,7 +66,7 @@ export const merchantStatements = z
     period,
     lines: z.array(merchantLine),
     totals: z.extend(merchantTotals, { carriedForward: signed }).check(z.meta({ description: "The whole run's totals, on every page." })),
-    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' })),
+    nextCursor: nextLinesCursor,
   })
   .check(z.meta({ id: 'RunMerchantStatements' }));
 
@@ -79,7 +78,7 @@ export const periodPreview = z
     creators: z
       .object({ lines: payoutReport.shape.lines, totals: payoutRun.shape.totals })
       .check(z.meta({ description: 'The creator lines a run would pay now (as in the run report) and their totals.' })),
-    nextCursor: z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' })),
+    nextCursor: nextLinesCursor,
   })
   .check(z.meta({ id: 'PayoutPeriodPreview' }));
 
@@ -114,7 +113,7 @@ export const settlementOperations = {
     tag: 'Settlement' as const,
     summary: "A period's statement",
     description:
-      'Per-order lines and totals; CSV: UTF-8 BOM, RFC 4180, amounts in yuan. A period no run settled yet is `open`. Up to 5,000 lines and about 5 MB per response: a larger statement pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only); every page carries the whole statement\'s totals.',
+      `Per-order lines and totals; CSV: UTF-8 BOM, RFC 4180, amounts in yuan. A period no run settled yet is \`open\`. ${pagedLines('statement', true)} Every page carries the whole statement's totals.`,
     request: { path: settlementPeriodPath, query: reportQuery },
     responses: { 200: { description: 'The statement.', schema: statement, contentTypes: ['application/json', 'text/csv'] } },
   },
@@ -123,7 +122,7 @@ export const settlementOperations = {
     tag: 'Finance' as const,
     summary: "A run's merchant statements",
     description:
-      'JSON (lines sorted by merchant, and the whole run\'s totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). Up to 5,000 lines and about 5 MB per response: a larger run pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only).',
+      `JSON (lines sorted by merchant, and the whole run's totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). ${pagedLines('run', true)}`,
     request: { path: runPath, query: reportQuery },
     responses: { 200: { description: 'One line per merchant.', schema: merchantStatements, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } } },
     problems: ['not_found' as const, 'invalid_state' as const],
@@ -133,7 +132,7 @@ export const settlementOperations = {
     tag: 'Finance' as const,
     summary: 'What a run for the period would pay now',
     description:
-      'Reads what the run would read; changes nothing. Up to 5,000 lines and about 5 MB per response, creator lines first, then merchant lines: a larger preview pages with `cursor` (`nextCursor`); every page carries the whole period\'s totals.',
+      `Reads what the run would read; changes nothing. Creator lines first, then merchant lines. ${pagedLines('preview', false)} Every page carries the whole period's totals.`,
     request: { path: settlementPeriodPath, query: linesQuery },
     responses: { 200: { description: 'The preview.', schema: periodPreview } },
   },

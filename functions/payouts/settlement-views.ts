@@ -135,7 +135,7 @@ export interface RunMerchantTotals {
 type RunStatementItem = Omit<StatementHeaderItem, 'settledAt' | 'fromPeriod' | 'period'>;
 
 /** The totals of a run that settled no merchant. */
-export const noMerchantTotals: RunMerchantTotals = { grossFen: 0, feeFen: 0, commissionFen: 0, refundsFen: 0, carriedForwardFen: 0, netFen: 0 };
+export const noMerchantTotals: RunMerchantTotals = { ...emptyFigures, carriedForwardFen: 0 };
 
 /**
  * One page of a run's merchant statements (0053): its lines, and the whole run's totals on

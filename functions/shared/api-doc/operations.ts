@@ -66,7 +66,7 @@ import { apiKeyAnswerOne, apiKeyPage, apiKeyRotated, agencyPage, creatorPage, cr
 import { creatorReadPath } from '../../platform/get-creator.js';
 import { merchantPath } from '../../platform/get-merchant.js';
 import { reportQuery } from '../../payouts/report-pages.js';
-import { payoutRunPage } from './responses.js';
+import { pagedLines, payoutRunPage } from './responses.js';
 import { settlementOperations } from '../../payouts/settlement-api-doc.js';
 import { payoutLineDetail } from './responses.js';
 import { runLinePath } from '../../payouts/get-payout-run-line.js';
@@ -464,7 +464,7 @@ export const operations: Readonly<Record<string, OperationDoc>> = {
     tag: 'Finance',
     summary: 'Download a payout run report',
     description:
-      'JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). Up to 5,000 lines and about 5 MB per response: a larger run pages with `cursor` (JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only).',
+      `JSON (lines and per-agency totals) or CSV (UTF-8 BOM, RFC 4180, amounts in yuan). ${pagedLines('run', true)}`,
     request: { path: runPath, query: reportQuery },
     responses: { 200: { description: 'The report.', schema: payoutReport, contentTypes: ['application/json', 'text/csv'], schemaByType: { 'text/csv': csvText } } },
     problems: ['not_found', 'invalid_state'],

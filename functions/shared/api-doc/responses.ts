@@ -34,6 +34,13 @@ export const moneyCny = moneySchema('CNY').check(z.meta({ id: 'MoneyCNY', ...mon
 /** A CNY amount with its own description, inline (not the MoneyCNY component): the example of MoneyCNY. */
 const cnyAs = (description: string) => moneySchema('CNY').check(z.meta({ ...moneyCnyMeta, description }));
 
+/** `nextCursor` of an answer whose lines come in pages (0024, 0053). */
+export const nextLinesCursor = z.nullable(z.string()).check(z.meta({ description: 'Pass as `cursor` for the next page of lines; `null` on the last.' }));
+
+/** How a paged answer with lines pages (0024, 0053), for an operation's description. */
+export const pagedLines = (what: string, csv: boolean): string =>
+  `Up to 5,000 lines and about 5 MB per response: a larger ${what} pages with \`cursor\` (${csv ? 'JSON `nextCursor`; CSV `x-next-cursor` and `link` headers, BOM and header on the first page only' : '`nextCursor`'}).`;
+
 /** A signed CNY amount (a reversal, a carried-in negative total). */
 export const signedCny = z.object({ amount: z.number().check(z.int()), currency: z.literal('CNY') }).check(z.meta({ description: 'Money in CNY fen; negative for reversals and carried-in losses.' }));
 

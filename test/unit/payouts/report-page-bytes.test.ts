@@ -1,6 +1,6 @@
 import { payoutLineBytes } from '../../../functions/payouts/payout-run-report.js';
 import type { PayoutRunView } from '../../../functions/payouts/payout-line.js';
-import { reportPageBytes, reportPageMax } from '../../../functions/payouts/report-pages.js';
+import { linesPage, reportPageMax } from '../../../functions/payouts/report-pages.js';
 import { reportJson } from '../../../functions/payouts/report.js';
 import { merchantStatementBytes } from '../../../functions/payouts/settlement-queries.js';
 import { merchantStatementsJson, noMerchantTotals } from '../../../functions/payouts/settlement-views.js';
@@ -19,17 +19,9 @@ const names = { cjk: '茶', quote: '"', control: '\u0001', latin: 'a' } as const
 const big = 99_999_999_999;
 const id = (prefix: string, i: number) => `${prefix}_${String(i).padStart(26, '0')}`;
 
-/** The lines that fit a page: up to 5,000, ending before the one that would pass the budget. */
-const fitting = <T>(records: readonly T[], weigh: (r: T) => number): T[] => {
-  let weight = 0;
-  const page: T[] = [];
-  for (const r of records.slice(0, reportPageMax)) {
-    weight += weigh(r);
-    if (weight > reportPageBytes && page.length > 0) break;
-    page.push(r);
-  }
-  return page;
-};
+/** The lines that fit a first page: up to 5,000, ending before the one that would pass the budget (queryFill applies the same rule to stored records). */
+const fitting = <T extends { merchantId: string } | { creatorId: string }>(records: readonly T[], weigh: (r: T) => number): T[] =>
+  linesPage(records, (r) => ('merchantId' in r ? r.merchantId : r.creatorId), null, reportPageMax, { weigh }).lines;
 
 describe.each(Object.entries(names))('a report page of the longest %s names', (kind, char) => {
   it('merchant statements: under 6 MB however the page ends', () => {
